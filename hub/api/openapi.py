@@ -1,0 +1,26 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3.1 description of this API."""
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+import yaml
+from flask import jsonify
+
+from hub.api import api
+from hub.validation import load_schema
+
+
+@functools.cache
+def spec() -> dict:
+    document = yaml.safe_load(resources.files("hub").joinpath("openapi.yaml").read_text(encoding="utf-8"))
+    schema = dict(load_schema("interview-result"))
+    schema.pop("$schema", None)
+    document["components"]["schemas"]["InterviewResult"] = schema
+    return document
+
+
+@api.get("/openapi.json")
+def openapi_json():
+    """This API as OpenAPI 3.1."""
+    return jsonify(spec())

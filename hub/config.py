@@ -1,0 +1,206 @@
+"""Configuration: read from the environment in one place, validated at start-up."""
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INSTANCE_PATH = "instance"
+KEY_FILE_NAME = "encryption-keys"
+SECRET_FILE_NAME = "secret-key"
+_KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or malformed; the message names the variable and what it expects."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the hub reads, with its default. Built by `Settings.from_env()`."""
+
+    instance_path: Path
+    database_url: str
+    encryption_keys: tuple[tuple[str, bytes], ...]
+    secret_key: str
+    max_body_bytes: int = 1024 * 1024
+    max_upload_bytes: int = 10 * 1024 * 1024
+    log_level: str = "INFO"
+    log_format: str = "json"
+    retry_schedule: tuple[float, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
+    worker_poll_seconds: float = 1.0
+    lease_seconds: float = 120.0
+    scoring_use_embeddings: bool | None = None
+    generated: tuple[str, ...] = field(default=())
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, overrides: dict | None = None) -> "Settings":
+        """Read `HUB_*` variables; generate local key files for the embedded default when unset."""
+        env = dict(os.environ if environ is None else environ)
+        overrides = dict(overrides or {})
+        for key, value in list(overrides.items()):
+            if key.startswith("HUB_"):
+                env[key] = str(value)
+                overrides.pop(key)
+
+        instance_path = Path(env.get("HUB_INSTANCE_PATH") or DEFAULT_INSTANCE_PATH).resolve()
+        generated: list[str] = []
+        database_url = env.get("HUB_DATABASE_URL") or f"sqlite:///{instance_path / 'hub.sqlite'}"
+        _check_database_url(database_url)
+
+        raw_keys = env.get("HUB_ENCRYPTION_KEYS")
+        if raw_keys is None:
+            raw_keys, made = _local_secret(instance_path / KEY_FILE_NAME, _new_key_spec)
+            if made:
+                generated.append(f"encryption key file {instance_path / KEY_FILE_NAME}")
+        keys = parse_encryption_keys(raw_keys)
+
+        secret_key = env.get("HUB_SECRET_KEY")
+        if secret_key is None:
+            secret_key, made = _local_secret(instance_path / SECRET_FILE_NAME, lambda: secrets.token_urlsafe(48))
+            if made:
+                generated.append(f"session secret file {instance_path / SECRET_FILE_NAME}")
+        if len(secret_key) < 16:
+            raise ConfigurationError("HUB_SECRET_KEY must be at least 16 characters (a long random string)")
+
+        values = dict(
+            instance_path=instance_path,
+            database_url=database_url,
+            encryption_keys=keys,
+            secret_key=secret_key,
+            max_body_bytes=_int(env, "HUB_MAX_BODY_BYTES", 1024 * 1024, minimum=1024),
+            max_upload_bytes=_int(env, "HUB_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024),
+            log_level=_choice(env, "HUB_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+            log_format=_choice(env, "HUB_LOG_FORMAT", "json", ("json", "text")),
+            retry_schedule=_schedule(env.get("HUB_RETRY_SCHEDULE")),
+            worker_poll_seconds=_float(env, "HUB_WORKER_POLL_SECONDS", 1.0, minimum=0.05),
+            lease_seconds=_float(env, "HUB_LEASE_SECONDS", 120.0, minimum=1.0),
+            scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
+            generated=tuple(generated),
+        )
+        values.update(overrides)
+        return cls(**values)
+
+
+def parse_encryption_keys(raw: str) -> tuple[tuple[str, bytes], ...]:
+    """Parse `kid:<base64 32 bytes>,kid2:...`; the first key encrypts, all decrypt."""
+    keys: list[tuple[str, bytes]] = []
+    seen: set[str] = set()
+    for position, item in enumerate(part.strip() for part in raw.split(",") if part.strip()):
+        kid, sep, encoded = item.partition(":")
+        where = f"HUB_ENCRYPTION_KEYS entry {position + 1}"
+        if not sep or not _KEY_ID.match(kid):
+            raise ConfigurationError(
+                f"{where}: expected '<key id>:<base64 of 32 random bytes>' with a key id of letters, digits, '.', '_' or '-'"
+            )
+        try:
+            key = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise ConfigurationError(f"{where} (key id {kid!r}): the key is not valid base64") from None
+        if len(key) != 32:
+            raise ConfigurationError(f"{where} (key id {kid!r}): expected 32 bytes (AES-256), got {len(key)}")
+        if kid in seen:
+            raise ConfigurationError(f"{where}: key id {kid!r} appears twice")
+        seen.add(kid)
+        keys.append((kid, key))
+    if not keys:
+        raise ConfigurationError("HUB_ENCRYPTION_KEYS is empty: expected at least one '<key id>:<base64 key>'")
+    return tuple(keys)
+
+
+def new_key_id_and_secret(kid: str | None = None) -> str:
+    """A fresh `kid:<base64>` entry for HUB_ENCRYPTION_KEYS."""
+    kid = kid or "k" + secrets.token_hex(3)
+    return f"{kid}:{base64.b64encode(secrets.token_bytes(32)).decode()}"
+
+
+def _new_key_spec() -> str:
+    return new_key_id_and_secret("local1")
+
+
+def _local_secret(path: Path, make) -> tuple[str, bool]:
+    """Read a generated secret from the instance folder, creating it (mode 0600) on first start."""
+    if path.exists():
+        return path.read_text().strip(), False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value, True
+
+
+def _check_database_url(url: str) -> None:
+    if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", url):
+        raise ConfigurationError(
+            f"HUB_DATABASE_URL must start with sqlite:/// or postgresql:// (got a URL with scheme {url.split(':', 1)[0]!r})"
+        )
+
+
+def _int(env, name, default, minimum):
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env, name, default, minimum):
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _choice(env, name, default, choices):
+    value = (env.get(name) or default).upper() if name.endswith("LEVEL") else (env.get(name) or default)
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _tristate(env, name):
+    raw = (env.get(name) or "auto").lower()
+    if raw in ("auto", ""):
+        return None
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigurationError(f"{name} must be auto, true or false, got {raw!r}")
+
+
+def _schedule(raw: str | None) -> tuple[float, ...]:
+    if not raw:
+        return (5, 300, 1800, 7200, 18000, 36000, 36000)
+    try:
+        values = tuple(float(part) for part in raw.split(","))
+    except ValueError:
+        raise ConfigurationError(
+            f"HUB_RETRY_SCHEDULE must be comma-separated seconds between attempts, e.g. 5,300,1800; got {raw!r}"
+        ) from None
+    if not values or any(v < 0 for v in values):
+        raise ConfigurationError("HUB_RETRY_SCHEDULE must list at least one delay, none negative")
+    return values

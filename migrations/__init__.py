@@ -1,0 +1,1 @@
+"""Alembic migrations for the hub's database (applied by `hris-hub db upgrade`)."""
