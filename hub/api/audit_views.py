@@ -33,7 +33,7 @@ def list_audit():
     session = current_app.extensions["hub"].session()
     if wants_csv():
         columns = ["seq", "occurred_at", "actor", "action", "object_type", "object_id", "details", "prev_hash", "hash"]
-        rows = (audit.as_dict(entry) for entry in session.execute(query.execution_options(yield_per=500)).scalars())
+        rows = _all_pages(current_app.extensions["hub"].read_session_factory, query)
         return csv_response("audit.csv", columns, rows,
                             cell=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else str(v))
     after = request.args.get("after", "0")
@@ -48,3 +48,15 @@ def list_audit():
         args["after"] = str(page[-1].seq)
         next_link = request.path + "?" + urlencode(args)
     return jsonify(items=[audit.as_dict(entry) for entry in page], next=next_link)
+
+
+def _all_pages(factory, query, page_size: int = 500):
+    """Every matching entry, read page by page so a large export never sits in memory."""
+    last = 0
+    while True:
+        with factory() as session:
+            page = session.scalars(query.where(AuditEntry.seq > last).limit(page_size)).all()
+        if not page:
+            return
+        yield from (audit.as_dict(entry) for entry in page)
+        last = page[-1].seq
