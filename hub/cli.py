@@ -191,16 +191,16 @@ def serve(host, port, threads, upgrade):
                    max_request_body_size=state.settings.max_upload_bytes + 1024 * 1024, _quiet=True)
 
 
-def _register_library_commands() -> None:
-    """The libraries' own command groups, which need no app or database."""
+def _register_commands() -> None:
+    """Delivery commands, the demo, and the libraries' own groups (which need no app or database)."""
+    from hub.cli_delivery import connectors_group, jobs_group, worker_command
+    from hub.demo import demo_command
     from mappings.cli import mappings_group, policies_group
     from scoring_engine.cli import score_group
 
-    for group in (score_group, policies_group, mappings_group):
-        main.add_command(group)
+    for command in (worker_command, connectors_group, jobs_group, demo_command, score_group, policies_group,
+                    mappings_group):
+        main.add_command(command)
 
 
-try:
-    _register_library_commands()
-except ImportError:  # a library still being built must not take the whole CLI down
-    pass
+_register_commands()

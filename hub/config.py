@@ -38,6 +38,9 @@ class Settings:
     worker_poll_seconds: float = 1.0
     lease_seconds: float = 120.0
     scoring_use_embeddings: bool | None = None
+    policy: str = "default"
+    breaker_threshold: int = 5
+    breaker_cooldown: float = 60.0
     generated: tuple[str, ...] = field(default=())
 
     @property
@@ -87,6 +90,9 @@ class Settings:
             worker_poll_seconds=_float(env, "HUB_WORKER_POLL_SECONDS", 1.0, minimum=0.05),
             lease_seconds=_float(env, "HUB_LEASE_SECONDS", 120.0, minimum=1.0),
             scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
+            policy=env.get("HUB_POLICY") or "default",
+            breaker_threshold=_int(env, "HUB_BREAKER_THRESHOLD", 5, minimum=1),
+            breaker_cooldown=_float(env, "HUB_BREAKER_COOLDOWN", 60.0, minimum=0.1),
             generated=tuple(generated),
         )
         values.update(overrides)

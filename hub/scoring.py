@@ -63,7 +63,7 @@ def choose_model(answers: list[dict]):
     ids = {answer["question_id"] for answer in answers}
     for name in SHIPPED_MODELS:
         model = scoring_engine.load_competency_model(name)
-        if ids <= set(model.question_ids()):
+        if ids <= set(model.questions):
             return model
     return None
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
@@ -20,6 +20,15 @@ def _is_datetime(value: object) -> bool:
     parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         raise ValueError("a date-time needs a UTC offset, e.g. 2026-11-20T09:30:00+08:00")
+    return True
+
+
+@format_checker.checks("date", raises=ValueError)
+def _is_date(value: object) -> bool:
+    if isinstance(value, str):
+        if len(value) != 10:
+            raise ValueError("expected a date as YYYY-MM-DD")
+        date.fromisoformat(value)
     return True
 
 

@@ -12,7 +12,7 @@ from hub.models import InterviewResult, SyncJob
 from hub.problems import Problem
 from hub.validation import load_schema
 
-SCHEMAS = {"interview-result": "interview-result"}
+SCHEMAS = {"interview-result": "interview-result", "decision": "decision"}
 
 
 @api.post("/results")
@@ -92,4 +92,23 @@ def get_schema(name: str):
         raise Problem(404, "not-found", "No such schema", f"Known schemas: {', '.join(SCHEMAS)}.")
     response = jsonify(load_schema(SCHEMAS[name]))
     response.mimetype = "application/schema+json"
+    return response
+
+
+@api.post("/results/<result_id>/decision")
+@require("ingest")
+def post_decision(result_id: str):
+    """Record a person's hire decision; a hire sends goals and attendance rules to subscribed HR systems."""
+    from hub import decisions
+
+    document = read_json()
+    state = current_app.extensions["hub"]
+    with state.session_factory() as session, session.begin():
+        result = session.get(InterviewResult, result_id)
+        if result is None or (g.caller.role == "ingest" and result.client_id != g.caller.client_id):
+            raise Problem(404, "not-found", "No such result", f"No result {result_id!r} is visible to this key.")
+        decision, created = decisions.record(session, result, document, actor=g.caller.actor)
+        body = decision_view(decision)
+    response = jsonify(body)
+    response.status_code = 201 if created else 200
     return response
