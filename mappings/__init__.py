@@ -1,0 +1,24 @@
+"""Policy engine (profile -> performance plan and attendance rule) and target-mapping engine (canonical -> payload).
+
+A plain library: no Flask, no database, nothing from hub/.
+"""
+
+from .errors import InputError, MappingError, PolicyError
+from .policy import Policy, load_policy
+from .policy_outcome import PolicyOutcome
+from .sample import sample_context, sample_document
+from .target_mapping import TargetMapping, list_presets, load_mapping
+
+__all__ = [
+    "InputError",
+    "MappingError",
+    "Policy",
+    "PolicyError",
+    "PolicyOutcome",
+    "TargetMapping",
+    "list_presets",
+    "load_mapping",
+    "load_policy",
+    "sample_context",
+    "sample_document",
+]

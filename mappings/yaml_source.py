@@ -1,0 +1,59 @@
+"""Read YAML files for policies and mappings, keeping line numbers so errors can name them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .schema_validation import json_pointer
+
+
+@dataclass
+class YamlDocument:
+    """Parsed YAML data plus the source line of every node, keyed by JSON pointer."""
+
+    path: Path
+    data: Any
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, pointer: str) -> int | None:
+        """Return the 1-based line of the node at pointer, or of its nearest ancestor."""
+        while True:
+            if pointer in self.lines:
+                return self.lines[pointer]
+            if not pointer:
+                return None
+            pointer = pointer.rsplit("/", 1)[0]
+
+
+def _record_lines(node: yaml.Node, path: list, lines: dict[str, int]) -> None:
+    lines[json_pointer(path)] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            _record_lines(value_node, path + [key_node.value], lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item_node in enumerate(node.value):
+            _record_lines(item_node, path + [index], lines)
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    """Parse one YAML file safely; raise ValueError naming the file and line when it cannot be read."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ValueError(f"{path}: cannot read it ({error.strerror})") from error
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ValueError(f"{where}: not valid YAML ({getattr(error, 'problem', None) or error})") from error
+    lines: dict[str, int] = {}
+    if node is not None:
+        _record_lines(node, [], lines)
+    return YamlDocument(path=path, data=data, lines=lines)
