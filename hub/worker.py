@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import threading
+import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
@@ -184,8 +185,6 @@ class Worker:
     def _respect_rate(self, connector: Connector) -> None:
         if not connector.rate_per_second:
             return
-        import time
-
         interval = 1.0 / connector.rate_per_second
         with self._lock:
             now = time.monotonic()
@@ -298,8 +297,11 @@ class Worker:
     def _wait(self, seconds: float) -> None:
         """Sleep until woken: a NOTIFY on PostgreSQL, a finished attempt, or the poll interval."""
         if self._listener is not None:
-            for _ in self._listener.notifies(timeout=seconds, stop_after=1):
-                pass
+            # Wait on the LISTEN socket in short slices so a stop or a local wake-up is seen promptly.
+            deadline = time.monotonic() + seconds
+            while not (self.stop_event.is_set() or self.wake_event.is_set()) and time.monotonic() < deadline:
+                if any(True for _ in self._listener.notifies(timeout=min(0.5, seconds), stop_after=1)):
+                    break
         else:
             self.wake_event.wait(seconds)
         self.wake_event.clear()

@@ -61,16 +61,23 @@ def hub_config(tmp_path: Path, database_url: str, **extra) -> dict:
         "HUB_SECRET_KEY": "test-secret-key-0123456789",
         "HUB_LOG_FORMAT": "text",
         "HUB_LOG_LEVEL": "WARNING",
+        "HUB_SCORING_EMBEDDINGS": "false",
         **extra,
     }
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
+def app_config(tmp_path, database_url) -> dict:
+    """The settings of the test app, for starting hub processes that share its database."""
+    return hub_config(tmp_path, database_url)
+
+
+@pytest.fixture
+def app(app_config):
     from hub import create_app
     from hub.migrate import upgrade
 
-    application = create_app(hub_config(tmp_path, database_url))
+    application = create_app(app_config)
     upgrade(application.extensions["hub"].engine)
     yield application
     application.extensions["hub"].dispose()
