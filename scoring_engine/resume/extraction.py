@@ -1,0 +1,87 @@
+"""Bytes in, text out: pick the reader by content type and apply the limits."""
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from scoring_engine.resume import sniff
+from scoring_engine.resume.errors import DocumentTooLarge, EmptyDocument
+from scoring_engine.resume.limits import Deadline, ParseLimits
+
+
+@dataclass
+class ExtractedText:
+    """A resume's text and how it was obtained."""
+
+    text: str
+    file_type: str
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def extract_text(data: bytes, filename: str | None, limits: ParseLimits) -> ExtractedText:
+    """Read the file's text; raise a ResumeFileError subclass saying why when it cannot be read."""
+    what = filename or "the file"
+    if len(data) > limits.max_bytes:
+        raise DocumentTooLarge(f"{what} is {len(data)} bytes, over the limit of {limits.max_bytes}")
+    if not data.strip():
+        raise EmptyDocument(f"{what} is empty")
+    deadline = Deadline(limits.timeout_seconds)
+    file_type = sniff.sniff_file_type(data, filename)
+    result = _READERS[file_type](data, what, limits, deadline)
+    result.text = _clean(result.text)
+    if len(result.text) > limits.max_chars:
+        result.warnings.append(f"text cut to the first {limits.max_chars} characters")
+        result.text = result.text[: limits.max_chars]
+    if not result.text.strip():
+        raise EmptyDocument(f"{what} contains no text")
+    return result
+
+
+def _read_pdf(data, what, limits, deadline) -> ExtractedText:
+    from scoring_engine.resume.ocr import ocr_images
+    from scoring_engine.resume.pdf_text import read_pdf
+
+    pdf = read_pdf(data, limits, deadline)
+    warnings = []
+    if pdf.pages_read < pdf.pages_total:
+        warnings.append(f"only the first {pdf.pages_read} of {pdf.pages_total} pages were read")
+    text = pdf.text
+    if not text.strip():
+        if not pdf.image_pages:
+            raise EmptyDocument(f"{what} has pages but no text and no images")
+        text = ocr_images(pdf.images, limits.timeout_seconds, f"{what} (a scanned PDF)")
+        warnings.append("text was read by OCR and may contain errors")
+    return ExtractedText(text, sniff.PDF, pdf.pages_read, warnings)
+
+
+def _read_docx(data, what, limits, deadline) -> ExtractedText:
+    from scoring_engine.resume.docx_text import read_docx
+
+    return ExtractedText(read_docx(data, limits, deadline), sniff.DOCX)
+
+
+def _read_plain(data, what, limits, deadline) -> ExtractedText:
+    from scoring_engine.resume.plain_text import decode_text
+
+    text, encoding = decode_text(data)
+    return ExtractedText(text, sniff.TEXT, warnings=[] if encoding.startswith("utf") else [f"decoded as {encoding}"])
+
+
+def _read_image(data, what, limits, deadline) -> ExtractedText:
+    from scoring_engine.resume.ocr import ocr_images
+
+    text = ocr_images([data], limits.timeout_seconds, f"{what} (an image)")
+    return ExtractedText(text, sniff.IMAGE, 1, ["text was read by OCR and may contain errors"])
+
+
+_READERS = {sniff.PDF: _read_pdf, sniff.DOCX: _read_docx, sniff.TEXT: _read_plain, sniff.IMAGE: _read_image}
+
+
+def _clean(text: str) -> str:
+    # NFKC folds full-width letters and digits (ＡＢＣ１２３) that Chinese resumes often use; it keeps CJK as is.
+    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x0c", "\n").replace("\u00a0", " ")
+    # pdfminer writes "(cid:N)" for glyphs without a Unicode mapping; at a line start that is nearly always a bullet.
+    text = re.sub(r"(?m)^(\s*)\(cid:\d+\)", r"\1•", text)
+    text = re.sub(r"\(cid:\d+\)", " ", text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))

@@ -1,0 +1,91 @@
+"""Text from a PDF with pdfminer.six, page by page, columns read one after the other."""
+import io
+import logging
+from dataclasses import dataclass, field
+
+from pdfminer.layout import LAParams, LTFigure, LTImage, LTTextBox, LTTextLine
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfexceptions import PDFException, PSException
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+
+from scoring_engine.resume.errors import CorruptDocument, EmptyDocument, EncryptedDocument, ResumeFileError
+from scoring_engine.resume.limits import Deadline, ParseLimits
+from scoring_engine.resume.reading_order import Box, reading_order
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PdfText:
+    """What a PDF gave: its text, its page counts, and whether its pages are only pictures."""
+
+    text: str
+    pages_read: int
+    pages_total: int
+    image_pages: int = 0
+    images: list[bytes] = field(default_factory=list)
+
+
+def read_pdf(data: bytes, limits: ParseLimits, deadline: Deadline) -> PdfText:
+    """Extract the text layer; raise EncryptedDocument, CorruptDocument or EmptyDocument where it can't."""
+    try:
+        return _read(data, limits, deadline)
+    except ResumeFileError:
+        raise  # our own verdicts (timeout, empty) are ValueErrors too: let them through unchanged
+    except (PDFPasswordIncorrect, PDFEncryptionError) as error:
+        raise EncryptedDocument("the PDF is password-protected; send a copy without a password") from error
+    except (PDFException, PSException, KeyError, TypeError, ValueError, AssertionError) as error:
+        # pdfminer signals a broken file with its own errors but also with bare Python ones.
+        raise CorruptDocument(f"the PDF is damaged and cannot be read ({type(error).__name__}: {error})") from error
+
+
+def _read(data: bytes, limits: ParseLimits, deadline: Deadline) -> PdfText:
+    parser = PDFParser(io.BytesIO(data))
+    document = PDFDocument(parser, password="")
+    pages = list(PDFPage.create_pages(document))
+    if not pages:
+        raise EmptyDocument("the PDF has no pages")
+    manager = PDFResourceManager(caching=True)
+    # boxes_flow=None skips pdfminer's own box ordering: reading_order() does it, columns first.
+    device = PDFPageAggregator(manager, laparams=LAParams(boxes_flow=None))
+    interpreter = PDFPageInterpreter(manager, device)
+    page_texts, image_pages, images, chars = [], 0, [], 0
+    for number, page in enumerate(pages[: limits.max_pages], start=1):
+        deadline.check(f"PDF page {number}")
+        interpreter.process_page(page)
+        layout = device.get_result()
+        boxes = [_box(item) for item in layout if isinstance(item, LTTextBox)]
+        text = "\n\n".join("\n".join(box.text for box in block) for block in reading_order(boxes))
+        if not text.strip():
+            image_count, jpegs = _images(layout)
+            if image_count:
+                image_pages += 1
+                images.extend(jpegs)
+        page_texts.append(text)
+        chars += len(text)
+        if chars >= limits.max_chars:
+            break
+    return PdfText("\n\n".join(page_texts), len(page_texts), len(pages), image_pages, images)
+
+
+def _box(item: LTTextBox) -> Box:
+    baselines = tuple(line.y0 for line in item if isinstance(line, LTTextLine))
+    return Box(item.x0, item.y0, item.x1, item.y1, item.get_text().rstrip("\n"), baselines)
+
+
+def _images(layout) -> tuple[int, list[bytes]]:
+    """How many images a page holds, and the raw bytes of its JPEGs (the form scanners write; OCR reads those)."""
+    count, jpegs, stack = 0, [], list(layout)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LTFigure):
+            stack.extend(item)
+        elif isinstance(item, LTImage):
+            count += 1
+            filters = [str(name) for name, _params in item.stream.get_filters()]
+            if filters and "DCTDecode" in filters[-1]:
+                jpegs.append(item.stream.get_rawdata())
+    return count, jpegs

@@ -1,0 +1,80 @@
+"""Split resume text into sections by their headings (English and Chinese)."""
+import re
+from dataclasses import dataclass, field
+
+HEADER, EDUCATION, EXPERIENCE, SKILLS, CERTIFICATES, PROJECTS, SUMMARY, OTHER = (
+    "header", "education", "experience", "skills", "certificates", "projects", "summary", "other",
+)
+
+# Checked in order: "project experience" is a project heading, not a work-experience one.
+_HEADINGS = [
+    (PROJECTS, r"projects?( experience| details| profile| undertaken)?|academic projects?|项目经[历验]|项目|项目背景"),
+    (CERTIFICATES, r"(professional )?(certifications?|certificates?|licen[cs]es?)( (and|&) \w+)?|[a-z]*\s*certifications?"
+                   r"|(资格|所获|获得|资质|职业)?证书|证书(与|及)?(资质|资格|荣誉)?|资格认证|职业资格"),
+    (EDUCATION, r"(education(al)?|academic)( (background|details|qualifications?|profile|history))?|qualifications?"
+                r"|education (and|&) training|教育(背景|经历|情况)?|学历(背景|信息)?|学习经历"),
+    (EXPERIENCE, r"((work|professional|employment|career|relevant|industry|internship) )?(experience|history)"
+                 r"|employment|work history|internships?|工作(经历|经验|履历)|实习(经历|经验)|职业经历|任职经历|工作"),
+    (SKILLS, r"((technical|key|core|professional|it|computer|software|personal) )?(skills?|skill ?set|competenc(y|ies)|expertise)"
+             r"( (and|&) \w+)?|technologies|tools|技能|专业技能|个人技能|技能特长|专业能力|技术能力|掌握技能|IT技能"),
+    (SUMMARY, r"(professional |career )?(summary|profile|objective)|about me|自我(评价|介绍)|个人(简介|总结|优势)|求职意向"),
+    (OTHER, r"awards?( and \w+)?|achievements?|honou?rs?|additional information|languages?|interests|hobbies|references"
+            r"|personal (details|information|profile)|publications|activities|获奖(情况|经历)?|荣誉(奖励)?|兴趣爱好|语言能力"
+            r"|个人信息|基本信息|其他|附加信息|校园经历|在校经历"),
+]
+_HEADING_RE = [(name, re.compile(rf"^(?:{pattern})$", re.I)) for name, pattern in _HEADINGS]
+_DECORATION = " \t•·*#=_|:：-—–【】[]()()<>《》0123456789.、一二三四五六七八九十"
+_INLINE = re.compile(r"^\s*(?P<heading>[^:：]{2,30}?)\s*[:：]\s*(?P<rest>\S.*)$")
+
+
+@dataclass
+class Section:
+    """A titled part of the resume; `lines` keep their position in the full text for quoting."""
+
+    name: str
+    heading: str
+    lines: list[str] = field(default_factory=list)
+    # The lines as they stand in the text, an inline heading's line ("Skills: Java, SQL") included.
+    source_lines: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def heading_of(line: str) -> str | None:
+    """The section a line opens, or None if it is not a heading."""
+    stripped = line.strip().strip(_DECORATION).strip()
+    if not stripped or len(stripped) > 40:
+        return None
+    lowered = re.sub(r"\s+", " ", stripped.lower())
+    for name, pattern in _HEADING_RE:
+        if pattern.match(lowered):
+            return name
+    return None
+
+
+def split_sections(text: str) -> list[Section]:
+    """The text as sections in order; what precedes the first heading is the HEADER section."""
+    sections = [Section(HEADER, "")]
+    for line in text.split("\n"):
+        name = heading_of(line)
+        if name:
+            sections.append(Section(name, line.strip(), source_lines=[line]))
+            continue
+        inline = _INLINE.match(line)
+        name = heading_of(inline.group("heading")) if inline else None
+        # Inside a skills list, "Languages: C, Java" or "Tools: Git" is a line of the list, not a new section.
+        if name and not (sections[-1].name == SKILLS and name in (SKILLS, OTHER)):
+            # "Skills: Java, Python" opens a section whose first line is the rest of the line.
+            sections.append(Section(name, inline.group("heading"), [inline.group("rest")], [line]))
+            continue
+        sections[-1].lines.append(line)
+        sections[-1].source_lines.append(line)
+    return sections
+
+
+def lines_of(sections: list[Section], name: str, source: bool = False) -> list[str]:
+    """All lines of every section with that name (with `source`, as they stand in the text)."""
+    return [line for section in sections if section.name == name
+            for line in (section.source_lines if source else section.lines)]

@@ -1,0 +1,79 @@
+"""Skills and certificates: taxonomy terms anywhere in the resume, plus what skills sections list."""
+import re
+
+from scoring_engine.resume.dates import DATE_RANGE
+from scoring_engine.resume.model import CertificateMention, SkillMention
+from scoring_engine.resume.pieces import strip_bullet
+from scoring_engine.resume.sections import heading_of
+from scoring_engine.resume.taxonomy import TermMatcher, taxonomy
+
+_LIST_LINE = re.compile(r"[,，、;；|/]|^\s*[•●▪■◆\-*·]")
+_QUALIFIER = re.compile(r"\([^)]*\)|（[^）]*）")
+_ITEM_SEPARATORS = re.compile(r"[,，、;；|•●▪■◆·]+|\s{2,}")
+_LABEL = re.compile(r"^[^:：]{1,40}[:：]\s*|^[^-–]{1,30}\s[-–]\s")
+_NOT_AN_ITEM = re.compile(r"https?:|www\.|\.com\b|@")
+MAX_ITEM_WORDS = 5
+
+
+def line_around(text: str, start: int, end: int) -> str:
+    """The whole line holding text[start:end], trimmed; the evidence quoted back to HR."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return text[line_start: line_end if line_end != -1 else len(text)].strip()
+
+
+def find_skills(text: str, skills_lines: list[str], skills_source_lines: list[str]) -> tuple[list[SkillMention], list[str]]:
+    """(taxonomy skills with the text that named them, other items listed under a skills heading).
+
+    `skills_lines` are the skills sections' lines without inline headings, `skills_source_lines` as in the text.
+    """
+    matcher = taxonomy().skills
+    in_skills_section = {line.strip() for line in skills_source_lines}
+    mentions: dict[str, SkillMention] = {}
+    for hit in matcher.find(text):
+        line = line_around(text, hit.start, hit.end)
+        listed = line in in_skills_section
+        if hit.strict and not listed and not _LIST_LINE.search(line):
+            continue  # "C" or "R" outside a list is a letter, not a language
+        known = mentions.get(hit.name)
+        if known is None or (listed and not known.listed):
+            mentions[hit.name] = SkillMention(hit.name, hit.surface, line, listed)
+    return list(mentions.values()), _listed_items(skills_lines, matcher)
+
+
+def _listed_items(lines: list[str], matcher: TermMatcher) -> list[str]:
+    """Items of the skills lists, split on commas, bullets and line breaks, qualifiers like "(2 years)" dropped."""
+    # Qualifiers can wrap onto the next line: "Procurement (Less than 1\nyear)".
+    text = _QUALIFIER.sub(" ", "\n".join(lines))
+    items = []
+    for line in text.split("\n"):
+        if _NOT_AN_ITEM.search(line) or DATE_RANGE.search(line) or _is_prose(line):
+            continue  # links, dated lines and sentences under the heading are not list items
+        line = _LABEL.sub("", strip_bullet(line))
+        for item in _ITEM_SEPARATORS.split(line):
+            item = item.strip(" .:：-–")
+            if not item or len(item.split()) > MAX_ITEM_WORDS or len(item) > 40 or matcher.lookup(item):
+                continue
+            if not re.search(r"[A-Za-z\u4e00-\u9fff]", item) or heading_of(item):
+                continue
+            items.append(item)
+    return list(dict.fromkeys(items))
+
+
+def _is_prose(line: str) -> bool:
+    words = line.split()
+    return len(words) > 12 and len(_LIST_LINE.findall(line)) < len(words) / 6
+
+
+def find_certificates(text: str, certificate_lines: list[str]) -> list[CertificateMention]:
+    """Known certificates anywhere, plus each line of a certificates section as written."""
+    matcher = taxonomy().certificates
+    found: dict[str, CertificateMention] = {}
+    for hit in matcher.find(text):
+        found.setdefault(hit.name, CertificateMention(hit.name, hit.surface, line_around(text, hit.start, hit.end)))
+    known_lines = {mention.evidence for mention in found.values()}
+    for line in certificate_lines:
+        item = strip_bullet(line).strip()
+        if item and item not in known_lines and len(item) <= 80:
+            found.setdefault(item, CertificateMention(item, item, item))
+    return list(found.values())

@@ -1,0 +1,174 @@
+"""Resume files made on the fly for the resume tests: PDFs with reportlab, DOCX with python-docx."""
+import io
+import zipfile
+
+ENGLISH_RESUME = """Jane Doe
+Senior Data Scientist
+jane.doe@example.com | +44 20 7946 0958 | linkedin.com/in/jane-doe-ds | github.com/janedoe
+
+SUMMARY
+Data scientist who turns messy data into products.
+
+EXPERIENCE
+Senior Data Scientist
+Acme Analytics Inc.
+Jan 2019 - Dec 2022
+• Built machine-learning models in Python and PyTorch for demand forecasting.
+Data Analyst
+Globex Corporation
+Jun 2016 - Mar 2019
+• Wrote SQL and Tableau dashboards for the finance team.
+
+EDUCATION
+Master of Science in Computer Science
+Stanford University
+2014 - 2016
+Bachelor of Engineering in Electronics
+University of Texas at Austin
+2010 - 2014
+
+SKILLS
+Python, SQL, Machine Learning, PyTorch, Docker, Tableau, Stakeholder Communication
+
+CERTIFICATIONS
+AWS Certified Solutions Architect
+"""
+
+CHINESE_RESUME = """张伟
+电话：138 0013 8000  邮箱：zhangwei@example.cn
+求职意向：大客户销售经理
+
+教育背景
+2008.09-2012.06  华东师范大学  市场营销  本科
+2012.09-2015.06  复旦大学  工商管理  硕士
+
+工作经历
+2015.07-2019.12  上海联合贸易有限公司  销售代表
+负责华东区大客户管理，年销售额增长30%。
+2019.06-2023.06  杭州云帆科技有限公司  大客户销售经理
+带领团队完成商务谈判，熟练使用CRM系统和Excel。
+
+专业技能
+销售、大客户管理、商务谈判、市场营销、Excel、英语
+
+证书
+英语六级、驾驶证
+"""
+
+LEFT_COLUMN = ["LEFT-ONE Contact", "LEFT-TWO Skills", "LEFT-THREE Python", "LEFT-FOUR Languages"]
+RIGHT_COLUMN = ["RIGHT-ONE Experience", "RIGHT-TWO Acme Analytics", "RIGHT-THREE Engineer", "RIGHT-FOUR Education"]
+
+
+def _canvas(buffer, **options):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    return canvas.Canvas(buffer, pagesize=A4, **options)
+
+
+def pdf_from_lines(pages: list[list[str]], font: str = "Helvetica", encrypt=None) -> bytes:
+    """A PDF with the given lines, one list per page, one column."""
+    buffer = io.BytesIO()
+    pdf = _canvas(buffer, encrypt=encrypt) if encrypt else _canvas(buffer)
+    if font == "STSong-Light":
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    for lines in pages:
+        pdf.setFont(font, 10)
+        y = 800
+        for line in lines:
+            pdf.drawString(50, y, line)
+            y -= 14
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def resume_pdf(text: str, font: str = "Helvetica", lines_per_page: int = 55) -> bytes:
+    """The text as a PDF, split into pages."""
+    lines = text.split("\n")
+    return pdf_from_lines([lines[start:start + lines_per_page] for start in range(0, len(lines), lines_per_page)] or [[]], font)
+
+
+def two_column_pdf() -> bytes:
+    """A page with a full-width header, then two columns whose lines sit side by side."""
+    buffer = io.BytesIO()
+    pdf = _canvas(buffer)
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(50, 800, "HEADER Jane Doe")
+    y = 760
+    for left, right in zip(LEFT_COLUMN, RIGHT_COLUMN):
+        # Staggered by half a line: real columns do not share baselines.
+        pdf.drawString(50, y, left)
+        pdf.drawString(320, y - 7, right)
+        y -= 40
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def image_only_pdf() -> bytes:
+    """A 'scanned' page: one picture, no text layer."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    image = Image.new("RGB", (200, 100), "white")
+    buffer = io.BytesIO()
+    pdf = _canvas(buffer)
+    pdf.drawImage(ImageReader(image), 50, 600, width=200, height=100)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def blank_pdf() -> bytes:
+    return pdf_from_lines([[]])
+
+
+def encrypted_pdf() -> bytes:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    return pdf_from_lines([["Secret resume"]], encrypt=StandardEncryption("user-password", "owner-password"))
+
+
+def png_image() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def resume_docx(paragraphs: list[str], table_rows: list[list[str]] | None = None, after_table: list[str] = ()) -> bytes:
+    """A DOCX with paragraphs, then a table, then more paragraphs."""
+    import docx
+
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    if table_rows:
+        table = document.add_table(rows=len(table_rows), cols=len(table_rows[0]))
+        for row, values in zip(table.rows, table_rows):
+            for cell, value in zip(row.cells, values):
+                cell.text = value
+    for paragraph in after_table:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def zip_bomb_docx(uncompressed_bytes: int) -> bytes:
+    """A real DOCX with one extra part of zeros that compresses about a thousandfold."""
+    original = zipfile.ZipFile(io.BytesIO(resume_docx(["Jane Doe"])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in original.infolist():
+            bomb.writestr(item, original.read(item.filename))
+        with bomb.open("word/media/padding.bin", "w", force_zip64=True) as padding:
+            chunk = b"\0" * (1024 * 1024)
+            for _ in range(uncompressed_bytes // len(chunk)):
+                padding.write(chunk)
+    return buffer.getvalue()
