@@ -1,0 +1,158 @@
+"""JSON Schema helpers for connector configs: validation with pointers, defaults, secret fields."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator
+
+from connectors.errors import ConfigError, PermanentDeliveryError
+
+MASK = "********"
+_SUBSCHEMA_KEYWORDS = ("allOf", "anyOf", "oneOf")
+_CONDITIONAL_KEYWORDS = ("if", "then", "else")
+
+
+def pointer_from_path(path) -> str:
+    """Render a path (sequence of keys and indexes) as a JSON pointer (RFC 6901)."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _split_pointer(pointer: str) -> list[str]:
+    return [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
+
+
+def same_level_subschemas(schema: dict, conditionals: bool = True) -> Iterator[dict]:
+    """Yield the schema and every subschema that applies to the same instance (allOf, if/then...)."""
+    yield schema
+    for keyword in _SUBSCHEMA_KEYWORDS:
+        for subschema in schema.get(keyword, []):
+            yield from same_level_subschemas(subschema, conditionals)
+    if not conditionals:
+        return
+    for keyword in _CONDITIONAL_KEYWORDS:
+        if isinstance(schema.get(keyword), dict):
+            yield from same_level_subschemas(schema[keyword], conditionals)
+
+
+def _is_secret(property_schema: dict) -> bool:
+    return bool(property_schema.get("secret") or property_schema.get("writeOnly"))
+
+
+def secret_pointers(schema: dict, _prefix: str = "") -> list[str]:
+    """JSON pointers of every field marked `"secret": true` or `"writeOnly": true`."""
+    pointers: list[str] = []
+    for subschema in same_level_subschemas(schema):
+        for name, property_schema in subschema.get("properties", {}).items():
+            pointer = _prefix + pointer_from_path([name])
+            if _is_secret(property_schema):
+                pointers.append(pointer)
+            else:
+                pointers.extend(secret_pointers(property_schema, pointer))
+    return list(dict.fromkeys(pointers))
+
+
+def _resolve_parent(document: Any, pointer: str) -> tuple[Any, str] | None:
+    parts = _split_pointer(pointer)
+    node = document
+    for part in parts[:-1]:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    if not isinstance(node, dict) or parts[-1] not in node:
+        return None
+    return node, parts[-1]
+
+
+def mask_secrets(schema: dict, config: dict) -> dict:
+    """A copy of `config` with every secret value replaced by "********"."""
+    masked = copy.deepcopy(config)
+    for pointer in secret_pointers(schema):
+        found = _resolve_parent(masked, pointer)
+        if found is None:
+            continue
+        parent, key = found
+        if parent[key] is None:
+            continue
+        if isinstance(parent[key], dict):
+            parent[key] = {name: MASK for name in parent[key]}
+        else:
+            parent[key] = MASK
+    return masked
+
+
+def secret_values(schema: dict, config: dict) -> list[str]:
+    """The secret strings in `config`, for masking them wherever they show up in text."""
+    values: list[str] = []
+    for pointer in secret_pointers(schema):
+        found = _resolve_parent(config, pointer)
+        if found is None:
+            continue
+        parent, key = found
+        value = parent[key]
+        candidates = value.values() if isinstance(value, dict) else [value]
+        values.extend(str(candidate) for candidate in candidates if candidate not in (None, ""))
+    return values
+
+
+def apply_defaults(schema: dict, config: dict) -> dict:
+    """A copy of `config` with the schema's `default` values filled in, nested objects too."""
+    result = copy.deepcopy(config)
+    _fill_defaults(schema, result)
+    return result
+
+
+def _fill_defaults(schema: dict, instance: dict) -> None:
+    # Defaults under if/then/else are skipped: they would apply whether or not the condition holds.
+    for subschema in same_level_subschemas(schema, conditionals=False):
+        for name, property_schema in subschema.get("properties", {}).items():
+            if name not in instance and "default" in property_schema:
+                instance[name] = copy.deepcopy(property_schema["default"])
+            if isinstance(instance.get(name), dict):
+                _fill_defaults(property_schema, instance[name])
+
+
+def _under_secret(pointer: str, secrets: list[str]) -> bool:
+    return any(pointer == secret or pointer.startswith(secret + "/") for secret in secrets)
+
+
+def schema_errors(schema: dict, config: Any) -> list[dict]:
+    """Every violation of `schema` by `config` as {pointer, message}, secret values never echoed."""
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    secrets = secret_pointers(schema)
+    found: dict[tuple[str, str], None] = {}
+    for error in sorted(validator.iter_errors(config), key=lambda error: list(map(str, error.absolute_path))):
+        pointer = pointer_from_path(error.absolute_path)
+        if error.validator == "required":
+            missing = [name for name in error.validator_value if isinstance(error.instance, dict) and name not in error.instance]
+            for name in missing:
+                found[(pointer + pointer_from_path([name]), "required property is missing")] = None
+            continue
+        if _under_secret(pointer, secrets):
+            message = f"invalid secret value (not shown): fails '{error.validator}' {error.validator_value!r}"
+        else:
+            message = error.message
+        found[(pointer, message)] = None
+    return [{"pointer": pointer, "message": message} for pointer, message in found]
+
+
+def format_errors(errors: list[dict]) -> str:
+    """'pointer: message; ...' for a list of {pointer, message}."""
+    return "; ".join(f"{error['pointer'] or '/'}: {error['message']}" for error in errors)
+
+
+def validate(schema: dict, config: Any, what: str) -> dict:
+    """Validate `config` against `schema`; return it with defaults filled, or raise ConfigError listing every error."""
+    errors = schema_errors(schema, config)
+    if errors:
+        raise ConfigError(f"invalid {what} config: {format_errors(errors)}", pointer=errors[0]["pointer"],
+                          errors=errors)
+    return apply_defaults(schema, config)
+
+
+def require_payload_shape(schema: dict, payload: Any, what: str) -> None:
+    """Raise PermanentDeliveryError listing every way `payload` breaks `schema` (a mapping error, never retried)."""
+    errors = schema_errors(schema, payload)
+    if errors:
+        raise PermanentDeliveryError(f"{what} cannot be sent: {format_errors(errors)}")

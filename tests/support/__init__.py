@@ -1,0 +1,1 @@
+"""Reusable loopback test servers: HTTP receiver, SOAP (spyne) service, SFTP server."""
