@@ -39,6 +39,7 @@ class Settings:
     lease_seconds: float = 120.0
     scoring_use_embeddings: bool | None = None
     policy: str = "default"
+    jobs_dir: Path | None = None
     breaker_threshold: int = 5
     breaker_cooldown: float = 60.0
     generated: tuple[str, ...] = field(default=())
@@ -91,6 +92,7 @@ class Settings:
             lease_seconds=_float(env, "HUB_LEASE_SECONDS", 120.0, minimum=1.0),
             scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
             policy=env.get("HUB_POLICY") or "default",
+            jobs_dir=Path(env["HUB_JOBS_DIR"]).resolve() if env.get("HUB_JOBS_DIR") else instance_path / "jobs",
             breaker_threshold=_int(env, "HUB_BREAKER_THRESHOLD", 5, minimum=1),
             breaker_cooldown=_float(env, "HUB_BREAKER_COOLDOWN", 60.0, minimum=0.1),
             generated=tuple(generated),

@@ -14,9 +14,10 @@ from hub.validation import load_schema
 @functools.cache
 def spec() -> dict:
     document = yaml.safe_load(resources.files("hub").joinpath("openapi.yaml").read_text(encoding="utf-8"))
-    schema = dict(load_schema("interview-result"))
-    schema.pop("$schema", None)
-    document["components"]["schemas"]["InterviewResult"] = schema
+    for name, title in (("interview-result", "InterviewResult"), ("decision", "Decision")):
+        schema = dict(load_schema(name))
+        schema.pop("$schema", None)
+        document["components"]["schemas"][title] = schema
     return document
 
 
