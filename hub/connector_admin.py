@@ -112,7 +112,7 @@ def update(session: Session, name: str, changes: dict, *, actor: str) -> Connect
         raise _invalid("/name" if "name" in changes else "/type", "a connector's name and type cannot change; add a new one")
     if "config" in changes:
         # Secrets left out (or sent back masked) keep their stored values, so a form can round-trip.
-        merged = {**connector.config, **{k: v for k, v in changes["config"].items() if v != "********"}}
+        merged = _merge_config(connector.config, changes["config"])
         changes = {**changes, "config": _checked_config(connector.type, merged)}
     if "mapping" in changes:
         _checked_mapping(connector.type, changes["mapping"])
@@ -124,6 +124,22 @@ def update(session: Session, name: str, changes: dict, *, actor: str) -> Connect
     audit.append(session, actor=actor, action="connector.updated", object_type="connector", object_id=name,
                  details={"fields": sorted(changes)})
     return connector
+
+
+MASK = "********"
+
+
+def _merge_config(stored: dict, changes: dict) -> dict:
+    """Apply changes over the stored config, deeply; a masked value keeps what is stored."""
+    merged = dict(stored)
+    for key, value in changes.items():
+        if value == MASK:
+            continue
+        if isinstance(value, dict) and isinstance(stored.get(key), dict):
+            merged[key] = _merge_config(stored[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def disable(session: Session, name: str, *, actor: str, reason: str) -> Connector:
