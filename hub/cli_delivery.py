@@ -255,3 +255,23 @@ def jobs_replay(job_id, connector, all_dead):
             jobs = session.scalars(sync_log.query(sync_log.Filters(status="dead", connector=connector))).all()
         sync_log.replay(session, jobs, actor=CLI_ACTOR)
     click.echo(f"replayed {len(jobs)} job(s)")
+
+
+@click.group("results")
+def results_group():
+    """Interview results: re-score with the current engine."""
+
+
+@results_group.command("rescore")
+@click.argument("result_ids", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every result that has answers.")
+@with_appcontext
+def results_rescore(result_ids, every):
+    """Queue results for scoring again; the worker adds a new profile version, the old ones stay."""
+    from hub.scoring import queue_rescore
+
+    if not (result_ids or every):
+        raise click.UsageError("give RESULT_IDS or --all")
+    with _state().session_factory() as session, session.begin():
+        queued, skipped = queue_rescore(session, None if every else list(result_ids), actor=CLI_ACTOR)
+    click.echo(f"queued {queued} result(s) for re-scoring" + (f"; skipped {skipped} without answers" if skipped else ""))

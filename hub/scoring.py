@@ -108,3 +108,20 @@ def claim_due_results(session: Session, *, limit: int, lease_seconds: float) -> 
         result.scoring_due_at = now + timedelta(seconds=lease_seconds)
         result.scoring_attempts += 1
     return results
+
+
+def queue_rescore(session: Session, result_ids: list[str] | None, *, actor: str) -> tuple[int, int]:
+    """Queue results with answers for scoring again (None: all of them); returns (queued, skipped)."""
+    query = select(InterviewResult)
+    if result_ids is not None:
+        query = query.where(InterviewResult.id.in_(result_ids))
+    queued = skipped = 0
+    for result in session.scalars(query):
+        if not (result.payload or {}).get("answers"):
+            skipped += 1
+            continue
+        result.status, result.scoring_due_at, result.scoring_error = "queued", utcnow(), None
+        audit.append(session, actor=actor, action="result.rescore_queued", object_type="interview_result",
+                     object_id=result.id, details={})
+        queued += 1
+    return queued, skipped
