@@ -46,7 +46,9 @@ def store_ready_scores(session: Session, result: InterviewResult, scores: dict, 
         profile = scoring_engine.profile_from_ready_scores(scores["dimensions"], model=model,
                                                            source=f"external:{scores['source']}")
     except ScoringError as error:
-        pointer = "/scores/dimensions" + (error.pointer or "") if error.pointer and not error.pointer.startswith("/scores") else (error.pointer or "/scores")
+        # The engine points into the scores mapping it was given ("/scores/<key>" or "/<key>").
+        key = (error.pointer or "").rstrip("/").rsplit("/", 1)[-1]
+        pointer = f"/scores/dimensions/{key}" if key and key != "scores" else "/scores/dimensions"
         raise Problem(422, "validation-failed", "The ready scores are not valid",
                       errors=[{"pointer": pointer, "message": str(error)}]) from None
     preferences = (result.payload or {}).get("preferences")
