@@ -36,11 +36,10 @@ def examples_dir() -> Path:
 
 
 def _serve(app, host: str, port: int):
-    import waitress
+    from hub.serving import BackgroundServer
 
-    server = waitress.create_server(app, host=host, port=port, threads=8)
-    threading.Thread(target=server.run, daemon=True).start()
-    return server, f"http://{host}:{server.effective_port}"
+    server = BackgroundServer(app, host=host, port=port)
+    return server, server.url
 
 
 def _connector_config(type_name: str, target_url: str, export_dir: Path) -> dict:

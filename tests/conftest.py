@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import threading
 import uuid
 from pathlib import Path
 
@@ -92,13 +91,11 @@ class LiveHub:
     """The app served by waitress on 127.0.0.1, with a requests session."""
 
     def __init__(self, app):
-        import waitress
+        from hub.serving import BackgroundServer
 
         self.app = app
-        self.server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-        self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
+        self.server = BackgroundServer(app)
+        self.url = self.server.url
         self.http = requests.Session()
 
     def key(self, role: str = "ingest", name: str | None = None) -> str:
@@ -116,8 +113,8 @@ class LiveHub:
         return self.http.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
 
     def close(self):
-        self.server.close()
         self.http.close()
+        self.server.close()
 
 
 @pytest.fixture
