@@ -1,0 +1,31 @@
+# The two commands of the README: `make demo` (set up, run the whole path on SQLite) and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+PIP := $(VENV)/bin/pip --disable-pip-version-check
+
+.PHONY: demo demo-once test setup clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+setup: $(VENV)/bin/python
+	$(PIP) install --quiet -e '.[postgres]'
+
+demo: setup
+	$(VENV)/bin/hris-hub demo
+
+demo-once: setup
+	$(VENV)/bin/hris-hub demo --once
+
+# HUB_TEST_EMBEDDINGS=1 also installs the embedding model (torch 2.13.0 CPU first, so pip does not fetch a
+# CUDA build) and runs its tests; HUB_TEST_POSTGRES_URL turns the PostgreSQL tests on. .ci/run sets both.
+test: $(VENV)/bin/python
+	$(PIP) install --quiet -e '.[test]'
+	@if [ -n "$$HUB_TEST_EMBEDDINGS" ]; then \
+		$(PIP) install --quiet torch==2.13.0 && $(PIP) install --quiet -e '.[embeddings]'; \
+	fi
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
