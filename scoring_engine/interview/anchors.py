@@ -1,0 +1,174 @@
+"""BARS-anchor mode: an interview answer judged on STAR structure, specificity, key concepts and closeness to anchors."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from scoring_engine.interview import embedding, robustness
+from scoring_engine.interview.answer_score import AnswerScore, level_for, quote, rounded
+from scoring_engine.interview.closeness import closeness
+from scoring_engine.interview.competency_model import DEFAULT_COMPONENT_WEIGHTS
+from scoring_engine.interview.concepts import concept_hits
+from scoring_engine.interview.lexical import coverage
+from scoring_engine.interview.lexicon import STAR_PARTS
+from scoring_engine.interview.specificity import specificity
+from scoring_engine.interview.star import find_star_parts, missing_parts
+from scoring_engine.interview.text import sentences, tokenize
+
+# A flagged answer keeps a score for transparency, but never more than this.
+FLAGGED_SCORE_CAP = 15.0
+# Softmax temperature over the per-level anchor closeness: small differences in closeness should still pick a level.
+BARS_TEMPERATURE = 0.03
+# Off-topic: under a fifth of the answer's words, and fewer than four distinct ones, come from the question's topic.
+OFF_TOPIC_OVERLAP = 0.2
+OFF_TOPIC_MAX_WORDS = 4
+
+
+@dataclass(frozen=True)
+class AnswerSpec:
+    """What one answer is judged against: the question, its anchors per BARS level and its concepts."""
+
+    question_id: str | None
+    question: dict[str, str]
+    expected_star: tuple[str, ...] = STAR_PARTS
+    key_concepts: tuple[dict[str, list[str]], ...] = ()
+    anchors: dict[str, dict[int, list[str]]] = field(default_factory=dict)
+    component_weights: dict[str, float] = field(default_factory=lambda: DEFAULT_COMPONENT_WEIGHTS["behavioural"])
+
+    def question_text(self, language: str) -> str:
+        """The question in the answer's language, else whichever is there."""
+        return self.question.get(language) or next(iter(self.question.values()))
+
+    def anchors_for(self, language: str) -> dict[int, list[str]]:
+        """Anchor texts per level in the answer's language, falling back to the other one."""
+        return self.anchors.get(language) or next(iter(self.anchors.values()), {})
+
+
+def _bars_closeness(answer: str, anchors: dict[int, list[str]], language: str, *,
+                    use_embeddings: bool) -> tuple[float, int, dict[int, float]]:
+    """Expected BARS level (softmax over per-level closeness), the nearest level, and the closeness per level."""
+    per_level = {
+        level: max(closeness(answer, text, language, use_embeddings=use_embeddings) for text in texts)
+        for level, texts in sorted(anchors.items())
+        if texts
+    }
+    if not per_level:
+        return 0.0, 0, {}
+    best = max(per_level.values())
+    weights = {level: math.exp((value - best) / BARS_TEMPERATURE) for level, value in per_level.items()}
+    expected = sum(level * weight for level, weight in weights.items()) / sum(weights.values())
+    nearest = max(per_level, key=lambda level: (per_level[level], -level))
+    return expected, nearest, per_level
+
+
+def _topic_overlap(tokens, spec: AnswerSpec) -> tuple[float, int]:
+    """Share of the answer's content words found in the question, its concepts or its anchors (both languages),
+    and how many distinct such words it uses."""
+    texts = [*spec.question.values()]
+    texts += [term for group in spec.key_concepts for terms in group.values() for term in terms]
+    texts += [text for by_level in spec.anchors.values() for level_texts in by_level.values() for text in level_texts]
+    vocabulary = {word for text in texts for word in tokenize(text).content}
+    return coverage(vocabulary, tokens.content), len(vocabulary & set(tokens.content))
+
+
+def _flags(answer: str, tokens, language: str, spec: AnswerSpec, hits: list[int], topic_overlap: tuple[float, int],
+           relevance: float | None) -> list[str]:
+    if not tokens.content:
+        return [robustness.EMPTY]
+    if robustness.is_gibberish(answer):
+        return [robustness.GIBBERISH]
+    if len(tokens.content) < robustness.MIN_CONTENT_WORDS:
+        return [robustness.TOO_SHORT]
+    question_tokens = [tokenize(text) for text in spec.question.values()]
+    if any(robustness.echoes_question(tokens.content, question.content) for question in question_tokens):
+        return [robustness.ECHO]
+    anchor_tokens = [tokenize(text) for by_level in spec.anchors.values() for texts in by_level.values() for text in texts]
+    if robustness.copied_from(tokens, anchor_tokens):
+        return [robustness.ANCHOR_COPY]
+    flags = []
+    if robustness.is_repetitive(tokens):
+        flags.append(robustness.REPETITIVE)
+    if robustness.is_keyword_stuffing(tokens, answer, len(hits)):
+        flags.append(robustness.KEYWORD_STUFFING)
+    topic_share, topic_words = topic_overlap
+    off_topic = topic_share < OFF_TOPIC_OVERLAP and topic_words < OFF_TOPIC_MAX_WORDS and not hits
+    if not spec.key_concepts and relevance is None:
+        # A few ad-hoc anchors are too small a vocabulary to call an answer off-topic on words alone.
+        off_topic = False
+    if relevance is not None:
+        # The embedding sees paraphrases the word overlap misses, so either may clear an answer.
+        off_topic = off_topic and relevance < 0.35
+    if off_topic:
+        flags.append(robustness.OFF_TOPIC)
+    return flags
+
+
+def _confidence(tokens, components: dict[str, float], weights: dict[str, float], *, use_embeddings: bool) -> float:
+    """Longer answers whose parts agree support a score better; embeddings add a little."""
+    used = [components[name] for name, weight in weights.items() if weight > 0]
+    spread = (max(used) - min(used)) if used else 1.0
+    length = min(len(tokens.content) / 40, 1.0)
+    value = 0.25 + 0.35 * length + 0.25 * (1 - spread) + (0.15 if use_embeddings else 0.05)
+    return rounded(min(1.0, value), 3)
+
+
+def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embeddings: bool) -> AnswerScore:
+    """Anchor mode: STAR structure, specificity, key concepts and closeness to BARS anchors, as 0-100."""
+    tokens = tokenize(answer, language)
+    star = find_star_parts(answer)
+    missing = missing_parts(star, spec.expected_star)
+    detail = specificity(answer, tokens)
+    hits = concept_hits(spec.key_concepts, answer, tokens)
+    topic_overlap = _topic_overlap(tokens, spec)
+    relevance = None
+    if use_embeddings and language == "en" and tokens.content:
+        relevance = embedding.similarity(answer, spec.question_text(language))
+    expected_level, nearest_level, per_level = (0.0, 0, {})
+    if tokens.content:
+        expected_level, nearest_level, per_level = _bars_closeness(answer, spec.anchors_for(language), language,
+                                                                   use_embeddings=use_embeddings)
+    components = {
+        "bars": max(0.0, (expected_level - 1) / 4) if per_level else 0.0,
+        "star": (len(spec.expected_star) - len(missing)) / len(spec.expected_star) if spec.expected_star else 0.0,
+        "specificity": detail["specificity"],
+        "concepts": min(1.0, len(hits) / max(1, math.ceil(0.6 * len(spec.key_concepts)))) if spec.key_concepts else 0.0,
+    }
+    weights = dict(spec.component_weights)
+    if not spec.expected_star:
+        weights["star"] = 0.0
+    if not spec.key_concepts:
+        weights["concepts"] = 0.0
+    if not per_level:
+        weights["bars"] = 0.0
+    total_weight = sum(weights.values()) or 1.0
+    score = 100 * sum(weights[name] * components[name] for name in components) / total_weight
+    flags = _flags(answer, tokens, language, spec, hits, topic_overlap, relevance)
+    if flags:
+        score = min(score, FLAGGED_SCORE_CAP)
+    evidence = [quote(star[part]) for part in ("action", "result") if part in star]
+    if not evidence and tokens.content:
+        evidence = [quote(max(sentences(answer), key=lambda sentence: len(tokenize(sentence, language).content)))]
+    reported = {name: rounded(value) for name, value in components.items()}
+    reported.update(
+        bars_nearest_level=nearest_level,
+        topic_overlap=rounded(topic_overlap[0]),
+        concept_hits=len(hits),
+        numbers=detail["numbers"],
+        first_person=detail["first_person"],
+        action_verbs=detail["action_verbs"],
+    )
+    if relevance is not None:
+        reported["question_similarity"] = rounded(relevance)
+    return AnswerScore(
+        question_id=spec.question_id,
+        language=language,
+        score=rounded(score, 1),
+        level=None if flags else level_for(score),
+        insufficient=bool(flags),
+        confidence=0.0 if flags else _confidence(tokens, components, weights, use_embeddings=use_embeddings),
+        flags=flags,
+        star={part: quote(sentence) for part, sentence in star.items()},
+        missing_star=missing,
+        evidence=[] if flags else evidence,
+        components=reported,
+    )

@@ -1,0 +1,1 @@
+"""Shipped competency models (YAML data, read with importlib.resources)."""

@@ -1,0 +1,36 @@
+"""STAR structure: which of situation, task, action and result an answer shows, with the sentence that shows it."""
+from __future__ import annotations
+
+import re
+
+from scoring_engine.interview.lexicon import STAR_PARTS, lexicon
+from scoring_engine.interview.text import sentences, tokenize
+
+# STAR's action is what the candidate did: "I", not "we" (我, not 我们).
+_FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|I'm|I've|I'd|myself)\b|我(?!们)")
+
+
+def _is_first_person_action(sentence: str) -> bool:
+    """"I <did something>": a first-person-singular sentence with a concrete action verb, whatever the phrasing."""
+    if not _FIRST_PERSON_SINGULAR.search(sentence):
+        return False
+    return any(word in lexicon().action_verbs for word in tokenize(sentence).words)
+
+
+def find_star_parts(text: str) -> dict[str, str]:
+    """For each STAR part the answer shows, the first sentence that carries one of its cues."""
+    found: dict[str, str] = {}
+    cues = lexicon().star
+    for sentence in sentences(text):
+        cued = [part for part in STAR_PARTS if cues[part].find(sentence)]
+        # "I was asked to find out why" is the task, not an action: the verb heuristic only reads uncued sentences.
+        if not cued and _is_first_person_action(sentence):
+            cued = ["action"]
+        for part in cued:
+            found.setdefault(part, sentence)
+    return found
+
+
+def missing_parts(found: dict[str, str], expected: tuple[str, ...]) -> list[str]:
+    """Expected STAR parts the answer does not show, in STAR order."""
+    return [part for part in STAR_PARTS if part in expected and part not in found]
