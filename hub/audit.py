@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from hub.db import is_postgres
@@ -42,29 +42,42 @@ def entry_hash(
 
 def append(
     session: Session, *, actor: str, action: str, object_type: str, object_id: str, details: dict | None = None
-) -> AuditEntry:
-    """Add an entry to the chain inside the caller's transaction. `details` must hold no PII."""
+) -> None:
+    """Record an entry in the caller's transaction; it joins the chain when that transaction commits.
+
+    `details` must hold no PII. Chaining waits until commit so that, on PostgreSQL, the lock that
+    serialises appenders is held only for the last moment of the transaction, not all of it.
+    """
+    session.info.setdefault(PENDING, []).append(
+        dict(actor=actor, action=action, object_type=object_type, object_id=str(object_id), details=details or {}))
+
+
+PENDING = "hub.audit.pending"
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_pending(session: Session) -> None:
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    session.flush()  # everything else first, so the lock below is held as briefly as possible
     if is_postgres(session):
         # Concurrent appenders queue here until the holder commits, so each sees the true chain head.
         session.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": AUDIT_LOCK_ID})
     head = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
-    seq, prev_hash = (head.seq + 1, head.hash) if head else (1, GENESIS_HASH)
-    occurred_at = utcnow()
-    details = details or {}
-    entry = AuditEntry(
-        seq=seq,
-        occurred_at=occurred_at,
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        details=details,
-        prev_hash=prev_hash,
-        hash=entry_hash(seq, prev_hash, occurred_at, actor, action, object_type, str(object_id), details),
-    )
-    session.add(entry)
-    session.flush()
-    return entry
+    seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    for item in pending:
+        seq += 1
+        occurred_at = utcnow()
+        entry_digest = entry_hash(seq, prev_hash, occurred_at, item["actor"], item["action"], item["object_type"],
+                                  item["object_id"], item["details"])
+        session.add(AuditEntry(seq=seq, occurred_at=occurred_at, prev_hash=prev_hash, hash=entry_digest, **item))
+        prev_hash = entry_digest
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(PENDING, None)
 
 
 @dataclass

@@ -7,7 +7,6 @@ import os
 import secrets
 import threading
 import time
-from importlib import resources
 from pathlib import Path
 
 import click
@@ -30,9 +29,11 @@ DEMO_CONNECTORS = [
 
 
 def examples_dir() -> Path:
-    """The sample results: the checkout's examples/ folder, or the copy shipped in the package."""
-    checkout = Path(__file__).resolve().parents[1] / "examples" / "results"
-    return checkout if checkout.is_dir() else Path(str(resources.files("hub").joinpath("demo_results")))
+    """The sample results in the source checkout's examples/ folder."""
+    folder = Path(__file__).resolve().parents[1] / "examples" / "results"
+    if not folder.is_dir():
+        raise click.ClickException(f"the demo posts the sample results in {folder}; run it from a source checkout")
+    return folder
 
 
 def _serve(app, host: str, port: int):
