@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_LOCK_HELD = "hub.sqlite_write_lock"
 
 
 def make_engine(url: str, *, pool_size: int = 10, read_only: bool = False) -> Engine:
@@ -38,11 +40,44 @@ def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    if not immediate:
+        @event.listens_for(engine, "begin")
+        def _on_begin_read(connection):
+            connection.exec_driver_sql("BEGIN")
+        return
+
+    # Writers of this process queue on a lock of their own, in arrival order: SQLite's busy handler
+    # sleeps in growing steps, so late writers overtake early ones and the latency tail grows long.
+    # Writers of other processes still meet at SQLite's own lock (the busy timeout).
+    writers = threading.Lock()
+
+    def _release(info) -> None:
+        if info.pop(WRITE_LOCK_HELD, False):
+            writers.release()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
+        if writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            connection.info[WRITE_LOCK_HELD] = True
         # A deferred transaction that reads and then writes fails at once with SQLITE_BUSY when another
         # writer got in between (the busy timeout does not apply); taking the lock first makes it wait.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection.info)
+            raise
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(connection):
+        _release(connection.info)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(connection):
+        _release(connection.info)
+
+    @event.listens_for(engine.pool, "reset")
+    def _on_reset(dbapi_connection, record, reset_state):
+        _release(record.info)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hub import audit, outbox
 from hub.auth import Caller
 from hub.crypto import keyring
-from hub.models import Candidate, InterviewResult, utcnow
+from hub.models import Candidate, InterviewResult, new_id, utcnow
 from hub.problems import Problem
 from hub.validation import schema_errors
 
@@ -98,6 +98,7 @@ def _store(session: Session, caller: Caller, document: dict, digest: str, key: s
     candidate = _candidate(session, caller, document["candidate"])
     status = "scored" if "scores" in document else "queued"
     result = InterviewResult(
+        id=new_id(),
         client_id=caller.client_id,
         external_id=document["external_id"],
         idempotency_key=key,
@@ -109,14 +110,13 @@ def _store(session: Session, caller: Caller, document: dict, digest: str, key: s
         scoring_due_at=None if status == "scored" else utcnow(),
     )
     session.add(result)
-    session.flush()
     audit.append(session, actor=caller.actor, action="result.received", object_type="interview_result",
                  object_id=result.id, details={"external_id": result.external_id, "job_code": result.job_code,
                                                "has_answers": "answers" in document, "has_scores": "scores" in document})
     if "scores" in document:
         from hub.scoring import store_ready_scores
 
-        store_ready_scores(session, result, document["scores"], actor=caller.actor)
+        store_ready_scores(session, result, document["scores"], actor=caller.actor, first=True)
         outbox.enqueue(session, result, "result.scored")
     return result
 
@@ -128,9 +128,9 @@ def _candidate(session: Session, caller: Caller, data: dict) -> Candidate:
     ).first()
     email_index = keyring().blind_index(pii["email"]) if pii.get("email") else None
     if candidate is None:
-        candidate = Candidate(client_id=caller.client_id, external_id=data["external_id"], pii=pii, email_index=email_index)
+        candidate = Candidate(id=new_id(), client_id=caller.client_id, external_id=data["external_id"], pii=pii,
+                              email_index=email_index)
         session.add(candidate)
-        session.flush()
     elif pii and pii != candidate.pii:
         candidate.pii = {**(candidate.pii or {}), **pii}
         candidate.email_index = email_index or candidate.email_index

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from hub import audit
 from hub.db import is_postgres
-from hub.models import Connector, InterviewResult, SyncJob, utcnow
+from hub.models import Connector, InterviewResult, SyncJob, new_id, utcnow
 
 EVENTS = ("result.scored", "candidate.hired")
 NOTIFY_CHANNEL = "hris_hub_jobs"
@@ -28,10 +28,9 @@ def enqueue(session: Session, result: InterviewResult, event: str) -> list[SyncJ
             SyncJob.connector_id == connector.id, SyncJob.result_id == result.id, SyncJob.event == event))
         if exists:
             continue
-        job = SyncJob(connector_id=connector.id, result_id=result.id, event=event, status="pending",
+        job = SyncJob(id=new_id(), connector_id=connector.id, result_id=result.id, event=event, status="pending",
                       next_attempt_at=utcnow())
         session.add(job)
-        session.flush()
         audit.append(session, actor="hub", action="sync_job.created", object_type="sync_job", object_id=job.id,
                      details={"connector": connector.name, "event": event, "result_id": result.id})
         jobs.append(job)

@@ -15,21 +15,21 @@ log = logging.getLogger(__name__)
 SHIPPED_MODELS = ("sales", "rnd")
 
 
-def add_profile(session: Session, result: InterviewResult, profile: dict, *, actor: str) -> Profile:
-    """Store a new profile version; earlier versions stay as they were."""
-    version = (session.scalar(select(func.max(Profile.version)).where(Profile.result_id == result.id)) or 0) + 1
+def add_profile(session: Session, result: InterviewResult, profile: dict, *, actor: str, first: bool = False) -> Profile:
+    """Store a new profile version (`first`: the result is new, so this is version 1); earlier versions stay."""
+    version = 1 if first else (session.scalar(select(func.max(Profile.version)).where(Profile.result_id == result.id)) or 0) + 1
     engine = profile.get("engine") or {}
     row = Profile(result_id=result.id, version=version, source=profile.get("source") or "unknown",
                   engine_version=engine.get("version"), model=profile.get("model"), data=profile)
     session.add(row)
-    session.flush()
     audit.append(session, actor=actor, action="profile.created", object_type="interview_result", object_id=result.id,
                  details={"version": version, "source": row.source, "model": row.model,
                           "engine_version": row.engine_version, "insufficient": profile.get("insufficient", [])})
     return row
 
 
-def store_ready_scores(session: Session, result: InterviewResult, scores: dict, *, actor: str) -> Profile:
+def store_ready_scores(session: Session, result: InterviewResult, scores: dict, *, actor: str,
+                       first: bool = False) -> Profile:
     """Validate scores another engine produced and keep them as they are, tagged with their source."""
     import scoring_engine
     from scoring_engine.errors import ScoringError
@@ -55,7 +55,7 @@ def store_ready_scores(session: Session, result: InterviewResult, scores: dict, 
     data = profile.to_dict()
     if preferences:
         data["preferences"] = {**(data.get("preferences") or {}), **preferences}
-    return add_profile(session, result, data, actor=actor)
+    return add_profile(session, result, data, actor=actor, first=first)
 
 
 def choose_model(answers: list[dict]):
