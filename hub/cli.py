@@ -145,6 +145,9 @@ def keys_rotate(batch_size):
         return
     with click.progressbar(length=total, label=f"re-encrypting under {state.keyring.primary_id}") as bar:
         done = rotate(state.session_factory, state.keyring, batch_size=batch_size, progress=bar.update)
+    with transaction(state.session_factory) as session:
+        audit.append(session, actor=CLI_ACTOR, action="keys.rotated", object_type="keyring",
+                     object_id=state.keyring.primary_id, details={"values": done})
     click.echo(f"re-encrypted {done} value(s); old keys may be removed once backups made before now expire")
 
 
