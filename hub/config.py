@@ -156,30 +156,26 @@ def _check_database_url(url: str) -> None:
         )
 
 
-def _int(env, name, default, minimum):
+def _number(env, name, default, minimum, kind=float):
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
+        expected = "a whole number" if kind is int else "a number"
+        raise ConfigurationError(f"{name} must be {expected}, got {raw!r}") from None
     if value < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def _int(env, name, default, minimum):
+    return _number(env, name, default, minimum, kind=int)
 
 
 def _float(env, name, default, minimum):
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
-    if value < minimum:
-        raise ConfigurationError(f"{name} must be at least {minimum}, got {value}")
-    return value
+    return _number(env, name, default, minimum)
 
 
 def _choice(env, name, default, choices):

@@ -1,7 +1,6 @@
 """Delivering one claimed job: build, map, send, and record the attempt, the job's fate and the breaker."""
 from __future__ import annotations
 
-import functools
 import logging
 import random
 import time
@@ -18,6 +17,7 @@ from connectors.errors import ConnectorError, PermanentDeliveryError, RetryableD
 from connectors.plugins import create_connector
 from hub import audit, documents
 from hub.models import Connector, DeliveryAttempt, InterviewResult, SyncJob, utcnow
+from hub.reloading import reloading
 
 log = logging.getLogger(__name__)
 EXCERPT_LIMIT = 2048
@@ -43,15 +43,7 @@ class Outcome:
     request: dict | None = None
 
 
-@functools.lru_cache(maxsize=128)
-def _mapping(name_or_path: str, mtime: float | None):
-    return mappings.load_mapping(name_or_path)
-
-
-def load_mapping(name_or_path: str):
-    """A mapping by preset name or path, reloaded when its file changes."""
-    path = Path(name_or_path)
-    return _mapping(name_or_path, path.stat().st_mtime if path.is_file() else None)
+load_mapping = reloading(mappings.load_mapping)
 
 
 class ConnectorPool:

@@ -1,11 +1,9 @@
 """The canonical document a mapping renders: result, candidate, employee, profile, plan and attendance rule."""
 from __future__ import annotations
 
-import functools
-from pathlib import Path
-
 import mappings
 from hub.models import Connector, InterviewResult, SyncJob, utcnow
+from hub.reloading import reloading
 
 # The competency model a profile was scored with names the job family the policies speak of.
 MODEL_FAMILIES = {"sales": "sales", "rnd": "rnd"}
@@ -15,15 +13,7 @@ class NotReady(Exception):
     """The document cannot be built yet (e.g. hired before the profile exists); try again later."""
 
 
-@functools.lru_cache(maxsize=64)
-def _policy(name_or_path: str, mtime: float | None):
-    return mappings.load_policy(name_or_path)
-
-
-def load_policy(name_or_path: str):
-    """A policy by shipped name or path, reloaded when its file changes."""
-    path = Path(name_or_path)
-    return _policy(name_or_path, path.stat().st_mtime if path.is_file() else None)
+load_policy = reloading(mappings.load_policy)
 
 
 def job_family(profile: dict | None) -> str | None:

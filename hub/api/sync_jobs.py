@@ -4,7 +4,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import current_app, g, jsonify, request
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from hub import sync_log
