@@ -88,7 +88,10 @@ class Settings:
             log_level=_choice(env, "HUB_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
             log_format=_choice(env, "HUB_LOG_FORMAT", "json", ("json", "text")),
             retry_schedule=_schedule(env.get("HUB_RETRY_SCHEDULE")),
-            worker_poll_seconds=_float(env, "HUB_WORKER_POLL_SECONDS", 1.0, minimum=0.05),
+            # PostgreSQL wakes idle workers with NOTIFY, so its poll is only a fallback; SQLite has no such
+            # signal, and its idle check is two indexed reads of a local file.
+            worker_poll_seconds=_float(env, "HUB_WORKER_POLL_SECONDS",
+                                       0.2 if database_url.startswith("sqlite") else 1.0, minimum=0.05),
             lease_seconds=_float(env, "HUB_LEASE_SECONDS", 120.0, minimum=1.0),
             scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
             policy=env.get("HUB_POLICY") or "default",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import select as io_select
 import signal
 import socket
 import threading
@@ -42,6 +43,10 @@ class Worker:
         self.cache_root = Path(self.settings.instance_path) / "cache" / "connectors"
         self.stop_event = threading.Event()
         self.wake_event = threading.Event()
+        # A pipe the waiting loop selects on beside the LISTEN socket, so a finished attempt wakes it at once.
+        self._wake_read, self._wake_write = os.pipe()
+        os.set_blocking(self._wake_read, False)
+        os.set_blocking(self._wake_write, False)
         self._in_flight: dict[Future, str] = {}
         self._lock = threading.Lock()
         self._listener = None
@@ -53,7 +58,7 @@ class Worker:
         """Work until stopped (SIGTERM/SIGINT), or with `until_idle` until nothing is due or in flight."""
         deadline = None if max_seconds is None else utcnow() + timedelta(seconds=max_seconds)
         self._start_listening()
-        self.scheduler.add_job(self.wake_event.set, "interval", seconds=5, id="batch-check")
+        self.scheduler.add_job(self.wake, "interval", seconds=5, id="batch-check")
         self.scheduler.add_job(self._report, "interval", seconds=60, id="report")
         self.scheduler.start()
         log.info("worker %s started (%d delivery threads)", self.worker_id, self.threads)
@@ -72,19 +77,29 @@ class Worker:
     def tick(self) -> bool:
         """One pass: score what is queued, flush due batches, hand due jobs to free threads."""
         self._reap_finished()
-        scored = self._score_due()
-        flushed = self._flush_batches()
+        queued, due = self._work_waiting()
+        scored = self._score_due() if queued else 0
+        flushed = self._flush_batches() if due else 0
         free = self.threads - len(self._in_flight)
-        claimed = self.claim(free) if free > 0 else []
+        claimed = self.claim(free) if free > 0 and due else []
         for job_id in claimed:
             future = self.pool.submit(self.deliver, job_id)
             with self._lock:
                 self._in_flight[future] = job_id
+            future.add_done_callback(lambda _future: self.wake())
         return bool(scored or flushed or claimed)
+
+    def wake(self) -> None:
+        """Make the loop look for work now (a slot freed, a batch may be due, a result was scored)."""
+        self.wake_event.set()
+        try:
+            os.write(self._wake_write, b"x")
+        except (BlockingIOError, OSError):
+            pass  # the pipe is full or closed: the loop is awake or gone either way
 
     def stop(self, *_signal_args) -> None:
         self.stop_event.set()
-        self.wake_event.set()
+        self.wake()
 
     def install_signal_handlers(self) -> None:
         signal.signal(signal.SIGTERM, self.stop)
@@ -102,6 +117,8 @@ class Worker:
         if self._listener is not None:
             self._listener.close()
         self.connectors.close()
+        os.close(self._wake_read)
+        os.close(self._wake_write)
         log.info("worker %s stopped", self.worker_id)
 
     # --- claiming --------------------------------------------------------------------------------------
@@ -280,7 +297,7 @@ class Worker:
                 scoring.score_result(session, result, use_embeddings=self.settings.scoring_use_embeddings,
                                      actor=f"worker:{self.worker_id}")
         if claimed:
-            self.wake_event.set()
+            self.wake()
         return len(claimed)
 
     # --- waiting ---------------------------------------------------------------------------------------
@@ -295,16 +312,19 @@ class Worker:
         self._listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
 
     def _wait(self, seconds: float) -> None:
-        """Sleep until woken: a NOTIFY on PostgreSQL, a finished attempt, or the poll interval."""
-        if self._listener is not None:
-            # Wait on the LISTEN socket in short slices so a stop or a local wake-up is seen promptly.
-            deadline = time.monotonic() + seconds
-            while not (self.stop_event.is_set() or self.wake_event.is_set()) and time.monotonic() < deadline:
-                if any(True for _ in self._listener.notifies(timeout=min(0.5, seconds), stop_after=1)):
-                    break
-        else:
-            self.wake_event.wait(seconds)
+        """Sleep until woken: a NOTIFY on PostgreSQL, a finished attempt, a stop, or the poll interval."""
+        if not self.wake_event.is_set():
+            sources = [self._wake_read] + ([self._listener.fileno()] if self._listener is not None else [])
+            io_select.select(sources, [], [], seconds)
         self.wake_event.clear()
+        try:
+            while os.read(self._wake_read, 4096):
+                pass
+        except BlockingIOError:
+            pass
+        if self._listener is not None:
+            for _ in self._listener.notifies(timeout=0):
+                pass  # consumed: the pass that follows looks for every due job anyway
 
     def _reap_finished(self) -> None:
         with self._lock:
@@ -314,6 +334,15 @@ class Worker:
         for future in done:
             if future.exception() is not None:
                 log.error("delivery thread failed", exc_info=future.exception())
+
+    def _work_waiting(self) -> tuple[bool, bool]:
+        """Whether results wait to be scored and jobs are due: two indexed reads, no write lock."""
+        now = utcnow()
+        with self.state.read_session_factory() as session:
+            queued = session.scalar(select(InterviewResult.id).where(
+                InterviewResult.status == "queued", InterviewResult.scoring_due_at <= now).limit(1)) is not None
+            due = session.scalar(select(SyncJob.id).where(_due(now)).limit(1)) is not None
+        return queued, due
 
     def _anything_due_soon(self) -> bool:
         """Whether work remains that this worker would pick up (used by --until-idle runs)."""
