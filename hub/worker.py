@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 import mappings
 from hub import delivery, documents, scoring
 from hub.app import HubState
+from connectors.errors import ConnectorError, PermanentDeliveryError, RetryableDeliveryError
 from connectors.plugins import connector_class
 from hub.models import Connector, InterviewResult, SyncJob, utcnow
 from hub.outbox import NOTIFY_CHANNEL
@@ -168,34 +169,43 @@ class Worker:
     def deliver(self, job_id: str) -> str:
         """Deliver one claimed job; no database transaction is held across the network call."""
         started_at = utcnow()
+        connector_name = "?"
+        try:
+            outcome, connector_name = self._attempt(job_id)
+        except Exception as error:  # a bug or a broken plugin must not strand the job under its lease
+            log.exception("delivering job %s failed unexpectedly", job_id, extra={"job_id": job_id})
+            outcome = delivery.Outcome("retryable", error=f"internal error: {error.__class__.__name__}: {error}")
+        status = delivery.record(self.state.session_factory, job_id, outcome, worker_id=self.worker_id,
+                                 default_schedule=self.settings.retry_schedule, breaker=self.breaker,
+                                 started_at=started_at)
+        log.info("job %s to %s: %s (%s)", job_id, connector_name, status, outcome.error or outcome.status_code,
+                 extra={"job_id": job_id, "connector": connector_name})
+        return status
+
+    def _attempt(self, job_id: str) -> tuple[delivery.Outcome, str]:
         with self.state.read_session_factory() as session:
             job = session.get(SyncJob, job_id, options=[selectinload(SyncJob.connector)])
             result = session.get(InterviewResult, job.result_id, options=[
                 selectinload(InterviewResult.profiles), selectinload(InterviewResult.decision),
                 selectinload(InterviewResult.candidate)])
             connector = job.connector
-            attempt = job.attempts + 1
             try:
                 payloads = delivery.render(job, connector, result, self.settings.policy)
             except documents.NotReady as error:
-                outcome = delivery.Outcome("retryable", error=str(error))
-                payloads = None
+                return delivery.Outcome("retryable", error=str(error)), connector.name
             except (mappings.MappingError, mappings.PolicyError, mappings.InputError) as error:
-                outcome = delivery.Outcome("permanent", error=f"mapping failed: {error}")
-                payloads = None
-            session.expunge_all()
-        if payloads is not None:
+                return delivery.Outcome("permanent", error=f"mapping failed: {error}"), connector.name
+            finally:
+                session.expunge_all()
+        try:
             live = self.connectors.get(connector)
-            job_contexts = delivery.contexts(job, connector, attempt, self.cache_root, len(payloads))
-            self._respect_rate(connector)
-            outcome = delivery.send(live, payloads, job_contexts)
-            outcome.request = {"payloads": payloads}
-        status = delivery.record(self.state.session_factory, job_id, outcome, worker_id=self.worker_id,
-                                 default_schedule=self.settings.retry_schedule, breaker=self.breaker,
-                                 started_at=started_at)
-        log.info("job %s to %s: %s (%s)", job_id, connector.name, status, outcome.error or outcome.status_code,
-                 extra={"job_id": job_id, "connector": connector.name})
-        return status
+        except ConnectorError as error:
+            return delivery.Outcome("permanent", error=f"connector cannot be built: {error}"), connector.name
+        job_contexts = delivery.contexts(job, connector, job.attempts + 1, self.cache_root, len(payloads))
+        self._respect_rate(connector)
+        outcome = delivery.send(live, payloads, job_contexts)
+        outcome.request = {"payloads": payloads}
+        return outcome, connector.name
 
     _last_send: dict[int, float] = {}
 
@@ -268,8 +278,6 @@ class Worker:
 
     @staticmethod
     def _deliver_batch(live, items):
-        from connectors.errors import ConnectorError, PermanentDeliveryError, RetryableDeliveryError
-
         try:
             results = dict(zip((c.job_id for c, _ in items), live.deliver_batch(items)))
         except RetryableDeliveryError as error:

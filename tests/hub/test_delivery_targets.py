@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+from connectors import Connector, hookimpl
 from connectors.plugins import get_plugin_manager
 from hub import connector_admin
 from hub.db import transaction
@@ -70,3 +71,35 @@ def test_a_plugin_package_delivers_end_to_end(hub_state, tmp_path, monkeypatch):
         assert json.loads(line)["job_id"] == job.id
     finally:
         get_plugin_manager.cache_clear()
+
+
+class _BrokenConnector(Connector):
+    """A plugin with a bug: deliver raises something that is not a DeliveryError."""
+
+    type_name = "broken"
+    version = "1"
+    payload_kind = "rest"
+
+    def deliver(self, payload, context):
+        raise RuntimeError("plugin bug")
+
+
+class _BrokenPlugin:
+    @hookimpl
+    def hub_connector_types(self):
+        return [_BrokenConnector]
+
+
+def test_a_plugin_that_crashes_fails_the_attempt_instead_of_stranding_the_job(hub_state):
+    manager = get_plugin_manager()
+    plugin = _BrokenPlugin()
+    manager.register(plugin, name="broken-test-plugin")
+    try:
+        add(hub_state, name="broken", type="broken", mapping="generic-rest", config={}, retry_schedule=[0.1])
+        hire(hub_state, caller(hub_state))
+        run_worker(hub_state, max_seconds=30)
+        [job] = jobs(hub_state)
+        assert job.status == "dead" and job.attempts == 2
+        assert all("internal error: RuntimeError: plugin bug" in a.error for a in job.attempts_log)
+    finally:
+        manager.unregister(plugin)
