@@ -51,6 +51,7 @@ class Worker:
         self._in_flight: dict[Future, str] = {}
         self._lock = threading.Lock()
         self._listener = None
+        self._batches_checked_at = 0.0
         self.scheduler = BackgroundScheduler(daemon=True)
 
     # --- the loop --------------------------------------------------------------------------------------
@@ -222,7 +223,12 @@ class Worker:
 
     # --- batching connectors (CSV files) --------------------------------------------------------------
 
+    BATCH_CHECK_SECONDS = 1.0  # batches are files on a schedule: looking once a second is plenty
+
     def _flush_batches(self) -> int:
+        if time.monotonic() - self._batches_checked_at < self.BATCH_CHECK_SECONDS:
+            return 0
+        self._batches_checked_at = time.monotonic()
         now = utcnow()
         flushed = 0
         with self.state.read_session_factory() as session:
