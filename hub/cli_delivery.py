@@ -39,10 +39,13 @@ def _fail(problem: Problem):
 
 @click.command("worker")
 @click.option("--threads", default=8, show_default=True, help="Deliveries in flight at once in this process.")
-@click.option("--until-idle", is_flag=True, help="Exit when nothing is queued, due or in flight.")
+@click.option("--until-idle", is_flag=True, help="Exit when nothing is queued, in flight or due within 30 s.")
 @with_appcontext
 def worker_command(threads, until_idle):
-    """Score queued results and deliver sync jobs until stopped (SIGTERM lets attempts in flight finish)."""
+    """Score queued results and deliver sync jobs until stopped (SIGTERM lets attempts in flight finish).
+
+    With --until-idle it exits once nothing is queued or in flight and no retry is due within 30 s.
+    """
     from hub.worker import Worker
 
     worker = Worker(_state(), threads=threads)

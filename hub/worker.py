@@ -18,10 +18,10 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 import mappings
-from hub import delivery, documents, scoring
-from hub.app import HubState
 from connectors.errors import ConnectorError, PermanentDeliveryError, RetryableDeliveryError
 from connectors.plugins import connector_class
+from hub import delivery, documents, scoring
+from hub.app import HubState
 from hub.models import Connector, InterviewResult, SyncJob, utcnow
 from hub.outbox import NOTIFY_CHANNEL
 
@@ -52,6 +52,7 @@ class Worker:
         self._lock = threading.Lock()
         self._listener = None
         self._batches_checked_at = 0.0
+        self._closed = False
         self.scheduler = BackgroundScheduler(daemon=True)
 
     # --- the loop --------------------------------------------------------------------------------------
@@ -94,6 +95,8 @@ class Worker:
     def wake(self) -> None:
         """Make the loop look for work now (a slot freed, a batch may be due, a result was scored)."""
         self.wake_event.set()
+        if self._closed:
+            return  # the pipe's descriptors may already belong to something else
         try:
             os.write(self._wake_write, b"x")
         except (BlockingIOError, OSError):
@@ -119,6 +122,7 @@ class Worker:
         if self._listener is not None:
             self._listener.close()
         self.connectors.close()
+        self._closed = True
         os.close(self._wake_read)
         os.close(self._wake_write)
         log.info("worker %s stopped", self.worker_id)
@@ -358,11 +362,13 @@ class Worker:
             due = session.scalar(select(SyncJob.id).where(_due(now)).limit(1)) is not None
         return queued, due
 
-    def _anything_due_soon(self) -> bool:
-        """Whether work remains that this worker would pick up (used by --until-idle runs)."""
+    def _anything_due_soon(self, horizon_seconds: float = 30.0) -> bool:
+        """Whether work is queued, in flight, or due within the horizon (used by --until-idle runs)."""
+        soon = utcnow() + timedelta(seconds=horizon_seconds)
         with self.state.read_session_factory() as session:
             jobs = session.scalar(select(func.count()).select_from(SyncJob).join(Connector).where(
-                Connector.enabled.is_(True), SyncJob.status.in_(DUE + ("in_progress",))))
+                Connector.enabled.is_(True),
+                or_(SyncJob.status == "in_progress", and_(SyncJob.status.in_(DUE), SyncJob.next_attempt_at <= soon))))
             queued = session.scalar(select(func.count()).select_from(InterviewResult).where(InterviewResult.status == "queued"))
         return bool(jobs or queued)
 
