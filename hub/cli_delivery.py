@@ -278,3 +278,47 @@ def results_rescore(result_ids, every):
     with _state().session_factory() as session, session.begin():
         queued, skipped = queue_rescore(session, None if every else list(result_ids), actor=CLI_ACTOR)
     click.echo(f"queued {queued} result(s) for re-scoring" + (f"; skipped {skipped} without answers" if skipped else ""))
+
+
+@click.group("candidates")
+def candidates_group():
+    """Candidates' rights: erasure, and retention limits."""
+
+
+@candidates_group.command("erase")
+@click.argument("external_id")
+@click.option("--client", "client_name", required=True, help="The API client that posted the candidate.")
+@with_appcontext
+def candidates_erase(external_id, client_name):
+    """Erase one candidate's personal data everywhere it is stored."""
+    from hub.erasure import erase
+    from hub.models import ApiClient, Candidate
+
+    with _state().session_factory() as session, session.begin():
+        candidate = session.scalars(select(Candidate).join(ApiClient, ApiClient.id == Candidate.client_id).where(
+            ApiClient.name == client_name, Candidate.external_id == external_id)).first()
+        if candidate is None:
+            raise click.ClickException(f"no candidate {external_id!r} posted by client {client_name!r}")
+        summary = erase(session, candidate, actor=CLI_ACTOR, reason="erasure request")
+    click.echo(f"erased {external_id!r}: {summary.results} result(s), {summary.profiles} profile(s), "
+               f"{summary.resumes} resume(s); {summary.jobs_cancelled} undelivered job(s) cancelled")
+
+
+@candidates_group.command("retention")
+@click.option("--days", required=True, type=click.IntRange(min=1), help="Keep candidates not hired this many days.")
+@click.option("--dry-run", is_flag=True, help="Only count who would be erased.")
+@with_appcontext
+def candidates_retention(days, dry_run):
+    """Erase candidates who were not hired and whose latest interview is older than --days."""
+    from datetime import timedelta
+
+    from hub.erasure import erase, expired_candidates
+    from hub.models import utcnow
+
+    with _state().session_factory() as session, session.begin():
+        expired = expired_candidates(session, utcnow() - timedelta(days=days))
+        if not dry_run:
+            with click.progressbar(expired, label="erasing") as bar:
+                for candidate in bar:
+                    erase(session, candidate, actor=CLI_ACTOR, reason=f"retention limit of {days} days")
+    click.echo(f"{'would erase' if dry_run else 'erased'} {len(expired)} candidate(s) past {days} days")

@@ -123,11 +123,12 @@ def record(factory: sessionmaker[Session], job_id: str, outcome: Outcome, *, wor
         job = session.get(SyncJob, job_id)
         connector = session.get(Connector, job.connector_id)
         number = (session.scalar(select(func.max(DeliveryAttempt.number)).where(DeliveryAttempt.job_id == job_id)) or 0) + 1
+        erased = job.status == "cancelled"  # the candidate's data was erased while this attempt ran
         session.add(DeliveryAttempt(job_id=job_id, number=number, outcome=outcome.kind, status_code=outcome.status_code,
                                     latency_ms=outcome.latency_ms, error=outcome.error,
-                                    response_excerpt=(outcome.excerpt or "")[:EXCERPT_LIMIT] or None,
-                                    request=outcome.request, worker=worker_id, started_at=started_at,
-                                    finished_at=utcnow()))
+                                    response_excerpt=None if erased else (outcome.excerpt or "")[:EXCERPT_LIMIT] or None,
+                                    request=None if erased else outcome.request, worker=worker_id,
+                                    started_at=started_at, finished_at=utcnow()))
         still_ours = job.leased_by == worker_id and job.status == "in_progress"
         job.attempts += 1
         status = _apply(session, job, connector, outcome, default_schedule) if still_ours else job.status

@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub import audit, outbox
+from hub import audit, consent, outbox
 from hub.auth import Caller
 from hub.crypto import keyring
 from hub.models import Candidate, InterviewResult, new_id, utcnow
@@ -38,6 +38,9 @@ def body_digest(document: Any) -> str:
 
 def validate(document: Any) -> None:
     errors = schema_errors(SCHEMA, document)
+    if not errors and "scores" in document and not consent.allows(document, consent.SCORING):
+        errors = [{"pointer": "/consent/scopes",
+                   "message": "scores were given but the candidate's consent does not include 'scoring'"}]
     if errors:
         raise Problem(422, "validation-failed", "The interview result is not valid",
                       f"{len(errors)} problem(s); each names its JSON pointer.", errors=errors)
@@ -96,7 +99,10 @@ def _replay(existing: InterviewResult, digest: str, key: str | None) -> Accepted
 
 def _store(session: Session, caller: Caller, document: dict, digest: str, key: str | None) -> InterviewResult:
     candidate = _candidate(session, caller, document["candidate"])
-    status = "scored" if "scores" in document else "queued"
+    if "scores" in document:
+        status = "scored"
+    else:
+        status = "queued" if consent.allows(document, consent.SCORING) else "not_scored"
     result = InterviewResult(
         id=new_id(),
         client_id=caller.client_id,
@@ -107,7 +113,8 @@ def _store(session: Session, caller: Caller, document: dict, digest: str, key: s
         body_sha256=digest,
         status=status,
         payload={k: v for k, v in document.items() if k != "candidate"},
-        scoring_due_at=None if status == "scored" else utcnow(),
+        scoring_due_at=utcnow() if status == "queued" else None,
+        scoring_error=None if status != "not_scored" else "the candidate did not consent to automated scoring",
     )
     session.add(result)
     audit.append(session, actor=caller.actor, action="result.received", object_type="interview_result",

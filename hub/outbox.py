@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from hub import audit
+from hub import audit, consent
 from hub.db import is_postgres
 from hub.models import Connector, InterviewResult, SyncJob, new_id, utcnow
 
@@ -19,7 +19,14 @@ def subscribed(connector: Connector, result: InterviewResult, event: str) -> boo
 
 
 def enqueue(session: Session, result: InterviewResult, event: str) -> list[SyncJob]:
-    """Create one job per subscribed connector; idle workers hear of them on commit (PostgreSQL NOTIFY)."""
+    """Create one job per subscribed connector; idle workers hear of them on commit (PostgreSQL NOTIFY).
+
+    Nothing goes to HR systems without the candidate's consent to the transfer.
+    """
+    if not consent.allows(result.payload, consent.TRANSFER):
+        audit.append(session, actor="hub", action="sync.withheld", object_type="interview_result",
+                     object_id=result.id, details={"event": event, "reason": "no consent to transfer_to_hr_systems"})
+        return []
     jobs = []
     for connector in session.scalars(select(Connector).where(Connector.enabled.is_(True)).order_by(Connector.id)):
         if not subscribed(connector, result, event):

@@ -13,7 +13,7 @@ from hub import audit
 from hub.models import Candidate, Connector, InterviewResult, SyncJob, utcnow
 from hub.problems import Problem
 
-STATUSES = ("pending", "in_progress", "retrying", "delivered", "dead")
+STATUSES = ("pending", "in_progress", "retrying", "delivered", "dead", "cancelled")
 CSV_COLUMNS = ["job_id", "connector", "event", "status", "attempts", "result_id", "candidate", "created_at",
                "delivered_at", "next_attempt_at", "last_error"]
 

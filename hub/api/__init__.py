@@ -6,7 +6,7 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def init_app(app: Flask) -> None:
     # Importing the modules attaches their routes to the blueprints.
-    from hub.api import audit_views, connectors_api, health, openapi, results, resumes, sync_jobs  # noqa: F401
+    from hub.api import audit_views, candidates, connectors_api, health, openapi, results, sync_jobs  # noqa: F401
 
     app.register_blueprint(health.bp)
     app.register_blueprint(api)

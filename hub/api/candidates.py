@@ -1,4 +1,4 @@
-"""POST /api/v1/candidates/{external_id}/resumes: store a resume encrypted, parse it, match it to a job."""
+"""/api/v1/candidates/{external_id}: resumes (stored encrypted, parsed, matched) and erasure of personal data."""
 from __future__ import annotations
 
 import hashlib
@@ -57,3 +57,25 @@ def post_resume(external_id: str):
     response = jsonify(body)
     response.status_code = 201
     return response
+
+
+@api.delete("/candidates/<external_id>")
+@require("ingest")
+def erase_candidate(external_id: str):
+    """Erase a candidate's personal data (right to erasure); admins name the client with ?client=NAME."""
+    from hub.erasure import erase
+    from hub.models import ApiClient
+
+    state = current_app.extensions["hub"]
+    with state.session_factory() as session, session.begin():
+        client_id = g.caller.client_id
+        if g.caller.role == "admin" and request.args.get("client"):
+            client_id = session.scalar(select(ApiClient.id).where(ApiClient.name == request.args["client"]))
+            if client_id is None:
+                raise Problem(404, "not-found", "No such client", f"no API client named {request.args['client']!r}")
+        candidate = session.scalars(select(Candidate).where(Candidate.client_id == client_id,
+                                                            Candidate.external_id == external_id)).first()
+        if candidate is None:
+            raise Problem(404, "not-found", "No such candidate", f"no candidate {external_id!r} for this client")
+        summary = erase(session, candidate, actor=g.caller.actor, reason="erasure request")
+    return jsonify(erased=True, candidate={"external_id": external_id}, **summary.__dict__)
