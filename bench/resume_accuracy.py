@@ -39,7 +39,12 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w+#@./\s]", " ", text)).strip(" ./")
 
 
-_LEGAL_FORM = re.compile(r"(\s+(pvt|private|ltd|limited|inc|llc|llp|corp|corporation|co|plc|gmbh))+$")
+# Legal forms, then the generic words and country names a company's name often carries or drops
+# ("Acme Technologies India Pvt Ltd" and "Acme" are one employer); the first word always stays.
+_GENERIC_SUFFIX = re.compile(
+    r"(?<=\w)(\s+(technologies|technology|services|systems|solutions|group|consulting|consultancy|software"
+    r"|india|uk|usa|us|pvt|private|ltd|limited|inc|llc|llp|corp|corporation|co|plc|gmbh))+$"
+)
 
 
 def normalise_skill(item: str) -> str:
@@ -68,7 +73,8 @@ def gold_fields(record: dict) -> dict[str, set[str]]:
 
 def values_of(field: str, text: str) -> set[str]:
     if field == "skills":
-        items = (normalise_skill(item) for item in _SKILL_SPLIT.split(text))
+        # Qualifiers first: "Jira (Less than 1\nyear)" wraps over the line break that splits items.
+        items = (normalise_skill(item) for item in _SKILL_SPLIT.split(_QUALIFIER.sub(" ", text)))
         return {item for item in items if item and len(item) <= 60}
     if field == "email":
         # Gold spans hold the words around the address ("Email me on Indeed: ...") and line-wrapped links.
@@ -79,7 +85,7 @@ def values_of(field: str, text: str) -> set[str]:
         return set(re.findall(r"(?:19|20)\d\d", text))
     value = normalise(text)
     if field == "companies":
-        value = _LEGAL_FORM.sub("", value.replace(".", " ").strip())  # "Infosys Ltd." and "Infosys" are one company
+        value = _GENERIC_SUFFIX.sub("", value.replace(".", " ").strip())  # "Acme Ltd." and "Acme" are one company
     return {value} if value else set()
 
 

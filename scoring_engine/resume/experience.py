@@ -6,7 +6,7 @@ from datetime import date
 from scoring_engine.resume.chinese import CJK
 from scoring_engine.resume.dates import DateRange, find_date_ranges, format_date, merged_months
 from scoring_engine.resume.model import Experience
-from scoring_engine.resume.pieces import is_bullet, split_pieces, strip_bullet
+from scoring_engine.resume.pieces import is_bullet, remove_dates, split_pieces, strip_bullet
 from scoring_engine.resume.vocabulary import COMPANY_EN, COMPANY_ZH, TITLE_EN, TITLE_ZH
 
 _LABELLED = {
@@ -19,6 +19,22 @@ _HEADER_CHARS_ZH = 40
 _LOOK_BACK = 2
 _LOOK_AHEAD = 2
 _HEADLINE = re.compile(r"^(?P<title>[^|@\n]{2,60}?)\s*(?:\s-\s|\sat\s|@|\|)\s*(?P<company>[^|@\n]{2,60})$")
+_CLIENT = re.compile(r"\s*[-–:(]?\s*\bclient\b.*$", re.I)
+_LEGAL_FORM_AFTER_COMMA = re.compile(r",(\s*(?:inc|ltd|llc|llp|plc|corp|co|limited|gmbh)\b\.?)", re.I)
+# A role and its employer written out: "Worked as Analyst for Acme from 2019", "Engineer at Acme".
+_TRAILING_SINCE = re.compile(r"\s+(?:from|since|till|until|during)(?:\s+\W*)?$|\s+(?:from|since)\s+\d.*$", re.I)
+_WORKED_AT = re.compile(
+    r"^(?i:(?:i\s+)?(?:have\s+|had\s+|am\s+|was\s+)?(?:worked|working|employed|served|serving)\s+"
+    r"(?:at|in|for|with)\s+)(?P<company>[A-Z0-9\[].*?)\s+(?i:as)\s+(?:(?i:an?)\s+)?(?P<title>.+)$"
+)
+_ROLE_AT = re.compile(
+    r"^(?P<verb>(?i:(?:worked|working|employed|served|serving)\s+as\s+(?:an?\s+)?))?(?P<title>[^@]+?)"
+    r"\s*(?P<link>@|\s(?i:at|in|for|with)\s)\s*(?P<company>[A-Z0-9\[][^@]*)$"
+)
+_LEGAL_FORM_THEN_WORDS = re.compile(
+    r"^(?P<company>\S.*?\b(?:ltd|limited|inc|llc|llp|plc|corp|corporation|gmbh)\b\.?)\s*[(,]?\s*(?P<title>[A-Za-z].*?)\)?$", re.I
+)
+_DANGLING_DASH = re.compile(r"\s[-–—]\s*$")
 _FIELD_LABEL = re.compile(r"^[^:：]{2,25}[:：]")
 _PLACE = re.compile(r"^[A-Z][\w.]*(?: (?:[A-Z][\w.]*|and|of|de)){0,3}, [A-Z][\w.]*(?: (?:[A-Z][\w.]*|and|of|de)){0,3}$")
 # A date line that reads as a sentence, or that dates a project ("Duration: ..."), is not a job header.
@@ -110,6 +126,9 @@ def _slots_for(lines, index, previous_date_line, entity_lookup):
     before = _header_lines(lines, range(index - 1, previous_date_line, -1))[::-1]
     after = [] if before else _header_lines(lines, range(index + 1, len(lines)), _LOOK_AHEAD)
     nearby = before or after
+    if slots.company is None and slots.title is None and _job_site_layout(nearby, slots, entity_lookup):
+        evidence = [nearby_line.strip() for nearby_line in before] + evidence + [nearby_line.strip() for nearby_line in after]
+        return slots, True, evidence
     pieces = [piece for nearby_line in nearby for piece in split_pieces(nearby_line) if not _is_place_or_link(piece)]
     labelled = {key: value for nearby_line in nearby for key, value in _labelled(nearby_line).items()}
     recognised = _assign(pieces, slots, entity_lookup, labelled) or recognised
@@ -126,15 +145,84 @@ def _header_lines(lines, indexes, limit: int = _LOOK_BACK) -> list[str]:
             continue
         if not _is_header_line(text) or find_date_ranges(text) or len(found) == limit:
             break
+        if _ends_a_sentence(lines, position):
+            break
         found.append(text)
     return found
+
+
+def _ends_a_sentence(lines: list[str], position: int) -> bool:
+    """True for "Technologies." right under "... a CRM project in Wipro": the tail of a wrapped sentence."""
+    if position == 0 or not lines[position].rstrip().endswith("."):
+        return False
+    above = lines[position - 1].strip()
+    return bool(above) and not _is_header_line(above) and not above.endswith((".", ":", ";"))
 
 
 def _is_place_or_link(text: str) -> bool:
     """ "Bengaluru, Karnataka" or a URL: fields that sit beside a company but are neither company nor title."""
     if "://" in text or "www." in text:
         return True
+    text = text.strip(" -–—")  # "Pune, Maharashtra -": a job site's company line with the company left out
     return bool(_PLACE.match(text)) and not COMPANY_EN.search(text) and not TITLE_EN.search(text)
+
+
+def _job_site_layout(header: list[str], slots: _Slots, entity_lookup) -> bool:
+    """Fill both slots from "Title" beside "Company - City, State"; True when the lines have that shape.
+
+    Job sites export an entry as a title line and a company line that carries the place (or a dash
+    left where the place was): the line with the place is the company's, whatever words it holds.
+    """
+    if len(header) != 2 or any(CJK.search(line) for line in header):
+        return False
+    shaped = [_company_line_company(line) for line in header]
+    if (shaped[0] is None) == (shaped[1] is None):
+        return False  # neither line, or both, look like a company line: leave it to the words
+    company_position = 0 if shaped[0] is not None else 1
+    company, title_line = shaped[company_position], header[1 - company_position]
+    stated = role_and_company(strip_bullet(remove_dates(title_line)).strip())
+    if stated:
+        # "HR Executive at Acme" above "Recruitment - Pune": the words say who the employer was.
+        slots.title, slots.company = stated
+        return True
+    title_pieces = [piece for piece in split_pieces(title_line) if not _is_place_or_link(piece)]
+    if not title_pieces:
+        return False
+    title = next((piece for piece in title_pieces if classify_piece(piece, entity_lookup) == "title"), title_pieces[0])
+    if classify_piece(company, entity_lookup) == "title" and classify_piece(title, entity_lookup) == "company":
+        company, title = title, company  # the two fields typed into each other's boxes
+    slots.company, slots.title = company, title
+    return True
+
+
+def _company_line_company(line: str) -> str | None:
+    """The company of a "Company - City, State" or "Company -" line, else None."""
+    pieces = split_pieces(line, weak=False)
+    has_place = len(pieces) > 1 and all(_is_place_or_link(piece) for piece in pieces[1:])
+    if not pieces or _is_place_or_link(pieces[0]) or not (has_place or _DANGLING_DASH.search(line)):
+        return None
+    if len(pieces) > 1 and not has_place:
+        return None  # "Engineer - Acme -": two fields, not a company and its place
+    company = _CLIENT.sub("", pieces[0]).strip(" -–—")  # "Vendor Ltd - Client: Bank" worked for the vendor
+    # "Acme, Pune" -> "Acme"; a legal form after a comma stays ("Initech, Inc").
+    return _LEGAL_FORM_AFTER_COMMA.sub(r"\1", company).split(",")[0].strip() or None
+
+
+def role_and_company(text: str) -> tuple[str, str] | None:
+    """(title, company) from "Engineer at Acme", "Analyst @ Acme", "worked as Analyst for Acme Ltd from ..."."""
+    text = _TRAILING_SINCE.sub("", text).strip(" .,;")
+    worked = _WORKED_AT.match(text)
+    if worked:
+        return worked.group("title").strip(), worked.group("company").strip()
+    stated = _ROLE_AT.match(text)
+    if not stated:
+        return None
+    title, company = stated.group("title").strip(), stated.group("company").strip()
+    explicit = stated.group("verb") or stated.group("link").strip().lower() in ("at", "@")
+    # "Lecturer in Physics": "in", "for" and "with" name an employer only when the words say it is one.
+    if not TITLE_EN.search(title) or not (explicit or classify_piece(company) == "company"):
+        return None
+    return title, company
 
 
 def _is_header_line(text: str) -> bool:
@@ -151,6 +239,7 @@ def _is_header_line(text: str) -> bool:
 
 
 def _labelled(line: str) -> dict[str, str]:
+    """Fields the line names outright: "Company: Acme", or a role written out ("Engineer at Acme")."""
     found = {}
     for key, pattern in _LABELLED.items():
         match = pattern.search(line)
@@ -158,6 +247,10 @@ def _labelled(line: str) -> dict[str, str]:
             pieces = split_pieces(match.group("value"), weak=False)
             if pieces:
                 found[key] = pieces[0]
+    if not found and not CJK.search(line):
+        stated = role_and_company(strip_bullet(remove_dates(line)).strip())
+        if stated:
+            found["title"], found["company"] = stated
     return found
 
 
@@ -169,6 +262,9 @@ def _assign(pieces: list[str], slots: _Slots, entity_lookup, labelled: dict[str,
             setattr(slots, key, value)
             recognised = True
     pieces = [piece for piece in pieces if piece not in labelled.values() and not re.match(r"^(?:职\s*位|公司|title|company)", piece, re.I)]
+    if labelled.get("company"):
+        pieces = [piece for piece in pieces if labelled["company"] not in piece]  # the rest of a written-out role
+    pieces = [part for piece in pieces for part in _company_then_title(piece)]
     unknown = []
     for piece in pieces:
         kind = classify_piece(piece, entity_lookup)
@@ -190,6 +286,14 @@ def _assign(pieces: list[str], slots: _Slots, entity_lookup, labelled: dict[str,
         # Nothing to go on: "Title" above "Company" is the commonest order.
         slots.title, slots.company = unknown[0], unknown[1]
     return recognised
+
+
+def _company_then_title(piece: str) -> list[str]:
+    """ "Acme Ltd Senior Engineer" -> ["Acme Ltd", "Senior Engineer"]: a legal form ends the company's name."""
+    found = _LEGAL_FORM_THEN_WORDS.match(piece)
+    if found and classify_piece(found.group("title")) == "title":
+        return [found.group("company"), found.group("title")]
+    return [piece]
 
 
 def _has_title_word(piece: str) -> bool:
@@ -214,6 +318,6 @@ def classify_piece(piece: str, entity_lookup=None) -> str | None:
         return "title"
     if has_company and has_title:
         # "Sales Associate" vs "Tata Consultancy Services": the last word decides ("Software Engineer 2": the last word).
-        words = [word for word in piece.split() if not re.fullmatch(r"[\dIVX]+", word)] or piece.split()
+        words = [word for word in piece.split() if not re.search(r"\d", word) and not re.fullmatch(r"[IVX]+", word)] or piece.split()
         return "title" if TITLE_EN.fullmatch(words[-1].strip(".,")) else "company"
     return None

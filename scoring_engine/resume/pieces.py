@@ -3,7 +3,8 @@ import re
 
 from scoring_engine.resume.dates import DATE_RANGE, YEAR
 
-_STRONG = re.compile(r"\s*(?:[|｜•·\t]|\s{2,}|\s[-–—]\s|[-–—]\s*$|\s@\s)\s*")
+# "@" between fields has a space on at least one side ("Associate@ Acme"); inside an address it has none.
+_STRONG = re.compile(r"\s*(?:[|｜•·\t]|\s{2,}|\s[-–—]\s|[-–—]\s*$|\s@|@\s)\s*")
 _AT = re.compile(r"\s+at\s+")
 _WEAK = re.compile(r"\s*[,，;；]\s*")
 # Between two Chinese fields one space is a separator: "北京大学 计算机 本科".
@@ -32,8 +33,21 @@ def split_pieces(line: str, weak: bool = True, at: bool = True) -> list[str]:
     With `at`, "Engineer at Google" is two fields; school names keep it ("University of Texas at Austin").
     """
     text = _CJK_SPACE.sub("  ", remove_dates(strip_bullet(line)).strip())
-    pieces = [piece.strip(" -–—:：()（）") for part in _STRONG.split(text) for piece in (_AT.split(part) if at else [part])]
+    pieces = [_trim(piece) for part in _STRONG.split(text) for piece in (_AT.split(part) if at else [part])]
     pieces = [piece for piece in pieces if piece]
     if weak and len(pieces) == 1:
         pieces = [piece.strip() for piece in _WEAK.split(pieces[0]) if piece.strip()]
     return pieces
+
+
+def _trim(piece: str) -> str:
+    """The piece without edge dashes and colons, and without brackets that do not pair up inside it."""
+    piece = piece.strip(" -–—:：")
+    for opening, closing in ("()", "（）"):
+        if piece.startswith(opening) and closing not in piece[1:]:
+            piece = piece[1:]
+        if piece.endswith(closing) and opening not in piece[:-1]:
+            piece = piece[:-1]
+        if piece.startswith(opening) and piece.endswith(closing) and piece.count(opening) == 1:
+            piece = piece[1:-1]  # "(Pune)" is a field in brackets
+    return piece.strip(" -–—:：")

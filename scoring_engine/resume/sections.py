@@ -8,22 +8,27 @@ HEADER, EDUCATION, EXPERIENCE, SKILLS, CERTIFICATES, PROJECTS, SUMMARY, OTHER = 
 
 # Checked in order: "project experience" is a project heading, not a work-experience one.
 _HEADINGS = [
-    (PROJECTS, r"projects?( experience| details| profile| undertaken)?|academic projects?|项目经[历验]|项目|项目背景"),
+    (PROJECTS, r"((key|major|academic|personal|professional|notable|selected) )?projects?"
+               r"( (experience|details|profile|undertaken|summary|handled|worked on))?|项目经[历验]|项目|项目背景"),
     (CERTIFICATES, r"(professional )?(certifications?|certificates?|licen[cs]es?)( (and|&) \w+)?|[a-z]*\s*certifications?"
                    r"|(资格|所获|获得|资质|职业)?证书|证书(与|及)?(资质|资格|荣誉)?|资格认证|职业资格"),
     (EDUCATION, r"(education(al)?|academic)( (background|details|qualifications?|profile|history))?|qualifications?"
                 r"|education (and|&) training|教育(背景|经历|情况)?|学历(背景|信息)?|学习经历"),
     (EXPERIENCE, r"((work|professional|employment|career|relevant|industry|internship) )?(experience|history)"
                  r"|employment|work history|internships?|工作(经历|经验|履历)|实习(经历|经验)|职业经历|任职经历|工作"),
-    (SKILLS, r"((technical|key|core|professional|it|computer|software|personal) )?(skills?|skill ?set|competenc(y|ies)|expertise)"
-             r"( (and|&) \w+)?|technologies|tools|技能|专业技能|个人技能|技能特长|专业能力|技术能力|掌握技能|IT技能"),
+    (SKILLS, r"((technical|key|core|professional|it|computer|software|personal|soft|functional|domain|programming|other"
+             r"|additional|relevant|primary|transferable) )?(skills?|skill ?set|competenc(y|ies)|expertise|proficienc(y|ies))"
+             r"( (and|&) \w+| summary)?|(technical|it|computer|software|domain) knowledge|areas? of expertise"
+             r"|(key |core )?strengths|technologies|tools|技能|专业技能|个人技能|技能特长|专业能力|技术能力|掌握技能|IT技能"),
     (SUMMARY, r"(professional |career )?(summary|profile|objective)|about me|自我(评价|介绍)|个人(简介|总结|优势)|求职意向"),
     (OTHER, r"awards?( and \w+)?|achievements?|honou?rs?|additional information|languages?|interests|hobbies|references"
+            r"|areas? of interest|links|online profiles?|social (media|profiles?)|websites?"
             r"|personal (details|information|profile)|publications|activities|获奖(情况|经历)?|荣誉(奖励)?|兴趣爱好|语言能力"
             r"|个人信息|基本信息|其他|附加信息|校园经历|在校经历"),
 ]
 _HEADING_RE = [(name, re.compile(rf"^(?:{pattern})$", re.I)) for name, pattern in _HEADINGS]
 _DECORATION = " \t•·*#=_|:：-—–【】[]()()<>《》0123456789.、一二三四五六七八九十"
+_SENTENCE_END = re.compile(r"[a-z]\.$")
 _INLINE = re.compile(r"^\s*(?P<heading>[^:：]{2,30}?)\s*[:：]\s*(?P<rest>\S.*)$")
 
 
@@ -44,10 +49,13 @@ class Section:
 
 def heading_of(line: str) -> str | None:
     """The section a line opens, or None if it is not a heading."""
+    if _SENTENCE_END.search(line.strip()):
+        return None  # "... and communication skills." wrapped onto its own line ends a sentence
     stripped = line.strip().strip(_DECORATION).strip()
     if not stripped or len(stripped) > 40:
         return None
-    lowered = re.sub(r"\s+", " ", stripped.lower())
+    # "Certifications/Licenses", "Skills / Tools": a slash joins two names like "and" does.
+    lowered = re.sub(r"\s*/\s*", " and ", re.sub(r"\s+", " ", stripped.lower()))
     for name, pattern in _HEADING_RE:
         if pattern.match(lowered):
             return name
@@ -64,14 +72,21 @@ def split_sections(text: str) -> list[Section]:
             continue
         inline = _INLINE.match(line)
         name = heading_of(inline.group("heading")) if inline else None
-        # Inside a skills list, "Languages: C, Java" or "Tools: Git" is a line of the list, not a new section.
-        if name and not (sections[-1].name == SKILLS and name in (SKILLS, OTHER)):
+        if name and not _detail_of(sections[-1].name, name, inline.group("heading")):
             # "Skills: Java, Python" opens a section whose first line is the rest of the line.
             sections.append(Section(name, inline.group("heading"), [inline.group("rest")], [line]))
             continue
         sections[-1].lines.append(line)
         sections[-1].source_lines.append(line)
     return sections
+
+
+def _detail_of(current: str, name: str, heading: str) -> bool:
+    """True when an inline heading ("Tools: Git") is a line of the current section rather than a new one."""
+    if current == SKILLS:
+        return name in (SKILLS, OTHER)  # "Languages: C, Java" inside a skills list is a line of the list
+    # "Technologies: Java, Oracle" under a job or project describes that entry; "Skills: ..." opens a section.
+    return current in (EXPERIENCE, PROJECTS) and name == SKILLS and "skill" not in heading.lower()
 
 
 def lines_of(sections: list[Section], name: str, source: bool = False) -> list[str]:

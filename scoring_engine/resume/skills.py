@@ -13,6 +13,7 @@ _ITEM_SEPARATORS = re.compile(r"[,，、;；|•●▪■◆·]+|\s{2,}")
 _LABEL = re.compile(r"^[^:：]{1,40}[:：]\s*|^[^-–]{1,30}\s[-–]\s")
 _NOT_AN_ITEM = re.compile(r"https?:|www\.|\.com\b|@")
 MAX_ITEM_WORDS = 5
+MAX_ITEM_CHARS = 40
 
 
 def line_around(text: str, start: int, end: int) -> str:
@@ -26,38 +27,50 @@ def find_skills(text: str, skills_lines: list[str], skills_source_lines: list[st
     """(taxonomy skills with the text that named them, other items listed under a skills heading).
 
     `skills_lines` are the skills sections' lines without inline headings, `skills_source_lines` as in the text.
+    A skill is `listed` when a skills list names it as an item of its own: "Oracle" inside the item
+    "Oracle PL/SQL" is mentioned, not listed (the item is kept whole in the other list).
     """
     matcher = taxonomy().skills
     in_skills_section = {line.strip() for line in skills_source_lines}
+    listed_names, other_items = _listed_items(skills_lines, matcher)
     mentions: dict[str, SkillMention] = {}
     for hit in matcher.find(text):
         line = line_around(text, hit.start, hit.end)
-        listed = line in in_skills_section
+        listed = hit.name in listed_names and line in in_skills_section
         if hit.strict and not listed and not _LIST_LINE.search(line):
             continue  # "C" or "R" outside a list is a letter, not a language
         known = mentions.get(hit.name)
         if known is None or (listed and not known.listed):
             mentions[hit.name] = SkillMention(hit.name, hit.surface, line, listed)
-    return list(mentions.values()), _listed_items(skills_lines, matcher)
+    return list(mentions.values()), other_items
 
 
-def _listed_items(lines: list[str], matcher: TermMatcher) -> list[str]:
-    """Items of the skills lists, split on commas, bullets and line breaks, qualifiers like "(2 years)" dropped."""
+def _listed_items(lines: list[str], matcher: TermMatcher) -> tuple[set[str], list[str]]:
+    """(canonical names listed as items, other items as written) of the skills lists.
+
+    Items are split on commas, bullets and line breaks, qualifiers like "(2 years)" and labels like
+    "Languages:" dropped. An item too long to be a name (a phrase under the heading) contributes the
+    taxonomy terms inside it instead.
+    """
     # Qualifiers can wrap onto the next line: "Procurement (Less than 1\nyear)".
     text = _QUALIFIER.sub(" ", "\n".join(lines))
-    items = []
+    names, items = set(), []
     for line in text.split("\n"):
         if _NOT_AN_ITEM.search(line) or DATE_RANGE.search(line) or _is_prose(line):
             continue  # links, dated lines and sentences under the heading are not list items
         line = _LABEL.sub("", strip_bullet(line))
         for item in _ITEM_SEPARATORS.split(line):
             item = item.strip(" .:：-–")
-            if not item or len(item.split()) > MAX_ITEM_WORDS or len(item) > 40 or matcher.lookup(item):
-                continue
             if not re.search(r"[A-Za-z\u4e00-\u9fff]", item) or heading_of(item):
                 continue
-            items.append(item)
-    return list(dict.fromkeys(items))
+            canonical = matcher.lookup(item)
+            if canonical:
+                names.add(canonical)
+            elif len(item.split()) > MAX_ITEM_WORDS or len(item) > MAX_ITEM_CHARS:
+                names.update(hit.name for hit in matcher.find(item))
+            else:
+                items.append(item)
+    return names, list(dict.fromkeys(items))
 
 
 def _is_prose(line: str) -> bool:

@@ -14,7 +14,7 @@ staff chief deputy general
 COMPANY_EN = re.compile(
     r"\b(inc|ltd|llc|llp|limited|corp|corporation|company|co|group|technologies|technology|tech|solutions|services|"
     r"systems|software|consulting|consultants|consultancy|bank|pvt|private|plc|gmbh|ag|s\.?a|holdings|industries|labs?|"
-    r"partners|enterprises?|international|global|associates|hospital|agency|foundation|infotech|infosys|networks|"
+    r"partners|enterprises?|international|global|associates|hospital|agency|foundation|infotech|networks|"
     r"motors|pharma|pharmaceuticals|airlines|communications|media|studios?|retail|capital|financial|insurance)\b\.?",
     re.I,
 )
