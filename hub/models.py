@@ -84,6 +84,22 @@ class ApiClient(Base):
     last_used_at: Mapped[datetime | None]
 
 
+class ConsoleUser(Base):
+    """A person who signs in to the web console: HR IT (admin) or an auditor (read-only)."""
+
+    __tablename__ = "console_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[Timestamp]
+    disabled_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+
+
 class Candidate(Base):
     """A person as the front end knows them; PII encrypted, looked up by the front end's id."""
 
@@ -281,6 +297,7 @@ __all__ = [
     "Base",
     "Candidate",
     "Connector",
+    "ConsoleUser",
     "Decision",
     "DeliveryAttempt",
     "InterviewResult",
