@@ -354,3 +354,11 @@ def machine_notes() -> dict:
     load = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     return {"cpus": os.cpu_count(), "load_average_1m": load, "python": platform.python_version(),
             "platform": platform.platform(terse=True)}
+
+
+def add_database_arguments(parser) -> None:
+    """The --backend and --postgres-url options every benchmark that runs the hub takes."""
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both",
+                        help="database(s) to measure; with 'both' an unreachable PostgreSQL is skipped with a message")
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL,
+                        help="PostgreSQL to use; a fresh schema is created in it and dropped afterwards")

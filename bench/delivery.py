@@ -36,7 +36,7 @@ from pathlib import Path
 import requests
 from requests.adapters import HTTPAdapter
 
-from common import (DEFAULT_POSTGRES_URL, REPO, ServerError, ServerProcess, create_api_key, hub_environment,
+from common import (add_database_arguments, REPO, ServerError, ServerProcess, create_api_key, hub_environment,
                     hub_server, latency_summary, machine_notes, postgres_problem, postgres_schema, print_json_line,
                     print_table, redact_url)
 from ingest import interview_result
@@ -427,10 +427,7 @@ def compare(run: dict, bare_per_second: float, idle_cpu_seconds: float) -> None:
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both",
-                        help="database(s) to measure; with 'both' an unreachable PostgreSQL is skipped with a message")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL,
-                        help="PostgreSQL to use; a fresh schema is created in it and dropped afterwards")
+    add_database_arguments(parser)
     parser.add_argument("--jobs", type=int, default=500, help="hires delivered in the throughput run")
     parser.add_argument("--threads", type=int, default=8, help="worker delivery threads, and threads of the bare loop")
     parser.add_argument("--max-concurrency", type=int, default=8, help="the connector's max_concurrency (1-64)")

@@ -15,7 +15,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from common import (DEFAULT_POSTGRES_URL, Request, ServerError, ServerProcess, create_api_key, hub_cli,
+from common import (add_database_arguments, Request, ServerError, ServerProcess, create_api_key, hub_cli,
                     hub_environment, hub_server, machine_notes, postgres_problem, postgres_schema, print_json_line,
                     print_table, redact_url, run_load)
 
@@ -120,10 +120,7 @@ def measure_hub(args, work_dir: Path, database_url: str | None = None) -> dict:
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both",
-                        help="database(s) to measure; with 'both' an unreachable PostgreSQL is skipped with a message")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL,
-                        help="PostgreSQL to use; a fresh schema is created in it and dropped afterwards")
+    add_database_arguments(parser)
     parser.add_argument("--requests", type=int, default=2000, help="timed requests per server")
     parser.add_argument("--warmup", type=int, default=100, help="untimed requests sent first")
     parser.add_argument("--concurrency", type=int, default=16,

@@ -15,7 +15,7 @@ from connectors.hookspecs import hookimpl
 from connectors.http_status import error_for_status, is_success
 from connectors.redaction import excerpt
 from connectors.rest_auth import build_auth
-from connectors.schema import MASK, require_payload_shape, secret_values
+from connectors.schema import MASK, require_payload_shape, secret_values, tls_properties
 from connectors.webhook_signing import webhook_headers
 
 USER_AGENT = "hris-hub-connector-rest/1"
@@ -111,10 +111,7 @@ CONFIG_SCHEMA = {
                          "description": "Seconds to wait for the answer once connected."},
             },
         },
-        "verify_tls": {"type": "boolean", "default": True,
-                       "description": "Verify the target's TLS certificate; turn off only for testing."},
-        "ca_bundle": {"type": "string", "minLength": 1,
-                      "description": "Path to a PEM file of CA certificates to trust instead of the system's."},
+        **tls_properties("target"),
         "health_path": {"type": "string", "pattern": "^/(?!/)",
                         "description": "Path that check() GETs (expects 2xx); default: HEAD on base_url."},
         "pool_size": {"type": "integer", "minimum": 1, "default": 10,

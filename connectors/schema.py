@@ -10,6 +10,16 @@ from jsonschema import Draft202012Validator
 from connectors.errors import ConfigError, PermanentDeliveryError
 
 MASK = "********"
+
+
+def tls_properties(peer: str) -> dict:
+    """Config properties for TLS verification, shared by connector types that speak HTTPS."""
+    return {
+        "verify_tls": {"type": "boolean", "default": True,
+                       "description": f"Verify the {peer}'s TLS certificate; turn off only for testing."},
+        "ca_bundle": {"type": "string", "minLength": 1,
+                      "description": "Path to a PEM file of CA certificates to trust instead of the system's."},
+    }
 _SUBSCHEMA_KEYWORDS = ("allOf", "anyOf", "oneOf")
 _CONDITIONAL_KEYWORDS = ("if", "then", "else")
 

@@ -22,7 +22,7 @@ from connectors.errors import DeliveryError, PermanentDeliveryError, RetryableDe
 from connectors.hookspecs import hookimpl
 from connectors.http_status import error_for_status, is_success
 from connectors.redaction import excerpt, mask_text
-from connectors.schema import MASK, require_payload_shape, secret_values
+from connectors.schema import MASK, require_payload_shape, secret_values, tls_properties
 from connectors.soap_payload import PayloadMismatch, operation_arguments
 from connectors.wsse_token import FreshUsernameToken
 
@@ -86,10 +86,7 @@ CONFIG_SCHEMA = {
                          "description": "Seconds allowed to fetch the WSDL and its imports."},
             },
         },
-        "verify_tls": {"type": "boolean", "default": True,
-                       "description": "Verify the endpoint's TLS certificate; turn off only for testing."},
-        "ca_bundle": {"type": "string", "minLength": 1,
-                      "description": "Path to a PEM file of CA certificates to trust instead of the system's."},
+        **tls_properties("endpoint"),
         "wsdl_cache_seconds": {"type": "integer", "minimum": 0, "default": 86400,
                                "description": "How long a WSDL fetched by URL is reused from the instance folder."},
     },
