@@ -4,13 +4,12 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import scoring_engine
 from hub.problems import Problem
 
 
 @functools.lru_cache(maxsize=8)
 def _catalog(directory: str, stamp: tuple) -> dict:
-    import scoring_engine
-
     jobs = {}
     for path in sorted(Path(directory).glob("*.y*ml")):
         job = scoring_engine.load_job(path)

@@ -6,11 +6,13 @@ import uuid
 from pathlib import Path
 
 import mappings
+import scoring_engine
 from connectors.errors import ConnectorError
 from connectors.plugins import create_connector
 from hub import connector_admin, delivery, documents, scoring
 from hub.models import InterviewResult, SyncJob, utcnow
 from hub.validation import schema_errors
+from scoring_engine.errors import ScoringError
 
 
 class PreviewError(Exception):
@@ -50,9 +52,6 @@ def prepare(state, name: str, *, result_id: str | None = None, sample_path: str 
 
 
 def _sample_document(path: Path, connector, event: str, default_policy: str) -> dict:
-    import scoring_engine
-    from scoring_engine.errors import ScoringError
-
     try:
         sample = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
@@ -69,7 +68,8 @@ def _sample_document(path: Path, connector, event: str, default_policy: str) -> 
         if "scores" in sample:
             model = scoring_engine.load_competency_model(sample["scores"]["model"]) if sample["scores"].get("model") else None
             profile = scoring_engine.profile_from_ready_scores(sample["scores"]["dimensions"], model=model,
-                                                               source=f"external:{sample['scores']['source']}")
+                                                               source=f"external:{sample['scores']['source']}",
+                                                               preferences=sample.get("preferences"))
         else:
             model = scoring.choose_model(sample["answers"])
             if model is None:
@@ -78,8 +78,6 @@ def _sample_document(path: Path, connector, event: str, default_policy: str) -> 
     except ScoringError as error:
         raise PreviewError(f"{path}: {error.pointer or ''} {error}") from None
     profile_data = profile.to_dict()
-    if sample.get("preferences"):
-        profile_data["preferences"] = {**(profile_data.get("preferences") or {}), **sample["preferences"]}
     return documents.assemble(
         event=event, job_id=f"preview-{uuid.uuid4()}", occurred_at=utcnow().isoformat(),
         result={"id": "preview", "external_id": sample["external_id"], "job_code": sample["job_code"]},

@@ -7,9 +7,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import scoring_engine
 from hub import audit, outbox
 from hub.models import InterviewResult, Profile, utcnow
 from hub.problems import Problem
+from scoring_engine.errors import ScoringError
 
 log = logging.getLogger(__name__)
 SHIPPED_MODELS = ("sales", "rnd")
@@ -31,9 +33,6 @@ def add_profile(session: Session, result: InterviewResult, profile: dict, *, act
 def store_ready_scores(session: Session, result: InterviewResult, scores: dict, *, actor: str,
                        first: bool = False) -> Profile:
     """Validate scores another engine produced and keep them as they are, tagged with their source."""
-    import scoring_engine
-    from scoring_engine.errors import ScoringError
-
     model = None
     if scores.get("model"):
         try:
@@ -43,25 +42,20 @@ def store_ready_scores(session: Session, result: InterviewResult, scores: dict, 
                           errors=[{"pointer": "/scores/model", "message": f"unknown model {scores['model']!r}; "
                                    f"shipped: {', '.join(SHIPPED_MODELS)}"}]) from None
     try:
-        profile = scoring_engine.profile_from_ready_scores(scores["dimensions"], model=model,
-                                                           source=f"external:{scores['source']}")
+        profile = scoring_engine.profile_from_ready_scores(
+            scores["dimensions"], model=model, source=f"external:{scores['source']}",
+            preferences=(result.payload or {}).get("preferences"))
     except ScoringError as error:
         # The engine points into the scores mapping it was given ("/scores/<key>" or "/<key>").
         key = (error.pointer or "").rstrip("/").rsplit("/", 1)[-1]
         pointer = f"/scores/dimensions/{key}" if key and key != "scores" else "/scores/dimensions"
         raise Problem(422, "validation-failed", "The ready scores are not valid",
                       errors=[{"pointer": pointer, "message": str(error)}]) from None
-    preferences = (result.payload or {}).get("preferences")
-    data = profile.to_dict()
-    if preferences:
-        data["preferences"] = {**(data.get("preferences") or {}), **preferences}
-    return add_profile(session, result, data, actor=actor, first=first)
+    return add_profile(session, result, profile.to_dict(), actor=actor, first=first)
 
 
 def choose_model(answers: list[dict]):
     """The shipped competency model that knows every question id in the answers."""
-    import scoring_engine
-
     ids = {answer["question_id"] for answer in answers}
     for name in SHIPPED_MODELS:
         model = scoring_engine.load_competency_model(name)
@@ -72,9 +66,6 @@ def choose_model(answers: list[dict]):
 
 def score_result(session: Session, result: InterviewResult, *, use_embeddings: bool | None, actor: str = "worker") -> Profile | None:
     """Score a queued result's answers; an input that cannot be scored is recorded, not retried."""
-    import scoring_engine
-    from scoring_engine.errors import ScoringError
-
     payload = result.payload or {}
     answers = payload.get("answers") or []
     model = choose_model(answers)

@@ -6,20 +6,19 @@ import hashlib
 from flask import current_app, g, jsonify, request
 from sqlalchemy import select
 
+import scoring_engine
 from hub import audit, jobs
 from hub.api import api
 from hub.auth import require
 from hub.models import Candidate, Resume
 from hub.problems import Problem
+from scoring_engine.errors import ScoringError
 
 
 @api.post("/candidates/<external_id>/resumes")
 @require("ingest")
 def post_resume(external_id: str):
     """Upload a resume (multipart field `file`: PDF, DOCX or TXT; optional field `job_code` to match)."""
-    import scoring_engine
-    from scoring_engine.errors import ScoringError
-
     state = current_app.extensions["hub"]
     request.max_content_length = state.settings.max_upload_bytes
     if not request.mimetype.startswith("multipart/form-data"):
