@@ -7,6 +7,7 @@ import logging
 import os
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,7 +147,11 @@ def _local_secret(path: Path, make) -> tuple[str, bool]:
         return path.read_text().strip(), False
     path.parent.mkdir(parents=True, exist_ok=True)
     value = make()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process (serve beside worker) made it first: use theirs
+        time.sleep(0.1)
+        return path.read_text().strip(), False
     with os.fdopen(fd, "w") as handle:
         handle.write(value + "\n")
     return value, True
