@@ -7,7 +7,7 @@ import logging
 import os
 import re
 import secrets
-import time
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,13 +147,17 @@ def _local_secret(path: Path, make) -> tuple[str, bool]:
         return path.read_text().strip(), False
     path.parent.mkdir(parents=True, exist_ok=True)
     value = make()
+    # Written whole to a private temporary file, then linked into place: another process starting at the
+    # same moment either wins the link (and we read its secret) or finds the complete file.
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process (serve beside worker) made it first: use theirs
-        time.sleep(0.1)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value + "\n")
+        os.link(temporary, path)
+    except FileExistsError:
         return path.read_text().strip(), False
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value + "\n")
+    finally:
+        os.unlink(temporary)
     return value, True
 
 
