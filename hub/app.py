@@ -71,6 +71,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hub.api import init_app as init_api
 
     init_api(app)
+    from hub.console import init_app as init_console
+
+    init_console(app)
     return app
 
 

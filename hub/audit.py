@@ -91,7 +91,7 @@ class VerifyReport:
 def verify(session: Session, *, batch_size: int = 1000, progress=None) -> VerifyReport:
     """Walk the chain in order; report the first entry that was edited, deleted, inserted or moved."""
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
-    for entry in _entries(session, batch_size):
+    for entry in entries(session, batch_size=batch_size):
         if entry.seq != expected_seq:
             return VerifyReport(False, checked, expected_seq, f"entry {expected_seq} is missing (next present is {entry.seq})")
         if entry.prev_hash != prev_hash:
@@ -108,12 +108,12 @@ def verify(session: Session, *, batch_size: int = 1000, progress=None) -> Verify
     return VerifyReport(True, checked)
 
 
-def _entries(session: Session, batch_size: int) -> Iterator[AuditEntry]:
+def entries(session: Session, query=None, *, batch_size: int = 1000) -> Iterator[AuditEntry]:
+    """Entries matching `query` (default: all) in chain order, read batch by batch so none sits in memory."""
+    query = select(AuditEntry).order_by(AuditEntry.seq) if query is None else query
     last = 0
     while True:
-        batch = session.scalars(
-            select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch_size)
-        ).all()
+        batch = session.scalars(query.where(AuditEntry.seq > last).limit(batch_size)).all()
         if not batch:
             return
         yield from batch

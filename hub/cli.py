@@ -197,12 +197,13 @@ def serve(host, port, threads, upgrade):
 def _register_commands() -> None:
     """Delivery commands, the demo, and the libraries' own groups (which need no app or database)."""
     from hub.cli_delivery import candidates_group, connectors_group, jobs_group, results_group, worker_command
+    from hub.console.cli import users_group
     from hub.demo import demo_command
     from mappings.cli import mappings_group, policies_group
     from scoring_engine.cli import score_group
 
     for command in (worker_command, connectors_group, jobs_group, results_group, candidates_group, demo_command, score_group, policies_group,
-                    mappings_group):
+                    mappings_group, users_group):
         main.add_command(command)
 
 

@@ -58,11 +58,12 @@ def query(filters: Filters):
     return statement.order_by(SyncJob.created_at.desc(), SyncJob.id.desc())
 
 
-def _encode(job: SyncJob) -> str:
-    return base64.urlsafe_b64encode(f"{job.created_at.isoformat()}|{job.id}".encode()).decode()
+def encode_cursor(row) -> str:
+    """An opaque cursor for newest-first pages ordered by (created_at, id)."""
+    return base64.urlsafe_b64encode(f"{row.created_at.isoformat()}|{row.id}".encode()).decode()
 
 
-def _decode(cursor: str):
+def decode_cursor(cursor: str):
     try:
         created, job_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         return datetime.fromisoformat(created), job_id
@@ -73,10 +74,10 @@ def _decode(cursor: str):
 def page(session: Session, filters: Filters, *, limit: int, before: str | None) -> tuple[list[dict], str | None]:
     statement = query(filters)
     if before:
-        created, job_id = _decode(before)
+        created, job_id = decode_cursor(before)
         statement = statement.where(or_(SyncJob.created_at < created, and_(SyncJob.created_at == created, SyncJob.id < job_id)))
     jobs = session.scalars(statement.limit(limit + 1)).all()
-    cursor = _encode(jobs[limit - 1]) if len(jobs) > limit else None
+    cursor = encode_cursor(jobs[limit - 1]) if len(jobs) > limit else None
     return [row(job) for job in jobs[:limit]], cursor
 
 

@@ -11,6 +11,8 @@ from hub.validation import format_checker
 def flask_paths(app) -> set[tuple[str, str]]:
     found = set()
     for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("console."):
+            continue  # the console is HTML for people, not API (docs/console.md)
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             found.add((path, method.lower()))
