@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 import threading
 import time
@@ -136,6 +135,7 @@ def _report(state, hub_url: str, key: str, posted: list[dict], target) -> bool:
 def demo_command(once, port, timeout):
     """Start a demo HR system on loopback, post sample results and hire decisions, deliver, and show it all."""
     from hub.auth import create_client
+    from hub.console.accounts import create_user
     from hub.db import transaction
     from hub.demo_target import DemoHRSystem
     from hub.migrate import upgrade
@@ -167,6 +167,9 @@ def demo_command(once, port, timeout):
             raise click.ClickException("some results were not scored or not delivered (see above)")
         click.echo("demo complete: everything delivered")
         return
+    console_email, console_password = f"hr-it-{run_id}@demo.example", secrets.token_urlsafe(12)
+    with transaction(state.session_factory) as session:
+        create_user(session, email=console_email, role="admin", password=console_password, actor="demo")
     thread = threading.Thread(target=worker.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
@@ -174,13 +177,15 @@ def demo_command(once, port, timeout):
         time.sleep(0.5)
     _report(state, hub_url, key, posted, target)
     click.echo(f"""
-The hub keeps running so you can explore (Ctrl-C stops it):
+The hub keeps running so you can explore (Ctrl-C stops it).
+Web console: {hub_url}/console/  sign in as {console_email} / {console_password}
+API:
   export KEY={key}
   curl -s -H "Authorization: Bearer $KEY" {hub_url}/api/v1/sync-jobs | python -m json.tool
   curl -s -H "Authorization: Bearer $KEY" {hub_url}/api/v1/results/{posted[0]['id']} | python -m json.tool
   curl -s -H "Authorization: Bearer $KEY" "{hub_url}/api/v1/audit?format=csv"
   curl -s {target_url}/received | python -m json.tool     # what the demo HR system stored
-  {os.path.basename(os.sys.argv[0])} audit verify""")
+  hris-hub audit verify""")
     try:
         while thread.is_alive():
             thread.join(1)

@@ -25,3 +25,42 @@ def test_demo_once_delivers_everything(tmp_path):
     audit = subprocess.run([sys.executable, "-m", "hub", "audit", "verify"], cwd=ROOT, env=env, capture_output=True,
                            text=True, timeout=60)
     assert audit.returncode == 0 and "intact" in audit.stdout
+
+
+def test_demo_keeps_running_with_the_console_and_the_api(tmp_path):
+    import re
+    import signal
+    import socket
+    import time
+
+    import requests
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update(HUB_INSTANCE_PATH=str(tmp_path / "instance"), HUB_SCORING_EMBEDDINGS="false", HUB_LOG_LEVEL="WARNING")
+    process = subprocess.Popen([sys.executable, "-m", "hub", "demo", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    output = ""
+    try:
+        deadline = time.monotonic() + 120
+        while "hris-hub audit verify" not in output and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            output += line
+        sign_in = re.search(r"sign in as (\S+) / (\S+)", output)
+        assert sign_in, output[-2000:]
+        key = re.search(r"export KEY=(\S+)", output).group(1)
+        base = f"http://127.0.0.1:{port}"
+        assert requests.get(f"{base}/api/v1/sync-jobs", headers={"Authorization": f"Bearer {key}"}, timeout=10).ok
+        browser = requests.Session()
+        form = browser.get(f"{base}/console/sign-in", timeout=10).text
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+        signed_in = browser.post(f"{base}/console/sign-in", timeout=10, data={
+            "csrf_token": token, "email": sign_in.group(1), "password": sign_in.group(2)})
+        assert signed_in.ok and "Overview" in signed_in.text and "successfactors" in signed_in.text
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(30)
