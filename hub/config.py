@@ -41,6 +41,7 @@ class Settings:
     scoring_use_embeddings: bool | None = None
     policy: str = "default"
     jobs_dir: Path | None = None
+    secure_cookies: bool = False
     breaker_threshold: int = 5
     breaker_cooldown: float = 60.0
     generated: tuple[str, ...] = field(default=())
@@ -95,6 +96,7 @@ class Settings:
                                        0.2 if database_url.startswith("sqlite") else 1.0, minimum=0.05),
             lease_seconds=_float(env, "HUB_LEASE_SECONDS", 120.0, minimum=1.0),
             scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
+            secure_cookies=_tristate(env, "HUB_SECURE_COOKIES") is True,
             policy=env.get("HUB_POLICY") or "default",
             jobs_dir=Path(env["HUB_JOBS_DIR"]).resolve() if env.get("HUB_JOBS_DIR") else instance_path / "jobs",
             breaker_threshold=_int(env, "HUB_BREAKER_THRESHOLD", 5, minimum=1),

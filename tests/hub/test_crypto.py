@@ -95,3 +95,13 @@ def test_cli_reports_a_bad_setting_without_a_traceback(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["clients", "list"])
     assert result.exit_code != 0
     assert "HUB_DATABASE_URL" in result.output and "Traceback" not in result.output
+
+
+def test_secure_cookies_setting(tmp_path):
+    from hub import create_app
+
+    assert create_app(hub_config(tmp_path, f"sqlite:///{tmp_path / 'a.sqlite'}")).config["SESSION_COOKIE_SECURE"] is False
+    secure = create_app(hub_config(tmp_path, f"sqlite:///{tmp_path / 'a.sqlite'}", HUB_SECURE_COOKIES="true"))
+    assert secure.config["SESSION_COOKIE_SECURE"] is True
+    with pytest.raises(ConfigurationError, match="HUB_SECURE_COOKIES"):
+        Settings.from_env({"HUB_INSTANCE_PATH": str(tmp_path), "HUB_SECURE_COOKIES": "maybe"})
