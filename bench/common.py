@@ -362,3 +362,19 @@ def add_database_arguments(parser) -> None:
                         help="database(s) to measure; with 'both' an unreachable PostgreSQL is skipped with a message")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL,
                         help="PostgreSQL to use; a fresh schema is created in it and dropped afterwards")
+
+
+def choose_backends(args, say) -> tuple[list[str] | None, dict]:
+    """The backends to measure and those skipped (with why); None when --backend postgres is unusable."""
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    skipped = {}
+    if "postgres" in backends:
+        problem = postgres_problem(args.postgres_url)
+        if problem and args.backend == "postgres":
+            print(f"error: PostgreSQL is not usable: {problem}", file=sys.stderr)
+            return None, skipped
+        if problem:
+            say(f"skipping PostgreSQL: {problem} (give --postgres-url to measure it)")
+            skipped["postgres"] = problem
+            backends.remove("postgres")
+    return backends, skipped

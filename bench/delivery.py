@@ -36,8 +36,8 @@ from pathlib import Path
 import requests
 from requests.adapters import HTTPAdapter
 
-from common import (add_database_arguments, REPO, ServerError, ServerProcess, create_api_key, hub_environment,
-                    hub_server, latency_summary, machine_notes, postgres_problem, postgres_schema, print_json_line,
+from common import (add_database_arguments, choose_backends, REPO, ServerError, ServerProcess, create_api_key, hub_environment,
+                    hub_server, latency_summary, machine_notes, postgres_schema, print_json_line,
                     print_table, redact_url)
 from ingest import interview_result
 
@@ -486,17 +486,9 @@ def _ratio(value: float | None) -> str | None:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    skipped = {}
-    if "postgres" in backends:
-        problem = postgres_problem(args.postgres_url)
-        if problem and args.backend == "postgres":
-            print(f"error: PostgreSQL is not usable: {problem}", file=sys.stderr)
-            return 2
-        if problem:
-            args.say(f"skipping PostgreSQL: {problem} (give --postgres-url to measure it)")
-            skipped["postgres"] = problem
-            backends.remove("postgres")
+    backends, skipped = choose_backends(args, args.say)
+    if backends is None:
+        return 2
 
     figures = {"benchmark": "delivery",
                "settings": {"jobs": args.jobs, "threads": args.threads, "max_concurrency": args.max_concurrency,

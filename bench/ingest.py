@@ -15,8 +15,8 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from common import (add_database_arguments, Request, ServerError, ServerProcess, create_api_key, hub_cli,
-                    hub_environment, hub_server, machine_notes, postgres_problem, postgres_schema, print_json_line,
+from common import (add_database_arguments, choose_backends, Request, ServerError, ServerProcess, create_api_key, hub_cli,
+                    hub_environment, hub_server, machine_notes, postgres_schema, print_json_line,
                     print_table, redact_url, run_load)
 
 INGEST_PATH = "/api/v1/results"
@@ -150,17 +150,9 @@ def main(argv=None) -> int:
 def run(args) -> int:
     """Measure the bare endpoint and each backend; print the table and the JSON line; 1 if any request failed."""
     say = (lambda *_: None) if args.json_only else (lambda text: print(text, file=sys.stderr, flush=True))
-    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    skipped = {}
-    if "postgres" in backends:
-        problem = postgres_problem(args.postgres_url)
-        if problem and args.backend == "postgres":
-            print(f"error: PostgreSQL is not usable: {problem}", file=sys.stderr)
-            return 2
-        if problem:
-            say(f"skipping PostgreSQL: {problem} (give --postgres-url to measure it)")
-            skipped["postgres"] = problem
-            backends.remove("postgres")
+    backends, skipped = choose_backends(args, say)
+    if backends is None:
+        return 2
 
     figures = {"benchmark": "ingest",
                "settings": {"requests": args.requests, "warmup": args.warmup, "concurrency": args.concurrency,
