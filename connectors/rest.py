@@ -8,12 +8,13 @@ import time
 import requests
 from requests.adapters import HTTPAdapter
 
+from connectors import response_rules, vendor_tokens
 from connectors.base import CheckResult, Connector, DeliveryContext, DeliveryResult, PreparedDelivery
 from connectors.diagnostics import describe_http_status, describe_network_error
 from connectors.errors import PermanentDeliveryError, RetryableDeliveryError
 from connectors.hookspecs import hookimpl
-from connectors.http_status import error_for_status, is_success
-from connectors.redaction import excerpt
+from connectors.http_status import error_for_status, is_success, parse_retry_after
+from connectors.redaction import excerpt, mask_text
 from connectors.rest_auth import build_auth
 from connectors.schema import MASK, require_payload_shape, secret_values, tls_properties
 from connectors.webhook_signing import webhook_headers
@@ -52,7 +53,7 @@ CONFIG_SCHEMA = {
             "required": ["type"],
             "properties": {
                 "type": {
-                    "enum": ["none", "bearer", "basic", "oauth2_client_credentials"],
+                    "enum": ["none", "bearer", "basic", "oauth2_client_credentials", *vendor_tokens.AUTH_TYPES],
                     "description": "Authentication scheme.",
                 },
                 "token": {"type": "string", "minLength": 1, "secret": True, "writeOnly": True,
@@ -61,7 +62,9 @@ CONFIG_SCHEMA = {
                 "password": {"type": "string", "secret": True, "writeOnly": True,
                              "description": "Password (type basic)."},
                 "token_url": {"type": "string", "format": "uri", "pattern": "^https?://",
-                              "description": "OAuth2 token endpoint (type oauth2_client_credentials)."},
+                              "description": "OAuth2 token endpoint (type oauth2_client_credentials); for the "
+                                             "vendor token types, overrides the vendor's endpoint on base_url's "
+                                             "host."},
                 "client_id": {"type": "string", "description": "OAuth2 client id."},
                 "client_secret": {"type": "string", "secret": True, "writeOnly": True,
                                   "description": "OAuth2 client secret."},
@@ -71,11 +74,13 @@ CONFIG_SCHEMA = {
                     "default": "client_secret_basic",
                     "description": "How the client authenticates to the token endpoint: HTTP basic or form fields.",
                 },
+                **vendor_tokens.AUTH_PROPERTIES,
             },
             "allOf": [
                 _auth_requirement("bearer", ["token"]),
                 _auth_requirement("basic", ["username", "password"]),
                 _auth_requirement("oauth2_client_credentials", ["token_url", "client_id", "client_secret"]),
+                *(_auth_requirement(name, fields) for name, fields in vendor_tokens.AUTH_TYPES.items()),
             ],
         },
         "webhook_secret": {
@@ -116,6 +121,9 @@ CONFIG_SCHEMA = {
                         "description": "Path that check() GETs (expects 2xx); default: HEAD on base_url."},
         "pool_size": {"type": "integer", "minimum": 1, "default": 10,
                       "description": "Connections kept open to the target."},
+        "response_rule": {**response_rules.RULE_SCHEMA,
+                          "description": "How to read the vendor's result code in the answer; overrides the "
+                                         "mapping's `response` rule. Without either, any 2xx is success."},
     },
 }
 
@@ -127,6 +135,7 @@ PAYLOAD_SCHEMA = {
         "path": {"type": "string", "pattern": "^(/(?!/)|$)"},
         "headers": {"type": "object", "additionalProperties": {"type": "string"}},
         "body": {},
+        "response": response_rules.RULE_SCHEMA,
     },
 }
 
@@ -150,7 +159,7 @@ class RestConnector(Connector):
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.verify = self.config.get("ca_bundle") or self.config["verify_tls"]
-        self.auth = build_auth(self.config["auth"], self.session, self.timeouts)
+        self.auth = build_auth(self.config["auth"], self.session, self.timeouts, base_url=self.base_url)
 
     def _secrets(self) -> list[str]:
         return secret_values(self.config_schema, self.config) + self.auth.secrets()
@@ -180,39 +189,58 @@ class RestConnector(Connector):
 
     def prepare(self, payload: dict, context: DeliveryContext) -> PreparedDelivery:
         method, url, _sent, masked, body = self._render(payload, context)
+        url = requests.Request("GET", url, params=self.auth.masked_params()).prepare().url or url
         return PreparedDelivery(method=method, url=url, headers=masked, body=body.decode("utf-8"))
 
     def _send(self, method: str, url: str, headers: dict, body: bytes) -> tuple[requests.Response, float]:
         started = time.perf_counter()
         try:
             response = self.session.request(
-                method, url, data=body, headers={**headers, **self.auth.headers()},
+                method, url, data=body, headers={**headers, **self.auth.headers()}, params=self.auth.params(),
                 timeout=self.timeouts, allow_redirects=False,
             )
         except requests.RequestException as exception:
+            # A token sent as a query parameter is part of the URL requests quotes in its messages.
             raise RetryableDeliveryError(
-                describe_network_error(exception, url, self.timeouts),
+                mask_text(describe_network_error(exception, url, self.timeouts), self._secrets()),
                 latency_ms=(time.perf_counter() - started) * 1000,
             ) from exception
         return response, (time.perf_counter() - started) * 1000
 
     def deliver(self, payload: dict, context: DeliveryContext) -> DeliveryResult:
         method, url, headers, _masked, body = self._render(payload, context)
+        rule = self.config.get("response_rule") or payload.get("response")
         response, latency_ms = self._send(method, url, headers, body)
-        if response.status_code == 401 and self.auth.refreshable:
-            # The cached token may have been revoked early: fetch a new one and try once more.
-            self.auth.invalidate()
+        verdict = response_rules.judge(rule, response.status_code, response.content)
+        if self.auth.refreshable and (verdict.kind == response_rules.REFRESH or response.status_code == 401):
+            # The vendor may revoke a cached token before its stated expiry: fetch a new one and try once more.
+            self.auth.invalidate(used=self.auth.current())
             response, latency_ms = self._send(method, url, headers, body)
+            verdict = response_rules.judge(rule, response.status_code, response.content)
+        return self._outcome(response, latency_ms, verdict, rule, target=f"{method} {url}", context=context)
+
+    def _outcome(self, response: requests.Response, latency_ms: float, verdict: response_rules.Verdict,
+                 rule: dict | None, target: str, context: DeliveryContext) -> DeliveryResult:
+        """The result of a delivery, or the error to raise, from the answer and the rule's verdict on it."""
+        status = response.status_code
         response_excerpt = excerpt(response.content, self._secrets())
-        if is_success(response.status_code):
-            return DeliveryResult(
-                status_code=response.status_code,
-                latency_ms=latency_ms,
-                response_excerpt=response_excerpt,
-                remote_id=_remote_id(response),
-            )
-        raise error_for_status(response.status_code, response.headers, response_excerpt, latency_ms,
-                               target=f"{method} {url}", now=context.now)
+        if verdict.kind == response_rules.SUCCESS or (verdict.kind == response_rules.BY_STATUS and is_success(status)):
+            return DeliveryResult(status_code=status, latency_ms=latency_ms, response_excerpt=response_excerpt,
+                                  remote_id=_remote_id(response))
+        if verdict.kind == response_rules.BY_STATUS:
+            raise error_for_status(status, response.headers, response_excerpt, latency_ms, target=target,
+                                   now=context.now)
+        details = {"status_code": status, "response_excerpt": response_excerpt, "latency_ms": latency_ms}
+        said = mask_text(verdict.describe(rule or {}), self._secrets())
+        if verdict.kind == response_rules.RETRY:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), context.now)
+            raise RetryableDeliveryError(f"{target} answered HTTP {status} with {said}; will retry",
+                                         retry_after=retry_after, **details)
+        if verdict.kind == response_rules.REFRESH:
+            hint = ("a freshly fetched token was refused too: check the app's credentials and permissions"
+                    if self.auth.refreshable else "check auth: this auth type cannot fetch a new token")
+            raise PermanentDeliveryError(f"{target} answered HTTP {status} with {said}; {hint}", **details)
+        raise PermanentDeliveryError(f"{target} answered HTTP {status} with {said}; not retried", **details)
 
     def check(self) -> CheckResult:
         health_path = self.config.get("health_path")
@@ -222,10 +250,10 @@ class RestConnector(Connector):
             response = self.session.request(
                 method, url, headers={"User-Agent": USER_AGENT, **self.config["headers"],
                                       **self.config["secret_headers"], **self.auth.headers()},
-                timeout=self.timeouts, allow_redirects=False,
+                params=self.auth.params(), timeout=self.timeouts, allow_redirects=False,
             )
         except requests.RequestException as exception:
-            return CheckResult(False, describe_network_error(exception, url, self.timeouts))
+            return CheckResult(False, mask_text(describe_network_error(exception, url, self.timeouts), self._secrets()))
         except (RetryableDeliveryError, PermanentDeliveryError) as error:
             return CheckResult(False, str(error))
         latency_ms = (time.perf_counter() - started) * 1000

@@ -1,4 +1,7 @@
-"""Authentication for the REST connector: none, bearer, basic, OAuth2 client credentials (token cached)."""
+"""Authentication for the REST connector: none, bearer, basic, OAuth2 client credentials (token cached).
+
+Vendor token flows (Feishu, WeCom) live in connectors.vendor_tokens and are built here too.
+"""
 
 from __future__ import annotations
 
@@ -33,10 +36,21 @@ class NoAuth:
     def masked_headers(self) -> dict[str, str]:
         return {}
 
+    def params(self) -> dict[str, str]:
+        """Query parameters added to every request (a token some vendors want in the URL)."""
+        return {}
+
+    def masked_params(self) -> dict[str, str]:
+        return {}
+
+    def current(self) -> str | None:
+        """The credential in use now, if any, so a refresh can name the one that was refused."""
+        return None
+
     def secrets(self) -> list[str]:
         return []
 
-    def invalidate(self) -> None:
+    def invalidate(self, used: str | None = None) -> None:
         """Nothing cached, nothing to forget."""
 
 
@@ -83,10 +97,14 @@ class OAuth2ClientCredentials(NoAuth):
     def secrets(self) -> list[str]:
         return [secret for secret in (self.client_secret, self._token) if secret]
 
-    def invalidate(self) -> None:
+    def current(self) -> str | None:
+        return self._token
+
+    def invalidate(self, used: str | None = None) -> None:
         with self._lock:
-            self._token = None
-            self._expires_at = 0.0
+            if used is None or used == self._token:
+                self._token = None
+                self._expires_at = 0.0
 
     def access_token(self) -> str:
         """The cached token, fetched anew when missing or about to expire."""
@@ -145,9 +163,14 @@ class OAuth2ClientCredentials(NoAuth):
         return token, lifetime
 
 
-def build_auth(auth_config: dict, session: requests.Session, timeouts: tuple[float, float]) -> NoAuth:
+def build_auth(auth_config: dict, session: requests.Session, timeouts: tuple[float, float],
+               base_url: str = "") -> NoAuth:
     """The authenticator for a validated `auth` config."""
+    from connectors import vendor_tokens  # imports this module for NoAuth
+
     auth_type = auth_config["type"]
+    if auth_type in vendor_tokens.VENDORS:
+        return vendor_tokens.VendorToken(auth_type, auth_config, base_url, session, timeouts)
     if auth_type == "bearer":
         return StaticAuth("Bearer", auth_config["token"])
     if auth_type == "basic":

@@ -62,6 +62,9 @@ class TargetMapping:
         self.events: list[str] = list(data["events"])
         self.description: str = data.get("description", "")
         self.settings: dict[str, Any] = dict(data.get("settings", {}))
+        self.response_rule: dict[str, Any] | None = data.get("response")
+        if self.response_rule is not None and self.kind != "rest":
+            raise self._load_error("a response rule reads a JSON answer: only rest mappings take one", "/response")
         self.schema_file: Path | None = self._schema_path(data.get("schema"))
         self._target_validator = self._load_target_validator()
         self._many = isinstance(data["payload"], dict) and "$each" in data["payload"]
@@ -115,6 +118,11 @@ class TargetMapping:
         except TemplateFailure as failure:
             raise self._render_error(failure.message, failure.pointer) from failure
         payloads = rendered if self._many else [rendered]
+        if self.response_rule is not None:
+            # The connector judges the vendor's answer by it; it travels with each payload.
+            for payload in payloads:
+                if isinstance(payload, dict):
+                    payload["response"] = copy.deepcopy(self.response_rule)
         for index, payload in enumerate(payloads):
             self._validate(payload, index if self._many else None)
         logger.debug("mapping %s rendered %d payload(s) for job %s", self.name, len(payloads),

@@ -130,6 +130,7 @@ def test_create_connector_validates():
 def test_secret_pointers_and_masking():
     schema = RestConnector.config_schema
     assert set(secret_pointers(schema)) == {"/auth/token", "/auth/password", "/auth/client_secret",
+                                            "/auth/app_secret", "/auth/corpsecret",
                                             "/webhook_secret", "/secret_headers"}
     config = {"base_url": "https://hr.example", "auth": {"type": "bearer", "token": "t0ken"},
               "secret_headers": {"X-Api-Key": "k3y"}, "headers": {"X-Tenant": "acme"}}

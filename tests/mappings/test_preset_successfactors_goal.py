@@ -27,9 +27,12 @@ def goal_properties(vendor_schemas):
 def json_type_fits(value, edm_type: str) -> bool:
     if edm_type == "Edm.DateTime":
         return isinstance(value, str) and bool(ODATA_DATE.match(value))
-    if edm_type in ("Edm.Int64", "Edm.Int32", "Edm.Int16", "Edm.Byte"):
+    if edm_type in ("Edm.Int64", "Edm.Decimal"):
+        # OData v2 JSON writes 64-bit integers and decimals as strings.
+        return isinstance(value, str) and bool(re.match(r"^-?\d+(\.\d+)?$", value))
+    if edm_type in ("Edm.Int32", "Edm.Int16", "Edm.Byte"):
         return isinstance(value, int) and not isinstance(value, bool)
-    if edm_type in ("Edm.Double", "Edm.Decimal", "Edm.Single"):
+    if edm_type in ("Edm.Double", "Edm.Single"):
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if edm_type == "Edm.Boolean":
         return isinstance(value, bool)
