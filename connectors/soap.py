@@ -15,7 +15,7 @@ from zeep.helpers import serialize_object
 from zeep.transports import Transport
 from zeep.wsdl.utils import etree_to_string
 
-from connectors import wsdl_cache
+from connectors import soap_xsd, wsdl_cache
 from connectors.base import CheckResult, Connector, DeliveryContext, DeliveryResult, PreparedDelivery
 from connectors.diagnostics import describe_http_status, describe_network_error
 from connectors.errors import DeliveryError, PermanentDeliveryError, RetryableDeliveryError
@@ -89,6 +89,9 @@ CONFIG_SCHEMA = {
         **tls_properties("endpoint"),
         "wsdl_cache_seconds": {"type": "integer", "minimum": 0, "default": 86400,
                                "description": "How long a WSDL fetched by URL is reused from the instance folder."},
+        "validate_xsd": {"type": "boolean", "default": True,
+                         "description": "Validate each request body against the WSDL's XSD (facets, lexical forms, "
+                                        "choices) before sending; turn off only for a service whose schema is wrong."},
     },
     "dependentRequired": {"binding": ["endpoint"]},
 }
@@ -121,6 +124,7 @@ class SoapConnector(Connector):
         self._lock = threading.Lock()
         self._client: zeep.Client | None = None
         self._service = None
+        self._document = None
 
     # ---- building ------------------------------------------------------------------------------
 
@@ -148,6 +152,7 @@ class SoapConnector(Connector):
                                      settings=wsdl_cache.SAFE_SETTINGS)
                 self._service = self._bind(client, document)
                 self._client = client
+                self._document = document
             return self._client, self._service
 
     def _bind(self, client: zeep.Client, document):
@@ -203,7 +208,18 @@ class SoapConnector(Connector):
             raise PermanentDeliveryError(f"SOAP payload does not fit {operation_name}: {mismatch}") from mismatch
         except (TypeError, ValueError, zeep_errors.Error) as exception:
             raise PermanentDeliveryError(f"SOAP payload does not fit {operation_name}: {exception}") from exception
+        self._check_against_xsd(operation_name, envelope, payload["body"])
         return client, operation, envelope, http_headers, service._binding_options["address"]
+
+    def _check_against_xsd(self, operation_name: str, envelope, body: dict) -> None:
+        """Refuse a body the WSDL's XSD rejects, each violation with its JSON pointer into the payload."""
+        if not self.config["validate_xsd"] or self._document is None:
+            return
+        validator = soap_xsd.validator_for(self._document)
+        problems = validator.violations(envelope, body) if validator is not None else []
+        if problems:
+            details = "; ".join(f"{pointer}: {message}" for pointer, message in problems)
+            raise PermanentDeliveryError(f"SOAP payload breaks the XSD of {operation_name}: {details}")
 
     def _loaded_service(self, cache_dir):
         try:

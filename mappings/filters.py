@@ -62,6 +62,19 @@ def seconds_after_midnight(value: Any) -> int:
     return hours * 3600 + minutes * 60 + seconds
 
 
+def xsd_time(value: Any, offset: str | None = None) -> str:
+    """'HH:MM' -> xsd:time 'HH:MM:SS' (with an optional zone: '+08:00' or 'Z'); '09:00' -> '09:00:00'.
+
+    Times past 24:00 (Feishu's next-day convention) have no xsd:time form and are refused.
+    """
+    hours, minutes, seconds = _time_parts(value)
+    if hours > 23:
+        raise ValueError(f"{value!r} is past midnight; an xsd:time is 00:00:00..23:59:59")
+    if offset is not None and not re.fullmatch(r"Z|[+-](?:0\d|1[0-4]):[0-5]\d", str(offset)):
+        raise ValueError(f"expected a time zone offset like '+08:00' or 'Z', got {offset!r}")
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{offset or ''}"
+
+
 def minutes_after_midnight(value: Any) -> int:
     """'HH:MM' -> minutes after midnight; '09:30' -> 570."""
     return seconds_after_midnight(value) // 60
@@ -157,6 +170,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "epoch_seconds": epoch_seconds,
     "seconds_after_midnight": seconds_after_midnight,
     "minutes_after_midnight": minutes_after_midnight,
+    "xsd_time": xsd_time,
     "minutes_until": minutes_until,
     "weekdays": weekdays,
     "weekday_map": weekday_map,

@@ -63,3 +63,19 @@ def test_periods(period, start, end):
 def test_bad_period():
     with pytest.raises(ValueError, match="neither a quarter"):
         filters.period_start("Q1 2027")
+
+
+@pytest.mark.parametrize("value,offset,expected", [
+    ("09:00", None, "09:00:00"), ("9:05", None, "09:05:00"), ("23:59:59", None, "23:59:59"),
+    ("09:00", "+08:00", "09:00:00+08:00"), ("00:00", "Z", "00:00:00Z"),
+])
+def test_xsd_time(value, offset, expected):
+    assert filters.xsd_time(value, offset) == expected
+
+
+@pytest.mark.parametrize("value,offset,message", [
+    ("26:00", None, "past midnight"), ("9h", None, "expected a time of day"), ("09:00", "CST", "time zone offset"),
+])
+def test_xsd_time_refuses(value, offset, message):
+    with pytest.raises(ValueError, match=message):
+        filters.xsd_time(value, offset)

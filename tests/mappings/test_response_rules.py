@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -29,7 +31,7 @@ def test_vendor_presets_ship_their_rule_in_every_payload(preset, code, refresh):
 
 
 def write_mapping(tmp_path, **changes):
-    data = yaml.safe_load(open(load_mapping("wecom-checkin-rule").file, encoding="utf-8"))
+    data = yaml.safe_load(Path(load_mapping("wecom-checkin-rule").file).read_text(encoding="utf-8"))
     data.update(changes)
     path = tmp_path / "mapping.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -43,7 +45,7 @@ def test_a_bad_rule_is_refused_with_its_pointer(tmp_path):
 
 
 def test_only_rest_mappings_take_a_rule(tmp_path):
-    data = yaml.safe_load(open(load_mapping("legacy-soap-goals").file, encoding="utf-8"))
+    data = yaml.safe_load(Path(load_mapping("legacy-soap-goals").file).read_text(encoding="utf-8"))
     data["response"] = {"code": "/errcode"}
     path = tmp_path / "soap.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
