@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from urllib.parse import urlencode
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -189,7 +190,9 @@ class RestConnector(Connector):
 
     def prepare(self, payload: dict, context: DeliveryContext) -> PreparedDelivery:
         method, url, _sent, masked, body = self._render(payload, context)
-        url = requests.Request("GET", url, params=self.auth.masked_params()).prepare().url or url
+        if self.auth.masked_params():
+            # Readable as the operator sees it in a preview: access_token=********, not percent-encoded.
+            url += ("&" if "?" in url else "?") + urlencode(self.auth.masked_params(), safe="*")
         return PreparedDelivery(method=method, url=url, headers=masked, body=body.decode("utf-8"))
 
     def _send(self, method: str, url: str, headers: dict, body: bytes) -> tuple[requests.Response, float]:

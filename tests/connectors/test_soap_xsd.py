@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -21,33 +23,8 @@ VALID = {
     "fixedDays": "1,2,3,4,5",
 }
 
-# The zeep convention for an element with attributes: a dict of its attributes, its text under `_value_1`.
-WORK_SCHEDULE_MAPPING = """
-name: big-hr-work-schedule
-version: "1.0.0"
-kind: soap
-events: [candidate.hired]
-payload:
-  operation: PutWorkSchedule
-  body:
-    Worker_Reference:
-      ID:
-        - type: Employee_ID
-          _value_1: "{{ employee.id }}"
-    startTime: "{{ attendance.work_hours.start | xsd_time }}"
-    endTime: "{{ attendance.work_hours.end | xsd_time }}"
-    weeklyHours: {$value: "{{ (attendance.work_hours.start | minutes_until(attendance.work_hours.end)) * 5 / 60 }}",
-                  $type: number}
-    lateArrivalsAllowed: {$value: "{{ attendance.probation.late_arrivals_allowed_per_month }}", $type: integer}
-    flexibleWindow:
-      $when: "attendance.schedule_type == 'flexible'"
-      $value:
-        earliestStart: "{{ attendance.flexible_window.earliest_start | xsd_time }}"
-        latestEnd: "{{ attendance.flexible_window.latest_end | xsd_time }}"
-    fixedDays:
-      $when: "attendance.schedule_type != 'flexible'"
-      $value: "{{ attendance.workdays | join(',') }}"
-"""
+# The worked example of docs/connectors.md: zeep's convention for attribute-carrying elements, xsd_time, a choice.
+EXAMPLE_MAPPING = Path(__file__).resolve().parents[2] / "examples" / "mappings" / "big-hr-work-schedule.yaml"
 
 
 @pytest.fixture(autouse=True)
@@ -154,15 +131,16 @@ def test_validation_can_be_turned_off_and_then_the_server_refuses(server, make_c
 
 
 def test_a_mapping_with_xsd_time_renders_what_the_schema_accepts(server, make_context, tmp_path):
-    path = tmp_path / "big-hr-work-schedule.yaml"
-    path.write_text(WORK_SCHEDULE_MAPPING, encoding="utf-8")
-    [payload] = load_mapping(path).render(sample_document())
+    [payload] = load_mapping(EXAMPLE_MAPPING).render(sample_document())
     assert payload["body"]["startTime"].count(":") == 2
+    assert payload["body"]["Worker_Reference"] == {"ID": [{"type": "Employee_ID", "_value_1": "E10086"}]}
     result = connector(server).deliver(payload, make_context())
     assert result.remote_id.startswith("receipt-")
+    assert b'<ns0:ID type="Employee_ID">E10086</ns0:ID>' in server.requests[-1][1]
     # Without the filter, the canonical "HH:MM" is what a strict server refuses.
-    data = yaml.safe_load(WORK_SCHEDULE_MAPPING)
+    data = yaml.safe_load(EXAMPLE_MAPPING.read_text(encoding="utf-8"))
     data["payload"]["body"]["startTime"] = "{{ attendance.work_hours.start }}"
+    path = tmp_path / "without-xsd-time.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     [payload] = load_mapping(path).render(sample_document())
     assert "/body/startTime:" in refused(server, payload["body"], make_context)
