@@ -9,6 +9,10 @@ from flask import Flask, jsonify, request
 FAIL_EVERY = 4
 
 
+# Feishu and WeCom presets read the vendor's result code (docs/connectors.md, response rules): answer as they do.
+VENDOR_OK = {"code": 0, "msg": "success", "errcode": 0, "errmsg": "ok"}
+
+
 class DemoHRSystem:
     """The state behind the demo target: what it stored, keyed by idempotency key."""
 
@@ -35,13 +39,13 @@ class DemoHRSystem:
                     return jsonify(error="expected a JSON body"), 400
                 if key in self.stored:
                     self.duplicates += 1
-                    return jsonify(id=self.stored[key]["id"], duplicate=True), 200
+                    return jsonify(id=self.stored[key]["id"], duplicate=True, **VENDOR_OK), 200
                 if self.fail_every and self.requests % self.fail_every == 0:
                     self.refused += 1
                     return jsonify(error="busy, try again"), 503, {"Retry-After": "1"}
                 record = {"id": f"hr-{len(self.stored) + 1}", "path": "/" + path, "body": body}
                 self.stored[key] = record
-            return jsonify(id=record["id"]), 201
+            return jsonify(id=record["id"], **VENDOR_OK), 201
 
         @app.get("/")
         def health():
