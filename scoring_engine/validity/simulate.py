@@ -29,7 +29,7 @@ DEFAULT_VALIDITY = {
     "responsibility": 0.3,
     "teamwork": 0.1,
 }
-DEFAULT_LATE_PROBABILITY = {"fixed": 0.02, "flexible": 0.06}
+DEFAULT_LATE_PROBABILITY = {"fixed": 0.02, "flexible": 0.035}
 DEPARTMENTS = ("platform", "data", "algorithms", "qa")
 WORKDAYS_PER_MONTH = 21
 SCORE_MEAN, SCORE_SD = 60.0, 12.0
