@@ -11,3 +11,11 @@ hookimpl = HookimplMarker("hris_hub")
 @hookspec
 def hub_connector_types():
     """Return a list of Connector subclasses this plugin provides."""
+
+
+# ---- outcomes (the way back) ----------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def hub_fetch_outcomes(connector, kinds, since, settings):
+    """Read outcome records (reviews, attendance summaries) from the connector's target; None if not this plugin's."""

@@ -22,6 +22,8 @@ DEFAULT_PLUGINS = (
     "connectors.rest",
     "connectors.soap",
     "connectors.csv_export",
+    # The generic REST type's outcome pull, apart from rest.py so each can change on its own.
+    "connectors.rest_outcomes",
 )
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "connector_class",
     "connector_types",
     "create_connector",
+    "fetch_outcomes",
     "get_plugin_manager",
     "mask_secrets",
     "secret_pointers",
@@ -97,3 +100,9 @@ def validate_config(type_name: str, config: dict) -> dict:
 def create_connector(type_name: str, config: dict) -> Connector:
     """A ready connector of `type_name` from a config, validated first."""
     return connector_class(type_name)(validate_config(type_name, config))
+
+
+def fetch_outcomes(connector: Connector, *, kinds: list[str], since=None, settings: dict | None = None) -> list | None:
+    """Outcome records the connector's target gives back (hub_fetch_outcomes); None when no plugin pulls for its type."""
+    return get_plugin_manager().hook.hub_fetch_outcomes(connector=connector, kinds=list(kinds), since=since,
+                                                        settings=settings or {})

@@ -1,4 +1,5 @@
-"""Agreement statistics shared by benchmarks and validity checks: Pearson r and quadratic weighted kappa."""
+"""Agreement between two raters or scorers: Pearson r and quadratic weighted kappa (benchmarks, calibration)."""
+
 from __future__ import annotations
 
 import math
