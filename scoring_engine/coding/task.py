@@ -136,7 +136,9 @@ class CodingTask:
     source: str = ""
 
     def language(self, declared, pointer: str) -> str:
-        """The runtime for a declared language name, or InvalidInput naming the pointer."""
+        """The runtime for a declared language name (none: the task's only one), or InvalidInput naming the pointer."""
+        if declared is None and len(self.languages) == 1:
+            return self.languages[0]
         runtime = LANGUAGE_ALIASES.get(declared) if isinstance(declared, str) else None
         if runtime is None or runtime not in self.languages:
             raise InvalidInput(
