@@ -45,11 +45,12 @@ def pair_sum_input(options: dict, pointer: str) -> list:
 
 
 def palindrome_text(options: dict, pointer: str) -> list:
-    """[text]: a long mixed-case palindrome with punctuation and CJK characters."""
+    """[text]: a long mixed-case palindrome with punctuation and CJK characters (`broken`: one pair differs)."""
     n = _size(options, pointer)
     rng = random.Random(_int_option(options, "seed", 0, pointer))
     half = "".join(rng.choice("abcXYZ中文, !") for _ in range(n // 2))
-    return [half + half[::-1].swapcase()]
+    middle = "qz" if options.get("broken") else ""
+    return [half + middle + half[::-1].swapcase()]
 
 
 GENERATORS: dict[str, Callable[[dict, str], list]] = {

@@ -71,7 +71,7 @@ def test_correct_quicksort_passes_everything_at_level_5(config):
     assert result.components["pass_rate"] == 1.0 and result.quality_findings == []
     assert result.score >= 90 and result.level == 5
     assert result.slowest["test"] in {"large_random", "large_sorted", "all_equal"}
-    assert result.evidence[0].startswith("quicksort: 9/9 tests passed; slowest ")
+    assert result.evidence[0].startswith("quicksort: 11/11 tests passed; slowest ")
 
 
 def test_wrong_answers_explain_visible_tests_and_keep_hidden_ones_hidden(config):
@@ -160,7 +160,7 @@ def test_cli_scores_a_file_as_text_and_json(tmp_path):
     assert "level 5: Passes every test" in text.output and "hidden  large_sorted" in text.output
     as_json = CliRunner().invoke(score_group, ["code", str(source), "--task", "quicksort", "--json"])
     document = json.loads(as_json.output)
-    assert document["passed"] == document["total"] == 9 and document["dimension"] == "technical_skill"
+    assert document["passed"] == document["total"] == 11 and document["dimension"] == "technical_skill"
 
 
 def test_cli_refuses_without_a_sandbox(tmp_path, monkeypatch):
@@ -260,4 +260,4 @@ def test_interview_cli_shows_the_code_answer(tmp_path):
     path.write_text(json.dumps(document), encoding="utf-8")
     result = CliRunner().invoke(score_group, ["interview", str(path), "--model", "rnd", "--no-embeddings"])
     assert result.exit_code == 0, result.output
-    assert "quicksort: 9/9 tests passed" in result.output
+    assert "quicksort: 11/11 tests passed" in result.output

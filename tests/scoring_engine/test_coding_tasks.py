@@ -78,10 +78,10 @@ def test_true_is_not_one():
         (lambda data: data["prompt"].pop("zh"), "/prompt", "'zh' is a required property"),
         (lambda data: data.update(languages=["cobol"]), "/languages/0", "'cobol' is not one of"),
         (lambda data: data["tests"][0].pop("expected"), "/tests/0", "is not valid under any of the given schemas"),
-        (lambda data: data["tests"][7].update(checker="eval"), "/tests/7/checker", "'eval' is not one of"),
+        (lambda data: data["tests"][8].update(checker="eval"), "/tests/8/checker", "'eval' is not one of"),
         (
-            lambda data: data["tests"][7]["generate"].update(generator="os.system"),
-            "/tests/7/generate/generator",
+            lambda data: data["tests"][8]["generate"].update(generator="os.system"),
+            "/tests/8/generate/generator",
             "is not one of",
         ),
         (lambda data: data["limits"].update(memory_mb=10**6), "/limits/memory_mb", "is greater than the maximum"),
@@ -105,10 +105,10 @@ def test_invalid_task_names_file_and_pointer(change, pointer, message):
 
 def test_generator_options_are_checked():
     data = shipped_data("quicksort")
-    data["tests"][7]["generate"]["n"] = 10**9
+    data["tests"][8]["generate"]["n"] = 10**9
     task = parse_task(yaml.safe_dump(data), "big.yaml")
-    with pytest.raises(InvalidInput, match=r"big.yaml#/tests/7/generate/n: expected an integer from 0 to 1000000"):
-        _ = task.tests[7].args
+    with pytest.raises(InvalidInput, match=r"big.yaml#/tests/8/generate/n: expected an integer from 0 to 1000000"):
+        _ = task.tests[8].args
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
