@@ -65,6 +65,8 @@ def format_profile(profile, model) -> str:
         status = f"flagged: {', '.join(answer.flags)}" if answer.flags else f"level {answer.level}"
         missing = f"; missing STAR: {', '.join(answer.missing_star)}" if answer.missing_star else ""
         lines.append(f"  {answer.question_id:<18} {answer.score:5.1f}  ({status}{missing})")
+        if answer.mode == "code":
+            lines += [f"      {line}" for line in answer.evidence]
     lines += ["", "Dimensions:"]
     for key, dimension in profile.dimensions.items():
         label = f"{dimension.name['en']} / {dimension.name['zh']}"

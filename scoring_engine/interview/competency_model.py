@@ -83,6 +83,7 @@ class CompetencyModel:
     questions: dict[str, Question]
     component_weights: dict[str, dict[str, float]] = field(default_factory=dict)
     source: str = ""
+    coding_tasks: tuple[str, ...] = ()
 
     def weights_for(self, job_family: str | None) -> dict[str, float]:
         """Dimension weights of a job family (the default one when None)."""
@@ -184,7 +185,25 @@ def _build(data: dict, source: str) -> CompetencyModel:
         questions=questions,
         component_weights={**DEFAULT_COMPONENT_WEIGHTS, **data.get("component_weights", {})},
         source=source,
+        coding_tasks=tuple(data.get("coding_tasks", ())),
     )
+
+
+def _check_coding_tasks(data: dict, source: str) -> None:
+    """Each coding task exists, feeds one of the model's dimensions and has an id no question uses."""
+    from scoring_engine.coding import SHIPPED_TASKS, load_task
+
+    keys = [dimension["key"] for dimension in data["dimensions"]]
+    questions = {question["id"] for question in data["questions"]}
+    for index, task_id in enumerate(data.get("coding_tasks", ())):
+        pointer = f"/coding_tasks/{index}"
+        if task_id not in SHIPPED_TASKS:
+            _fail(source, pointer, f"expected one of the coding tasks {list(SHIPPED_TASKS)}, got {task_id!r}")
+        if task_id in questions:
+            _fail(source, pointer, f"coding task {task_id!r} has the id of a question")
+        dimension = load_task(task_id).dimension
+        if dimension not in keys:
+            _fail(source, pointer, f"coding task {task_id!r} feeds dimension {dimension!r}, which the model lacks")
 
 
 def parse_competency_model(text: str, source: str) -> CompetencyModel:
@@ -197,6 +216,7 @@ def parse_competency_model(text: str, source: str) -> CompetencyModel:
         raise InvalidInput(f"{source}:{where}: not valid YAML ({getattr(error, 'problem', error)})") from None
     _check_schema(data, source)
     _check_references(data, source)
+    _check_coding_tasks(data, source)
     return _build(data, source)
 
 

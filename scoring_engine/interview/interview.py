@@ -7,6 +7,7 @@ from scoring_engine.errors import InvalidInput
 from scoring_engine.interview.anchors import AnswerSpec, score_with_anchors
 from scoring_engine.interview.answer import resolve_embeddings
 from scoring_engine.interview.answer_score import AnswerScore, check_language, check_text
+from scoring_engine.interview.code_answers import is_code_answer, score_code_answers
 from scoring_engine.interview.competency_model import CompetencyModel, Question
 from scoring_engine.interview.preferences import merge_preferences, parse_hours, parse_schedule, validate_preferences
 from scoring_engine import ENGINE_NAME
@@ -47,6 +48,8 @@ def _checked_answers(answers, model: CompetencyModel) -> list[tuple[int, Questio
         pointer = f"/answers/{index}"
         if not isinstance(item, dict):
             raise InvalidInput(f"{pointer}: expected an object with question_id, text, language", pointer=pointer)
+        if is_code_answer(item):
+            continue  # checked and scored by code_answers
         question_id = item.get("question_id")
         if not isinstance(question_id, str) or question_id not in model.questions:
             raise InvalidInput(
@@ -98,6 +101,8 @@ def score_interview(
         if question.type == "preference":
             continue
         scored.append((score_with_anchors(spec_for(model, question), text, language, use_embeddings=with_embeddings), question))
+    code_scored = score_code_answers(answers, model)
+    scored += [(answer, question) for answer, question, _ in code_scored]
     dimensions = {}
     for key, dimension in model.dimensions.items():
         relevant = [(answer, question.expected_star) for answer, question in scored if key in question.dimensions]
@@ -113,4 +118,5 @@ def score_interview(
         embedding_model=engine_embedding_label(with_embeddings),
         job_family=job_family or model.default_job_family,
         answers=[answer for answer, _ in scored],
+        code=[code_score.to_dict() for _, _, code_score in code_scored],
     )

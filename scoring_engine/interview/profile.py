@@ -59,6 +59,7 @@ class Profile:
     job_family: str | None = None
     answers: list[AnswerScore] = field(default_factory=list)
     engine_version: str = ENGINE_VERSION
+    code: list[dict] = field(default_factory=list)  # per code answer: tests, verdicts, timings (CodeScore.to_dict)
 
     @property
     def insufficient(self) -> list[str]:
@@ -80,6 +81,7 @@ class Profile:
             },
             "suggestions": [dict(item) for item in self.suggestions],
             "advisory": True,
+            **({"code": [dict(item) for item in self.code]} if self.code else {}),
         }
 
 

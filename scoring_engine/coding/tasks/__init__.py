@@ -1,0 +1,1 @@
+"""Shipped coding tasks (YAML data, read with importlib.resources)."""
