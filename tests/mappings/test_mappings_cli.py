@@ -68,4 +68,5 @@ def test_mappings_list_and_render(tmp_path):
     document.write_text(json.dumps({"event": "candidate.hired", "employee": {"id": "E1"}}), encoding="utf-8")
     result = CliRunner().invoke(mappings, ["render", "legacy-soap-attendance", "--document", str(document)])
     assert result.exit_code == 1
-    assert "mapping legacy-soap-attendance at /body/rule/scheduleType: undefined value" in result.output
+    assert "mapping legacy-soap-attendance (" in result.output
+    assert "legacy-soap-attendance.yaml:13) at /body/rule/scheduleType: undefined value" in result.output
