@@ -57,10 +57,12 @@ class TargetMapping:
         self._document = document
         self.file = str(document.path)
         data = document.data
-        self.name: str = data.get("name", document.path.stem) if isinstance(data, dict) else document.path.stem
-        violation = first_violation(packaged_validator(MAPPING_SCHEMA), data)
+        # Named by its file until it proves to be a mapping: a name read from an arbitrary file is its content.
+        self.name: str = document.path.stem
+        violation = first_violation(packaged_validator(MAPPING_SCHEMA), data, quote_values=False)
         if violation:
             raise self._load_error(violation.message, violation.pointer)
+        self.name = data.get("name", document.path.stem)
         self.version = data["version"]
         self.kind: str = data["kind"]
         self.events: list[str] = list(data["events"])

@@ -49,7 +49,7 @@ def test_policies_validate(tmp_path):
     broken.write_text("name: broken\nversion: '1'\ndefaults: {}\nrules: []\n", encoding="utf-8")
     result = CliRunner().invoke(policies, ["validate", str(broken)])
     assert result.exit_code == 1
-    assert f"{broken}:3 at /defaults: 'attendance' is a required property" in result.output
+    assert f"{broken}:3 at /defaults: expected the required properties 'attendance'" in result.output
 
 
 def test_bad_profile_json_is_reported_not_a_traceback(tmp_path):
