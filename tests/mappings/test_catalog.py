@@ -8,7 +8,15 @@ import time
 
 import pytest
 
-from mappings import Catalog, CatalogError, MappingError, PolicyError, load_mapping, load_policy, sample_document
+from mappings import (
+    Catalog,
+    CatalogError,
+    MappingError,
+    PolicyError,
+    load_mapping,
+    load_policy,
+    sample_document,
+)
 from mappings.sources import PRESETS_DIR
 from mappings.yaml_safe import safe_load
 
