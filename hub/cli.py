@@ -9,11 +9,11 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
-from hub import audit
-from hub.auth import ROLES, ClientExists, create_client, revoke_client
+from hub.audit import chain as audit
+from hub.accounts.api_clients import ROLES, ClientExists, create_client, revoke_client
 from hub.config import ConfigurationError, new_key_id_and_secret
-from hub.db import transaction
-from hub.models import ApiClient
+from hub.storage.db import transaction
+from hub.storage.models import ApiClient
 
 CLI_ACTOR = "cli"
 
@@ -48,7 +48,7 @@ def db():
 @with_appcontext
 def db_upgrade():
     """Apply every migration not applied yet."""
-    from hub.migrate import current_revision, head_revision, upgrade
+    from hub.storage.migrate import current_revision, head_revision, upgrade
 
     state = hub_state()
     before = current_revision(state.engine)
@@ -60,7 +60,7 @@ def db_upgrade():
 @with_appcontext
 def db_current():
     """Show the applied and the latest revision."""
-    from hub.migrate import current_revision, head_revision
+    from hub.storage.migrate import current_revision, head_revision
 
     click.echo(f"current: {current_revision(hub_state().engine) or 'none'}  head: {head_revision()}")
 
@@ -136,7 +136,7 @@ def keys_generate(kid):
 @with_appcontext
 def keys_rotate(batch_size):
     """Re-encrypt every stored value under the first key of HUB_ENCRYPTION_KEYS."""
-    from hub.rotation import count_stale, rotate
+    from hub.privacy.rotation import count_stale, rotate
 
     state = hub_state()
     total = count_stale(state.engine, state.keyring)
@@ -184,7 +184,7 @@ def serve(host, port, threads, upgrade):
     """Run the hub on waitress, a production WSGI server."""
     import waitress
 
-    from hub.migrate import upgrade as apply_migrations
+    from hub.storage.migrate import upgrade as apply_migrations
 
     state = hub_state()
     if upgrade:
@@ -196,9 +196,9 @@ def serve(host, port, threads, upgrade):
 
 def _register_commands() -> None:
     """Delivery commands, the demo, and the libraries' own groups (which need no app or database)."""
-    from hub.cli_delivery import candidates_group, connectors_group, jobs_group, results_group, worker_command
-    from hub.console.cli import users_group
-    from hub.demo import demo_command
+    from hub.delivery.cli import candidates_group, connectors_group, jobs_group, results_group, worker_command
+    from hub.accounts.cli import users_group
+    from hub.ops.demo import demo_command
     from mappings.cli import mappings_group, policies_group
     from scoring_engine.cli import score_group
 
