@@ -1,19 +1,17 @@
 """API clients: keys shown once, stored hashed; roles ingest, admin, auditor."""
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, g, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.audit import chain as audit
+from hub.errors import Unauthenticated
 from hub.storage.models import ApiClient, utcnow
-from hub.web.problems import Problem
 
 ROLES = ("ingest", "admin", "auditor")
 KEY_PREFIX = "hh"
@@ -71,37 +69,17 @@ def revoke_client(session: Session, *, name: str, actor: str) -> ApiClient:
 def authenticate(session: Session, header: str | None) -> Caller:
     """Resolve an `Authorization: Bearer <key>` header to a caller, or raise a 401 problem."""
     if not header:
-        raise Problem(401, "unauthorized", "Missing API key", "Send the key as 'Authorization: Bearer <key>'.")
+        raise Unauthenticated("Send the key as 'Authorization: Bearer <key>'.", title="Missing API key")
     scheme, _, key = header.partition(" ")
     key = key.strip()
     if scheme.lower() != "bearer" or not key:
-        raise Problem(401, "unauthorized", "Malformed Authorization header", "Expected 'Authorization: Bearer <key>'.")
+        raise Unauthenticated("Expected 'Authorization: Bearer <key>'.", title="Malformed Authorization header")
     parts = key.split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
-        raise Problem(401, "unauthorized", "Invalid API key", "The key is not one this hub issued.")
+        raise Unauthenticated("The key is not one this hub issued.", title="Invalid API key")
     client = session.scalar(select(ApiClient).where(ApiClient.key_prefix == parts[1]))
     if client is None or not hmac.compare_digest(client.key_hash, _hash(key)):
-        raise Problem(401, "unauthorized", "Invalid API key", "The key is not one this hub issued.")
+        raise Unauthenticated("The key is not one this hub issued.", title="Invalid API key")
     if client.revoked_at is not None:
-        raise Problem(401, "unauthorized", "Revoked API key", "This key was revoked; ask HR IT for a new one.")
+        raise Unauthenticated("This key was revoked; ask HR IT for a new one.", title="Revoked API key")
     return Caller(client.id, client.name, client.role)
-
-
-def require(role: str):
-    """Decorate a view: the caller must hold `role` (or a role that grants it)."""
-    allowed = ROLE_GRANTS[role]
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            caller = authenticate(current_app.extensions["hub"].session(), request.headers.get("Authorization"))
-            if caller.role not in allowed:
-                raise Problem(403, "forbidden", "Wrong role for this endpoint",
-                              f"This endpoint needs the {role!r} role; key {caller.name!r} has {caller.role!r}.")
-            g.caller = caller
-            return view(*args, **kwargs)
-
-        wrapper.required_role = role
-        return wrapper
-
-    return decorator

@@ -1,6 +1,7 @@
 """`hris-hub users ...`: the people who sign in to the web console."""
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -8,11 +9,12 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from hub.web.console import accounts
+from hub.accounts import console_users as accounts
+from hub.accounts.api_clients import ROLES, ClientExists, create_client, revoke_client
+from hub.clitools import CLI_ACTOR
+from hub.clitools import state as hub_state
 from hub.storage.db import transaction
-from hub.storage.models import ConsoleUser, utcnow
-
-CLI_ACTOR = "cli"
+from hub.storage.models import ApiClient, ConsoleUser, utcnow
 
 
 def _password(from_stdin: bool) -> str:
@@ -75,3 +77,59 @@ def users_disable(email):
     except LookupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"disabled {accounts.normalise_email(email)}")
+
+
+@click.group("clients")
+def clients():
+    """API clients and their keys."""
+
+
+@clients.command("create")
+@click.option("--name", required=True, help="A unique name, e.g. the mini-program backend's.")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="ingest (post results), admin, or auditor (read-only).")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@with_appcontext
+def clients_create(name, role, as_json):
+    """Create a client and print its key (shown once; only a hash is stored)."""
+    try:
+        with transaction(hub_state().session_factory) as session:
+            client, key = create_client(session, name=name, role=role, actor=CLI_ACTOR)
+    except ClientExists as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps({"name": name, "role": role, "key": key}))
+    else:
+        click.echo(f"created client {name!r} with role {role}")
+        click.echo(f"key (shown once, store it now): {key}")
+
+
+@clients.command("list")
+@with_appcontext
+def clients_list():
+    """List clients (never their keys)."""
+    with transaction(hub_state().session_factory) as session:
+        rows = session.scalars(select(ApiClient).order_by(ApiClient.id)).all()
+    if not rows:
+        click.echo("no clients yet: hris-hub clients create --name NAME --role ingest")
+    for client in rows:
+        state = f"revoked {client.revoked_at:%Y-%m-%d}" if client.revoked_at else "active"
+        click.echo(f"{client.name:30} {client.role:8} key id {client.key_prefix}  {state}")
+
+
+@clients.command("revoke")
+@click.argument("name")
+@with_appcontext
+def clients_revoke(name):
+    """Revoke a client's key at once."""
+    try:
+        with transaction(hub_state().session_factory) as session:
+            revoke_client(session, name=name, actor=CLI_ACTOR)
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"revoked {name!r}")
+
+
+def init_app(main: click.Group) -> None:
+    """Register this room's commands on the root group."""
+    main.add_command(users_group)
+    main.add_command(clients)

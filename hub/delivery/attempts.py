@@ -13,12 +13,22 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import mappings
 from connectors.base import DeliveryContext, DeliveryResult
-from connectors.errors import ConnectorError, PermanentDeliveryError, RetryableDeliveryError
+from connectors.errors import (
+    ConnectorError,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+)
 from connectors.plugins import create_connector
 from hub.audit import chain as audit
 from hub.delivery import documents
-from hub.storage.models import Connector, DeliveryAttempt, InterviewResult, SyncJob, utcnow
 from hub.delivery.reloading import reloading
+from hub.storage.models import (
+    Connector,
+    DeliveryAttempt,
+    InterviewResult,
+    SyncJob,
+    utcnow,
+)
 
 log = logging.getLogger(__name__)
 EXCERPT_LIMIT = 2048

@@ -3,38 +3,13 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from hub.web.problems import Problem
-
-CLI_ACTOR = "cli"
-
-
-def _state():
-    return current_app.extensions["hub"]
-
-
-def _json_option(value: str | None, what: str):
-    """A JSON value given inline or as @file."""
-    if value is None:
-        return None
-    try:
-        text = Path(value[1:]).read_text(encoding="utf-8") if value.startswith("@") else value
-        return json.loads(text)
-    except (OSError, json.JSONDecodeError) as error:
-        raise click.BadParameter(f"{what}: {error}") from None
-
-
-def _fail(problem: Problem):
-    lines = [problem.detail or problem.title]
-    for error in problem.extra.get("errors", []):
-        lines.append(f"  {error['pointer'] or '/'}: {error['message']}")
-    raise click.ClickException("\n".join(lines))
+from hub.clitools import CLI_ACTOR, json_option
+from hub.clitools import state as _state
 
 
 @click.command("worker")
@@ -85,18 +60,15 @@ def connectors_add(name, type_name, mapping, config, events, job_codes, settings
     """Add a connector; its config is validated and its secrets stored encrypted."""
     from hub.delivery import connector_admin
 
-    spec = {"name": name, "type": type_name, "mapping": mapping, "config": _json_option(config, "--config"),
+    spec = {"name": name, "type": type_name, "mapping": mapping, "config": json_option(config, "--config"),
             "events": [e.strip() for e in events.split(",") if e.strip()],
             "job_codes": [c.strip() for c in job_codes.split(",")] if job_codes else None,
-            "settings": _json_option(settings, "--settings") or {}, "max_concurrency": max_concurrency,
+            "settings": json_option(settings, "--settings") or {}, "max_concurrency": max_concurrency,
             "rate_per_second": rate_per_second}
     if retry_schedule:
         spec["retry_schedule"] = _schedule(retry_schedule)
-    try:
-        with _state().session_factory() as session, session.begin():
-            connector_admin.add(session, spec, actor=CLI_ACTOR)
-    except Problem as problem:
-        _fail(problem)
+    with _state().session_factory() as session, session.begin():
+        connector_admin.add(session, spec, actor=CLI_ACTOR)
     click.echo(f"added connector {name!r} ({type_name}, mapping {mapping})")
 
 
@@ -141,14 +113,11 @@ def connectors_update(name, config, mapping, events, settings, enabled):
     from hub.delivery import connector_admin
 
     changes = {k: v for k, v in {
-        "config": _json_option(config, "--config"), "mapping": mapping,
+        "config": json_option(config, "--config"), "mapping": mapping,
         "events": [e.strip() for e in events.split(",")] if events else None,
-        "settings": _json_option(settings, "--settings"), "enabled": enabled}.items() if v is not None}
-    try:
-        with _state().session_factory() as session, session.begin():
-            connector_admin.update(session, name, changes, actor=CLI_ACTOR)
-    except Problem as problem:
-        _fail(problem)
+        "settings": json_option(settings, "--settings"), "enabled": enabled}.items() if v is not None}
+    with _state().session_factory() as session, session.begin():
+        connector_admin.update(session, name, changes, actor=CLI_ACTOR)
     click.echo(f"updated {name!r}: {', '.join(sorted(changes)) or 'nothing'}")
 
 
@@ -160,11 +129,8 @@ def connectors_disable(name, reason):
     """Stop delivering to a connector (its jobs wait until it is enabled again)."""
     from hub.delivery import connector_admin
 
-    try:
-        with _state().session_factory() as session, session.begin():
-            connector_admin.disable(session, name, actor=CLI_ACTOR, reason=reason)
-    except Problem as problem:
-        _fail(problem)
+    with _state().session_factory() as session, session.begin():
+        connector_admin.disable(session, name, actor=CLI_ACTOR, reason=reason)
     click.echo(f"disabled {name!r}")
 
 
@@ -176,11 +142,8 @@ def connectors_check(name):
     from connectors.plugins import create_connector
     from hub.delivery import connector_admin
 
-    try:
-        with _state().read_session_factory() as session:
-            connector = connector_admin.get(session, name)
-    except Problem as problem:
-        _fail(problem)
+    with _state().read_session_factory() as session:
+        connector = connector_admin.get(session, name)
     with create_connector(connector.type, connector.config) as live:
         result = live.check()
     click.echo(("ok: " if result.ok else "FAILED: ") + result.message)
@@ -204,8 +167,6 @@ def connectors_preview(name, result_id, sample, event):
         prepared = preview.prepare(_state(), name, result_id=result_id, sample_path=sample, event=event)
     except preview.PreviewError as error:
         raise click.ClickException(str(error)) from None
-    except Problem as problem:
-        _fail(problem)
     for number, item in enumerate(prepared, 1):
         if len(prepared) > 1:
             click.echo(f"--- payload {number} of {len(prepared)}")
@@ -260,65 +221,8 @@ def jobs_replay(job_id, connector, all_dead):
     click.echo(f"replayed {len(jobs)} job(s)")
 
 
-@click.group("results")
-def results_group():
-    """Interview results: re-score with the current engine."""
-
-
-@results_group.command("rescore")
-@click.argument("result_ids", nargs=-1)
-@click.option("--all", "every", is_flag=True, help="Every result that has answers.")
-@with_appcontext
-def results_rescore(result_ids, every):
-    """Queue results for scoring again; the worker adds a new profile version, the old ones stay."""
-    from hub.intake.scoring import queue_rescore
-
-    if not (result_ids or every):
-        raise click.UsageError("give RESULT_IDS or --all")
-    with _state().session_factory() as session, session.begin():
-        queued, skipped = queue_rescore(session, None if every else list(result_ids), actor=CLI_ACTOR)
-    click.echo(f"queued {queued} result(s) for re-scoring" + (f"; skipped {skipped} without answers" if skipped else ""))
-
-
-@click.group("candidates")
-def candidates_group():
-    """Candidates' rights: erasure, and retention limits."""
-
-
-@candidates_group.command("erase")
-@click.argument("external_id")
-@click.option("--client", "client_name", required=True, help="The API client that posted the candidate.")
-@with_appcontext
-def candidates_erase(external_id, client_name):
-    """Erase one candidate's personal data everywhere it is stored."""
-    from hub.privacy.erasure import erase
-    from hub.storage.models import ApiClient, Candidate
-
-    with _state().session_factory() as session, session.begin():
-        candidate = session.scalars(select(Candidate).join(ApiClient, ApiClient.id == Candidate.client_id).where(
-            ApiClient.name == client_name, Candidate.external_id == external_id)).first()
-        if candidate is None:
-            raise click.ClickException(f"no candidate {external_id!r} posted by client {client_name!r}")
-        summary = erase(session, candidate, actor=CLI_ACTOR, reason="erasure request")
-    click.echo(f"erased {external_id!r}: {summary.results} result(s), {summary.profiles} profile(s), "
-               f"{summary.resumes} resume(s); {summary.jobs_cancelled} undelivered job(s) cancelled")
-
-
-@candidates_group.command("retention")
-@click.option("--days", required=True, type=click.IntRange(min=1), help="Keep candidates not hired this many days.")
-@click.option("--dry-run", is_flag=True, help="Only count who would be erased.")
-@with_appcontext
-def candidates_retention(days, dry_run):
-    """Erase candidates who were not hired and whose latest interview is older than --days."""
-    from datetime import timedelta
-
-    from hub.privacy.erasure import erase, expired_candidates
-    from hub.storage.models import utcnow
-
-    with _state().session_factory() as session, session.begin():
-        expired = expired_candidates(session, utcnow() - timedelta(days=days))
-        if not dry_run:
-            with click.progressbar(expired, label="erasing") as bar:
-                for candidate in bar:
-                    erase(session, candidate, actor=CLI_ACTOR, reason=f"retention limit of {days} days")
-    click.echo(f"{'would erase' if dry_run else 'erased'} {len(expired)} candidate(s) past {days} days")
+def init_app(main: click.Group) -> None:
+    """Register this room's commands on the root group."""
+    main.add_command(worker_command)
+    main.add_command(connectors_group)
+    main.add_command(jobs_group)

@@ -11,17 +11,17 @@ import mappings
 from connectors.errors import ConfigError
 from connectors.plugins import connector_class, mask_secrets, validate_config
 from hub.audit import chain as audit
-from hub.storage.models import Connector
 from hub.delivery.outbox import EVENTS
-from hub.web.problems import Problem
+from hub.errors import ConnectorExists, ConnectorNotFound, InvalidInput
+from hub.storage.models import Connector
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 UPDATABLE = ("config", "mapping", "settings", "events", "job_codes", "retry_schedule", "max_concurrency",
              "rate_per_second", "enabled")
 
 
-def _invalid(pointer: str, message: str, title: str = "Invalid connector") -> Problem:
-    return Problem(422, "validation-failed", title, message, errors=[{"pointer": pointer, "message": message}])
+def _invalid(pointer: str, message: str, title: str = "Invalid connector") -> InvalidInput:
+    return InvalidInput(message, title=title, errors=[{"pointer": pointer, "message": message}])
 
 
 def check_fields(spec: dict[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def check_fields(spec: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     if "config" in spec and not isinstance(spec["config"], dict):
         errors.append({"pointer": "/config", "message": "an object, as the connector type's schema describes"})
     if errors:
-        raise Problem(422, "validation-failed", "Invalid connector", f"{len(errors)} problem(s)", errors=errors)
+        raise InvalidInput(f"{len(errors)} problem(s)", title="Invalid connector", errors=errors)
     return spec
 
 
@@ -68,7 +68,7 @@ def _checked_config(type_name: str, config: dict) -> dict:
     try:
         return validate_config(type_name, config)
     except ConfigError as error:
-        raise Problem(422, "validation-failed", "Invalid connector configuration", str(error),
+        raise InvalidInput(str(error), title="Invalid connector configuration",
                       errors=[{"pointer": "/config" + e["pointer"], "message": e["message"]} for e in error.errors]) from None
 
 
@@ -89,7 +89,7 @@ def add(session: Session, spec: dict, *, actor: str) -> Connector:
     except ConfigError as error:
         raise _invalid("/type", str(error)) from None
     if session.scalar(select(Connector.id).where(Connector.name == spec["name"])):
-        raise Problem(409, "conflict", "Connector exists", f"a connector named {spec['name']!r} exists already")
+        raise ConnectorExists(f"a connector named {spec['name']!r} exists already")
     config = _checked_config(spec["type"], spec["config"])
     _checked_mapping(spec["type"], spec["mapping"])
     connector = Connector(
@@ -153,7 +153,7 @@ def disable(session: Session, name: str, *, actor: str, reason: str) -> Connecto
 def get(session: Session, name: str) -> Connector:
     connector = session.scalar(select(Connector).where(Connector.name == name))
     if connector is None:
-        raise Problem(404, "not-found", "No such connector", f"no connector named {name!r}")
+        raise ConnectorNotFound(f"no connector named {name!r}")
     return connector
 
 

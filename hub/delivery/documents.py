@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import mappings
-from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
 from hub.delivery.reloading import reloading
+from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
 
 # The competency model a profile was scored with names the job family the policies speak of.
 MODEL_FAMILIES = {"sales": "sales", "rnd": "rnd"}

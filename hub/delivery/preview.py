@@ -9,12 +9,11 @@ import mappings
 import scoring_engine
 from connectors.errors import ConnectorError
 from connectors.plugins import create_connector
-from hub.delivery import connector_admin
 from hub.delivery import attempts as delivery
-from hub.delivery import documents
+from hub.delivery import connector_admin, documents
 from hub.intake import scoring
-from hub.storage.models import InterviewResult, SyncJob, utcnow
 from hub.intake.validation import schema_errors
+from hub.storage.models import InterviewResult, SyncJob, utcnow
 from scoring_engine.errors import ScoringError
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from hub.audit import chain as audit
+from hub.errors import BadQuery, InvalidInput
 from hub.storage.models import Candidate, Connector, InterviewResult, SyncJob, utcnow
-from hub.web.problems import Problem
 
 STATUSES = ("pending", "in_progress", "retrying", "delivered", "dead", "cancelled")
 CSV_COLUMNS = ["job_id", "connector", "event", "status", "attempts", "result_id", "candidate", "created_at",
@@ -36,7 +36,7 @@ def parse_time(value, pointer: str) -> datetime | None:
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise Problem(422, "validation-failed", "Bad time", errors=[{"pointer": pointer, "message": "an ISO-8601 time with an offset"}])
+        raise InvalidInput(title="Bad time", errors=[{"pointer": pointer, "message": "an ISO-8601 time with an offset"}])
     return parsed
 
 
@@ -68,7 +68,7 @@ def decode_cursor(cursor: str):
         created, job_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
         return datetime.fromisoformat(created), job_id
     except (ValueError, UnicodeDecodeError):
-        raise Problem(400, "bad-query", "Bad cursor", "before must be the cursor from a previous page's next link.") from None
+        raise BadQuery("before must be the cursor from a previous page's next link.", title="Bad cursor") from None
 
 
 def page(session: Session, filters: Filters, *, limit: int, before: str | None) -> tuple[list[dict], str | None]:

@@ -18,14 +18,18 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 import mappings
-from connectors.errors import ConnectorError, PermanentDeliveryError, RetryableDeliveryError
+from connectors.errors import (
+    ConnectorError,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+)
 from connectors.plugins import connector_class
 from hub.delivery import attempts as delivery
 from hub.delivery import documents
-from hub.intake import scoring
-from hub.web.app import HubState
-from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
 from hub.delivery.outbox import NOTIFY_CHANNEL
+from hub.intake import scoring
+from hub.state import HubState
+from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
 
 log = logging.getLogger(__name__)
 DUE = ("pending", "retrying")

@@ -7,24 +7,24 @@ from sqlalchemy.orm import Session
 
 from hub.audit import chain as audit
 from hub.delivery import outbox
-from hub.storage.models import Decision, InterviewResult
-from hub.web.problems import Problem
+from hub.errors import AlreadyDecided, InvalidInput
 from hub.intake.validation import schema_errors
+from hub.storage.models import Decision, InterviewResult
 
 
 def record(session: Session, result: InterviewResult, document: dict, *, actor: str) -> tuple[Decision, bool]:
     """Store the decision once; the same decision again is a no-op, a different one a conflict."""
     errors = schema_errors("decision", document)
     if errors:
-        raise Problem(422, "validation-failed", "The decision is not valid", f"{len(errors)} problem(s)", errors=errors)
+        raise InvalidInput(f"{len(errors)} problem(s)", title="The decision is not valid", errors=errors)
     start = date.fromisoformat(document["start_date"]) if document.get("start_date") else None
     employee_ids = document.get("employee_ids") or {}
     existing = result.decision
     if existing is not None:
         same = (existing.hired, existing.start_date, existing.employee_ids) == (document["hired"], start, employee_ids)
         if not same:
-            raise Problem(409, "conflict", "Already decided",
-                          f"result {result.id} was decided by {existing.decided_by} at {existing.decided_at.isoformat()}; "
+            raise AlreadyDecided(
+                f"result {result.id} was decided by {existing.decided_by} at {existing.decided_at.isoformat()}; "
                           "a decision is recorded once")
         return existing, False
     decision = Decision(result_id=result.id, hired=document["hired"], decided_by=document["decided_by"],

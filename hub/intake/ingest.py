@@ -10,14 +10,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.audit import chain as audit
-from hub.intake import consent
-from hub.delivery import outbox
 from hub.accounts.api_clients import Caller
+from hub.audit import chain as audit
+from hub.delivery import outbox
+from hub.errors import IdempotencyConflict, InvalidInput
+from hub.intake import consent
+from hub.intake.validation import schema_errors
 from hub.privacy.crypto import keyring
 from hub.storage.models import Candidate, InterviewResult, new_id, utcnow
-from hub.web.problems import Problem
-from hub.intake.validation import schema_errors
 
 SCHEMA = "interview-result"
 PII_FIELDS = ("name", "phone", "email", "id_number")
@@ -44,8 +44,8 @@ def validate(document: Any) -> None:
         errors = [{"pointer": "/consent/scopes",
                    "message": "scores were given but the candidate's consent does not include 'scoring'"}]
     if errors:
-        raise Problem(422, "validation-failed", "The interview result is not valid",
-                      f"{len(errors)} problem(s); each names its JSON pointer.", errors=errors)
+        raise InvalidInput(f"{len(errors)} problem(s); each names its JSON pointer.",
+                           title="The interview result is not valid", errors=errors)
 
 
 def accepted_body(result: InterviewResult) -> dict:
@@ -92,8 +92,8 @@ def _existing(session: Session, caller: Caller, external_id: str, key: str | Non
 def _replay(existing: InterviewResult, digest: str, key: str | None) -> Accepted:
     if existing.body_sha256 != digest:
         what = f"Idempotency-Key {key!r}" if key and existing.idempotency_key == key else f"external_id {existing.external_id!r}"
-        raise Problem(409, "conflict", "Already received with a different body",
-                      f"{what} was already used for result {existing.id} with different content; "
+        raise IdempotencyConflict(
+            f"{what} was already used for result {existing.id} with different content; "
                       "send a new external_id (and key) for a new interview.",
                       existing={"id": existing.id, "links": {"self": f"/api/v1/results/{existing.id}"}})
     return Accepted(202, accepted_body(existing), replayed=True)

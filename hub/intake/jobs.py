@@ -5,7 +5,7 @@ import functools
 from pathlib import Path
 
 import scoring_engine
-from hub.web.problems import Problem
+from hub.errors import UnknownJobCode
 
 
 @functools.lru_cache(maxsize=8)
@@ -29,6 +29,5 @@ def find(directory: Path, code: str, pointer: str):
     jobs = catalog(directory)
     if code not in jobs:
         known = ", ".join(sorted(jobs)) or f"none (put job profile YAML files in {directory})"
-        raise Problem(422, "validation-failed", "Unknown job code",
-                      errors=[{"pointer": pointer, "message": f"no job profile with code {code!r}; known: {known}"}])
+        raise UnknownJobCode(errors=[{"pointer": pointer, "message": f"no job profile with code {code!r}; known: {known}"}])
     return jobs[code]

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 import scoring_engine
 from hub.audit import chain as audit
 from hub.delivery import outbox
+from hub.errors import InvalidInput, UnknownCompetencyModel
 from hub.storage.models import InterviewResult, Profile, utcnow
-from hub.web.problems import Problem
 from scoring_engine.errors import ScoringError
 
 log = logging.getLogger(__name__)
@@ -39,8 +39,7 @@ def store_ready_scores(session: Session, result: InterviewResult, scores: dict, 
         try:
             model = scoring_engine.load_competency_model(scores["model"])
         except ScoringError:
-            raise Problem(422, "validation-failed", "Unknown competency model",
-                          errors=[{"pointer": "/scores/model", "message": f"unknown model {scores['model']!r}; "
+            raise UnknownCompetencyModel(errors=[{"pointer": "/scores/model", "message": f"unknown model {scores['model']!r}; "
                                    f"shipped: {', '.join(SHIPPED_MODELS)}"}]) from None
     try:
         profile = scoring_engine.profile_from_ready_scores(
@@ -50,8 +49,8 @@ def store_ready_scores(session: Session, result: InterviewResult, scores: dict, 
         # The engine points into the scores mapping it was given ("/scores/<key>" or "/<key>").
         key = (error.pointer or "").rstrip("/").rsplit("/", 1)[-1]
         pointer = f"/scores/dimensions/{key}" if key and key != "scores" else "/scores/dimensions"
-        raise Problem(422, "validation-failed", "The ready scores are not valid",
-                      errors=[{"pointer": pointer, "message": str(error)}]) from None
+        raise InvalidInput(title="The ready scores are not valid",
+                           errors=[{"pointer": pointer, "message": str(error)}]) from None
     return add_profile(session, result, profile.to_dict(), actor=actor, first=first)
 
 

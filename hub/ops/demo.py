@@ -135,11 +135,11 @@ def _report(state, hub_url: str, key: str, posted: list[dict], target) -> bool:
 def demo_command(once, port, timeout):
     """Start a demo HR system on loopback, post sample results and hire decisions, deliver, and show it all."""
     from hub.accounts.api_clients import create_client
-    from hub.web.console.accounts import create_user
-    from hub.storage.db import transaction
-    from hub.ops.demo_target import DemoHRSystem
-    from hub.storage.migrate import upgrade
+    from hub.accounts.console_users import create_user
     from hub.delivery.worker import Worker
+    from hub.ops.demo_target import DemoHRSystem
+    from hub.storage.db import transaction
+    from hub.storage.migrate import upgrade
 
     state = current_app.extensions["hub"]
     upgrade(state.engine)

@@ -5,11 +5,9 @@ import json
 import logging
 import re
 import time
-import uuid
 
-from flask import Flask, g, has_request_context, request
+from flask import g, has_request_context
 
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 # Defence in depth: anything shaped like a bearer token or an API key is masked before it is written.
 _SECRETS = re.compile(r"(Bearer\s+)\S+|hh_[0-9a-f]{12}_[A-Za-z0-9_-]+", re.IGNORECASE)
 
@@ -19,6 +17,8 @@ def _mask(text: str) -> str:
 
 
 class JsonFormatter(logging.Formatter):
+    converter = time.gmtime  # the times are labelled Z, so they must be UTC whatever TZ the host has
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
@@ -39,6 +39,8 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
+    converter = time.gmtime
+
     def format(self, record: logging.LogRecord) -> str:
         return _mask(super().format(record))
 
@@ -61,31 +63,9 @@ def configure(level: str, fmt: str) -> None:
     if _configured:
         return
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter("%(asctime)sZ %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
     for noisy in ("waitress.queue", "jieba", "urllib3", "zeep", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     _configured = True
-
-
-def init_app(app: Flask) -> None:
-    access = logging.getLogger("hub.access")
-
-    @app.before_request
-    def _start():
-        incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        g.started = time.perf_counter()
-
-    @app.after_request
-    def _finish(response):
-        response.headers["X-Request-Id"] = g.get("request_id", "")
-        caller = g.get("caller")
-        access.info(
-            "%s %s %s", request.method, request.path, response.status_code,
-            extra={"method": request.method, "path": request.path, "status": response.status_code,
-                   "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
-                   "client": caller.name if caller else None},
-        )
-        return response

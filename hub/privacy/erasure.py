@@ -8,7 +8,16 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hub.audit import chain as audit
-from hub.storage.models import Candidate, Decision, DeliveryAttempt, InterviewResult, Profile, Resume, SyncJob, utcnow
+from hub.storage.models import (
+    Candidate,
+    Decision,
+    DeliveryAttempt,
+    InterviewResult,
+    Profile,
+    Resume,
+    SyncJob,
+    utcnow,
+)
 
 ERASED = {"erased": True}
 

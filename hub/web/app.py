@@ -2,42 +2,17 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 from flask import Flask, g
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from hub.privacy import crypto
-from hub.storage import db
-from hub.ops import logs
-from hub.web import problems
 from hub.config import Settings
+from hub.ops import logs
+from hub.privacy import crypto
+from hub.state import HubState
+from hub.storage import db
+from hub.web import access_log, problems
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class HubState:
-    """What the app shares across requests: settings, the engine and the session factory."""
-
-    settings: Settings
-    engine: Engine
-    session_factory: sessionmaker[Session]
-    read_session_factory: sessionmaker[Session]
-    keyring: crypto.KeyRing
-    caches: dict = field(default_factory=dict)
-
-    def session(self) -> Session:
-        """The request's session for reading, opened on first use and closed at teardown.
-        Writes go through `session_factory` in a unit of work of their own."""
-        if "db_session" not in g:
-            g.db_session = self.read_session_factory()
-        return g.db_session
-
-    def dispose(self) -> None:
-        self.engine.dispose()
-        self.read_session_factory.kw["bind"].dispose()
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -70,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         if session is not None:
             session.close()
 
-    logs.init_app(app)
+    access_log.init_app(app)
     problems.init_app(app)
     from hub.web.api import init_app as init_api
 

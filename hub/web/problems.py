@@ -7,6 +7,8 @@ from flask import Flask, g, json, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from hub import errors
+
 log = logging.getLogger(__name__)
 
 TYPE_BASE = "https://hris-hub.dev/problems/"
@@ -40,6 +42,26 @@ def problem_response(problem: Problem):
     return response
 
 
+# The one table from domain errors to problem types. The slugs are part of the API: documented in docs/api.md,
+# never renamed. A subclass answers with its nearest listed ancestor's status and type.
+ERROR_TYPES: dict[type[errors.HubError], tuple[int, str]] = {
+    errors.InvalidInput: (422, "validation-failed"),
+    errors.Conflict: (409, "conflict"),
+    errors.NotFound: (404, "not-found"),
+    errors.BadQuery: (400, "bad-query"),
+    errors.Unauthenticated: (401, "unauthorized"),
+    errors.Forbidden: (403, "forbidden"),
+}
+
+
+def problem_from(error: errors.HubError) -> Problem:
+    status, slug = next(ERROR_TYPES[cls] for cls in type(error).__mro__ if cls in ERROR_TYPES)
+    extra = dict(error.extra)
+    if error.errors:
+        extra["errors"] = error.errors
+    return Problem(status, slug, error.title, error.detail, **extra)
+
+
 _HTTP_SLUGS = {
     400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: "payload-too-large",
     415: "unsupported-media-type",
@@ -50,6 +72,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Problem)
     def _problem(problem: Problem):
         return problem_response(problem)
+
+    @app.errorhandler(errors.HubError)
+    def _domain(error: errors.HubError):
+        return problem_response(problem_from(error))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

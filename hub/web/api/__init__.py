@@ -6,7 +6,15 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def init_app(app: Flask) -> None:
     # Importing the modules attaches their routes to the blueprints.
-    from hub.web.api import audit_views, candidates, connectors_api, health, openapi, results, sync_jobs  # noqa: F401
+    from hub.web.api import (  # noqa: F401
+        audit_views,
+        candidates,
+        connectors_api,
+        health,
+        openapi,
+        results,
+        sync_jobs,
+    )
 
     app.register_blueprint(health.bp)
     app.register_blueprint(api)

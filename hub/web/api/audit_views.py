@@ -1,17 +1,17 @@
 """GET /api/v1/audit: the audit trail for auditors, paginated, filterable, as JSON or CSV."""
 from __future__ import annotations
 
-import json
 from urllib.parse import urlencode
 
 from flask import current_app, jsonify, request
 from sqlalchemy import select
 
 from hub.audit import chain as audit
-from hub.web.api import api
-from hub.web.api.listing import csv_response, limit_arg, time_arg, wants_csv
-from hub.accounts.api_clients import require
 from hub.storage.models import AuditEntry
+from hub.web.api import api
+from hub.web.api.listing import limit_arg, time_arg, wants_csv
+from hub.web.auth import require
+from hub.web.downloads import audit_csv
 from hub.web.problems import Problem
 
 FILTERS = ("action", "actor", "object_type", "object_id")
@@ -32,7 +32,7 @@ def list_audit():
         query = query.where(AuditEntry.occurred_at < until)
     session = current_app.extensions["hub"].session()
     if wants_csv():
-        return csv_export(current_app.extensions["hub"].read_session_factory, query)
+        return audit_csv(current_app.extensions["hub"].read_session_factory, query)
     after = request.args.get("after", "0")
     if not after.isdigit():
         raise Problem(400, "bad-query", "Bad cursor", f"after must be an entry's seq (a whole number), got {after!r}.")
@@ -45,17 +45,3 @@ def list_audit():
         args["after"] = str(page[-1].seq)
         next_link = request.path + "?" + urlencode(args)
     return jsonify(items=[audit.as_dict(entry) for entry in page], next=next_link)
-
-
-CSV_COLUMNS = ["seq", "occurred_at", "actor", "action", "object_type", "object_id", "details", "prev_hash", "hash"]
-
-
-def csv_export(factory, query):
-    """The entries matching `query` as a streamed CSV download (the API's and the console's)."""
-
-    def rows():
-        with factory() as session:  # a session of its own, open while the response streams
-            yield from (audit.as_dict(entry) for entry in audit.entries(session, query, batch_size=500))
-
-    return csv_response("audit.csv", CSV_COLUMNS, rows(),
-                        cell=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else str(v))

@@ -9,9 +9,9 @@ from sqlalchemy import select
 import scoring_engine
 from hub.audit import chain as audit
 from hub.intake import jobs
-from hub.web.api import api
-from hub.accounts.api_clients import require
 from hub.storage.models import Candidate, Resume
+from hub.web.api import api
+from hub.web.auth import require
 from hub.web.problems import Problem
 from scoring_engine.errors import ScoringError
 

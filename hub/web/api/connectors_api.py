@@ -5,10 +5,10 @@ from flask import current_app, g, jsonify
 from sqlalchemy import select
 
 from hub.delivery import connector_admin
+from hub.storage.models import Connector
 from hub.web.api import api
 from hub.web.api.requests import read_json
-from hub.accounts.api_clients import require
-from hub.storage.models import Connector
+from hub.web.auth import require
 
 
 def _state():

@@ -1,12 +1,9 @@
-"""Shared pieces of list endpoints: paging by cursor, time filters, CSV export."""
+"""Shared pieces of list endpoints: paging limits, time filters, the format switch."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
-from typing import Callable, Iterable
 
-from flask import Response, request, stream_with_context
+from flask import request
 
 from hub.web.problems import Problem
 
@@ -40,27 +37,3 @@ def wants_csv() -> bool:
     if fmt not in ("json", "csv"):
         raise Problem(400, "bad-query", "Bad format", f"format must be json or csv, got {fmt!r}.")
     return fmt == "csv"
-
-
-def csv_response(filename: str, columns: list[str], rows: Iterable[dict], cell: Callable[[object], str] = str) -> Response:
-    """Stream rows as CSV (UTF-8 with BOM for Excel); cells that a spreadsheet would run are neutralised."""
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        buffer.write("\ufeff")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_safe(cell(row.get(column))) for column in columns])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
-
-    response = Response(stream_with_context(generate()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value and value[0] in "=+-@\t\r" else value

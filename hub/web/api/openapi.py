@@ -7,8 +7,8 @@ from importlib import resources
 import yaml
 from flask import jsonify
 
-from hub.web.api import api
 from hub.intake.validation import load_schema
+from hub.web.api import api
 
 
 @functools.cache

@@ -7,11 +7,12 @@ from flask import current_app, g, jsonify, request
 from sqlalchemy.orm import selectinload
 
 from hub.delivery import sync_log
-from hub.web.api import api
-from hub.web.api.listing import csv_response, limit_arg, time_arg, wants_csv
-from hub.web.api.requests import read_json
-from hub.accounts.api_clients import require
 from hub.storage.models import SyncJob
+from hub.web.api import api
+from hub.web.api.listing import limit_arg, time_arg, wants_csv
+from hub.web.api.requests import read_json
+from hub.web.auth import require
+from hub.web.downloads import csv_response
 from hub.web.problems import Problem
 
 

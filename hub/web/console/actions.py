@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, request, url_for
 
 from hub.audit import chain as audit
-from hub.delivery import connector_admin
-from hub.delivery import sync_log
+from hub.delivery import connector_admin, sync_log
+from hub.storage.models import SyncJob
 from hub.web.console import console
 from hub.web.console.auth import admin_only, hub_state
-from hub.storage.models import SyncJob
 
 
 @console.post("/jobs/<job_id>/replay")

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 
-from hub.web.console import accounts, console
-from hub.web.console.rendering import render
+from hub.accounts import console_users as accounts
 from hub.storage.models import ConsoleUser
+from hub.web.console import console
+from hub.web.console.rendering import render
 
 SESSION_USER = "console_user_id"
 SESSION_SIGNED_IN_AT = "console_signed_in_at"

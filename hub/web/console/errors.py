@@ -5,9 +5,10 @@ from flask import request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from hub.errors import HubError
 from hub.web.console import console
 from hub.web.console.rendering import render
-from hub.web.problems import Problem
+from hub.web.problems import Problem, problem_from
 
 # No scripts at all, nothing from elsewhere, no framing: the console is plain forms and links.
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -34,6 +35,11 @@ def csrf_refused(error: CSRFError):
 def problem_page(problem: Problem):
     details = [f"{e.get('pointer') or '/'}: {e.get('message')}" for e in problem.extra.get("errors", [])]
     return render("error.html", problem.status, title=problem.title, message=problem.detail or "", details=details)
+
+
+@console.errorhandler(HubError)
+def domain_error_page(error: HubError):
+    return problem_page(problem_from(error))
 
 
 @console.errorhandler(HTTPException)

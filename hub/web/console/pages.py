@@ -9,16 +9,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only, selectinload
 
 from hub.audit import chain as audit
-from hub.delivery import connector_admin
-from hub.delivery import sync_log
-from hub.web.api.audit_views import csv_export as audit_csv_export
-from hub.web.api.listing import csv_response
-from hub.web.api.results import result_view
+from hub.delivery import connector_admin, sync_log
+from hub.delivery.outbox import EVENTS
+from hub.intake.views import result_view
+from hub.storage.models import (
+    AuditEntry,
+    Candidate,
+    Connector,
+    InterviewResult,
+    SyncJob,
+)
 from hub.web.console import console
 from hub.web.console.auth import hub_state
 from hub.web.console.rendering import render
-from hub.storage.models import AuditEntry, Candidate, Connector, InterviewResult, SyncJob
-from hub.delivery.outbox import EVENTS
+from hub.web.downloads import audit_csv as audit_csv_export
+from hub.web.downloads import csv_response
 from hub.web.problems import Problem
 
 PAGE_SIZE = 50

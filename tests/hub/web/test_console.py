@@ -12,7 +12,7 @@ from flask.cli import ScriptInfo
 from sqlalchemy import select, update
 
 from hub.cli import main
-from hub.web.console import accounts
+from hub.accounts import console_users as accounts
 from hub.storage.db import transaction
 from hub.storage.models import AuditEntry, ConsoleUser, utcnow
 from tests.conftest import ROOT
