@@ -12,6 +12,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError, best_match, relevance
 from referencing import Registry, Resource
 
+import jsonerrors
+
 SCHEMAS_DIR = Path(__file__).parent / "schemas"
 
 
@@ -21,11 +23,6 @@ class SchemaViolation:
 
     pointer: str
     message: str
-
-
-def json_pointer(path) -> str:
-    """Return the RFC 6901 pointer for a sequence of keys and indexes."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
 def _describe_alternative(schema: Any) -> str:
@@ -85,7 +82,7 @@ def first_violation(validator: Draft202012Validator, instance: Any) -> SchemaVio
     error = best_match(errors, key=_relevance_without_position)
     if error is None:
         return None
-    return SchemaViolation(json_pointer(error.absolute_path), f"{error.message} ({_expectation(error)})")
+    return SchemaViolation(jsonerrors.pointer(error.absolute_path), f"{error.message} ({_expectation(error)})")
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +117,7 @@ def load_validator(path: Path) -> Draft202012Validator:
     except json.JSONDecodeError as error:
         raise ValueError(f"schema {path}:{error.lineno}: not valid JSON ({error.msg})") from error
     except SchemaError as error:
-        raise ValueError(f"schema {path} at {json_pointer(error.absolute_path)}: not a valid draft 2020-12 schema "
+        raise ValueError(f"schema {path} at {jsonerrors.pointer(error.absolute_path)}: not a valid draft 2020-12 schema "
                          f"({error.message})") from error
 
 

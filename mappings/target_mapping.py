@@ -11,7 +11,12 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from .errors import MappingError
-from .schema_validation import SCHEMAS_DIR, first_violation, load_validator, packaged_validator
+from .schema_validation import (
+    SCHEMAS_DIR,
+    first_violation,
+    load_validator,
+    packaged_validator,
+)
 from .sources import PRESETS_DIR, resolve, shipped_names
 from .template_engine import TemplateCompiler, TemplateFailure, check_json_value
 from .yaml_source import YamlDocument, read_yaml
