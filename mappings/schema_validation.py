@@ -12,6 +12,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError, best_match, relevance
 from referencing import Registry, Resource
 
+import jsonerrors
+
 SCHEMAS_DIR = Path(__file__).parent / "schemas"
 
 
@@ -21,11 +23,6 @@ class SchemaViolation:
 
     pointer: str
     message: str
-
-
-def json_pointer(path) -> str:
-    """Return the RFC 6901 pointer for a sequence of keys and indexes."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
 def _describe_alternative(schema: Any) -> str:
@@ -108,9 +105,9 @@ def first_violation(validator: Draft202012Validator, instance: Any, *,
     if error is None:
         return None
     if not quote_values:
-        return SchemaViolation(json_pointer(error.absolute_path),
+        return SchemaViolation(jsonerrors.pointer(error.absolute_path),
                                f"{_expectation(error)}; found {describe_kind(error.instance)}")
-    return SchemaViolation(json_pointer(error.absolute_path), f"{error.message} ({_expectation(error)})")
+    return SchemaViolation(jsonerrors.pointer(error.absolute_path), f"{error.message} ({_expectation(error)})")
 
 
 @lru_cache(maxsize=1)
@@ -145,7 +142,7 @@ def load_validator(path: Path) -> Draft202012Validator:
     except json.JSONDecodeError as error:
         raise ValueError(f"schema {path}:{error.lineno}: not valid JSON ({error.msg})") from error
     except SchemaError as error:
-        raise ValueError(f"schema {path} at {json_pointer(error.absolute_path)}: not a valid draft 2020-12 schema "
+        raise ValueError(f"schema {path} at {jsonerrors.pointer(error.absolute_path)}: not a valid draft 2020-12 schema "
                          f"({error.message})") from error
 
 

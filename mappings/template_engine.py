@@ -17,9 +17,10 @@ from typing import Any, Callable
 from jinja2 import StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+import jsonerrors
+
 from .filters import FILTERS
 from .render_limits import MAX_OUTPUT_CHARS, LimitedSandbox, TemplateLimitExceeded, limit_filter
-from .schema_validation import json_pointer
 
 SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expression>(?:(?!\}\}|\{\{).)*)\}\}\s*$", re.DOTALL)
 TEMPLATE_MARKUP = ("{{", "{%", "{#")
@@ -97,11 +98,11 @@ class TemplateCompiler:
 
     def _expression(self, source: Any, path: list) -> Callable[[dict[str, Any]], Any]:
         if not isinstance(source, str):
-            raise TemplateFailure("expected an expression string", json_pointer(path))
+            raise TemplateFailure("expected an expression string", jsonerrors.pointer(path))
         try:
             compiled = self.environment.compile_expression(_strip_braces(source), undefined_to_none=False)
         except (TemplateError, TemplateLimitExceeded, RecursionError) as error:
-            raise TemplateFailure(_describe_failure(error), json_pointer(path), json_pointer(path)) from error
+            raise TemplateFailure(_describe_failure(error), jsonerrors.pointer(path), jsonerrors.pointer(path)) from error
 
         def evaluate(variables: dict[str, Any]) -> Any:
             value = compiled(**variables)
@@ -114,7 +115,7 @@ class TemplateCompiler:
     def _compile_string(self, source: str, path: list) -> Renderer:
         if not any(marker in source for marker in TEMPLATE_MARKUP):
             return lambda variables, out: source
-        where = json_pointer(path)
+        where = jsonerrors.pointer(path)
         if SINGLE_EXPRESSION.match(source):
             evaluate = self._expression(source, path)
             return lambda variables, out: _guarded(lambda: evaluate(variables), out, where)
@@ -129,7 +130,7 @@ class TemplateCompiler:
         unknown = [key for key in node if isinstance(key, str) and key.startswith("$") and key not in DIRECTIVES]
         if unknown:
             raise TemplateFailure(f"unknown directive {unknown[0]!r}; expected one of {', '.join(sorted(DIRECTIVES))}",
-                                  json_pointer(path + [unknown[0]]))
+                                  jsonerrors.pointer(path + [unknown[0]]))
         when = self._expression(node["$when"], path + ["$when"]) if "$when" in node else None
         if "$each" in node:
             body = self._compile_each(node, path)
@@ -138,7 +139,7 @@ class TemplateCompiler:
         else:
             stray = [key for key in node if key in DIRECTIVES and key != "$when"]
             if stray:
-                raise TemplateFailure(f"{stray[0]} needs $value or $each beside it", json_pointer(path + [stray[0]]))
+                raise TemplateFailure(f"{stray[0]} needs $value or $each beside it", jsonerrors.pointer(path + [stray[0]]))
             fields = {key: self.compile(value, path + [key]) for key, value in node.items() if key != "$when"}
             body = lambda variables, out: _render_object(fields, variables, out)  # noqa: E731
         if when is None:
@@ -154,7 +155,7 @@ class TemplateCompiler:
         wanted = node.get("$type")
         if wanted is not None and wanted not in COERCIONS:
             raise TemplateFailure(f"unknown $type {wanted!r}; expected one of {', '.join(COERCIONS)}",
-                                  json_pointer(path + ["$type"]))
+                                  jsonerrors.pointer(path + ["$type"]))
         nullable = bool(node.get("$nullable", False))
 
         def render(variables: dict[str, Any], out: list) -> Any:
@@ -165,13 +166,13 @@ class TemplateCompiler:
                 return COERCIONS[wanted](result)
             except (TypeError, ValueError) as error:
                 raise TemplateFailure(f"expected {wanted}{' or null' if nullable else ''}, got {result!r}"
-                                      f" ({type(result).__name__}): {error}", json_pointer(out)) from error
+                                      f" ({type(result).__name__}): {error}", jsonerrors.pointer(out)) from error
 
         return render
 
     def _compile_each(self, node: dict, path: list) -> Renderer:
         if "$item" not in node:
-            raise TemplateFailure("$each needs $item (what to render per element)", json_pointer(path))
+            raise TemplateFailure("$each needs $item (what to render per element)", jsonerrors.pointer(path))
         items = self._expression(node["$each"], path + ["$each"])
         name = node.get("$as", "item")
         index_name = node.get("$index")
@@ -184,7 +185,7 @@ class TemplateCompiler:
                 sequence = [[item_key, item_value] for item_key, item_value in sequence.items()]
             if not isinstance(sequence, (list, tuple)):
                 raise TemplateFailure(f"$each expected a list or object, got {sequence!r} "
-                                      f"({type(sequence).__name__})", json_pointer(out))
+                                      f"({type(sequence).__name__})", jsonerrors.pointer(out))
             rendered_list, rendered_object = [], {}
             for position, element in enumerate(sequence):
                 scope = {**variables, name: element}
@@ -222,7 +223,7 @@ def _guarded(action: Callable[[], Any], out: list, source: str | None = None) ->
         raise
     except (TemplateError, SecurityError, ValueError, TypeError, ArithmeticError, LookupError,
             TemplateLimitExceeded, RecursionError) as error:
-        raise TemplateFailure(_describe_failure(error), json_pointer(out), source) from error
+        raise TemplateFailure(_describe_failure(error), jsonerrors.pointer(out), source) from error
 
 
 def _render_object(fields: dict[str, Renderer], variables: dict[str, Any], out: list) -> dict:
@@ -307,11 +308,11 @@ def check_json_value(value: Any, path: list | None = None) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise TemplateFailure(f"expected string object keys, got {key!r}", json_pointer(path))
+                raise TemplateFailure(f"expected string object keys, got {key!r}", jsonerrors.pointer(path))
             check_json_value(item, path + [key])
     elif isinstance(value, list):
         for index, item in enumerate(value):
             check_json_value(item, path + [index])
     elif not (value is None or isinstance(value, (str, int, float, bool))):
         raise TemplateFailure(f"expected a JSON value, got {type(value).__name__} {value!r}; format it with a "
-                              "filter (e.g. | string)", json_pointer(path))
+                              "filter (e.g. | string)", jsonerrors.pointer(path))

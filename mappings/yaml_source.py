@@ -8,7 +8,8 @@ from typing import Any
 
 import yaml
 
-from .schema_validation import json_pointer
+import jsonerrors
+
 from .yaml_safe import YamlRefused, compose_and_load
 
 
@@ -31,7 +32,7 @@ class YamlDocument:
 
 
 def _record_lines(node: yaml.Node, path: list, lines: dict[str, int]) -> None:
-    lines[json_pointer(path)] = node.start_mark.line + 1
+    lines[jsonerrors.pointer(path)] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             _record_lines(value_node, path + [key_node.value], lines)

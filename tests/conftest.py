@@ -101,7 +101,7 @@ def app_config(tmp_path, database_url) -> dict:
 @pytest.fixture
 def app(app_config):
     from hub import create_app
-    from hub.migrate import upgrade
+    from hub.storage.migrate import upgrade
 
     application = create_app(app_config)
     upgrade(application.extensions["hub"].engine)
@@ -118,7 +118,7 @@ class LiveHub:
     """The app served by waitress on 127.0.0.1, with a requests session."""
 
     def __init__(self, app):
-        from hub.serving import BackgroundServer
+        from hub.ops.serving import BackgroundServer
 
         self.app = app
         self.server = BackgroundServer(app)
@@ -126,8 +126,8 @@ class LiveHub:
         self.http = requests.Session()
 
     def key(self, role: str = "ingest", name: str | None = None) -> str:
-        from hub.auth import create_client
-        from hub.db import transaction
+        from hub.accounts.api_clients import create_client
+        from hub.storage.db import transaction
 
         with transaction(self.app.extensions["hub"].session_factory) as session:
             _, key = create_client(session, name=name or f"{role}-{uuid.uuid4().hex[:6]}", role=role, actor="test")
