@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mappings import load_policy
-from mappings.schema_validation import packaged_validator, first_violation
+from mappings.schema_validation import first_violation, packaged_validator
 
 SALES = {"job_code": "SALES-KA-01", "job_family": "sales", "start_date": "2027-04-06"}
 RND = {"job_code": "RND-ML-02", "job_family": "rnd", "start_date": "2027-01-11"}
