@@ -13,6 +13,7 @@ score_interview as the hub does, and prints per class and language the share cau
 Also prints the agreement (Pearson r, QWK) of reference-answer scoring with the human grades of mohler-eval.csv,
 which must not fall. Ends with one JSON line with every figure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,10 +28,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from answer_agreement import default_csv, path_figures, read_rows  # noqa: E402
+from answer_agreement import default_csv, path_figures, read_rows
 
-from scoring_engine.interview import embedding, load_competency_model, score_interview  # noqa: E402
-from scoring_engine.interview.competency_model import CompetencyModel  # noqa: E402
+from scoring_engine.interview import embedding, load_competency_model, score_interview
+from scoring_engine.interview.competency_model import CompetencyModel
 
 SUITES = ROOT / "bench" / "suites"
 SUITE_FILES = {"dev": SUITES / "interview_robustness.yaml", "holdout": SUITES / "interview_robustness_holdout.yaml"}
@@ -75,8 +76,9 @@ def padded(case: dict) -> str:
 def score_one(case: dict, text: str, language: str | None, *, use_embeddings: bool):
     """(answer score, the dimensions of its question as scored) through score_interview."""
     model = model_named(case["model"])
-    profile = score_interview([{"question_id": case["question"], "text": text, "language": language}], model,
-                              use_embeddings=use_embeddings)
+    profile = score_interview(
+        [{"question_id": case["question"], "text": text, "language": language}], model, use_embeddings=use_embeddings
+    )
     question = model.questions[case["question"]]
     return profile.answers[0], {key: profile.dimensions[key] for key in question.dimensions}
 
@@ -88,17 +90,31 @@ def judge(name: str, case: dict, *, use_embeddings: bool) -> dict:
         weak, _ = score_one(case, case["weak"], language, use_embeddings=use_embeddings)
         stuffed, _ = score_one(case, padded(case), language, use_embeddings=use_embeddings)
         rise = stuffed.score - weak.score
-        return {"caught": stuffed.insufficient or rise <= PADDING_RISE, "value": rise, "score": stuffed.score,
-                "weak": weak.score, "flags": stuffed.flags}
+        return {
+            "caught": stuffed.insufficient or rise <= PADDING_RISE,
+            "value": rise,
+            "score": stuffed.score,
+            "weak": weak.score,
+            "flags": stuffed.flags,
+        }
     if name == "declared_mismatch":
         wrong, _ = score_one(case, case["text"], case["declared"], use_embeddings=use_embeddings)
         right, _ = score_one(case, case["text"], "en", use_embeddings=use_embeddings)
         recorded = "language_mismatch" in getattr(wrong, "signals", [])
-        return {"caught": wrong.language == "en" and recorded, "value": abs(wrong.score - right.score),
-                "score": wrong.score, "flags": wrong.flags, "signals": list(getattr(wrong, "signals", []))}
+        return {
+            "caught": wrong.language == "en" and recorded,
+            "value": abs(wrong.score - right.score),
+            "score": wrong.score,
+            "flags": wrong.flags,
+            "signals": list(getattr(wrong, "signals", [])),
+        }
     answer, dimensions = score_one(case, case["text"], language, use_embeddings=use_embeddings)
-    result = {"score": answer.score, "level": answer.level, "flags": answer.flags,
-              "signals": list(getattr(answer, "signals", []))}
+    result = {
+        "score": answer.score,
+        "level": answer.level,
+        "flags": answer.flags,
+        "signals": list(getattr(answer, "signals", [])),
+    }
     if name == "off_topic_long":
         result["caught"] = answer.insufficient and all(dimension.insufficient for dimension in dimensions.values())
     elif name in GAMING_CLASSES:
@@ -111,10 +127,15 @@ def judge(name: str, case: dict, *, use_embeddings: bool) -> dict:
     elif name == "evidence":
         quotes = [item["quote"] for dimension in dimensions.values() for item in dimension.evidence]
         own = answer.evidence
-        result["result_quoted"] = any(case["result"] in quote.rstrip("…") or quote.rstrip("…") in case["result"]
-                                      for quote in own if quote.rstrip("…")) and case["result"] in answer.star.get("result", "")
-        result["repeated"] = len(own) != len(set(own)) or any(len(d.evidence) != len({i["quote"] for i in d.evidence})
-                                                               for d in dimensions.values())
+        wanted = case["result"].lower()
+        quoted = [quote.rstrip("…").lower() for quote in own if quote.rstrip("…")]
+        result["result_quoted"] = (
+            any(wanted in quote or quote in wanted for quote in quoted)
+            and wanted in answer.star.get("result", "").lower()
+        )
+        result["repeated"] = len(own) != len(set(own)) or any(
+            len(d.evidence) != len({i["quote"] for i in d.evidence}) for d in dimensions.values()
+        )
         result["caught"] = result["result_quoted"] and not result["repeated"]
         result["quotes"] = quotes
     if name in GAMING_CLASSES or name == "honest_plain":
@@ -123,8 +144,10 @@ def judge(name: str, case: dict, *, use_embeddings: bool) -> dict:
 
 
 def run_suite(suite: dict[str, list[dict]], *, use_embeddings: bool) -> dict[str, list[tuple[dict, dict]]]:
-    return {name: [(case, judge(name, case, use_embeddings=use_embeddings)) for case in suite.get(name, [])]
-            for name in CLASSES}
+    return {
+        name: [(case, judge(name, case, use_embeddings=use_embeddings)) for case in suite.get(name, [])]
+        for name in CLASSES
+    }
 
 
 def _mean(values: list[float]) -> float | None:
@@ -150,9 +173,14 @@ def summarise(results: dict[str, list[tuple[dict, dict]]]) -> dict[str, dict]:
             gap = round(statistics.fmean(honest) - statistics.fmean(values), 1)
         elif name == "honest_plain":
             gap = round(statistics.fmean(values) - HONEST_AIM, 1)
-        entry = {"cases": len(items), "caught": caught, "share": round(caught / len(items), 3), "gap": gap,
-                 "mean_score": _mean([outcome["score"] for _, outcome in items if "score" in outcome]),
-                 "by_language": {language: f"{sum(flags)}/{len(flags)}" for language, flags in sorted(by_language.items())}}
+        entry = {
+            "cases": len(items),
+            "caught": caught,
+            "share": round(caught / len(items), 3),
+            "gap": gap,
+            "mean_score": _mean([outcome["score"] for _, outcome in items if "score" in outcome]),
+            "by_language": {language: f"{sum(flags)}/{len(flags)}" for language, flags in sorted(by_language.items())},
+        }
         if name in GAMING_CLASSES:
             entry["level_4_5"] = sum(outcome.get("high_level", False) for _, outcome in items)
         if name == "evidence":
@@ -174,8 +202,10 @@ def print_summary(title: str, summary: dict[str, dict]) -> None:
         if name == "evidence":
             extra = f"  result quoted {entry['result_quoted']}/{entry['cases']}, repeated quotes {entry['repeated']}"
         languages = " ".join(f"{language} {share}" for language, share in entry["by_language"].items())
-        print(f"  {name:<22}{entry['caught']:>4}/{entry['cases']:<4}{entry['share']:>8.2f}{gap:>8}{mean:>8}  "
-              f"{languages}{extra}")
+        print(
+            f"  {name:<22}{entry['caught']:>4}/{entry['cases']:<4}{entry['share']:>8.2f}{gap:>8}{mean:>8}  "
+            f"{languages}{extra}"
+        )
 
 
 def print_cases(results: dict[str, list[tuple[dict, dict]]]) -> None:
@@ -189,13 +219,21 @@ def print_cases(results: dict[str, list[tuple[dict, dict]]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=default_csv(), help="Mohler-format CSV (default: %(default)s)")
-    parser.add_argument("--paths", choices=["auto", "lexical", "embedding", "both"], default="auto",
-                        help="scoring paths; auto = lexical, plus embedding when installed (default: %(default)s)")
+    parser.add_argument(
+        "--paths",
+        choices=["auto", "lexical", "embedding", "both"],
+        default="auto",
+        help="scoring paths; auto = lexical, plus embedding when installed (default: %(default)s)",
+    )
     parser.add_argument("--cases", action="store_true", help="print every case's outcome")
     parser.add_argument("--no-agreement", action="store_true", help="skip the mohler-eval.csv agreement")
     arguments = parser.parse_args(argv)
-    paths = {"auto": ["lexical"] + (["embedding"] if embedding.available() else []),
-             "lexical": ["lexical"], "embedding": ["embedding"], "both": ["lexical", "embedding"]}[arguments.paths]
+    paths = {
+        "auto": ["lexical"] + (["embedding"] if embedding.available() else []),
+        "lexical": ["lexical"],
+        "embedding": ["embedding"],
+        "both": ["lexical", "embedding"],
+    }[arguments.paths]
     figures: dict = {}
     for path in paths:
         use_embeddings = path == "embedding"
@@ -212,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
                 parser.error(f"{arguments.csv}: no such file (set HRIS_SHARED or pass --csv)")
             agreement = path_figures(read_rows(arguments.csv), use_embeddings=use_embeddings)
             figures[path]["mohler_eval"] = agreement
-            print(f"  agreement on {arguments.csv.name} ({path}): r {agreement['pearson_r']:.3f}  QWK {agreement['qwk']:.3f}")
+            print(
+                f"  agreement on {arguments.csv.name} ({path}): r {agreement['pearson_r']:.3f}  QWK {agreement['qwk']:.3f}"
+            )
     print(json.dumps(figures, ensure_ascii=False))
     return 0
 
