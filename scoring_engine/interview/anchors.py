@@ -8,12 +8,12 @@ from scoring_engine.interview import embedding, robustness
 from scoring_engine.interview import language as languages
 from scoring_engine.interview.answer_score import AnswerScore, level_for, quote, rounded
 from scoring_engine.interview.behaviour import NEGATIVE_BEHAVIOUR, negative_behaviour
-from scoring_engine.interview.clauses import read_clauses, story_text
+from scoring_engine.interview.clauses import read_clauses, story_text, substance
 from scoring_engine.interview.closeness import closeness
 from scoring_engine.interview.competency_model import DEFAULT_COMPONENT_WEIGHTS
 from scoring_engine.interview.concepts import concept_hits
 from scoring_engine.interview.lexical import coverage
-from scoring_engine.interview.lexicon import STAR_PARTS
+from scoring_engine.interview.lexicon import STAR_PARTS, lexicon
 from scoring_engine.interview.specificity import specificity
 from scoring_engine.interview.star import find_star_parts, missing_parts
 from scoring_engine.interview.text import char_ngrams, sentences, tokenize
@@ -33,6 +33,10 @@ PARAPHRASE_MIN_SHARED = 10
 PARAPHRASE_MIN_SHARE = 0.4
 PARAPHRASE_MIN_ANCHOR_WORDS = 20
 KEYWORD_PADDING = "keyword_padding"
+# Private-life words (lexicon.yaml `domains`) outnumbering work words, at least this many, in an answer with under
+# this share of topic words: an answer about something else, however long.
+OFF_TOPIC_PRIVATE_WORDS = 4
+OFF_TOPIC_DOMAIN_OVERLAP = 0.3
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,19 @@ def _topic_overlap(tokens, spec: AnswerSpec) -> tuple[float, int]:
     return coverage(vocabulary, tokens.content), len(vocabulary & set(tokens.content))
 
 
+def _domain_counts(answer: str, tokens) -> dict[str, int]:
+    """How many work and private-life words the answer uses."""
+    domains = lexicon().domains
+    if tokens.language == "zh":
+        return {name: sum(answer.count(word) for word in words["zh"]) for name, words in domains.items()}
+    return {name: sum(word in words["en"] for word in tokens.words) for name, words in domains.items()}
+
+
+def _talks_about_private_life(answer: str, tokens) -> bool:
+    counts = _domain_counts(answer, tokens)
+    return counts["personal"] >= OFF_TOPIC_PRIVATE_WORDS and counts["personal"] > counts["work"]
+
+
 def _paraphrases_anchor(tokens, spec: AnswerSpec, language: str) -> bool:
     """Most of one long anchor example's content reappears in other words (question words aside)."""
     question_words = {word for text in spec.question.values() for word in tokenize(text, language).content}
@@ -127,6 +144,10 @@ def _flags(answer: str, tokens, story_tokens, language: str, spec: AnswerSpec, h
         flags.append(robustness.KEYWORD_STUFFING)
     topic_share, topic_words = topic_overlap
     off_topic = topic_share < OFF_TOPIC_OVERLAP and topic_words < OFF_TOPIC_MAX_WORDS and not hits
+    # A long ramble picks up a few topic words by chance; what it is about shows in its private-life words.
+    off_topic = off_topic or (
+        topic_share < OFF_TOPIC_DOMAIN_OVERLAP and len(hits) <= 1 and _talks_about_private_life(answer, tokens)
+    )
     if not spec.key_concepts and relevance is None:
         # A few ad-hoc anchors are too small a vocabulary to call an answer off-topic on words alone.
         off_topic = False
@@ -198,8 +219,9 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
         "star": (len(spec.expected_star) - len(missing)) / len(spec.expected_star) if spec.expected_star else 0.0,
         "specificity": detail["specificity"],
         "concepts": min(1.0, len(hits) / max(1, math.ceil(0.6 * len(spec.key_concepts)))) if spec.key_concepts else 0.0,
+        "substance": substance([clause for clause in clauses if not clause.list_like]),
     }
-    weights = dict(spec.component_weights)
+    weights = {name: spec.component_weights.get(name, 0.0) for name in components}
     if not spec.expected_star:
         weights["star"] = 0.0
     if not spec.key_concepts:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from scoring_engine.interview.concepts import concept_hits
+from scoring_engine.interview.lexicon import lexicon
 from scoring_engine.interview.specificity import count_numbers
-from scoring_engine.interview.text import has_cjk, sentences, tokenize
+from scoring_engine.interview.text import _jieba, _stem, has_cjk, sentences, tokenize
 
 # A sentence naming this many concept groups with at most LIST_OTHER_WORDS other content words is a list of terms.
 LIST_MIN_CONCEPTS = 3
@@ -18,6 +19,61 @@ LIST_MIN_NUMBERS = 3
 LIST_MAX_FUNCTION_RATIO = 0.15
 _ACTOR = re.compile(r"\b(?:I|I'm|I've|I'd|we|we're|we've|he|she|they|my|our)\b|我|他|她", re.IGNORECASE)
 _NUMBER_TOKEN = re.compile(r"^\d")
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|we|we'd|we'll|we've|my|our)\b|我", re.IGNORECASE)
+_ENGLISH_PAST = re.compile(r"\b[a-z]{2,}(?:ed|ied)\b", re.IGNORECASE)
+_ENGLISH_WORD = re.compile(r"[A-Za-z']+")
+# Verbs that carry an account without being "action verbs": being, having, saying, getting, going.
+_COMMON_VERBS = frozenset(
+    [
+        "was",
+        "were",
+        "had",
+        "did",
+        "went",
+        "made",
+        "took",
+        "got",
+        "gave",
+        "told",
+        "found",
+        "kept",
+        "put",
+        "ran",
+        "set",
+        "sent",
+        "saw",
+        "came",
+        "said",
+        "thought",
+        "knew",
+        "began",
+        "brought",
+        "would",
+        "will",
+        "could",
+        "can",
+        "should",
+        "may",
+        "might",
+        "must",
+        "do",
+        "does",
+        "have",
+        "has",
+        "is",
+        "are",
+        "be",
+        "been",
+        "let",
+        "get",
+        "go",
+        "give",
+        "tell",
+        "keep",
+    ]
+)
+# An answer with this many first-person actions and one outcome after them carries a full story.
+FULL_ACTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -27,6 +83,8 @@ class Clause:
     text: str
     list_like: bool
     actor: bool
+    action: bool = False  # the candidate (I / we) doing something
+    outcome: bool = False  # how it ended: a result cue, or a figure in a sentence with a verb
 
 
 @lru_cache(maxsize=256)
@@ -42,6 +100,19 @@ def _concept_words(key_concepts: tuple) -> frozenset[str]:
 
 def _freeze(key_concepts) -> tuple:
     return tuple(tuple((language, tuple(terms)) for language, terms in group.items()) for group in key_concepts)
+
+
+def _has_verb(sentence: str, language: str) -> bool:
+    if language == "zh" or has_cjk(sentence):
+        from jieba import posseg
+
+        _jieba()  # loads the dictionary quietly
+        return any(flag.startswith("v") and flag != "vn" for _, flag in posseg.lcut(sentence))
+    verbs = lexicon().action_verbs
+    words = _ENGLISH_WORD.findall(sentence)
+    return bool(_ENGLISH_PAST.search(sentence)) or any(
+        word.lower() in _COMMON_VERBS or _stem(word.lower()) in verbs for word in words
+    )
 
 
 def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
@@ -60,8 +131,28 @@ def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
             and not actor
             and tokens.function_ratio < LIST_MAX_FUNCTION_RATIO
         )
-        clauses.append(Clause(text=sentence, list_like=term_list or number_list, actor=actor))
+        list_like = term_list or number_list
+        verb = not list_like and _has_verb(sentence, language)
+        clauses.append(
+            Clause(
+                text=sentence,
+                list_like=list_like,
+                actor=actor,
+                action=verb and bool(_FIRST_PERSON.search(sentence)),
+                outcome=not list_like
+                and (bool(lexicon().star["result"].find(sentence)) or (verb and count_numbers(sentence) > 0)),
+            )
+        )
     return clauses
+
+
+def substance(clauses: list[Clause]) -> float:
+    """0-1: first-person actions (up to FULL_ACTIONS) and an outcome told after the first of them."""
+    actions = [index for index, clause in enumerate(clauses) if clause.action]
+    if not actions:
+        return 0.0
+    outcome = any(clause.outcome for clause in clauses[actions[0] + 1 :])
+    return 0.6 * min(len(actions) / FULL_ACTIONS, 1.0) + 0.4 * outcome
 
 
 def story_text(clauses: list[Clause], language: str) -> str:

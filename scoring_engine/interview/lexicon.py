@@ -36,6 +36,7 @@ class Lexicon:
     injection: tuple[re.Pattern, ...]
     negative_behaviour: dict[str, CueList]
     behaviour_guards: CueList
+    domains: dict[str, dict[str, frozenset[str]]]
 
 
 def _compile(cues: dict[str, list[str]]) -> CueList:
@@ -76,4 +77,8 @@ def lexicon() -> Lexicon:
         injection=tuple(re.compile(pattern, re.IGNORECASE) for language in ("en", "zh") for pattern in data["injection"][language]),
         negative_behaviour={kind: _compile(cues) for kind, cues in data["negative_behaviour"].items() if kind != "guards"},
         behaviour_guards=_compile(data["negative_behaviour"]["guards"]),
+        domains={
+            name: {"en": frozenset(_stem(word) for word in words["en"]), "zh": frozenset(words["zh"])}
+            for name, words in data["domains"].items()
+        },
     )

@@ -23,10 +23,12 @@ def find_star_parts(text: str) -> dict[str, str]:
 
     Situation, task and action: the first cued sentence. Result: the outcome comes after what was done, so the
     result-cued sentence after the first action, one with a figure before one without, the later before the earlier
-    ("Finally there was time to look at it" opens a story; it does not end one).
+    ("Finally there was time to look at it" opens a story; it does not end one). An uncued sentence before the
+    first action is the situation when no sentence is cued as one.
     """
     found: dict[str, str] = {}
     results: list[tuple[int, str]] = []
+    context: list[str] = []  # uncued sentences before the first action
     first_action: int | None = None
     cues = lexicon().star
     for index, sentence in enumerate(sentences(text)):
@@ -34,6 +36,8 @@ def find_star_parts(text: str) -> dict[str, str]:
         # "I was asked to find out why" is the task, not an action: the verb heuristic only reads uncued sentences.
         if not cued and _is_first_person_action(sentence):
             cued = ["action"]
+        if not cued and first_action is None:
+            context.append(sentence)
         for part in cued:
             if part == "result":
                 results.append((index, sentence))
@@ -41,6 +45,9 @@ def find_star_parts(text: str) -> dict[str, str]:
                 found.setdefault(part, sentence)
         if "action" in cued and first_action is None:
             first_action = index
+    if "situation" not in found and context and first_action is not None:
+        # What comes before the first thing the candidate did, uncued, sets the scene.
+        found["situation"] = context[0]
     if results:
         later = [item for item in results if first_action is None or item[0] > first_action] or results
         found["result"] = max(later, key=lambda item: (count_numbers(item[1]) > 0, item[0]))[1]
