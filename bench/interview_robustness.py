@@ -1,6 +1,6 @@
 """Robustness of interview-answer scoring: per class of gaming or hard answer, the share caught and the score gap.
 
-Reads the suites in bench/suites/ (dev, and the held-out file reported apart), scores each case through
+Reads the suites in bench/suites/ (dev; holdout and adversarial reported apart), scores each case through
 score_interview as the hub does, and prints per class and language the share caught and the gap:
 
 - keyword_padding: gap = mean rise of the padded answer over the weak one (aim <= 5);
@@ -34,7 +34,11 @@ from scoring_engine.interview import embedding, load_competency_model, score_int
 from scoring_engine.interview.competency_model import CompetencyModel
 
 SUITES = ROOT / "bench" / "suites"
-SUITE_FILES = {"dev": SUITES / "interview_robustness.yaml", "holdout": SUITES / "interview_robustness_holdout.yaml"}
+SUITE_FILES = {
+    "dev": SUITES / "interview_robustness.yaml",
+    "holdout": SUITES / "interview_robustness_holdout.yaml",
+    "adversarial": SUITES / "interview_robustness_adversarial.yaml",
+}
 GAMING_CLASSES = ("paraphrased_anchor", "injection", "number_padding", "off_topic_long", "wrong_behaviour")
 CLASSES = ("keyword_padding", *GAMING_CLASSES, "honest_plain", "unsupported_language", "declared_mismatch", "evidence")
 GAMING_CEILING = 45.0

@@ -33,6 +33,8 @@ PARAPHRASE_MIN_SHARED = 10
 PARAPHRASE_MIN_SHARE = 0.4
 PARAPHRASE_MIN_ANCHOR_WORDS = 20
 KEYWORD_PADDING = "keyword_padding"
+# Dimensions whose questions ask the candidate to own a mistake: there, naming only others' failures is blame.
+OWNERSHIP_DIMENSIONS = frozenset({"responsibility"})
 # Private-life words (lexicon.yaml `domains`) outnumbering work words, at least this many, in an answer with under
 # this share of topic words: an answer about something else, however long.
 OFF_TOPIC_PRIVATE_WORDS = 4
@@ -49,6 +51,7 @@ class AnswerSpec:
     key_concepts: tuple[dict[str, list[str]], ...] = ()
     anchors: dict[str, dict[int, list[str]]] = field(default_factory=dict)
     component_weights: dict[str, float] = field(default_factory=lambda: DEFAULT_COMPONENT_WEIGHTS["behavioural"])
+    dimensions: tuple[str, ...] = ()
 
     def question_text(self, language: str) -> str:
         """The question in the answer's language, else whichever is there."""
@@ -118,7 +121,7 @@ def _paraphrases_anchor(tokens, spec: AnswerSpec, language: str) -> bool:
     return False
 
 
-def _flags(answer: str, tokens, story_tokens, language: str, spec: AnswerSpec, hits: list[int],
+def _flags(answer: str, tokens, story_tokens, language: str, spec: AnswerSpec, hits: list[int], story_hits: list[int],
            topic_overlap: tuple[float, int], relevance: float | None) -> list[str]:
     if not tokens.content:
         return [robustness.EMPTY]
@@ -143,10 +146,10 @@ def _flags(answer: str, tokens, story_tokens, language: str, spec: AnswerSpec, h
     if robustness.is_keyword_stuffing(tokens, answer, len(hits)):
         flags.append(robustness.KEYWORD_STUFFING)
     topic_share, topic_words = topic_overlap
-    off_topic = topic_share < OFF_TOPIC_OVERLAP and topic_words < OFF_TOPIC_MAX_WORDS and not hits
+    off_topic = topic_share < OFF_TOPIC_OVERLAP and topic_words < OFF_TOPIC_MAX_WORDS and not story_hits
     # A long ramble picks up a few topic words by chance; what it is about shows in its private-life words.
     off_topic = off_topic or (
-        topic_share < OFF_TOPIC_DOMAIN_OVERLAP and len(hits) <= 1 and _talks_about_private_life(answer, tokens)
+        topic_share < OFF_TOPIC_DOMAIN_OVERLAP and len(story_hits) <= 1 and _talks_about_private_life(answer, tokens)
     )
     if not spec.key_concepts and relevance is None:
         # A few ad-hoc anchors are too small a vocabulary to call an answer off-topic on words alone.
@@ -206,7 +209,8 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
     missing = missing_parts(star, spec.expected_star)
     detail = specificity(story, story_tokens)
     hits = concept_hits(spec.key_concepts, story, story_tokens)
-    topic_overlap = _topic_overlap(tokens, spec)
+    # What the answer is about is judged without its list-like lines: a line of concept words makes nothing on-topic.
+    topic_overlap = _topic_overlap(story_tokens, spec)
     relevance = None
     if use_embeddings and language == "en" and tokens.content:
         relevance = embedding.similarity(answer, spec.question_text(language))
@@ -230,12 +234,13 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
         weights["bars"] = 0.0
     total_weight = sum(weights.values()) or 1.0
     score = 100 * sum(weights[name] * components[name] for name in components) / total_weight
-    negative = negative_behaviour(story)
+    negative = negative_behaviour(story, owning_a_mistake=bool(set(spec.dimensions) & OWNERSHIP_DIMENSIONS))
     if negative:
         signals.append(NEGATIVE_BEHAVIOUR)
         score = min(score, NEGATIVE_BEHAVIOUR_CAP)
-    flags = _flags(answer, tokens, story_tokens, language, spec, concept_hits(spec.key_concepts, answer, tokens), topic_overlap,
-                   relevance)
+    flags = _flags(answer, tokens, story_tokens, language, spec, concept_hits(spec.key_concepts, answer, tokens), hits,
+                   topic_overlap, relevance)
+
     if flags:
         score = min(score, FLAGGED_SCORE_CAP)
     reported = {name: rounded(value) for name, value in components.items()}

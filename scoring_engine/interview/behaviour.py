@@ -22,9 +22,18 @@ def _guarded(sentence: str, start: int, chinese: bool) -> bool:
     return bool(guards.english.search(before))
 
 
-def negative_behaviour(text: str) -> list[tuple[str, str]]:
-    """(kind, cue) for each unguarded blame or concealment cue, in the order they occur."""
+def negative_behaviour(text: str, *, owning_a_mistake: bool = True) -> list[tuple[str, str]]:
+    """(kind, cue) for each unguarded blame or concealment cue, in the order they occur.
+
+    Naming someone else's failure ("the testers had missed it", "测试漏了") counts as blame only in an answer about
+    owning a mistake (`owning_a_mistake`: the question scores responsibility) that owns no part of it itself ("my
+    change", "是我的改动"); in a teamwork story a colleague's slip is just what happened.
+    """
+    cues = lexicon()
     found = []
+    if owning_a_mistake and not cues.ownership.find(text):
+        for pattern in cues.others_failed:
+            found += [("blame", match.group(0)) for match in pattern.finditer(text)]
     for sentence in sentences(text):
         for kind, cues in lexicon().negative_behaviour.items():
             for pattern, chinese in ((cues.english, False), (cues.chinese, True)):

@@ -36,7 +36,10 @@ class Lexicon:
     injection: tuple[re.Pattern, ...]
     negative_behaviour: dict[str, CueList]
     behaviour_guards: CueList
+    others_failed: tuple[re.Pattern, ...]
+    ownership: CueList
     domains: dict[str, dict[str, frozenset[str]]]
+    common_verbs: frozenset[str]
 
 
 def _compile(cues: dict[str, list[str]]) -> CueList:
@@ -75,8 +78,19 @@ def lexicon() -> Lexicon:
         number_words=_compile(data["number_words"]),
         star_hints=data["star_hints"],
         injection=tuple(re.compile(pattern, re.IGNORECASE) for language in ("en", "zh") for pattern in data["injection"][language]),
-        negative_behaviour={kind: _compile(cues) for kind, cues in data["negative_behaviour"].items() if kind != "guards"},
+        negative_behaviour={
+            kind: _compile(cues)
+            for kind, cues in data["negative_behaviour"].items()
+            if kind in ("blame", "concealment")
+        },
+        others_failed=tuple(
+            re.compile(pattern, re.IGNORECASE)
+            for language in ("en", "zh")
+            for pattern in data["negative_behaviour"]["others_failed"][language]
+        ),
+        ownership=_compile(data["negative_behaviour"]["ownership"]),
         behaviour_guards=_compile(data["negative_behaviour"]["guards"]),
+        common_verbs=frozenset(data["common_verbs"]["en"]),
         domains={
             name: {"en": frozenset(_stem(word) for word in words["en"]), "zh": frozenset(words["zh"])}
             for name, words in data["domains"].items()

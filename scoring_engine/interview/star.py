@@ -5,7 +5,7 @@ import re
 
 from scoring_engine.interview.lexicon import STAR_PARTS, lexicon
 from scoring_engine.interview.specificity import count_numbers
-from scoring_engine.interview.text import sentences, tokenize
+from scoring_engine.interview.text import chinese_verbs, has_cjk, sentences, tokenize
 
 # STAR's action is what the candidate did: "I", not "we" (我, not 我们).
 _FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|I'm|I've|I'd|myself)\b|我(?!们)")
@@ -15,6 +15,9 @@ def _is_first_person_action(sentence: str) -> bool:
     """"I <did something>": a first-person-singular sentence with a concrete action verb, whatever the phrasing."""
     if not _FIRST_PERSON_SINGULAR.search(sentence):
         return False
+    if has_cjk(sentence):
+        # The verb list cannot name every Chinese verb; the part-of-speech tagger can.
+        return bool(chinese_verbs(sentence))
     return any(word in lexicon().action_verbs for word in tokenize(sentence).words)
 
 

