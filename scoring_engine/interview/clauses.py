@@ -9,7 +9,13 @@ from functools import lru_cache
 from scoring_engine.interview.concepts import concept_hits
 from scoring_engine.interview.lexicon import lexicon
 from scoring_engine.interview.specificity import count_numbers
-from scoring_engine.interview.text import _stem, chinese_verbs, has_cjk, sentences, tokenize
+from scoring_engine.interview.text import (
+    _stem,
+    chinese_verbs,
+    has_cjk,
+    sentences,
+    tokenize,
+)
 
 # A sentence naming this many concept groups with at most LIST_OTHER_WORDS other content words (or one fewer than the
 # groups it names) is a list of terms, whoever is said to use them.
