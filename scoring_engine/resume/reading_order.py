@@ -1,6 +1,8 @@
 """Order a page's text boxes for reading: a recursive XY-cut, so columns are read one after the other."""
 from dataclasses import dataclass
 
+from scoring_engine.resume.labels import is_field_label
+
 # A vertical gutter narrower than this (points) is word spacing, not a column break.
 MIN_GUTTER = 8.0
 # A column break needs both sides at least this share of the region's width...
@@ -13,6 +15,17 @@ SAME_ROW_TOLERANCE = 2.5
 
 
 @dataclass(frozen=True)
+class Line:
+    """One text line of a box: its extent, its text, and how wide its first word is (points)."""
+
+    x0: float
+    x1: float
+    text: str
+    first_word_width: float = 0.0
+    font_size: float = 10.0
+
+
+@dataclass(frozen=True)
 class Box:
     """A text box in PDF coordinates (y grows upwards)."""
 
@@ -22,22 +35,52 @@ class Box:
     y1: float
     text: str
     baselines: tuple[float, ...] = ()
+    text_lines: tuple[Line, ...] = ()
 
     def lines(self) -> tuple[float, ...]:
         return self.baselines or (self.y0,)
 
 
+@dataclass
+class Block:
+    """Boxes read together, and the left and right edges of the column they sit in.
+
+    `right_measured` says the right edge is only the widest line's end (an inner column), not a margin.
+    """
+
+    boxes: list[Box]
+    left: float
+    right: float
+    right_measured: bool = False
+
+
 def reading_order(boxes: list[Box]) -> list[list[Box]]:
     """Return blocks of boxes in reading order; a new block starts at every column or row cut."""
+    return [block.boxes for block in reading_blocks(boxes)]
+
+
+def reading_blocks(boxes: list[Box], page_width: float | None = None) -> list[Block]:
+    """Blocks in reading order, each with its column's edges; the page's right margin mirrors its left one."""
     if not boxes:
         return []
+    left = min(box.x0 for box in boxes)
+    right = max(box.x1 for box in boxes)
+    if page_width:
+        right = max(right, page_width - left)
+    return _blocks(boxes, (left, right, not page_width))
+
+
+def _blocks(boxes: list[Box], edges: tuple[float, float, bool]) -> list[Block]:
     columns = _vertical_cut(boxes)
     if columns:
-        return [block for column in columns for block in reading_order(column)]
+        first, second = columns
+        first_edges = (min(box.x0 for box in first), max(box.x1 for box in first), True)
+        second_edges = (min(box.x0 for box in second), edges[1], edges[2])
+        return _blocks(first, first_edges) + _blocks(second, second_edges)
     top, rest = _first_horizontal_cut(boxes)
     if rest:
-        return reading_order(top) + reading_order(rest)
-    return [sorted(boxes, key=lambda box: (-box.y1, box.x0))]
+        return _blocks(top, edges) + _blocks(rest, edges)
+    return [Block(sorted(boxes, key=lambda box: (-box.y1, box.x0)), *edges)]
 
 
 def _vertical_cut(boxes: list[Box]) -> list[list[Box]] | None:
@@ -51,7 +94,10 @@ def _vertical_cut(boxes: list[Box]) -> list[list[Box]] | None:
         left_width = gap_start - left_edge
         right_width = max(box.x1 for box in right) - gap_end
         narrower = min(left_width, right_width) / width
-        if narrower >= MIN_COLUMN_SHARE or (narrower >= MIN_SIDEBAR_SHARE and not _rows_aligned(left, right)):
+        aligned = _rows_aligned(left, right)
+        if aligned and _labels(left):
+            continue  # "姓名 | 张丽华": a column of field labels beside their values is a table, read by rows
+        if narrower >= MIN_COLUMN_SHARE or (narrower >= MIN_SIDEBAR_SHARE and not aligned):
             return [left, right]
     return None
 
@@ -63,6 +109,12 @@ def _rows_aligned(left: list[Box], right: list[Box]) -> bool:
     fewer, more = sorted((left_lines, right_lines), key=len)
     aligned = sum(1 for y in fewer if any(abs(y - other) <= SAME_ROW_TOLERANCE for other in more))
     return aligned > 0.6 * len(fewer)
+
+
+def _labels(boxes: list[Box]) -> bool:
+    """True when most of these boxes are one short field label each ("姓名", "Email:")."""
+    texts = [box.text.strip() for box in boxes if box.text.strip()]
+    return bool(texts) and sum(1 for text in texts if is_field_label(text)) > 0.6 * len(texts)
 
 
 def _first_horizontal_cut(boxes: list[Box]) -> tuple[list[Box], list[Box]]:
