@@ -26,11 +26,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from resume_accuracy import FIELDS, SHARED, fields_of, gold_fields, prf, tally  # noqa: E402
-from scoring_engine.resume import sections as section_names  # noqa: E402
-from scoring_engine.resume.errors import ResumeFileError  # noqa: E402
-from scoring_engine.resume.parser import parse_resume  # noqa: E402
-from scoring_engine.resume.sections import split_sections  # noqa: E402
+from resume_accuracy import FIELDS, SHARED, fields_of, gold_fields, prf, tally
+
+from scoring_engine.resume import sections as section_names
+from scoring_engine.resume.errors import ResumeFileError
+from scoring_engine.resume.parser import parse_resume
+from scoring_engine.resume.sections import split_sections
 
 SIDEBAR_SECTIONS = {section_names.SKILLS, section_names.EDUCATION, section_names.CERTIFICATES, section_names.OTHER}
 FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -93,7 +94,14 @@ def pdf_one_column(content: str) -> bytes:
 def pdf_two_columns(content: str) -> bytes:
     """Name across the top; a 30 % sidebar (contacts, skills, education) and the main column beside it."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import BaseDocTemplate, Frame, FrameBreak, NextPageTemplate, PageTemplate, Paragraph
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        FrameBreak,
+        NextPageTemplate,
+        PageTemplate,
+        Paragraph,
+    )
 
     body, name_style = _styles(9.5)
     name, sidebar, main = split_layout(content)

@@ -81,7 +81,7 @@ def _paragraph_lines(paragraph, parent, limits: ParseLimits, deadline: Deadline)
             parts.append(item.text or "" if tag == "t" else {"tab": "\t", "noBreakHyphen": "-"}.get(tag, "\n"))
     lines = "".join(parts).split("\n")
     # A text box (a sidebar drawn as a shape) holds its own paragraphs; the VML fallback repeats them.
-    for box in paragraph.iter("{%s}txbxContent" % _W):
+    for box in paragraph.iter(f"{{{_W}}}txbxContent"):
         if not any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
             _read_blocks(box, parent, lines, limits, deadline)
     return lines

@@ -12,7 +12,7 @@ LABEL_WORDS_EN = (
     "telephone|cell|e-?mail|address|location|city|linkedin|github|website|degree|major|school|university|"
     "objective|desired position|expected salary|availability"
 )
-_LABEL = re.compile(rf"^\s*(?:{LABEL_WORDS_ZH}|(?:{LABEL_WORDS_EN})\b)\s*[:：]?\s*$", re.I)
+_LABEL = re.compile(rf"^\s*(?:{LABEL_WORDS_ZH}|(?:{LABEL_WORDS_EN})\b)\s*[:：]?\s*$", re.IGNORECASE)
 # A label glued after a value ("张丽华性别", "张丽华 性别：女"): where the value ends.
 LABEL_AFTER_VALUE = re.compile(rf"\s*(?:{LABEL_WORDS_ZH})(?:\s*[:：].*)?$")
 

@@ -12,7 +12,7 @@ MIN_FULL_SHARE = 0.55
 _CJK_END = re.compile(r"[\u4e00-\u9fff，、；（]$")
 _CJK_START = re.compile(r"^[\u4e00-\u9fff，、；。）]")
 # A word cut inside an address, where no space was: "zhang.lihua@exam" + "ple.com".
-_ADDRESS_TAIL = re.compile(r"(?:\S*@[^\s.]*|\S*(?:@|://|www\.)\S*[/\-_.])$")
+_ADDRESS_TAIL = re.compile(r"(?:\S*@[^\s.]*|\S*(?:@|://|www\.|\.[a-z]{2,}/)\S*[/\-_.?=&])$")
 _CONTACT = re.compile(r"\S@\S|https?://|www\.|\.com\b|\+?\d[\d ()-]{7,}\d")
 
 
@@ -20,19 +20,13 @@ def block_lines(block: Block) -> list[str]:
     """The block's text lines in reading order."""
     lines: list[str] = []
     for row in _rows(block.boxes):
-        if len(row) > 1 and all(len(box.lines()) == 1 for box in row):
+        # A row of one-line cells is one line, unless its first cell is a section heading ("SKILLS | Java").
+        if len(row) > 1 and all(len(box.lines()) == 1 for box in row) and not heading_of(row[0].text):
             lines.append(CELL_SEPARATOR.join(box.text.strip() for box in row))
             continue
         for box in row:
-            lines.extend(unwrap(box, block.left, block.right, block.right_measured and not _edge_confirmed(block)))
+            lines.extend(unwrap(box, block.left, block.right, block.right_measured))
     return lines
-
-
-def _edge_confirmed(block: Block) -> bool:
-    """True when several lines end near the widest one: text wrapped there, the column is full."""
-    ends = [line.x1 for box in block.boxes for line in box.text_lines]
-    near = 0.15 * (block.right - block.left)
-    return sum(1 for end in ends if block.right - end <= near) >= 3
 
 
 def _rows(boxes: list[Box]) -> list[list[Box]]:
