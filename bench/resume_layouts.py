@@ -109,9 +109,9 @@ def pdf_two_columns(content: str) -> bytes:
     margin, gutter = 36, 18
     inner = width - 2 * margin
     side = inner * 0.3
-    top = Frame(margin, height - margin - 30, inner, 30, id="top", showBoundary=0)
-    left = Frame(margin, margin, side, height - 2 * margin - 36, id="side")
-    right = Frame(margin + side + gutter, margin, inner - side - gutter, height - 2 * margin - 36, id="main")
+    top = Frame(margin, height - margin - 40, inner, 40, id="top")
+    left = Frame(margin, margin, side, height - 2 * margin - 46, id="side")
+    right = Frame(margin + side + gutter, margin, inner - side - gutter, height - 2 * margin - 46, id="main")
     later_left = Frame(margin, margin, side, height - 2 * margin, id="side2")
     later_right = Frame(margin + side + gutter, margin, inner - side - gutter, height - 2 * margin, id="main2")
     buffer = io.BytesIO()

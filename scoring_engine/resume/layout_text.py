@@ -13,6 +13,9 @@ _CJK_END = re.compile(r"[\u4e00-\u9fff，、；（]$")
 _CJK_START = re.compile(r"^[\u4e00-\u9fff，、；。）]")
 # A word cut inside an address, where no space was: "zhang.lihua@exam" + "ple.com".
 _ADDRESS_TAIL = re.compile(r"(?:\S*@[^\s.]*|\S*(?:@|://|www\.|\.[a-z]{2,}/)\S*[/\-_.?=&])$")
+_ADDRESS = re.compile(r"\S*(?:@|://|www\.|\.[a-z]{2,}/)\S*$")
+# What may follow inside a link or address cut at the edge: not a new address, not a phone number.
+_ADDRESS_PART = re.compile(r"^(?![^\s]*(?:@|\.[a-z]{2,}/))[\w\-/?=&%#.]{2,}(?:\s|$)")
 _CONTACT = re.compile(r"\S@\S|https?://|www\.|\.com\b|\+?\d[\d ()-]{7,}\d")
 
 
@@ -47,7 +50,8 @@ def unwrap(box: Box, left: float, right: float, keep: bool = False) -> list[str]
     lines = [box.text_lines[0].text]
     for previous, line in zip(box.text_lines, box.text_lines[1:]):
         if _wrapped(previous, line, left, right):
-            lines[-1] = _join(lines[-1], line.text)
+            # A line filled to the very edge broke inside a word (LibreOffice breaks long links anywhere).
+            lines[-1] = _join(lines[-1], line.text, right - previous.x1 < previous.font_size)
         else:
             lines.append(line.text)
     return lines
@@ -59,7 +63,7 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
         return False
     if abs(previous.font_size - line.font_size) > 0.5:
         return False
-    if _CONTACT.search(previous.text) and not _ADDRESS_TAIL.search(previous.text.rstrip()):
+    if _CONTACT.search(previous.text) and not _ADDRESS.search(previous.text.rstrip()):
         return False  # an address or a phone number is an item of its own
     if previous.x1 - left < MIN_FULL_SHARE * (right - left):
         return False
@@ -67,12 +71,12 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
     return right - previous.x1 < line.first_word_width + 2 * space
 
 
-def _join(first: str, second: str) -> str:
+def _join(first: str, second: str, tight: bool = False) -> str:
     first, second = first.rstrip(), second.lstrip()
     if _CJK_END.search(first) and _CJK_START.search(second):
         return first + second
     if first.endswith("-") and second[:1].islower():
         return first + second  # "full-" + "time": the hyphen was typed, the break was not
-    if _ADDRESS_TAIL.search(first):
+    if _ADDRESS_TAIL.search(first) or (tight and _ADDRESS.search(first) and _ADDRESS_PART.match(second)):
         return first + second
     return f"{first} {second}"

@@ -4,12 +4,13 @@ import re
 from scoring_engine.resume.chinese import CJK
 from scoring_engine.resume.vocabulary import TITLE_WORDS_EN
 
-_LABELLED = re.compile(r"(?:^|[\s|])(?:姓\s*名|name|full name|candidate name)\s*[:：|]\s*(?P<name>[^|,;:：\n]{2,40})", re.I)
+# The label opens the line or a cell: "Company Name: Acme" names a company, not the candidate.
+_LABELLED = re.compile(r"(?:^|[|｜]|\s{2,}|\t)\s*(?:姓\s*名|name|full name|candidate name)\s*[:：|]\s*(?P<name>[^|,;:：\n]{2,40})", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:[|｜•·,;/]|\s{3,}|\t)\s*")
 _NOT_NAMES = re.compile(
     r"resume|curriculum|vitae|\bcv\b|profile|summary|objective|contact|address|phone|mobile|email|e-mail|"
     r"personal|details|information|简历|履历|个人|求职|应聘|电话|手机|邮箱|地址|基本信息",
-    re.I,
+    re.IGNORECASE,
 )
 _LATIN_NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]*\.?|[A-Z]\.)$")
 _CHINESE_NAME = re.compile(r"^[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff·]){1,3}$")

@@ -77,8 +77,11 @@ def reading_blocks(boxes: list[Box], page_width: float | None = None) -> list[Bl
 def _blocks(boxes: list[Box], edges: tuple[float, float, bool]) -> list[Block]:
     rows = _table_rows(boxes)
     if rows is not None:
+        top, rest = _first_horizontal_cut(rows)
+        if rest:  # a table's rows are read one after the other, each row's cells as columns
+            return _blocks(top, edges) + _blocks(rest, edges)
         boxes = rows
-    columns = None if rows is not None else _vertical_cut(boxes)
+    columns = _vertical_cut(boxes)
     if columns:
         first, second = columns
         first_edges = (min(box.x0 for box in first), max(box.x1 for box in first), True)
