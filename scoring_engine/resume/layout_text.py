@@ -1,9 +1,12 @@
 """Lines of text from a block of PDF boxes: cells of one row joined, lines that wrapped at the column edge rejoined."""
 import re
 
+from scoring_engine.resume.dates import DATE_RANGE, YEAR
+from scoring_engine.resume.degrees import find_degree
 from scoring_engine.resume.pieces import is_bullet
 from scoring_engine.resume.reading_order import SAME_ROW_TOLERANCE, Block, Box, Line
 from scoring_engine.resume.sections import heading_of
+from scoring_engine.resume.vocabulary import SCHOOL_EN
 
 # Cells of one table row are joined with this, as DOCX table rows are ("姓名 | 张丽华").
 CELL_SEPARATOR = " | "
@@ -16,6 +19,7 @@ _ADDRESS_TAIL = re.compile(r"(?:\S*@[^\s.]*|\S*(?:@|://|www\.|\.[a-z]{2,}/)\S*[/
 _ADDRESS = re.compile(r"\S*(?:@|://|www\.|\.[a-z]{2,}/)\S*$")
 # What may follow inside a link or address cut at the edge: not a new address, not a phone number.
 _ADDRESS_PART = re.compile(r"^(?![^\s]*(?:@|\.[a-z]{2,}/))[\w\-/?=&%#.]{2,}(?:\s|$)")
+_OPEN_END = re.compile(r"(?:[,;/&(\-–]|\b(?:at|of|in|and|or|for|the|a|an|to|with|on|by|from|as))$", re.IGNORECASE)
 _CONTACT = re.compile(r"\S@\S|https?://|www\.|\.com\b|\+?\d[\d ()-]{7,}\d")
 
 
@@ -50,8 +54,7 @@ def unwrap(box: Box, left: float, right: float, keep: bool = False) -> list[str]
     lines = [box.text_lines[0].text]
     for previous, line in zip(box.text_lines, box.text_lines[1:]):
         if _wrapped(previous, line, left, right):
-            # A line filled to the very edge broke inside a word (LibreOffice breaks long links anywhere).
-            lines[-1] = _join(lines[-1], line.text, right - previous.x1 < previous.font_size)
+            lines[-1] = _join(lines[-1], line.text, _tight(previous, right))
         else:
             lines.append(line.text)
     return lines
@@ -63,12 +66,34 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
         return False
     if abs(previous.font_size - line.font_size) > 0.5:
         return False
-    if _CONTACT.search(previous.text) and not _ADDRESS.search(previous.text.rstrip()):
-        return False  # an address or a phone number is an item of its own
     if previous.x1 - left < MIN_FULL_SHARE * (right - left):
         return False
     space = 0.35 * previous.font_size
-    return right - previous.x1 < line.first_word_width + 2 * space
+    if right - previous.x1 >= line.first_word_width + 2 * space:
+        return False
+    first, second = previous.text.rstrip(), line.text.lstrip()
+    if _CONTACT.search(first):
+        # An address or a phone number is an item of its own, unless it was cut inside itself.
+        return bool(_ADDRESS_TAIL.search(first) or (_tight(previous, right) and _ADDRESS.search(first)
+                                                    and _ADDRESS_PART.match(second)))
+    if re.search(r"[.!?。！？]$", first) and second[:1].isupper():
+        return False  # a sentence ended; the capitalised line is the next item
+    # A line that opens an entry of its own ("Master of Science" / "University of ...", a date) is not a tail,
+    # unless the first ends mid-phrase ("University of Texas at" / "Austin").
+    return bool(_OPEN_END.search(previous.text.rstrip())) or not _opens_entry(line.text)
+
+
+def _opens_entry(text: str) -> bool:
+    head = " ".join(text.split()[:3])
+    if DATE_RANGE.match(text.strip()) or YEAR.match(text.strip()):
+        return True
+    degree = find_degree(head)
+    return bool(degree and degree[1].start() == 0) or bool(SCHOOL_EN.match(head))
+
+
+def _tight(line: Line, right: float) -> bool:
+    """True when the line fills its column to the very edge: it broke inside a word (LibreOffice breaks long links anywhere)."""
+    return right - line.x1 < line.font_size
 
 
 def _join(first: str, second: str, tight: bool = False) -> str:

@@ -2,6 +2,7 @@
 import re
 
 from scoring_engine.resume.chinese import CJK
+from scoring_engine.resume.labels import LABEL_AFTER_VALUE, is_field_label
 from scoring_engine.resume.vocabulary import TITLE_WORDS_EN
 
 # The label opens the line or a cell: "Company Name: Acme" names a company, not the candidate.
@@ -28,10 +29,10 @@ def find_name(lines: list[str], language: str, entity_names: list[str] | None = 
     candidates = [line for line in lines if line.strip()][:HEADER_LINES]
     for line in candidates:
         for piece in _SEPARATORS.split(line.strip()):
-            if _NOT_NAMES.search(piece):
-                continue
-            if language == "zh" and _CHINESE_NAME.match(piece):
-                return piece.replace(" ", ""), line
+            if _NOT_NAMES.search(piece) or is_field_label(piece):
+                continue  # "姓名" alone in a cell is the label, never the name
+            if language == "zh" and _CHINESE_NAME.match(LABEL_AFTER_VALUE.sub("", piece)):
+                return LABEL_AFTER_VALUE.sub("", piece).replace(" ", ""), line
             if _looks_like_latin_name(piece):
                 return piece, line
             break  # only the first piece of a line ("Jane Doe | Engineer") can be the name
@@ -55,6 +56,7 @@ def _looks_like_latin_name(piece: str) -> bool:
 def _clean(name: str) -> str | None:
     name = name.strip().strip("|:：,")
     if CJK.search(name):
+        name = LABEL_AFTER_VALUE.sub("", name)  # "张丽华 性别：女" or "张丽华性别": the next label ends the name
         name = re.split(r"\s{2,}|\s(?=[^\u4e00-\u9fff·])", name)[0].replace(" ", "")
         return name if 2 <= len(name) <= 5 else None
     words = name.split()
