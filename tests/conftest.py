@@ -110,6 +110,20 @@ def app(app_config):
 
 
 @pytest.fixture
+def client(app):
+    """Flask's test client: in-process requests, for what needs no real server."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """`hris-hub` commands in-process against the test app: `runner.invoke("audit", "verify")`."""
+    from tests.support.cli import AppRunner
+
+    return AppRunner(app)
+
+
+@pytest.fixture
 def hub_state(app):
     return app.extensions["hub"]
 

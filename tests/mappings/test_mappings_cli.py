@@ -7,7 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from mappings.cli import mappings_group as mappings, policies_group as policies
+from mappings.cli import mappings_group as mappings
+from mappings.cli import policies_group as policies
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
