@@ -199,9 +199,8 @@ def test_dns_rebinding_is_refused_at_connect_time(monkeypatch, make_context):
 def test_a_redirect_to_a_refused_address_is_refused():
     with HttpReceiver(host="127.0.0.2") as inner, HttpReceiver() as outer:
         outer.script("/start", Reply(302, headers={"Location": inner.url + "/secret"}))
-        with guarded_session(LOOPBACK) as session:
-            with pytest.raises(DestinationRefused, match="127.0.0.2 is a loopback address"):
-                session.get(outer.url + "/start", timeout=5)
+        with guarded_session(LOOPBACK) as session, pytest.raises(DestinationRefused, match="127.0.0.2 is a loopback"):
+            session.get(outer.url + "/start", timeout=5)
         assert len(outer.requests) == 1
         assert inner.requests == []
 
@@ -223,14 +222,13 @@ def test_token_fetches_and_outcome_pulls_pass_the_policy(make_context):
         with pytest.raises(ConfigError) as refused:
             validate_config("rest", config, policy=LOOPBACK)
         assert refused.value.pointer == "/auth/token_url"
-        with RestConnector(config, policy=LOOPBACK) as connector:
-            with pytest.raises(DestinationRefused, match="127.0.0.2"):
-                connector.deliver(GOALS_PAYLOAD, make_context())
+        with RestConnector(config, policy=LOOPBACK) as connector, pytest.raises(DestinationRefused, match="127.0.0.2"):
+            connector.deliver(GOALS_PAYLOAD, make_context())
         assert token_server.requests == [] and api.requests == []
     with HttpReceiver(host="127.0.0.2") as outcomes:
-        with RestConnector({"base_url": outcomes.url}, policy=LOOPBACK) as connector:
-            with pytest.raises(DestinationRefused, match="127.0.0.2"):
-                fetch_outcomes(connector, kinds=["performance_review"])
+        with RestConnector({"base_url": outcomes.url}, policy=LOOPBACK) as connector, \
+                pytest.raises(DestinationRefused, match="127.0.0.2"):
+            fetch_outcomes(connector, kinds=["performance_review"])
         assert outcomes.requests == []
 
 
