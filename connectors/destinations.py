@@ -140,7 +140,14 @@ def _truthy(value) -> bool:
 
 
 def _normal_host(host: str) -> str:
-    return host.strip().strip("[]").rstrip(".").lower()
+    host = host.strip().strip("[]").rstrip(".").lower()
+    if not host.isascii():
+        # What the resolver will be asked: "ⓛocalhost" is localhost once IDNA-mapped.
+        try:
+            host = host.encode("idna").decode("ascii").lower()
+        except UnicodeError:
+            pass
+    return host
 
 
 def _is_within(path: str, roots: tuple[str, ...]) -> bool:
