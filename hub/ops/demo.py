@@ -56,7 +56,7 @@ def _ensure_connectors(state, target_url: str, export_dir: Path) -> None:
     with state.session_factory() as session, session.begin():
         for name, type_name, mapping, events in DEMO_CONNECTORS:
             config = _connector_config(type_name, target_url, export_dir)
-            if session.scalar(select(Connector).where(Connector.name == name)):
+            if session.scalar(connector_admin.live(select(Connector).where(Connector.name == name))):
                 connector_admin.update(session, name, {"config": config, "enabled": True,
                                                       "retry_schedule": DEMO_RETRY_SCHEDULE}, actor="demo")
             else:
