@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 import mappings
 from connectors.errors import ConfigError
-from connectors.plugins import connector_class, mask_secrets, validate_config
+from connectors.plugins import connector_class, create_connector, mask_secrets, validate_config
 from connectors.schema import pointer_from_path
 from hub.audit import chain as audit
 from hub.delivery.outbox import EVENTS
@@ -78,11 +79,40 @@ def check_fields(spec: Any, *, partial: bool) -> dict[str, Any]:
 
 
 def _checked_config(type_name: str, config: dict) -> dict:
+    """The config as its type's schema and the type itself accept it, defaults filled; else every problem at its
+    pointer under /config."""
     try:
-        return validate_config(type_name, config)
+        checked = validate_config(type_name, config)
     except ConfigError as error:
-        raise InvalidInput(str(error), title="Invalid connector configuration",
-                      errors=[{"pointer": "/config" + e["pointer"], "message": e["message"]} for e in error.errors]) from None
+        raise _config_problems(type_name, error.errors) from None
+    problems = list(_url_problems(checked))
+    if not problems:
+        with create_connector(type_name, checked) as connector:
+            problems = connector.configuration_problems()
+    if problems:
+        raise _config_problems(type_name, problems)
+    return checked
+
+
+def _config_problems(type_name: str, problems: list[dict]) -> InvalidInput:
+    return InvalidInput(f"the {type_name} connector's config has {len(problems)} problem(s)",
+                        title="Invalid connector configuration",
+                        errors=[{"pointer": "/config" + p["pointer"], "message": p["message"]} for p in problems])
+
+
+def _url_problems(value: Any, path: tuple = ()):
+    """Every http(s) URL in a config whose port cannot be (port 99999, say): no request could ever be made to it."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _url_problems(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _url_problems(item, (*path, index))
+    elif isinstance(value, str) and value.lower().startswith(("http://", "https://")):
+        try:
+            urlsplit(value).port
+        except ValueError as error:
+            yield {"pointer": pointer_from_path(path), "message": f"{value!r} is not a URL a request can go to: {error}"}
 
 
 def _checked_mapping(type_name: str, mapping: str) -> None:

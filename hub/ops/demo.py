@@ -35,9 +35,10 @@ def examples_dir() -> Path:
 
 
 def _serve(app, host: str, port: int):
-    from hub.ops.serving import BackgroundServer
+    from hub.ops.serving import BackgroundServer, listening
 
-    server = BackgroundServer(app, host=host, port=port)
+    with listening(host, port):
+        server = BackgroundServer(app, host=host, port=port)
     return server, server.url
 
 
