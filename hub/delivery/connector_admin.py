@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator
 from sqlalchemy import func, select
@@ -10,9 +9,10 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 import mappings
+from jsonerrors import pointer
 from connectors.errors import ConfigError
 from connectors.plugins import connector_class, create_connector, mask_secrets, validate_config
-from connectors.schema import pointer_from_path
+from connectors.schema import MASK
 from hub.audit import chain as audit
 from hub.delivery.outbox import EVENTS
 from hub.errors import ConnectorExists, ConnectorNotFound, InvalidInput
@@ -64,16 +64,16 @@ def check_fields(spec: Any, *, partial: bool) -> dict[str, Any]:
     for error in _VALIDATOR.iter_errors(spec):
         if error.validator == "additionalProperties":
             for key in sorted(set(spec) - set(properties)):
-                found[pointer_from_path([key])] = f"unknown field {key!r}; allowed: {', '.join(sorted(properties))}"
+                found[pointer([key])] = f"unknown field {key!r}; allowed: {', '.join(sorted(properties))}"
         elif error.absolute_path:
             field = str(error.absolute_path[0])
-            found.setdefault(pointer_from_path([field]), properties[field]["x-message"])
+            found.setdefault(pointer([field]), properties[field]["x-message"])
     if not partial:
         for key in REQUIRED:
             if key not in spec:
-                found[pointer_from_path([key])] = f"required field {key!r} is missing"
+                found[pointer([key])] = f"required field {key!r} is missing"
     if found:
-        errors = [{"pointer": pointer, "message": message} for pointer, message in sorted(found.items())]
+        errors = [{"pointer": where, "message": message} for where, message in sorted(found.items())]
         raise InvalidInput(f"{len(errors)} problem(s)", title="Invalid connector", errors=errors)
     return spec
 
@@ -85,10 +85,8 @@ def _checked_config(type_name: str, config: dict) -> dict:
         checked = validate_config(type_name, config)
     except ConfigError as error:
         raise _config_problems(type_name, error.errors) from None
-    problems = list(_url_problems(checked))
-    if not problems:
-        with create_connector(type_name, checked) as connector:
-            problems = connector.configuration_problems()
+    with create_connector(type_name, checked) as connector:
+        problems = connector.configuration_problems()
     if problems:
         raise _config_problems(type_name, problems)
     return checked
@@ -98,21 +96,6 @@ def _config_problems(type_name: str, problems: list[dict]) -> InvalidInput:
     return InvalidInput(f"the {type_name} connector's config has {len(problems)} problem(s)",
                         title="Invalid connector configuration",
                         errors=[{"pointer": "/config" + p["pointer"], "message": p["message"]} for p in problems])
-
-
-def _url_problems(value: Any, path: tuple = ()):
-    """Every http(s) URL in a config whose port cannot be (port 99999, say): no request could ever be made to it."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _url_problems(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _url_problems(item, (*path, index))
-    elif isinstance(value, str) and value.lower().startswith(("http://", "https://")):
-        try:
-            urlsplit(value).port
-        except ValueError as error:
-            yield {"pointer": pointer_from_path(path), "message": f"{value!r} is not a URL a request can go to: {error}"}
 
 
 def _checked_mapping(type_name: str, mapping: str) -> None:
@@ -168,8 +151,6 @@ def update(session: Session, name: str, changes: dict, *, actor: str) -> Connect
                  details={"fields": sorted(changes)})
     return connector
 
-
-MASK = "********"
 
 
 def _merge_config(stored: dict, changes: dict) -> dict:

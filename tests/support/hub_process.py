@@ -16,8 +16,12 @@ def entry_point() -> list[str]:
 
 
 def hub_env(config: dict | None = None, **extra: str) -> dict[str, str]:
-    """The environment of a person's shell: no HUB_* of the test process, then the given settings."""
+    """The environment of a person's shell: no HUB_* of the test process but the tests' loopback destination
+    policy, then the given settings."""
+    from tests.conftest import LOOPBACK_DESTINATIONS
+
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update(LOOPBACK_DESTINATIONS)
     env.update({k: str(v) for k, v in (config or {}).items() if k.startswith("HUB_")})
     env.update(extra)
     return env
