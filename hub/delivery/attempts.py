@@ -29,6 +29,7 @@ from hub.storage.models import (
     SyncJob,
     utcnow,
 )
+from hub.storage.statuses import AttemptOutcome, BreakerState, JobStatus
 
 log = logging.getLogger(__name__)
 EXCERPT_LIMIT = 2048
@@ -44,7 +45,7 @@ class BreakerPolicy:
 class Outcome:
     """What one attempt came to."""
 
-    kind: str  # delivered | retryable | permanent
+    kind: AttemptOutcome
     status_code: int | None = None
     latency_ms: float | None = None
     error: str | None = None
@@ -111,15 +112,15 @@ def send(live, payloads: list[dict], job_contexts: list[DeliveryContext]) -> Out
         for payload, context in zip(payloads, job_contexts):
             results.append(live.deliver(payload, context))
     except RetryableDeliveryError as error:
-        return Outcome("retryable", error.status_code, _ms(started), str(error), error.response_excerpt,
+        return Outcome(AttemptOutcome.RETRYABLE, error.status_code, _ms(started), str(error), error.response_excerpt,
                        retry_after=error.retry_after)
     except PermanentDeliveryError as error:
-        return Outcome("permanent", error.status_code, _ms(started), str(error), error.response_excerpt,
+        return Outcome(AttemptOutcome.PERMANENT, error.status_code, _ms(started), str(error), error.response_excerpt,
                        disable_connector=error.disable_connector)
     except ConnectorError as error:
-        return Outcome("permanent", None, _ms(started), f"{error.__class__.__name__}: {error}")
+        return Outcome(AttemptOutcome.PERMANENT, None, _ms(started), f"{error.__class__.__name__}: {error}")
     last = results[-1] if results else None
-    return Outcome("delivered", last.status_code if last else None, _ms(started), None,
+    return Outcome(AttemptOutcome.DELIVERED, last.status_code if last else None, _ms(started), None,
                    "\n".join(r.response_excerpt or "" for r in results)[:EXCERPT_LIMIT])
 
 
@@ -134,13 +135,13 @@ def record(factory: sessionmaker[Session], job_id: str, outcome: Outcome, *, wor
         job = session.get(SyncJob, job_id)
         connector = session.get(Connector, job.connector_id)
         number = (session.scalar(select(func.max(DeliveryAttempt.number)).where(DeliveryAttempt.job_id == job_id)) or 0) + 1
-        erased = job.status == "cancelled"  # the candidate's data was erased while this attempt ran
+        erased = job.status == JobStatus.CANCELLED  # the candidate's data was erased while this attempt ran
         session.add(DeliveryAttempt(job_id=job_id, number=number, outcome=outcome.kind, status_code=outcome.status_code,
                                     latency_ms=outcome.latency_ms, error=outcome.error,
                                     response_excerpt=None if erased else (outcome.excerpt or "")[:EXCERPT_LIMIT] or None,
                                     request=None if erased else outcome.request, worker=worker_id,
                                     started_at=started_at, finished_at=utcnow()))
-        still_ours = job.leased_by == worker_id and job.status == "in_progress"
+        still_ours = job.leased_by == worker_id and job.status == JobStatus.IN_PROGRESS
         job.attempts += 1
         status = _apply(session, job, connector, outcome, default_schedule) if still_ours else job.status
         _breaker(session, connector, outcome, breaker)
@@ -152,20 +153,20 @@ def record(factory: sessionmaker[Session], job_id: str, outcome: Outcome, *, wor
 
 
 def _verb(outcome: Outcome, status: str) -> str:
-    if outcome.kind == "delivered":
+    if outcome.kind == AttemptOutcome.DELIVERED:
         return "delivered"
-    return "dead" if status == "dead" else "attempt_failed"
+    return "dead" if status == JobStatus.DEAD else "attempt_failed"
 
 
 def _apply(session: Session, job: SyncJob, connector: Connector, outcome: Outcome, default_schedule) -> str:
     job.lease_until, job.leased_by = None, None
     now = utcnow()
-    if outcome.kind == "delivered":
-        job.status, job.delivered_at, job.last_error, job.next_attempt_at = "delivered", now, None, None
+    if outcome.kind == AttemptOutcome.DELIVERED:
+        job.status, job.delivered_at, job.last_error, job.next_attempt_at = JobStatus.DELIVERED, now, None, None
         return job.status
     job.last_error = outcome.error
-    if outcome.kind == "permanent":
-        job.status, job.next_attempt_at = "dead", None
+    if outcome.kind == AttemptOutcome.PERMANENT:
+        job.status, job.next_attempt_at = JobStatus.DEAD, None
         if outcome.disable_connector and connector.enabled:
             connector.enabled, connector.disabled_reason = False, f"target said: {outcome.error}"
             audit.append(session, actor="hub", action="connector.disabled", object_type="connector",
@@ -173,26 +174,26 @@ def _apply(session: Session, job: SyncJob, connector: Connector, outcome: Outcom
         return job.status
     delay = next_delay(list(connector.retry_schedule or default_schedule), job.attempts, outcome.retry_after)
     if delay is None:
-        job.status, job.next_attempt_at = "dead", None
+        job.status, job.next_attempt_at = JobStatus.DEAD, None
     else:
-        job.status, job.next_attempt_at = "retrying", now + timedelta(seconds=delay)
+        job.status, job.next_attempt_at = JobStatus.RETRYING, now + timedelta(seconds=delay)
     return job.status
 
 
 def _breaker(session: Session, connector: Connector, outcome: Outcome, policy: BreakerPolicy) -> None:
     now = utcnow()
-    if outcome.kind == "delivered":
-        if connector.breaker_state != "closed":
+    if outcome.kind == AttemptOutcome.DELIVERED:
+        if connector.breaker_state != BreakerState.CLOSED:
             audit.append(session, actor="hub", action="connector.breaker_closed", object_type="connector",
                          object_id=connector.name, details={})
-        connector.breaker_state, connector.breaker_failures, connector.breaker_open_until = "closed", 0, None
+        connector.breaker_state, connector.breaker_failures, connector.breaker_open_until = BreakerState.CLOSED, 0, None
         return
-    if outcome.kind != "retryable":
+    if outcome.kind != AttemptOutcome.RETRYABLE:
         return  # a payload the target refuses says nothing about whether the target is up
     connector.breaker_failures += 1
-    if connector.breaker_state == "half_open" or connector.breaker_failures >= policy.threshold:
-        if connector.breaker_state != "open":
+    if connector.breaker_state == BreakerState.HALF_OPEN or connector.breaker_failures >= policy.threshold:
+        if connector.breaker_state != BreakerState.OPEN:
             audit.append(session, actor="hub", action="connector.breaker_opened", object_type="connector",
                          object_id=connector.name, details={"failures": connector.breaker_failures})
-        connector.breaker_state = "open"
+        connector.breaker_state = BreakerState.OPEN
         connector.breaker_open_until = now + timedelta(seconds=policy.cooldown_seconds)

@@ -14,6 +14,7 @@ from hub.audit import chain as audit
 from hub.delivery.outbox import EVENTS
 from hub.errors import ConnectorExists, ConnectorNotFound, InvalidInput
 from hub.storage.models import Connector
+from hub.storage.statuses import BreakerState
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 UPDATABLE = ("config", "mapping", "settings", "events", "job_codes", "retry_schedule", "max_concurrency",
@@ -120,7 +121,7 @@ def update(session: Session, name: str, changes: dict, *, actor: str) -> Connect
         setattr(connector, key, value)
     if changes.get("enabled") is True:
         connector.disabled_reason = None
-        connector.breaker_state, connector.breaker_failures, connector.breaker_open_until = "closed", 0, None
+        connector.breaker_state, connector.breaker_failures, connector.breaker_open_until = BreakerState.CLOSED, 0, None
     audit.append(session, actor=actor, action="connector.updated", object_type="connector", object_id=name,
                  details={"fields": sorted(changes)})
     return connector

@@ -30,9 +30,10 @@ from hub.delivery.outbox import NOTIFY_CHANNEL
 from hub.intake import scoring
 from hub.state import HubState
 from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
+from hub.storage.statuses import DUE_JOB_STATUSES, AttemptOutcome, BreakerState, JobStatus, ResultStatus
 
 log = logging.getLogger(__name__)
-DUE = ("pending", "retrying")
+DUE = DUE_JOB_STATUSES
 
 
 class Worker:
@@ -142,7 +143,7 @@ class Worker:
         claimed: list[str] = []
         with self.state.session_factory() as session, session.begin():
             in_flight = dict(session.execute(
-                select(SyncJob.connector_id, func.count()).where(SyncJob.status == "in_progress",
+                select(SyncJob.connector_id, func.count()).where(SyncJob.status == JobStatus.IN_PROGRESS,
                                                                   SyncJob.lease_until > now)
                 .group_by(SyncJob.connector_id)).all())
             for connector in session.scalars(select(Connector).where(Connector.enabled.is_(True)).order_by(Connector.id)):
@@ -158,16 +159,16 @@ class Worker:
                 if self._postgres:
                     query = query.with_for_update(skip_locked=True)
                 for job in session.scalars(query):
-                    job.status, job.lease_until, job.leased_by = "in_progress", lease_until, self.worker_id
+                    job.status, job.lease_until, job.leased_by = JobStatus.IN_PROGRESS, lease_until, self.worker_id
                     claimed.append(job.id)
         return claimed
 
     def _capacity(self, connector: Connector, in_flight: int, now) -> int:
-        if connector.breaker_state == "open":
+        if connector.breaker_state == BreakerState.OPEN:
             if connector.breaker_open_until and connector.breaker_open_until > now:
                 return 0
-            connector.breaker_state = "half_open"  # cooled down: let one probe through
-        if connector.breaker_state == "half_open":
+            connector.breaker_state = BreakerState.HALF_OPEN  # cooled down: let one probe through
+        if connector.breaker_state == BreakerState.HALF_OPEN:
             return 1 - in_flight
         return connector.max_concurrency - in_flight
 
@@ -185,7 +186,7 @@ class Worker:
             outcome, connector_name = self._attempt(job_id)
         except Exception as error:  # a bug or a broken plugin must not strand the job under its lease
             log.exception("delivering job %s failed unexpectedly", job_id, extra={"job_id": job_id})
-            outcome = delivery.Outcome("retryable", error=f"internal error: {error.__class__.__name__}: {error}")
+            outcome = delivery.Outcome(AttemptOutcome.RETRYABLE, error=f"internal error: {error.__class__.__name__}: {error}")
         status = delivery.record(self.state.session_factory, job_id, outcome, worker_id=self.worker_id,
                                  default_schedule=self.settings.retry_schedule, breaker=self.breaker,
                                  started_at=started_at)
@@ -203,15 +204,15 @@ class Worker:
             try:
                 payloads = delivery.render(job, connector, result, self.settings.policy)
             except documents.NotReady as error:
-                return delivery.Outcome("retryable", error=str(error)), connector.name
+                return delivery.Outcome(AttemptOutcome.RETRYABLE, error=str(error)), connector.name
             except (mappings.MappingError, mappings.PolicyError, mappings.InputError) as error:
-                return delivery.Outcome("permanent", error=f"mapping failed: {error}"), connector.name
+                return delivery.Outcome(AttemptOutcome.PERMANENT, error=f"mapping failed: {error}"), connector.name
             finally:
                 session.expunge_all()
         try:
             live = self.connectors.get(connector)
         except ConnectorError as error:
-            return delivery.Outcome("permanent", error=f"connector cannot be built: {error}"), connector.name
+            return delivery.Outcome(AttemptOutcome.PERMANENT, error=f"connector cannot be built: {error}"), connector.name
         job_contexts = delivery.contexts(job, connector, job.attempts + 1, self.cache_root, len(payloads))
         self._respect_rate(connector)
         outcome = delivery.send(live, payloads, job_contexts)
@@ -262,7 +263,7 @@ class Worker:
                 query = query.with_for_update(skip_locked=True)
             jobs = session.scalars(query).all()
             for job in jobs:
-                job.status, job.leased_by = "in_progress", self.worker_id
+                job.status, job.leased_by = JobStatus.IN_PROGRESS, self.worker_id
                 job.lease_until = now + timedelta(seconds=self.settings.lease_seconds)
             job_ids = [job.id for job in jobs]
             session.get(Connector, connector.id).last_flush_at = now
@@ -275,10 +276,10 @@ class Worker:
                 try:
                     payloads = delivery.render(job, connector, result, self.settings.policy)
                 except documents.NotReady as error:
-                    outcomes[job_id] = delivery.Outcome("retryable", error=str(error))
+                    outcomes[job_id] = delivery.Outcome(AttemptOutcome.RETRYABLE, error=str(error))
                     continue
                 except (mappings.MappingError, mappings.PolicyError, mappings.InputError) as error:
-                    outcomes[job_id] = delivery.Outcome("permanent", error=f"mapping failed: {error}")
+                    outcomes[job_id] = delivery.Outcome(AttemptOutcome.PERMANENT, error=f"mapping failed: {error}")
                     continue
                 merged = {"columns": payloads[0]["columns"], "rows": [row for p in payloads for row in p["rows"]]}
                 context = delivery.contexts(job, connector, job.attempts + 1, self.cache_root, 1)[0]
@@ -297,15 +298,15 @@ class Worker:
         try:
             results = dict(zip((c.job_id for c, _ in items), live.deliver_batch(items)))
         except RetryableDeliveryError as error:
-            failure = delivery.Outcome("retryable", error.status_code, None, str(error), retry_after=error.retry_after)
+            failure = delivery.Outcome(AttemptOutcome.RETRYABLE, error.status_code, None, str(error), retry_after=error.retry_after)
             return lambda context, payload: failure
         except (PermanentDeliveryError, ConnectorError) as error:
-            failure = delivery.Outcome("permanent", None, None, str(error))
+            failure = delivery.Outcome(AttemptOutcome.PERMANENT, None, None, str(error))
             return lambda context, payload: failure
 
         def delivered(context, payload):
             result = results[context.job_id]
-            return delivery.Outcome("delivered", result.status_code, result.latency_ms, None, result.response_excerpt,
+            return delivery.Outcome(AttemptOutcome.DELIVERED, result.status_code, result.latency_ms, None, result.response_excerpt,
                                     request={"payloads": [payload]})
 
         return delivered
@@ -364,7 +365,7 @@ class Worker:
         now = utcnow()
         with self.state.read_session_factory() as session:
             queued = session.scalar(select(InterviewResult.id).where(
-                InterviewResult.status == "queued", InterviewResult.scoring_due_at <= now).limit(1)) is not None
+                InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= now).limit(1)) is not None
             due = session.scalar(select(SyncJob.id).where(_due(now)).limit(1)) is not None
         return queued, due
 
@@ -374,8 +375,8 @@ class Worker:
         with self.state.read_session_factory() as session:
             jobs = session.scalar(select(func.count()).select_from(SyncJob).join(Connector).where(
                 Connector.enabled.is_(True),
-                or_(SyncJob.status == "in_progress", and_(SyncJob.status.in_(DUE), SyncJob.next_attempt_at <= soon))))
-            queued = session.scalar(select(func.count()).select_from(InterviewResult).where(InterviewResult.status == "queued"))
+                or_(SyncJob.status == JobStatus.IN_PROGRESS, and_(SyncJob.status.in_(DUE), SyncJob.next_attempt_at <= soon))))
+            queued = session.scalar(select(func.count()).select_from(InterviewResult).where(InterviewResult.status == ResultStatus.QUEUED))
         return bool(jobs or queued)
 
     def _release(self, job_ids: list[str]) -> None:
@@ -383,7 +384,7 @@ class Worker:
             return
         with self.state.session_factory() as session, session.begin():
             for job in session.scalars(select(SyncJob).where(SyncJob.id.in_(job_ids), SyncJob.leased_by == self.worker_id)):
-                job.status = "retrying" if job.attempts else "pending"
+                job.status = JobStatus.RETRYING if job.attempts else JobStatus.PENDING
                 job.lease_until, job.leased_by = None, None
 
     def _report(self) -> None:
@@ -395,7 +396,7 @@ class Worker:
 def _due(now):
     """Due jobs: waiting and their time has come, or claimed by a worker whose lease ran out."""
     return or_(and_(SyncJob.status.in_(DUE), SyncJob.next_attempt_at <= now),
-               and_(SyncJob.status == "in_progress", SyncJob.lease_until < now))
+               and_(SyncJob.status == JobStatus.IN_PROGRESS, SyncJob.lease_until < now))
 
 
 def _is_batching(connector: Connector) -> bool:
