@@ -167,6 +167,9 @@ def connectors_preview(name, result_id, sample, event):
         prepared = preview.prepare(_state(), name, result_id=result_id, sample_path=sample, event=event)
     except preview.PreviewError as error:
         raise click.ClickException(str(error)) from None
+    except preview.NothingToSend as skipped:
+        click.echo(f"nothing to send: the job would be skipped ({skipped})")
+        return
     for number, item in enumerate(prepared, 1):
         if len(prepared) > 1:
             click.echo(f"--- payload {number} of {len(prepared)}")
