@@ -113,3 +113,17 @@ def test_the_rules_catch_a_crossing(tmp_path):
     imports = list(_imports(planted))
     assert ("hub.web.problems", "Problem") in imports and ("flask", "request") in imports
     assert any(isinstance(n, ast.Name) and n.id == "Problem" for n in ast.walk(planted))
+
+
+def test_the_shared_leaf_imports_none_of_ours():
+    ours = ("hub", *LIBRARIES)
+    offenders = [f"{path}: {module}" for path, tree in _modules(ROOT / "jsonerrors") for module, _ in _imports(tree)
+                 if module.split(".")[0] in ours]
+    assert not offenders, offenders
+
+
+def test_one_json_pointer_helper():
+    """RFC 6901 escaping is written once, in jsonerrors; every other module calls it."""
+    copies = [path for folder in ("hub", *LIBRARIES) for path, tree in _modules(ROOT / folder)
+              if '.replace("~", "~0")' in (ROOT / path).read_text(encoding="utf-8")]
+    assert not copies, copies

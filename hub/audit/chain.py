@@ -118,7 +118,8 @@ def entries(session: Session, query=None, *, batch_size: int = 1000) -> Iterator
             return
         yield from batch
         last = batch[-1].seq
-        session.expunge_all()
+        for entry in batch:  # only what this walk loaded: the caller's own objects stay in its session
+            session.expunge(entry)
 
 
 def as_dict(entry: AuditEntry) -> dict:

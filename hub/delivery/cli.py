@@ -220,8 +220,44 @@ def jobs_replay(job_id, connector, all_dead):
     click.echo(f"replayed {len(jobs)} job(s)")
 
 
+
+@click.group("documents")
+def documents_group():
+    """Canonical documents: what a mapping renders for a result (schema: /api/v1/schemas/canonical-document.json)."""
+
+
+@documents_group.command("show")
+@click.argument("result_id")
+@click.option("--event", default="candidate.hired", show_default=True, type=click.Choice(["candidate.hired", "result.scored"]))
+@click.option("--connector", "connector_name", default=None, help="Use this connector's settings and policy.")
+@click.option("--reveal", is_flag=True, help="Show the candidate's name, email and phone (audited).")
+@with_appcontext
+def documents_show(result_id, event, connector_name, reveal):
+    """Print the document a mapping would render for RESULT_ID, personal data masked unless --reveal."""
+    from hub.audit import chain as audit
+    from hub.delivery import connector_admin, documents
+    from hub.errors import UnknownResult
+    from hub.storage.models import InterviewResult
+
+    state = _state()
+    with state.session_factory() as session, session.begin():
+        result = session.get(InterviewResult, result_id)
+        if result is None:
+            raise UnknownResult(f"no result {result_id!r}")
+        connector = connector_admin.get(session, connector_name) if connector_name else None
+        try:
+            built = documents.for_result(result, event, connector, default_policy=state.settings.policy, reveal=reveal)
+        except documents.NotReady as error:
+            raise click.ClickException(str(error)) from None
+        if reveal:
+            audit.append(session, actor=CLI_ACTOR, action="document.revealed", object_type="interview_result",
+                         object_id=result.id, details={"event": event, "connector": connector_name})
+    click.echo(json.dumps(built, ensure_ascii=False, indent=2))
+
+
 def init_app(main: click.Group) -> None:
     """Register this room's commands on the root group."""
     main.add_command(worker_command)
     main.add_command(connectors_group)
     main.add_command(jobs_group)
+    main.add_command(documents_group)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 import mappings
 from connectors.errors import ConfigError
 from connectors.plugins import connector_class, mask_secrets, validate_config
+from connectors.schema import MASK
 from hub.audit import chain as audit
 from hub.delivery.outbox import EVENTS
 from hub.errors import ConnectorExists, ConnectorNotFound, InvalidInput
@@ -126,8 +127,6 @@ def update(session: Session, name: str, changes: dict, *, actor: str) -> Connect
                  details={"fields": sorted(changes)})
     return connector
 
-
-MASK = "********"
 
 
 def _merge_config(stored: dict, changes: dict) -> dict:

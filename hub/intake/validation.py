@@ -10,6 +10,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+import jsonerrors
+
 format_checker = FormatChecker()
 
 
@@ -45,40 +47,23 @@ def validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=format_checker)
 
 
-def pointer(path) -> str:
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
-
-
 def schema_errors(name_or_validator, instance: Any, *, limit: int = 50) -> list[dict]:
     """Every violation as {pointer, message}, unexpected properties each under their own pointer."""
     check = validator(name_or_validator) if isinstance(name_or_validator, str) else name_or_validator
-    found: list[dict] = []
-    for error in sorted(check.iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
-        found.extend(_describe(error, instance))
-        if len(found) >= limit:
-            break
-    return found[:limit]
+    return jsonerrors.schema_errors(check, instance, limit=limit, explain=_explain)
 
 
-def _describe(error: ValidationError, instance: Any) -> list[dict]:
-    where = pointer(error.absolute_path)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = set(error.schema.get("properties", {}))
-        extra = [key for key in error.instance if key not in allowed]
-        return [
-            {"pointer": f"{where}/{pointer([key])[1:]}", "message": f"unknown field {key!r}; allowed here: {', '.join(sorted(allowed))}"}
-            for key in extra
-        ]
-    if error.validator == "anyOf" and error.absolute_path == error.relative_path and not error.absolute_path:
+def _explain(error: ValidationError) -> list[dict] | None:
+    if error.validator == "anyOf" and not error.absolute_path and not error.relative_path:
+        # The result schema's top-level anyOf: say what it asks for instead of jsonschema's generic sentence.
         return [{"pointer": "", "message": "give either 'answers' (at least one) or 'scores'"}]
-    if error.validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return [{"pointer": f"{where}/{missing}", "message": f"required field {missing!r} is missing"}]
-    return [{"pointer": where, "message": _short(error)}]
-
-
-def _short(error: ValidationError) -> str:
-    message = error.message
-    if len(message) > 300:
-        message = message[:297] + "..."
-    return message
+    path = list(error.absolute_path)
+    if error.validator == "oneOf" and len(path) == 2 and path[0] == "answers" and isinstance(error.instance, dict):
+        where = jsonerrors.pointer(path)
+        if "text" in error.instance and "code" in error.instance:
+            return [{"pointer": where, "message": "give either 'text' or 'code', not both"}]
+        if "text" not in error.instance and "code" not in error.instance:
+            return [{"pointer": where + "/text", "message": "required field 'text' (or 'code' for a coding task) is missing"}]
+        wanted = "python" if "code" in error.instance else "zh or en"
+        return [{"pointer": where + "/language", "message": f"expected {wanted} for this kind of answer"}]
+    return None

@@ -136,6 +136,7 @@ def _report(state, hub_url: str, key: str, posted: list[dict], target) -> bool:
 @with_appcontext
 def demo_command(once, port, timeout):
     """Start a demo HR system on loopback, post sample results and hire decisions, deliver, and show it all."""
+    from connectors import destinations
     from hub.accounts.api_clients import create_client
     from hub.accounts.console_users import create_user
     from hub.delivery.worker import Worker
@@ -149,6 +150,10 @@ def demo_command(once, port, timeout):
     target_server, target_url = _serve(target.app(), "127.0.0.1", 0)
     export_dir = Path(state.settings.instance_path) / "exports"
     export_dir.mkdir(parents=True, exist_ok=True)
+    # The demo HR system listens on loopback over plain http and exports go to the instance folder: the demo
+    # allows exactly these, as an operator would with HUB_ALLOWED_DESTINATIONS and HUB_CSV_ROOTS.
+    destinations.set_default_policy(destinations.DestinationPolicy.from_settings(
+        "127.0.0.1/32", allow_plain_http=True, csv_roots=[str(export_dir)], source="the demo"))
     _ensure_connectors(state, target_url, export_dir)
     run_id = time.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(2)
     with transaction(state.session_factory) as session:

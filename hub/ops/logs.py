@@ -8,12 +8,14 @@ import time
 
 from flask import g, has_request_context
 
+from connectors.schema import MASK
+
 # Defence in depth: anything shaped like a bearer token or an API key is masked before it is written.
 _SECRETS = re.compile(r"(Bearer\s+)\S+|hh_[0-9a-f]{12}_[A-Za-z0-9_-]+", re.IGNORECASE)
 
 
 def _mask(text: str) -> str:
-    return _SECRETS.sub(lambda m: (m.group(1) or "") + "********", text)
+    return _SECRETS.sub(lambda m: (m.group(1) or "") + MASK, text)
 
 
 class JsonFormatter(logging.Formatter):

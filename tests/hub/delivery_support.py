@@ -8,13 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from hub.delivery import connector_admin
-from hub.intake import ingest
 from hub.accounts.api_clients import Caller, create_client
-from hub.storage.db import transaction
-from hub.intake.decisions import record
-from hub.storage.models import InterviewResult, SyncJob
+from hub.delivery import connector_admin
 from hub.delivery.worker import Worker
+from hub.intake import ingest
+from hub.intake.decisions import record
+from hub.storage.db import transaction
+from hub.storage.models import InterviewResult, SyncJob
 from tests.conftest import interview_result
 
 FAST_SCHEDULE = [0.2, 0.2, 0.2, 0.2]

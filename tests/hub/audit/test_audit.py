@@ -6,14 +6,13 @@ import io
 import multiprocessing
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select, text, update
 
 from hub.audit import chain as audit
-from hub.cli import main
 from hub.storage.db import transaction
 from hub.storage.models import AuditEntry
 from tests.conftest import BACKENDS, TEST_KEY
+from tests.support.cli import invoke
 
 
 def add_entries(state, n: int) -> None:
@@ -24,20 +23,29 @@ def add_entries(state, n: int) -> None:
 
 
 def verify_cli(app):
-    return CliRunner().invoke(main, ["audit", "verify"], obj=_script_info(app))
+    return invoke(app, "audit", "verify")
 
 
-def _script_info(app):
-    from flask.cli import ScriptInfo
-
-    return ScriptInfo(create_app=lambda: app)
-
-
-def test_intact_chain_verifies(app, hub_state):
+def test_intact_chain_verifies(runner, hub_state):
     add_entries(hub_state, 5)
-    result = verify_cli(app)
+    result = runner.invoke("audit", "verify")
     assert result.exit_code == 0, result.output
     assert "5 entries verified" in result.output
+
+
+def test_reading_the_trail_leaves_the_callers_session_as_it_was(hub_state):
+    """Walking the entries (batch by batch) detaches only what the walk loaded, never the caller's objects."""
+    from hub.storage.models import ApiClient
+
+    add_entries(hub_state, 7)
+    with transaction(hub_state.session_factory) as session:
+        session.add(ApiClient(name="kept", role="ingest", key_prefix="abcdef012345", key_hash="x" * 64))
+    with hub_state.session_factory() as session:
+        client = session.scalar(select(ApiClient).where(ApiClient.name == "kept"))
+        walked = [entry.seq for entry in audit.entries(session, batch_size=3)]
+        assert walked == list(range(1, 8))
+        assert client in session, "the walk expunged an object the caller had loaded"
+        assert not [o for o in session.identity_map.values() if isinstance(o, AuditEntry)], "entries pile up in memory"
 
 
 @pytest.mark.parametrize("tamper,broken_at", [

@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 from sqlalchemy import text
 
-from hub.cli import main
 from tests.conftest import ROOT
+from tests.support.cli import invoke as cli
 from tests.support.http_receiver import HttpReceiver, Reply
 
 SECRET = "tok-very-secret-123"
@@ -17,10 +15,6 @@ SECRET = "tok-very-secret-123"
 def spec(base_url: str, **overrides) -> dict:
     return {"name": "hr", "type": "rest", "mapping": "generic-rest", "events": ["candidate.hired"],
             "config": {"base_url": base_url, "auth": {"type": "bearer", "token": SECRET}}, **overrides}
-
-
-def cli(app, *args):
-    return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app))
 
 
 def test_add_validates_masks_and_encrypts(live, hub_state):

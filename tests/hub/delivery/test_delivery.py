@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import base64
-import json
 import hashlib
 import hmac
+import json
 import signal
 import threading
 import time
@@ -13,11 +13,18 @@ import pytest
 from sqlalchemy import select
 
 from hub.audit import chain as audit
+from hub.delivery.worker import Worker
 from hub.storage.db import transaction
 from hub.storage.models import AuditEntry, Connector
-from hub.delivery.worker import Worker
 from tests.conftest import BACKENDS
-from tests.hub.delivery_support import add_rest_connector, caller, hire, jobs, run_worker, worker_process
+from tests.hub.delivery_support import (
+    add_rest_connector,
+    caller,
+    hire,
+    jobs,
+    run_worker,
+    worker_process,
+)
 from tests.support.http_receiver import HttpReceiver, Reply
 
 EVENTS_PATH = "/hris-hub/events"

@@ -4,7 +4,13 @@ from __future__ import annotations
 import json
 
 from tests.conftest import ROOT, interview_result
-from tests.hub.delivery_support import add_rest_connector, caller, hire, jobs, run_worker
+from tests.hub.delivery_support import (
+    add_rest_connector,
+    caller,
+    hire,
+    jobs,
+    run_worker,
+)
 from tests.support.http_receiver import HttpReceiver
 
 

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import json
 
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
-
-from hub.cli import main
 from tests.conftest import ROOT
 from tests.hub.delivery_support import run_worker
+from tests.support.cli import invoke
 
 
 def example(name: str) -> dict:
@@ -49,7 +46,7 @@ def test_rescoring_adds_a_version_and_keeps_the_old_one(live, hub_state):
     accepted = live.request("POST", "/api/v1/results", key, json=example("en-rnd-answers.json")).json()
     run_worker(hub_state)
     first = live.request("GET", accepted["links"]["self"], key).json()
-    result = CliRunner().invoke(main, ["results", "rescore", accepted["id"]], obj=ScriptInfo(create_app=lambda: live.app))
+    result = invoke(live.app, "results", "rescore", accepted["id"])
     assert result.exit_code == 0 and "queued 1" in result.output
     run_worker(hub_state)
     second = live.request("GET", accepted["links"]["self"], key).json()

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from flask.cli import ScriptInfo
 from sqlalchemy import text
 
 from hub.cli import main
 from hub.config import ConfigurationError, Settings, new_key_id_and_secret
 from hub.privacy.crypto import KeyRing, MissingKeyError
 from tests.conftest import TEST_KEY, hub_config, interview_result
+from tests.support.cli import invoke
 
 
 def raw_key_ids(engine) -> set[str]:
@@ -29,7 +29,7 @@ def test_rotate_re_encrypts_everything_under_the_new_key(live, tmp_path, databas
 
     new_entry = new_key_id_and_secret("k2")
     rotated_app = create_app(hub_config(tmp_path, database_url, HUB_ENCRYPTION_KEYS=f"{new_entry},{TEST_KEY}"))
-    result = CliRunner().invoke(main, ["keys", "rotate", "--batch-size", "2"], obj=ScriptInfo(create_app=lambda: rotated_app))
+    result = invoke(rotated_app, "keys", "rotate", "--batch-size", "2")
     assert result.exit_code == 0, result.output
     assert "re-encrypted" in result.output
     engine = rotated_app.extensions["hub"].engine

@@ -4,15 +4,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 from sqlalchemy import select, text, update
 
-from hub.cli import main
 from hub.storage.models import Candidate, DeliveryAttempt, InterviewResult, utcnow
 from tests.conftest import interview_result
 from tests.hub.delivery_support import add_rest_connector, run_worker
 from tests.scoring_engine.resume_fixtures import ENGLISH_RESUME, resume_pdf
+from tests.support.cli import invoke
 from tests.support.http_receiver import HttpReceiver, Reply
 
 
@@ -48,7 +46,7 @@ def test_erasure_removes_personal_data_and_cancels_deliveries(live, hub_state):
     raw = dump(hub_state.engine)
     assert "王小明" not in raw and "Jane Doe" not in raw
     assert live.request("DELETE", "/api/v1/candidates/c-77", live.key()).status_code == 404  # another client
-    audit = CliRunner().invoke(main, ["audit", "verify"], obj=ScriptInfo(create_app=lambda: live.app))
+    audit = invoke(live.app, "audit", "verify")
     assert audit.exit_code == 0
 
 
@@ -63,11 +61,9 @@ def test_retention_erases_old_candidates_who_were_not_hired(live, hub_state):
     with hub_state.session_factory() as session, session.begin():
         session.execute(update(InterviewResult).where(InterviewResult.id.in_([old["id"], hired["id"]])).values(
             created_at=utcnow() - timedelta(days=400)))
-    runner = CliRunner()
-    info = ScriptInfo(create_app=lambda: live.app)
-    dry = runner.invoke(main, ["candidates", "retention", "--days", "365", "--dry-run"], obj=info)
+    dry = invoke(live.app, "candidates", "retention", "--days", "365", "--dry-run")
     assert "would erase 1 candidate" in dry.output
-    done = runner.invoke(main, ["candidates", "retention", "--days", "365"], obj=info)
+    done = invoke(live.app, "candidates", "retention", "--days", "365")
     assert done.exit_code == 0 and "erased 1 candidate" in done.output
     raw = dump(hub_state.engine)
     with hub_state.session_factory() as session:

@@ -7,11 +7,8 @@ from datetime import timedelta
 import lxml.html
 import pytest
 import requests
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 from sqlalchemy import select, update
 
-from hub.cli import main
 from hub.accounts import console_users as accounts
 from hub.storage.db import transaction
 from hub.storage.models import AuditEntry, ConsoleUser, utcnow
@@ -23,6 +20,7 @@ from tests.hub.delivery_support import (
     jobs,
     run_worker,
 )
+from tests.support.cli import invoke as run_cli
 from tests.support.http_receiver import HttpReceiver, Reply
 
 PASSWORD = "correct horse battery"
@@ -365,10 +363,6 @@ def test_audit_filters_and_paging(live, browsers):
 
 
 # --- the users command ----------------------------------------------------------------------------------
-
-def run_cli(app, *args, input=None):
-    return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app), input=input)
-
 
 def test_users_create_list_disable(live, browsers):
     app = live.app
