@@ -60,8 +60,8 @@ class Recorder:
     def record(self, job_id: str, outcome: Outcome, *, started_at: datetime) -> JobStatus:
         """Write the attempt, move the job on, and update the connector's breaker, in one transaction."""
         with self.factory() as session, session.begin():
-            job = session.get(SyncJob, job_id)
-            connector = session.get(Connector, job.connector_id)
+            job = session.get_one(SyncJob, job_id)
+            connector = session.get_one(Connector, job.connector_id)
             number = (session.scalar(select(func.max(DeliveryAttempt.number)).where(DeliveryAttempt.job_id == job_id)) or 0) + 1
             erased = job.status == JobStatus.CANCELLED  # the candidate's data was erased while this attempt ran
             session.add(DeliveryAttempt(job_id=job_id, number=number, outcome=outcome.kind, status_code=outcome.status_code,

@@ -108,7 +108,7 @@ class Claimer:
         now = utcnow()
         with self.factory() as session, session.begin():
             job_ids = self._lease(session, connector_id, BATCH_LIMIT, now, oldest_first=True)
-            session.get(Connector, connector_id).last_flush_at = now
+            session.get_one(Connector, connector_id).last_flush_at = now
         return job_ids
 
     def _lease(self, session: Session, connector_id: int, limit: int, now: datetime, *, oldest_first: bool = False) -> list[str]:

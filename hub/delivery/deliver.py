@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from sqlalchemy.orm import Session, selectinload
 
@@ -68,8 +68,8 @@ def render(job: SyncJob, connector: Connector, result: InterviewResult, default_
 
 def load_job(session: Session, job_id: str) -> tuple[SyncJob, Connector, InterviewResult]:
     """A job with its connector and its result as the document needs them (profiles, decision, candidate)."""
-    job = session.get(SyncJob, job_id, options=[selectinload(SyncJob.connector)])
-    result = session.get(InterviewResult, job.result_id, options=[
+    job = session.get_one(SyncJob, job_id, options=[selectinload(SyncJob.connector)])
+    result = session.get_one(InterviewResult, job.result_id, options=[
         selectinload(InterviewResult.profiles), selectinload(InterviewResult.decision),
         selectinload(InterviewResult.candidate)])
     return job, job.connector, result
@@ -79,7 +79,7 @@ class ConnectorPool:
     """Live connector objects per connector row, rebuilt when the row changes (config, mapping...). Thread-safe."""
 
     def __init__(self):
-        self._live: dict[int, tuple[datetime | None, object]] = {}
+        self._live: dict[int, tuple[datetime | None, Any]] = {}
         self._lock = threading.Lock()
 
     def get(self, connector: Connector):

@@ -5,6 +5,7 @@ part, or in one connector's turn of it, is recorded (an attempt, a dead job, or 
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import select as io_select
@@ -16,7 +17,7 @@ import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import and_, func, or_, select
@@ -74,7 +75,7 @@ class Worker:
         os.set_blocking(self._wake_write, False)
         self._in_flight: dict[Future, tuple[str | None, int]] = {}  # future -> (job id or None for a batch, connector id)
         self._lock = threading.Lock()
-        self._listener = None
+        self._listener: Any = None  # a psycopg connection that LISTENs, on PostgreSQL
         self._batches_checked_at = 0.0
         self._errors_logged: dict[tuple[str, str], float] = {}
         self._closed = False
@@ -182,7 +183,7 @@ class Worker:
         free = self.threads - len(self._in_flight)
         claimed = self.claimer.claim(free, self._running_here())
         for item in claimed:
-            self._submit(lambda job_id=item.job_id: self.deliver(job_id), item.job_id, item.connector_id)
+            self._submit(functools.partial(self.deliver, item.job_id), item.job_id, item.connector_id)
         return len(claimed)
 
     def _start_batches(self) -> int:
@@ -197,7 +198,7 @@ class Worker:
 
         due_connectors = self.batches.due_connectors(flushing, report)
         for connector in due_connectors:
-            self._submit(lambda connector=connector: self._flush(connector), None, connector.id)
+            self._submit(functools.partial(self._flush, connector), None, connector.id)
         return len(due_connectors)
 
     def _flush(self, connector: Connector) -> int:
@@ -233,14 +234,14 @@ class Worker:
         for result_id in claimed:
             # One result that cannot be scored must not hold up the others: it stays queued, and comes back
             # when the lease that claiming set runs out.
-            self._guarded("scoring a result", lambda result_id=result_id: self._score(result_id), None)
+            self._guarded("scoring a result", functools.partial(self._score, result_id), None)
         if claimed:
             self.wake()
         return len(claimed)
 
     def _score(self, result_id: str) -> None:
         with self.state.session_factory() as session, session.begin():
-            result = session.get(InterviewResult, result_id)
+            result = session.get_one(InterviewResult, result_id)
             scoring.score_result(session, result, use_embeddings=self.settings.scoring_use_embeddings,
                                  actor=f"worker:{self.worker_id}")
 

@@ -37,7 +37,7 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            _pragma(connection, "foreign_keys=OFF")
         try:
             with connection.begin():
                 yield connection
@@ -47,7 +47,14 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
                         raise BrokenReferences(f"the migration left rows with broken references: {broken[:5]}")
         finally:
             if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                _pragma(connection, "foreign_keys=ON")
+
+
+def _pragma(connection: Connection, pragma: str) -> None:
+    """Run a PRAGMA on the driver's connection itself, outside any transaction SQLAlchemy would begin."""
+    driver = connection.connection.driver_connection
+    if driver is not None:
+        driver.execute(f"PRAGMA {pragma}")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -3,7 +3,6 @@ mapping or target never stops or delays the others, and a connector's rate limit
 from __future__ import annotations
 
 import csv
-import itertools
 import subprocess
 import sys
 import threading
@@ -266,25 +265,23 @@ def test_the_rate_limit_holds_across_the_workers_threads_and_each_request(hub_st
 
 
 def test_the_limiter_spaces_threads_and_holds_each_connector_apart():
-    limiter = RateLimiter()
-    stamps: dict[int, list[float]] = {1: [], 2: []}
+    """Ten threads ask at the same instant (a frozen clock): each connector's five get slots 1/20 s apart, in
+    order, and neither connector's requests push the other's back."""
+    waited: dict[int, list[float]] = {1: [], 2: []}
+    limiter = RateLimiter(clock=lambda: 100.0, sleep=lambda seconds: None)
 
     def send(connector_id: int) -> None:
-        limiter.wait(connector_id, 20)
-        stamps[connector_id].append(time.monotonic())
+        waited[connector_id].append(limiter.wait(connector_id, 20))
 
     threads = [threading.Thread(target=send, args=(connector_id,)) for connector_id in (1, 2) for _ in range(5)]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(5)
-    for connector_id, times in stamps.items():
-        times.sort()
-        assert len(times) == 5 and min(b - a for a, b in itertools.pairwise(times)) >= 0.045, (connector_id, times)
-        # Each connector's own pace: the other's five requests did not push it back.
-        assert times[-1] - started < 0.2 + 0.1
-    assert limiter.wait(3, None) == 0.0 and limiter.backlog(3) == 0.0
+    for connector_id, delays in waited.items():
+        assert sorted(delays) == pytest.approx([0.0, 0.05, 0.10, 0.15, 0.20]), (connector_id, delays)
+    assert limiter.backlog(1) == pytest.approx(0.25) and limiter.backlog(3) == 0.0
+    assert limiter.wait(3, None) == 0.0 and limiter.backlog(3) == 0.0  # no rate: never waits, takes no slot
 
 
 def test_free_threads_are_shared_round_robin_and_every_idle_connector_gets_one():
