@@ -174,7 +174,7 @@ def zip_bomb_docx(uncompressed_bytes: int) -> bytes:
     return buffer.getvalue()
 
 
-def text_image(lines: list[str], font_path: str, size: int = 28, width: int = 1700) -> "Image.Image":
+def text_image(lines: list[str], font_path: str, size: int = 28, width: int = 1700):
     """A white page picture with the lines typed on it in black, as a scanner would see them."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -218,9 +218,9 @@ def jpeg_behind_flate_pdf(image) -> bytes:
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >>"
         b" /Contents 5 0 R >>",
-        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
-        b" /Filter [/FlateDecode /DCTDecode] /Length %d >>\nstream\n" % (width, height, len(stream)) + stream
-        + b"\nendstream",
+        (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
+         b" /Filter [/FlateDecode /DCTDecode] /Length %d >>\nstream\n" % (width, height, len(stream)) + stream
+         + b"\nendstream"),
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
     ]
     out = io.BytesIO()
