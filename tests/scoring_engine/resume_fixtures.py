@@ -216,8 +216,8 @@ def jpeg_behind_flate_pdf(image) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >>"
-        b" /Contents 5 0 R >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >>"
+         b" /Contents 5 0 R >>"),
         (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
          b" /Filter [/FlateDecode /DCTDecode] /Length %d >>\nstream\n" % (width, height, len(stream)) + stream
          + b"\nendstream"),
