@@ -88,7 +88,8 @@ def connectors_list(as_json):
     from hub.storage.models import Connector
 
     with _state().read_session_factory() as session:
-        views = [connector_admin.view(c) for c in session.scalars(select(Connector).order_by(Connector.name))]
+        views = [connector_admin.view(c)
+                 for c in session.scalars(connector_admin.live(select(Connector).order_by(Connector.name)))]
     if as_json:
         click.echo(json.dumps(views, ensure_ascii=False, indent=2))
         return
@@ -132,6 +133,21 @@ def connectors_disable(name, reason):
     with _state().session_factory() as session, session.begin():
         connector_admin.disable(session, name, actor=CLI_ACTOR, reason=reason)
     click.echo(f"disabled {name!r}")
+
+
+@connectors_group.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def connectors_delete(name, yes):
+    """Delete a connector: its config and secrets are erased; its jobs stay in the sync log (waiting ones end dead)."""
+    from hub.delivery import connector_admin
+
+    if not yes:
+        click.confirm(f"Delete connector {name!r}? Its config and secrets are erased", abort=True)
+    with _state().session_factory() as session, session.begin():
+        kept = connector_admin.delete(session, name, actor=CLI_ACTOR)
+    click.echo(f"deleted {name!r}; its {kept} job(s) stay in the sync log as \"{name} (deleted)\"")
 
 
 @connectors_group.command("check")
