@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scoring_engine.interview import embedding, load_competency_model, score_answer, score_interview
+from scoring_engine.interview import (
+    embedding,
+    load_competency_model,
+    score_answer,
+    score_interview,
+)
 from scoring_engine.interview.behaviour import negative_behaviour
 from scoring_engine.interview.language import identify
 
