@@ -1,0 +1,54 @@
+"""Pages rendered from the console's own templates in a sandboxed, autoescaping Jinja2 environment."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask, current_app, g, get_flashed_messages, make_response, url_for
+from flask_wtf.csrf import generate_csrf
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from hub.storage.statuses import AttemptOutcome, BreakerState, JobStatus, ResultStatus
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+EXTENSION_KEY = "hub_console_templates"
+# Words that have a badge colour (every stored status, and a few states shown beside them); anything else is neutral.
+BADGES = {*ResultStatus, *JobStatus, *AttemptOutcome, *BreakerState,
+          "enabled", "disabled", "hired", "insufficient", "erased", "admin", "auditor"}
+
+
+def when(value) -> str:
+    """A timestamp as `YYYY-MM-DD HH:MM:SS UTC` (accepts datetimes and ISO strings); empty for none."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def pretty_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def badge_class(value) -> str:
+    word = str(value).lower()
+    return word if word in BADGES else "other"
+
+
+def init_app(app: Flask) -> None:
+    environment = SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                                       trim_blocks=True, lstrip_blocks=True)
+    environment.filters.update(when=when, pretty_json=pretty_json, badge_class=badge_class)
+    environment.globals.update(url_for=url_for, csrf_token=generate_csrf, flashed=get_flashed_messages)
+    app.extensions[EXTENSION_KEY] = environment
+
+
+def render(template: str, status: int = 200, **context):
+    """A page as a response, with the signed-in user (if any) in its context."""
+    environment: SandboxedEnvironment = current_app.extensions[EXTENSION_KEY]
+    html = environment.get_template(template).render(user=g.get("console_user"), **context)
+    response = make_response(html, status)
+    response.mimetype = "text/html"
+    return response
