@@ -9,10 +9,9 @@ from sqlalchemy import select
 from hub.audit import chain as audit
 from hub.storage.models import AuditEntry
 from hub.web.api import api
-from hub.web.api.listing import limit_arg, time_arg, wants_csv
+from hub.web.api.listing import MAX_CURSOR, limit_arg, time_arg, wants_csv, whole_number
 from hub.web.auth import require
 from hub.web.downloads import audit_csv
-from hub.web.problems import Problem
 
 FILTERS = ("action", "actor", "object_type", "object_id")
 
@@ -33,11 +32,9 @@ def list_audit():
     session = current_app.extensions["hub"].session()
     if wants_csv():
         return audit_csv(current_app.extensions["hub"].read_session_factory, query)
-    after = request.args.get("after", "0")
-    if not after.isdigit():
-        raise Problem(400, "bad-query", "Bad cursor", f"after must be an entry's seq (a whole number), got {after!r}.")
+    after = whole_number("after", request.args.get("after", "0"), 0, MAX_CURSOR)
     limit = limit_arg()
-    entries = session.scalars(query.where(AuditEntry.seq > int(after)).limit(limit + 1)).all()
+    entries = session.scalars(query.where(AuditEntry.seq > after).limit(limit + 1)).all()
     page = entries[:limit]
     next_link = None
     if len(entries) > limit:

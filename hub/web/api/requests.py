@@ -6,11 +6,13 @@ from typing import Any
 
 from flask import request
 
+from hub.web import inputs
 from hub.web.problems import Problem
 
 
 def read_json() -> Any:
-    """The request's JSON document, or a 415/400 problem naming what is wrong and where."""
+    """The request's JSON document, or a 415/400 problem naming what is wrong and where (422 for a number or
+    string the hub cannot store, at its JSON pointer)."""
     mimetype = request.mimetype or ""
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         raise Problem(415, "unsupported-media-type", "Unsupported media type",
@@ -24,7 +26,7 @@ def read_json() -> Any:
     if not text.strip():
         raise Problem(400, "malformed-body", "Empty body", "Send an InterviewResult as a JSON object.")
     try:
-        return json.loads(text)
+        return inputs.loads(text)
     except json.JSONDecodeError as error:
         raise Problem(400, "malformed-json", "Malformed JSON",
                       f"{error.msg} at line {error.lineno}, column {error.colno} (character {error.pos}).",
