@@ -63,6 +63,8 @@ class Settings:
         instance_path = Path(env.get("HUB_INSTANCE_PATH") or DEFAULT_INSTANCE_PATH).resolve()
         generated: list[str] = []
         database_url = env.get("HUB_DATABASE_URL") or f"sqlite:///{instance_path / 'hub.sqlite'}"
+        if not env.get("HUB_DATABASE_URL"):  # the default database lives in the instance folder: make it
+            instance_path.mkdir(parents=True, exist_ok=True)
         _check_database_url(database_url)
 
         raw_keys = env.get("HUB_ENCRYPTION_KEYS")

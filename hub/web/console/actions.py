@@ -1,4 +1,4 @@
-"""Console actions (POST, CSRF-checked, on the audit trail): replay, enable/disable, verify the chain."""
+"""Console actions (POST, CSRF-checked, on the audit trail): replay, enable/disable/delete, verify the chain."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -53,6 +53,19 @@ def disable_connector(name: str):
         connector_admin.disable(session, name, actor=g.console_user.actor, reason=reason)
     flash(f"Connector {name} disabled: its jobs wait until it is enabled again.", "success")
     return redirect(url_for("console.connector", name=name))
+
+
+@console.post("/connectors/<name>/delete")
+@admin_only
+def delete_connector(name: str):
+    if request.form.get("confirm_name", "").strip() != name:
+        flash(f"Type the connector's name ({name}) to delete it.", "error")
+        return redirect(url_for("console.connector", name=name))
+    with hub_state().session_factory() as session, session.begin():
+        kept = connector_admin.delete(session, name, actor=g.console_user.actor)
+    flash(f"Connector {name} deleted: its config and secrets are erased; its {kept} job(s) stay in the sync log.",
+          "success")
+    return redirect(url_for("console.connectors"))
 
 
 @console.post("/audit/verify")
