@@ -24,7 +24,10 @@ def list_audit():
     for name in FILTERS:
         if request.args.get(name):
             query = query.where(getattr(AuditEntry, name) == request.args[name])
+    # Every parameter is read (and a bad one refused) whatever the format, though CSV takes no page.
     since, until = time_arg("since"), time_arg("until")
+    after = whole_number("after", request.args.get("after", "0"), 0, MAX_CURSOR)
+    limit = limit_arg()
     if since:
         query = query.where(AuditEntry.occurred_at >= since)
     if until:
@@ -32,8 +35,6 @@ def list_audit():
     session = current_app.extensions["hub"].session()
     if wants_csv():
         return audit_csv(current_app.extensions["hub"].read_session_factory, query)
-    after = whole_number("after", request.args.get("after", "0"), 0, MAX_CURSOR)
-    limit = limit_arg()
     entries = session.scalars(query.where(AuditEntry.seq > after).limit(limit + 1)).all()
     page = entries[:limit]
     next_link = None
