@@ -241,6 +241,14 @@ def test_nul_in_a_multipart_field_or_file_name_is_refused(live, stored, fields, 
     refused(response, 422, "validation-failed", pointer)
 
 
+@pytest.mark.parametrize("content", [b"(\xb1\ro", "简历".encode("utf-16-le") + b"\r\n"])
+def test_text_charset_detection_naming_utf16_is_no_500(live, stored, content):
+    """charset-normalizer names such bytes utf_16_le; the hub once turned that into "utf16le", no codec: a 500."""
+    response = live.request("POST", "/api/v1/candidates/wx-utf16/resumes", stored["key"],
+                            files={"file": ("cv.txt", content)})
+    assert response.status_code in (201, 415, 422), response.text
+
+
 def test_method_not_allowed_says_which_are(live):
     response = live.request("PUT", "/api/v1/results", live.key())
     assert response.status_code == 405 and response.headers["Content-Type"].startswith(PROBLEM)

@@ -32,6 +32,7 @@ def config_for(key: str) -> SchemathesisConfig:
         "seed": SEED,
         "headers": {"Authorization": f"Bearer {key}"},
         "continue-on-failure": True,
+        "cache": {"enabled": False},
         "max-failures": 200,
         "request-timeout": 20,
         "generation": {
