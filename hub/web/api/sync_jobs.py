@@ -68,12 +68,7 @@ def get_sync_job(job_id: str):
 def replay_one(job_id: str):
     """Send a dead job again from the start of its retry schedule."""
     with current_app.extensions["hub"].session_factory() as session, session.begin():
-        job = session.get(SyncJob, job_id)
-        if job is None:
-            raise Problem(404, "not-found", "No such sync job", f"no job {job_id!r}")
-        if job.status != "dead":
-            raise Problem(409, "conflict", "Only dead jobs are replayed", f"job {job_id} is {job.status}")
-        sync_log.replay(session, [job], actor=g.caller.actor)
+        job = sync_log.replay_one(session, job_id, actor=g.caller.actor)
         body = sync_log.row(job)
     return jsonify(body)
 
@@ -83,10 +78,9 @@ def replay_one(job_id: str):
 def replay_many():
     """Replay every dead job matching a filter: {connector, event, since, until}."""
     spec = read_json("ReplayFilter")
-    filters = sync_log.Filters(status="dead", connector=spec.get("connector"), event=spec.get("event"),
+    filters = sync_log.Filters(connector=spec.get("connector"), event=spec.get("event"),
                                since=sync_log.parse_time(spec.get("since"), "/since"),
                                until=sync_log.parse_time(spec.get("until"), "/until"))
     with current_app.extensions["hub"].session_factory() as session, session.begin():
-        jobs = session.scalars(sync_log.query(filters)).all()
-        sync_log.replay(session, jobs, actor=g.caller.actor)
+        jobs = sync_log.replay_matching(session, filters, actor=g.caller.actor)
     return jsonify(replayed=len(jobs), job_ids=[job.id for job in jobs])
