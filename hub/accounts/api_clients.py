@@ -13,10 +13,11 @@ from hub.audit import chain as audit
 from hub.errors import Unauthenticated
 from hub.storage.models import ApiClient, utcnow
 
-ROLES = ("ingest", "admin", "auditor")
+ROLES = ("ingest", "admin", "auditor", "outcomes")
 KEY_PREFIX = "hh"
 # Which roles may call an endpoint declared for a role: admins may do what auditors may read.
-ROLE_GRANTS = {"ingest": {"ingest", "admin"}, "admin": {"admin"}, "auditor": {"auditor", "admin"}}
+ROLE_GRANTS = {"ingest": {"ingest", "admin"}, "admin": {"admin"}, "auditor": {"auditor", "admin"},
+               "outcomes": {"outcomes", "admin"}}  # outcomes: an HR system posting reviews and attendance
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hub.audit import chain as audit
+from hub.outcomes import records
 from hub.storage.models import (
     Candidate,
     Decision,
@@ -29,6 +30,7 @@ class Erased:
     profiles: int
     resumes: int
     jobs_cancelled: int
+    outcomes: int = 0
 
 
 def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) -> Erased:
@@ -55,7 +57,9 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
     cancelled = session.execute(update(SyncJob).where(
         SyncJob.result_id.in_(result_ids), SyncJob.status.in_((*DUE_JOB_STATUSES, JobStatus.DEAD))).values(
         status=JobStatus.CANCELLED, next_attempt_at=None, last_error="the candidate's data was erased")).rowcount
-    summary = Erased(len(result_ids), profiles, resumes, cancelled)
+    # Outcomes are personal data too (an employee's ratings and lateness): gone with the candidate.
+    outcomes = records.erase_for_results(session, list(result_ids))
+    summary = Erased(len(result_ids), profiles, resumes, cancelled, outcomes)
     audit.append(session, actor=actor, action="candidate.erased", object_type="candidate", object_id=candidate.id,
                  details={"reason": reason, **summary.__dict__})
     return summary

@@ -345,3 +345,8 @@ __all__ = [
     "SyncJob",
     "utcnow",
 ]
+
+
+# Tables kept in modules of their own register in the same metadata (migrations, key rotation and the
+# metadata-vs-migrations test all see them).
+from hub.storage import outcomes as _outcomes  # noqa: E402,F401
