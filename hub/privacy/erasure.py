@@ -20,6 +20,8 @@ from hub.storage.models import (
 )
 
 ERASED = {"erased": True}
+# Who decided is named only here (the trail says `decision:<id>`); the name goes with the candidate's data.
+ERASED_DECIDER = "(erased)"
 
 
 @dataclass
@@ -45,7 +47,8 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
         if result.status == "queued":
             result.status, result.scoring_due_at = "not_scored", None
     profiles = session.execute(update(Profile).where(Profile.result_id.in_(result_ids)).values(data=ERASED)).rowcount
-    session.execute(update(Decision).where(Decision.result_id.in_(result_ids)).values(note=None))
+    session.execute(update(Decision).where(Decision.result_id.in_(result_ids)).values(
+        note=None, decided_by=ERASED_DECIDER))
     resumes = session.execute(update(Resume).where(Resume.candidate_id == candidate.id).values(
         content=b"", parsed=ERASED, file_name=None)).rowcount
     job_ids = select(SyncJob.id).where(SyncJob.result_id.in_(result_ids)).scalar_subquery()
