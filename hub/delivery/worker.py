@@ -24,6 +24,7 @@ from connectors.errors import (
     RetryableDeliveryError,
 )
 from connectors.plugins import connector_class
+from hub.audit import checkpoints
 from hub.delivery import attempts as delivery
 from hub.delivery import documents
 from hub.delivery.outbox import NOTIFY_CHANNEL
@@ -69,6 +70,9 @@ class Worker:
         self._start_listening()
         self.scheduler.add_job(self.wake, "interval", seconds=5, id="batch-check")
         self.scheduler.add_job(self._report, "interval", seconds=60, id="report")
+        if self.settings.audit_checkpoint_minutes:  # signed audit checkpoints (docs/operations.md)
+            self.scheduler.add_job(checkpoints.write_for, "interval", args=[self.state], id="audit-checkpoint",
+                                   minutes=self.settings.audit_checkpoint_minutes)
         self.scheduler.start()
         log.info("worker %s started (%d delivery threads)", self.worker_id, self.threads)
         try:
