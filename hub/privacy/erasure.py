@@ -39,6 +39,10 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
     trail, which never held personal data.
     """
     result_ids = session.scalars(select(InterviewResult.id).where(InterviewResult.candidate_id == candidate.id)).all()
+    # The candidate's jobs are locked first. A worker recording an attempt locks its job too
+    # (hub/delivery/attempts.py), so it records either before this erasure (and the scrub below finds
+    # its attempt) or after it (and finds the job cancelled, so it keeps nothing the target was sent or said).
+    session.execute(select(SyncJob.id).where(SyncJob.result_id.in_(result_ids)).with_for_update())
     now = utcnow()
     candidate.pii, candidate.email_index, candidate.erased_at = {}, None, now
     for result in session.scalars(select(InterviewResult).where(InterviewResult.id.in_(result_ids))):
@@ -52,11 +56,14 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
     resumes = session.execute(update(Resume).where(Resume.candidate_id == candidate.id).values(
         content=b"", parsed=ERASED, file_name=None)).rowcount
     job_ids = select(SyncJob.id).where(SyncJob.result_id.in_(result_ids)).scalar_subquery()
+    # The error text is erased too: it quotes the target's reply, which may echo what it was sent.
     session.execute(update(DeliveryAttempt).where(DeliveryAttempt.job_id.in_(job_ids)).values(
-        request=None, response_excerpt=None))
+        request=None, response_excerpt=None, error=None))
+    # A job in flight is cancelled as well: its attempt is recorded without content, and never retried.
     cancelled = session.execute(update(SyncJob).where(
-        SyncJob.result_id.in_(result_ids), SyncJob.status.in_(("pending", "retrying", "dead"))).values(
-        status="cancelled", next_attempt_at=None, last_error="the candidate's data was erased")).rowcount
+        SyncJob.result_id.in_(result_ids), SyncJob.status.in_(("pending", "retrying", "dead", "in_progress"))).values(
+        status="cancelled", next_attempt_at=None, lease_until=None, leased_by=None,
+        last_error="the candidate's data was erased")).rowcount
     summary = Erased(len(result_ids), profiles, resumes, cancelled)
     audit.append(session, actor=actor, action="candidate.erased", object_type="candidate", object_id=candidate.id,
                  details={"reason": reason, **summary.__dict__})

@@ -109,7 +109,6 @@ def test_rewriting_history_and_recomputing_every_hash_is_reported(app, hub_state
     checkpoint(app)
     with hub_state.engine.begin() as connection:
         connection.execute(update(AuditEntry).where(AuditEntry.seq == 2).values(actor="user:99"))
-        connection.execute(update(AuditEntry).values(hash=AuditEntry.hash + "-"))  # free the unique hashes
     recompute_every_hash(hub_state)
     assert chain_alone_passes(hub_state)
     result = verify(app)
