@@ -6,17 +6,18 @@ import base64
 import logging
 import threading
 import time
+from urllib.parse import urlsplit
 
 import requests
 import zeep
 from lxml import etree
 from zeep import exceptions as zeep_errors
 from zeep.helpers import serialize_object
-from zeep.transports import Transport
 from zeep.wsdl.utils import etree_to_string
 
 from connectors import soap_xsd, wsdl_cache
 from connectors.base import CheckResult, Connector, DeliveryContext, DeliveryResult, PreparedDelivery
+from connectors.destinations import DestinationPolicy, guarded_session, url_errors
 from connectors.diagnostics import describe_http_status, describe_network_error
 from connectors.errors import DeliveryError, PermanentDeliveryError, RetryableDeliveryError
 from connectors.hookspecs import hookimpl
@@ -103,6 +104,15 @@ PAYLOAD_SCHEMA = {
 }
 
 
+RELATIVE_ADDRESS = ("the WSDL {wsdl} gives the service address {address!r}, not an absolute http(s) URL; "
+                    "set endpoint to the service's URL")
+
+
+def _absolute_url(address) -> bool:
+    parts = urlsplit(address or "")
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 class SoapConnector(Connector):
     """Calls one SOAP operation per payload; the plain-dict body becomes the operation's typed request."""
 
@@ -112,12 +122,13 @@ class SoapConnector(Connector):
     config_schema = CONFIG_SCHEMA
     payload_kind = "soap"
 
-    def __init__(self, config: dict):
-        super().__init__(config)
+    def __init__(self, config: dict, *, policy: DestinationPolicy | None = None):
+        super().__init__(config, policy=policy)
         timeouts = self.config["timeouts"]
         self.connect_timeout = float(timeouts["connect"])
         self.operation_timeout = float(timeouts["operation"])
-        self.session = requests.Session()
+        # The WSDL's imports, the endpoint it names and check()'s GET all pass the policy.
+        self.session = guarded_session(self.destination_policy)
         self.session.verify = self.config.get("ca_bundle") or self.config["verify_tls"]
         if self.config.get("basic_auth"):
             self.session.auth = (self.config["basic_auth"]["username"], self.config["basic_auth"]["password"])
@@ -126,12 +137,21 @@ class SoapConnector(Connector):
         self._service = None
         self._document = None
 
+    @classmethod
+    def destination_errors(cls, config: dict, policy: DestinationPolicy) -> list[dict]:
+        errors = url_errors([("/endpoint", config.get("endpoint"))], policy)
+        reason = wsdl_cache.location_refusal(config["wsdl"], policy) if config.get("wsdl") else None
+        if reason is not None:
+            errors.insert(0, {"pointer": "/wsdl", "message": f"{config['wsdl']!r} is refused: {reason}"})
+        return errors
+
     # ---- building ------------------------------------------------------------------------------
 
     def _load_document(self, cache_dir):
         return wsdl_cache.load_document(
             self.config["wsdl"], cache_dir=cache_dir, timeout=float(self.config["timeouts"]["load"]),
             verify=self.session.verify, auth=self.session.auth, cache_seconds=self.config["wsdl_cache_seconds"],
+            policy=self.destination_policy,
         )
 
     def _service_proxy(self, cache_dir=None):
@@ -146,8 +166,9 @@ class SoapConnector(Connector):
                                               use_digest=wsse_config["password_type"] == "digest",
                                               add_timestamp=wsse_config["timestamp"])
                 # zeep passes operation_timeout straight to requests, so (connect, read) works.
-                transport = Transport(session=self.session, timeout=float(self.config["timeouts"]["load"]),
-                                      operation_timeout=(self.connect_timeout, self.operation_timeout))
+                transport = wsdl_cache.GuardedTransport(
+                    session=self.session, timeout=float(self.config["timeouts"]["load"]),
+                    operation_timeout=(self.connect_timeout, self.operation_timeout), policy=self.destination_policy)
                 client = zeep.Client(wsdl=document, transport=transport, wsse=wsse,
                                      settings=wsdl_cache.SAFE_SETTINGS)
                 self._service = self._bind(client, document)
@@ -170,7 +191,24 @@ class SoapConnector(Connector):
                                          "configure binding and endpoint instead")
         if endpoint:
             return client.create_service(service._binding.name.text, endpoint)
+        address = service._binding_options.get("address")
+        if not _absolute_url(address):
+            raise PermanentDeliveryError(RELATIVE_ADDRESS.format(wsdl=self.config["wsdl"], address=address))
         return service
+
+    def configuration_problems(self) -> list[dict]:
+        """Without `endpoint`, the WSDL's soap:address must be an absolute URL. A WSDL that cannot be loaded now is
+        not held against the config: `connectors check` and delivery say why."""
+        if self.config.get("endpoint") or self.config.get("binding"):
+            return []
+        try:
+            self._service_proxy()
+        except PermanentDeliveryError as error:
+            if str(error).startswith(RELATIVE_ADDRESS.split("{", 1)[0]):
+                return [{"pointer": "/endpoint", "message": str(error)}]
+        except Exception:  # noqa: BLE001 - unreachable or unreadable: a check's business, not a config error
+            return []
+        return []
 
     def _binding_qname(self, document) -> str:
         wanted = self.config["binding"]
@@ -299,6 +337,8 @@ class SoapConnector(Connector):
         except requests.RequestException as exception:
             return CheckResult(False, describe_network_error(exception, address,
                                                              (self.connect_timeout, self.operation_timeout)))
+        except DeliveryError as error:
+            return CheckResult(False, str(error))
         # A GET on a SOAP endpoint commonly answers 405, or 500 with a fault: it is there, which is what counts.
         if response.status_code in (401, 403) or response.status_code > 500:
             return CheckResult(False, describe_http_status(response.status_code, address))

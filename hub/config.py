@@ -47,7 +47,7 @@ class Settings:
     breaker_threshold: int = 5
     breaker_cooldown: float = 60.0
     # The Ed25519 seed (32 bytes) that signs audit checkpoints: never stored in the database.
-    audit_signing_key: bytes = field(default=b"", repr=False)
+    audit_signing_key: bytes | None = field(default=None, repr=False)
     audit_checkpoint_file: Path | None = None
     audit_checkpoint_minutes: float = 60.0
     generated: tuple[str, ...] = field(default=())
@@ -69,6 +69,8 @@ class Settings:
         instance_path = Path(env.get("HUB_INSTANCE_PATH") or DEFAULT_INSTANCE_PATH).resolve()
         generated: list[str] = []
         database_url = env.get("HUB_DATABASE_URL") or f"sqlite:///{instance_path / 'hub.sqlite'}"
+        if not env.get("HUB_DATABASE_URL"):  # the default database lives in the instance folder: make it
+            instance_path.mkdir(parents=True, exist_ok=True)
         _check_database_url(database_url)
 
         raw_keys = env.get("HUB_ENCRYPTION_KEYS")
@@ -87,12 +89,8 @@ class Settings:
             raise ConfigurationError("HUB_SECRET_KEY must be at least 16 characters (a long random string)")
 
         raw_signing_key = env.get("HUB_AUDIT_SIGNING_KEY")
-        if raw_signing_key is None:
-            raw_signing_key, made = _local_secret(instance_path / AUDIT_SIGNING_KEY_FILE_NAME,
-                                                  lambda: base64.b64encode(secrets.token_bytes(32)).decode())
-            if made:
-                generated.append(f"audit signing key file {instance_path / AUDIT_SIGNING_KEY_FILE_NAME}")
-        audit_signing_key = parse_signing_key(raw_signing_key)
+        # Unset: generated into the instance folder on first use (audit_signing_seed), not at every start.
+        audit_signing_key = parse_signing_key(raw_signing_key) if raw_signing_key is not None else None
 
         values = dict(
             instance_path=instance_path,
@@ -161,6 +159,21 @@ def parse_signing_key(raw: str) -> bytes:
     if len(key) != 32:
         raise ConfigurationError(f"HUB_AUDIT_SIGNING_KEY must be the base64 of 32 bytes, got {len(key)} bytes")
     return key
+
+
+def audit_signing_seed(settings: Settings) -> bytes:
+    """The checkpoint signing key: HUB_AUDIT_SIGNING_KEY, or the instance folder's file, made on first use."""
+    if settings.audit_signing_key is not None:
+        return settings.audit_signing_key
+    path = settings.instance_path / AUDIT_SIGNING_KEY_FILE_NAME
+    raw, made = _local_secret(path, lambda: base64.b64encode(secrets.token_bytes(32)).decode())
+    if made:
+        log.warning("first use: generated the audit signing key file %s; back it up apart from the database "
+                    "(checkpoints are verified with it)", path)
+    try:
+        return parse_signing_key(raw)
+    except ConfigurationError as error:
+        raise ConfigurationError(f"{path}: {error}") from None
 
 
 def new_key_id_and_secret(kid: str | None = None) -> str:

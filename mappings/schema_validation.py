@@ -74,14 +74,39 @@ def _relevance_without_position(error: ValidationError) -> tuple:
     return (depth, *rest)
 
 
-def first_violation(validator: Draft202012Validator, instance: Any) -> SchemaViolation | None:
-    """Return the most relevant violation of instance against the validator's schema, or None."""
+def describe_kind(value: Any) -> str:
+    """What a value is, without showing it: 'a string of 31 characters', 'an object', 'a list of 3 items'."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return f"a string of {len(value)} characters"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    if isinstance(value, dict):
+        return f"an object with {len(value)} properties"
+    return f"a {type(value).__name__}"
+
+
+def first_violation(validator: Draft202012Validator, instance: Any, *,
+                    quote_values: bool = True) -> SchemaViolation | None:
+    """Return the most relevant violation of instance against the validator's schema, or None.
+
+    With quote_values=False the message says what was expected and what kind of value was found, never the value
+    itself: loaders use it, so a file that is not a mapping (a key file, /etc/passwd) is never echoed.
+    """
     # Sorted by location so that, among equally relevant errors, the first in the document is reported.
     errors = sorted(validator.iter_errors(instance),
                     key=lambda error: [(isinstance(part, str), part) for part in error.absolute_path])
     error = best_match(errors, key=_relevance_without_position)
     if error is None:
         return None
+    if not quote_values:
+        return SchemaViolation(jsonerrors.pointer(error.absolute_path),
+                               f"{_expectation(error)}; found {describe_kind(error.instance)}")
     return SchemaViolation(jsonerrors.pointer(error.absolute_path), f"{error.message} ({_expectation(error)})")
 
 
@@ -115,10 +140,11 @@ def load_validator(path: Path) -> Draft202012Validator:
     except OSError as error:
         raise ValueError(f"schema {path}: cannot read it ({error.strerror})") from error
     except json.JSONDecodeError as error:
-        raise ValueError(f"schema {path}:{error.lineno}: not valid JSON ({error.msg})") from error
+        raise ValueError(f"schema {path}:{error.lineno}: not valid JSON ({error.msg})") from None
     except SchemaError as error:
+        # The metaschema keyword it breaks, not jsonschema's message: that would quote the file.
         raise ValueError(f"schema {path} at {jsonerrors.pointer(error.absolute_path)}: not a valid draft 2020-12 schema "
-                         f"({error.message})") from error
+                         f"(fails the metaschema's {error.validator!r})") from None
 
 
 def packaged_validator(file_name: str) -> Draft202012Validator:

@@ -20,6 +20,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 import jsonerrors
 
 from .filters import FILTERS
+from .render_limits import MAX_OUTPUT_CHARS, LimitedSandbox, TemplateLimitExceeded, limit_filter
 
 SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expression>(?:(?!\}\}|\{\{).)*)\}\}\s*$", re.DOTALL)
 TEMPLATE_MARKUP = ("{{", "{%", "{#")
@@ -27,12 +28,16 @@ DIRECTIVES = {"$value", "$type", "$nullable", "$each", "$as", "$index", "$item",
 
 
 class TemplateFailure(Exception):
-    """A template could not be compiled or rendered; pointer says where, message what was expected."""
+    """A template could not be compiled or rendered; pointer says where, message what was expected.
 
-    def __init__(self, message: str, pointer: str):
+    `source` is the pointer of the template in the mapping file when known (its line is reported).
+    """
+
+    def __init__(self, message: str, pointer: str, source: str | None = None):
         super().__init__(message)
         self.message = message
         self.pointer = pointer
+        self.source = source
 
 
 class _Omit:
@@ -42,14 +47,20 @@ class _Omit:
 OMIT = _Omit()
 
 
-def make_environment() -> ImmutableSandboxedEnvironment:
-    """The only environment templates run in: sandboxed, immutable, strict about undefined names."""
-    environment = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+def make_environment(max_output_chars: int = MAX_OUTPUT_CHARS) -> ImmutableSandboxedEnvironment:
+    """The only environment templates run in: sandboxed, immutable, strict about undefined names, size-limited."""
+    environment = LimitedSandbox(undefined=StrictUndefined, autoescape=False, max_output_chars=max_output_chars)
     environment.filters.update(FILTERS)
+    environment.filters = {name: limit_filter(function, max_output_chars)
+                           for name, function in environment.filters.items()}
     return environment
 
 
 def _describe_failure(error: Exception) -> str:
+    if isinstance(error, TemplateLimitExceeded):
+        return f"template limit: {error}"
+    if isinstance(error, RecursionError):
+        return "template limit: nested too deeply"
     if isinstance(error, SecurityError):
         return f"blocked by the template sandbox ({error}); templates may only read the document"
     if isinstance(error, TemplateError) and type(error).__name__ == "UndefinedError":
@@ -90,8 +101,8 @@ class TemplateCompiler:
             raise TemplateFailure("expected an expression string", jsonerrors.pointer(path))
         try:
             compiled = self.environment.compile_expression(_strip_braces(source), undefined_to_none=False)
-        except TemplateError as error:
-            raise TemplateFailure(_describe_failure(error), jsonerrors.pointer(path)) from error
+        except (TemplateError, TemplateLimitExceeded, RecursionError) as error:
+            raise TemplateFailure(_describe_failure(error), jsonerrors.pointer(path), jsonerrors.pointer(path)) from error
 
         def evaluate(variables: dict[str, Any]) -> Any:
             value = compiled(**variables)
@@ -104,14 +115,16 @@ class TemplateCompiler:
     def _compile_string(self, source: str, path: list) -> Renderer:
         if not any(marker in source for marker in TEMPLATE_MARKUP):
             return lambda variables, out: source
+        where = jsonerrors.pointer(path)
         if SINGLE_EXPRESSION.match(source):
             evaluate = self._expression(source, path)
-            return lambda variables, out: _guarded(lambda: evaluate(variables), out)
+            return lambda variables, out: _guarded(lambda: evaluate(variables), out, where)
         try:
             template = self.environment.from_string(source)
-        except TemplateError as error:
-            raise TemplateFailure(_describe_failure(error), jsonerrors.pointer(path)) from error
-        return lambda variables, out: _guarded(lambda: template.render(variables), out)
+        except (TemplateError, TemplateLimitExceeded, RecursionError) as error:
+            raise TemplateFailure(_describe_failure(error), where, where) from error
+        limit = getattr(self.environment, "max_output_chars", MAX_OUTPUT_CHARS)
+        return lambda variables, out: _guarded(lambda: _render_limited(template, variables, limit), out, where)
 
     def _compile_object(self, node: dict, path: list) -> Renderer:
         unknown = [key for key in node if isinstance(key, str) and key.startswith("$") and key not in DIRECTIVES]
@@ -192,13 +205,25 @@ class TemplateCompiler:
         return render
 
 
-def _guarded(action: Callable[[], Any], out: list) -> Any:
+def _render_limited(template, variables: dict[str, Any], limit: int) -> str:
+    """Render chunk by chunk, stopping as soon as the output passes `limit` characters."""
+    chunks, size = [], 0
+    for chunk in template.generate(variables):
+        size += len(chunk)
+        if size > limit:
+            raise TemplateLimitExceeded(f"the output passed the limit of {limit:,} characters")
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
+def _guarded(action: Callable[[], Any], out: list, source: str | None = None) -> Any:
     try:
         return action()
     except TemplateFailure:
         raise
-    except (TemplateError, SecurityError, ValueError, TypeError, ArithmeticError, LookupError) as error:
-        raise TemplateFailure(_describe_failure(error), jsonerrors.pointer(out)) from error
+    except (TemplateError, SecurityError, ValueError, TypeError, ArithmeticError, LookupError,
+            TemplateLimitExceeded, RecursionError) as error:
+        raise TemplateFailure(_describe_failure(error), jsonerrors.pointer(out), source) from error
 
 
 def _render_object(fields: dict[str, Renderer], variables: dict[str, Any], out: list) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -23,6 +24,32 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# Test servers listen on loopback over plain http, and test files live in temporary folders: the tests say so
+# explicitly, as an operator would (the built-in destination policy refuses all of these).
+LOOPBACK_DESTINATIONS = {
+    "HUB_ALLOWED_DESTINATIONS": "127.0.0.0/8,::1,localhost",
+    "HUB_ALLOW_PLAIN_HTTP": "true",
+    "HUB_WSDL_ROOTS": os.pathsep.join([tempfile.gettempdir(), str(ROOT)]),
+    "HUB_CSV_ROOTS": tempfile.gettempdir(),
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def loopback_destinations():
+    """The destination policy of every test: loopback, plain http and temporary folders allowed.
+
+    Set in the environment, so hub processes a test starts inherit it; tests of the policy itself pass their own.
+    """
+    from connectors import destinations
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in LOOPBACK_DESTINATIONS.items():
+            patch.setenv(name, value)
+        destinations.set_default_policy(None)
+        yield destinations.default_policy()
+    destinations.set_default_policy(None)
 
 
 @pytest.fixture(scope="session")

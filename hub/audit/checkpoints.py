@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.audit import chain
+from hub.config import audit_signing_seed
 from hub.errors import InvalidInput
 from hub.storage.db import transaction
 from hub.storage.models import AuditCheckpoint, AuditEntry, utcnow
@@ -45,6 +46,11 @@ class Signer:
     @classmethod
     def from_seed(cls, seed: bytes) -> Signer:
         return cls(Ed25519PrivateKey.from_private_bytes(seed))
+
+    @classmethod
+    def for_settings(cls, settings) -> Signer:
+        """The hub's key: HUB_AUDIT_SIGNING_KEY, or the instance folder's key file (made on first use)."""
+        return cls.from_seed(audit_signing_seed(settings))
 
     @property
     def public_key(self) -> Ed25519PublicKey:
@@ -159,7 +165,7 @@ def export(checkpoint: Checkpoint, path: Path) -> None:
 def write_for(state) -> Checkpoint | None:
     """Write a checkpoint with the hub's settings; for schedulers, which log instead of raising."""
     try:
-        checkpoint, written = write(state.session_factory, Signer.from_seed(state.settings.audit_signing_key),
+        checkpoint, written = write(state.session_factory, Signer.for_settings(state.settings),
                                     state.settings.audit_checkpoint_file, skip_unchanged=True)
     except Exception:
         log.exception("writing the audit checkpoint failed; the next run tries again")

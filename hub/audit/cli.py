@@ -17,7 +17,7 @@ def audit_group():
 
 
 def _signer() -> checkpoints.Signer:
-    return checkpoints.Signer.from_seed(hub_state().settings.audit_signing_key)
+    return checkpoints.Signer.for_settings(hub_state().settings)
 
 
 @audit_group.command("verify")

@@ -88,7 +88,8 @@ def connectors_list(as_json):
     from hub.storage.models import Connector
 
     with _state().read_session_factory() as session:
-        views = [connector_admin.view(c) for c in session.scalars(select(Connector).order_by(Connector.name))]
+        views = [connector_admin.view(c)
+                 for c in session.scalars(connector_admin.live(select(Connector).order_by(Connector.name)))]
     if as_json:
         click.echo(json.dumps(views, ensure_ascii=False, indent=2))
         return
@@ -132,6 +133,21 @@ def connectors_disable(name, reason):
     with _state().session_factory() as session, session.begin():
         connector_admin.disable(session, name, actor=CLI_ACTOR, reason=reason)
     click.echo(f"disabled {name!r}")
+
+
+@connectors_group.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def connectors_delete(name, yes):
+    """Delete a connector: its config and secrets are erased; its jobs stay in the sync log (waiting ones end dead)."""
+    from hub.delivery import connector_admin
+
+    if not yes:
+        click.confirm(f"Delete connector {name!r}? Its config and secrets are erased", abort=True)
+    with _state().session_factory() as session, session.begin():
+        kept = connector_admin.delete(session, name, actor=CLI_ACTOR)
+    click.echo(f"deleted {name!r}; its {kept} job(s) stay in the sync log as \"{name} (deleted)\"")
 
 
 @connectors_group.command("check")
@@ -221,8 +237,44 @@ def jobs_replay(job_id, connector, all_dead):
     click.echo(f"replayed {len(jobs)} job(s)")
 
 
+
+@click.group("documents")
+def documents_group():
+    """Canonical documents: what a mapping renders for a result (schema: /api/v1/schemas/canonical-document.json)."""
+
+
+@documents_group.command("show")
+@click.argument("result_id")
+@click.option("--event", default="candidate.hired", show_default=True, type=click.Choice(["candidate.hired", "result.scored"]))
+@click.option("--connector", "connector_name", default=None, help="Use this connector's settings and policy.")
+@click.option("--reveal", is_flag=True, help="Show the candidate's name, email and phone (audited).")
+@with_appcontext
+def documents_show(result_id, event, connector_name, reveal):
+    """Print the document a mapping would render for RESULT_ID, personal data masked unless --reveal."""
+    from hub.audit import chain as audit
+    from hub.delivery import connector_admin, documents
+    from hub.errors import UnknownResult
+    from hub.storage.models import InterviewResult
+
+    state = _state()
+    with state.session_factory() as session, session.begin():
+        result = session.get(InterviewResult, result_id)
+        if result is None:
+            raise UnknownResult(f"no result {result_id!r}")
+        connector = connector_admin.get(session, connector_name) if connector_name else None
+        try:
+            built = documents.for_result(result, event, connector, default_policy=state.settings.policy, reveal=reveal)
+        except documents.NotReady as error:
+            raise click.ClickException(str(error)) from None
+        if reveal:
+            audit.append(session, actor=CLI_ACTOR, action="document.revealed", object_type="interview_result",
+                         object_id=result.id, details={"event": event, "connector": connector_name})
+    click.echo(json.dumps(built, ensure_ascii=False, indent=2))
+
+
 def init_app(main: click.Group) -> None:
     """Register this room's commands on the root group."""
     main.add_command(worker_command)
     main.add_command(connectors_group)
     main.add_command(jobs_group)
+    main.add_command(documents_group)

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import mappings
+from connectors.schema import MASK
 from hub.delivery.reloading import reloading
+from hub.errors import InvalidInput
 from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
-
-# The competency model a profile was scored with names the job family the policies speak of.
-MODEL_FAMILIES = {"sales": "sales", "rnd": "rnd"}
+from mappings import document
 
 
 class NotReady(Exception):
@@ -16,9 +16,21 @@ class NotReady(Exception):
 load_policy = reloading(mappings.load_policy)
 
 
-def job_family(profile: dict | None) -> str | None:
-    model = (profile or {}).get("model")
-    return MODEL_FAMILIES.get(model) if model else None
+PII_FIELDS = ("name", "email", "phone")
+
+
+def for_result(result: InterviewResult, event: str, connector: Connector | None, *, default_policy: str,
+               reveal: bool = False) -> dict:
+    """The document a mapping would render for `result` now (`hris-hub documents show`): personal fields masked
+    unless `reveal`, which the caller audits."""
+    if event not in document.EVENTS:
+        raise InvalidInput(f"unknown event {event!r}; expected one of {', '.join(document.EVENTS)}")
+    job = SyncJob(id="preview", event=event, created_at=utcnow())
+    built = build(job, connector or Connector(name="(no connector)", settings={}), result, default_policy=default_policy)
+    if not reveal:
+        built["candidate"] = {key: (MASK if key in PII_FIELDS and value is not None else value)
+                              for key, value in built["candidate"].items()}
+    return built
 
 
 def build(job: SyncJob, connector: Connector, result: InterviewResult, *, default_policy: str) -> dict:
@@ -39,29 +51,7 @@ def build(job: SyncJob, connector: Connector, result: InterviewResult, *, defaul
     )
 
 
-def assemble(*, event: str, job_id: str, occurred_at: str, result: dict, candidate: dict, decision: dict | None,
-             profile: dict, profile_version: int, preferences: dict, connector_name: str, settings: dict,
-             default_policy: str) -> dict:
-    """The canonical document from plain values (also used by `connectors preview --sample`)."""
-    family = job_family(profile)
-    start_date = (decision or {}).get("start_date")
+def assemble(*, default_policy: str, settings: dict, **values) -> dict:
+    """The canonical document from plain values (also used by `connectors preview --sample`); see mappings.document."""
     policy = load_policy(settings.get("policy") or default_policy)
-    outcome = policy.evaluate(profile, {"job_code": result["job_code"], "job_family": family,
-                                        "start_date": start_date, "preferences": preferences}).to_dict()
-    employee_ids = (decision or {}).get("employee_ids") or {}
-    return {
-        "event": event,
-        "job_id": job_id,
-        "occurred_at": occurred_at,
-        "result": {**result, "job_family": family},
-        "candidate": {"external_id": candidate["external_id"], "name": candidate.get("name"),
-                      "email": candidate.get("email"), "phone": candidate.get("phone")},
-        "employee": {"id": employee_ids.get(connector_name) or employee_ids.get("default"), "start_date": start_date},
-        "profile": profile,
-        "profile_version": profile_version,
-        "policy": outcome["policy"],
-        "fired": outcome["fired"],
-        "plan": outcome["plan"],
-        "attendance": outcome["attendance"],
-        "connector": {"name": connector_name, "settings": settings},
-    }
+    return document.assemble(settings=settings, policy=policy, **values)

@@ -59,7 +59,7 @@ def choose_model(answers: list[dict]):
     ids = {answer["question_id"] for answer in answers}
     for name in SHIPPED_MODELS:
         model = scoring_engine.load_competency_model(name)
-        if ids <= set(model.questions):
+        if ids <= set(model.questions) | set(model.coding_tasks):
             return model
     return None
 

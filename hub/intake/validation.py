@@ -57,4 +57,13 @@ def _explain(error: ValidationError) -> list[dict] | None:
     if error.validator == "anyOf" and not error.absolute_path and not error.relative_path:
         # The result schema's top-level anyOf: say what it asks for instead of jsonschema's generic sentence.
         return [{"pointer": "", "message": "give either 'answers' (at least one) or 'scores'"}]
+    path = list(error.absolute_path)
+    if error.validator == "oneOf" and len(path) == 2 and path[0] == "answers" and isinstance(error.instance, dict):
+        where = jsonerrors.pointer(path)
+        if "text" in error.instance and "code" in error.instance:
+            return [{"pointer": where, "message": "give either 'text' or 'code', not both"}]
+        if "text" not in error.instance and "code" not in error.instance:
+            return [{"pointer": where + "/text", "message": "required field 'text' (or 'code' for a coding task) is missing"}]
+        wanted = "python" if "code" in error.instance else "zh or en"
+        return [{"pointer": where + "/language", "message": f"expected {wanted} for this kind of answer"}]
     return None

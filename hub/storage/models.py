@@ -82,6 +82,7 @@ class ApiClient(Base):
     created_at: Mapped[Timestamp]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # migration 0005: a key may be given a lifetime
 
 
 class ConsoleUser(Base):
@@ -221,6 +222,9 @@ class Connector(Base):
     last_flush_at: Mapped[datetime | None]
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp] = mapped_column(onupdate=utcnow)
+    # Migration 0005: a deleted connector keeps its row, renamed `NAME (deleted #ID)` to free the name, its config
+    # erased, so the sync log still names the connector of each of its jobs.
+    deleted_at: Mapped[datetime | None]
 
 
 class SyncJob(Base):

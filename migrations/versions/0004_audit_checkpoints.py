@@ -1,17 +1,17 @@
 """audit checkpoints: signed statements of the chain's head, so a truncated or recomputed chain is seen
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0005
 Create Date: 2026-12-01 14:30:00
 
-Revises the head on main when written (0002). Another branch adds 0003; whoever merges second
-re-chains this one onto it (down_revision = '0003'): the two touch different tables.
+Revises the head on main when written (0005, which itself revises 0002). Another branch adds 0003;
+whoever merges it re-chains so there is one head: the three touch different tables.
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

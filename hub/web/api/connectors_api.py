@@ -27,7 +27,8 @@ def list_connector_types():
 def list_connectors():
     """Configured connectors, secrets masked."""
     session = _state().session()
-    return jsonify(items=[connector_admin.view(c) for c in session.scalars(select(Connector).order_by(Connector.name))])
+    connectors = session.scalars(connector_admin.live(select(Connector).order_by(Connector.name)))
+    return jsonify(items=[connector_admin.view(c) for c in connectors])
 
 
 @api.post("/connectors")
@@ -63,6 +64,15 @@ def update_connector(name: str):
     with _state().session_factory() as session, session.begin():
         body = connector_admin.view(connector_admin.update(session, name, changes, actor=g.caller.actor))
     return jsonify(body)
+
+
+@api.delete("/connectors/<name>")
+@require("admin")
+def delete_connector(name: str):
+    """Delete a connector: config and secrets erased, its jobs kept in the sync log; 204 No Content."""
+    with _state().session_factory() as session, session.begin():
+        connector_admin.delete(session, name, actor=g.caller.actor)
+    return "", 204
 
 
 @api.post("/connectors/<name>/check")

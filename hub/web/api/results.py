@@ -11,8 +11,9 @@ from hub.web.api import api
 from hub.web.api.requests import read_json
 from hub.web.auth import require
 from hub.web.problems import Problem
+from mappings import document
 
-SCHEMAS = {"interview-result": "interview-result", "decision": "decision"}
+SCHEMAS = {"interview-result": "interview-result", "decision": "decision", "canonical-document": "canonical-document"}
 
 
 @api.post("/results")
@@ -54,7 +55,7 @@ def get_schema(name: str):
     """One JSON Schema (draft 2020-12)."""
     if name not in SCHEMAS:
         raise Problem(404, "not-found", "No such schema", f"Known schemas: {', '.join(SCHEMAS)}.")
-    response = jsonify(load_schema(SCHEMAS[name]))
+    response = jsonify(document.schema() if name == "canonical-document" else load_schema(SCHEMAS[name]))
     response.mimetype = "application/schema+json"
     return response
 

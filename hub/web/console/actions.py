@@ -1,4 +1,4 @@
-"""Console actions (POST, CSRF-checked, on the audit trail): replay, enable/disable, verify the chain."""
+"""Console actions (POST, CSRF-checked, on the audit trail): replay, enable/disable/delete, verify the chain."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -56,6 +56,19 @@ def disable_connector(name: str):
     return redirect(url_for("console.connector", name=name))
 
 
+@console.post("/connectors/<name>/delete")
+@admin_only
+def delete_connector(name: str):
+    if request.form.get("confirm_name", "").strip() != name:
+        flash(f"Type the connector's name ({name}) to delete it.", "error")
+        return redirect(url_for("console.connector", name=name))
+    with hub_state().session_factory() as session, session.begin():
+        kept = connector_admin.delete(session, name, actor=g.console_user.actor)
+    flash(f"Connector {name} deleted: its config and secrets are erased; its {kept} job(s) stay in the sync log.",
+          "success")
+    return redirect(url_for("console.connectors"))
+
+
 @console.post("/audit/verify")
 def verify_audit():
     """Open to auditors too: verifying changes nothing but the record that it was run."""
@@ -63,7 +76,7 @@ def verify_audit():
     settings = state.settings
     export = settings.audit_checkpoint_file
     from_file = checkpoints.read_file(export) if export and export.exists() else None
-    public_keys = [checkpoints.Signer.from_seed(settings.audit_signing_key).public_key]
+    public_keys = [checkpoints.Signer.for_settings(settings).public_key]
     # Walk the chain on a read session, so a long check never holds the write lock other writers wait for.
     with state.read_session_factory() as session:
         report = checkpoints.verify(session, public_keys, from_file)

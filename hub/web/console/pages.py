@@ -62,7 +62,7 @@ def overview():
     session = hub_state().session()
     results = dict(session.execute(select(InterviewResult.status, func.count()).group_by(InterviewResult.status)).all())
     jobs = dict(session.execute(select(SyncJob.status, func.count()).group_by(SyncJob.status)).all())
-    connectors = session.scalars(select(Connector).order_by(Connector.name)).all()
+    connectors = session.scalars(connector_admin.live(select(Connector).order_by(Connector.name))).all()
     dead_by_connector = dict(session.execute(
         select(SyncJob.connector_id, func.count()).where(SyncJob.status == "dead").group_by(SyncJob.connector_id)).all())
     return render("overview.html", results=results, result_total=sum(results.values()), jobs=jobs,
@@ -156,7 +156,7 @@ def connectors():
     session = hub_state().session()
     dead = dict(session.execute(
         select(SyncJob.connector_id, func.count()).where(SyncJob.status == "dead").group_by(SyncJob.connector_id)).all())
-    found = session.scalars(select(Connector).order_by(Connector.name)).all()
+    found = session.scalars(connector_admin.live(select(Connector).order_by(Connector.name))).all()
     return render("connectors.html", connectors=[{"view": connector_admin.view(c), "dead": dead.get(c.id, 0)} for c in found])
 
 

@@ -1,6 +1,7 @@
 """Signed checkpoints: each attack that a hash chain alone lets through is caught, and named for what it was."""
 from __future__ import annotations
 
+import base64
 import json
 import os
 import stat
@@ -13,7 +14,7 @@ from sqlalchemy import delete, select, text, update
 from hub import create_app
 from hub.audit import chain as audit
 from hub.audit import checkpoints
-from hub.config import ConfigurationError, Settings
+from hub.config import ConfigurationError, Settings, audit_signing_seed
 from hub.delivery.worker import Worker
 from hub.storage.db import transaction
 from hub.storage.migrate import upgrade
@@ -243,10 +244,13 @@ def test_the_signing_key_is_generated_once_and_checked(tmp_path):
                "HUB_SECRET_KEY": "x" * 20}
     first = Settings.from_env(environ)
     key_file = tmp_path / "inst" / "audit-signing-key"
+    assert not key_file.exists()  # made on first use, not at every start
+    seed = audit_signing_seed(first)
     assert key_file.exists() and stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    assert any("audit signing key" in made for made in first.generated)
-    assert Settings.from_env(environ).audit_signing_key == first.audit_signing_key
-    assert first.audit_signing_key.hex() not in repr(first) and "audit_signing_key" not in repr(first)
+    assert audit_signing_seed(Settings.from_env(environ)) == seed
+    given = Settings.from_env({**environ, "HUB_AUDIT_SIGNING_KEY": base64.b64encode(b"k" * 32).decode()})
+    assert audit_signing_seed(given) == b"k" * 32
+    assert "audit_signing_key" not in repr(given) and b"k" * 32 not in repr(given).encode()
     assert first.audit_checkpoint_file == tmp_path / "inst" / "audit-checkpoints.jsonl"
     with pytest.raises(ConfigurationError, match="HUB_AUDIT_SIGNING_KEY must be the base64 of 32 bytes"):
         Settings.from_env({**environ, "HUB_AUDIT_SIGNING_KEY": "c2hvcnQ="})

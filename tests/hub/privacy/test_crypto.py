@@ -83,7 +83,7 @@ def test_bad_settings_name_the_variable(tmp_path, name, value, message):
 def test_embedded_default_generates_its_keys_once(tmp_path):
     first = Settings.from_env({"HUB_INSTANCE_PATH": str(tmp_path)})
     assert first.database_url == f"sqlite:///{tmp_path / 'hub.sqlite'}"
-    assert len(first.generated) == 3  # encryption keys, session secret, audit signing key
+    assert len(first.generated) == 2
     assert (tmp_path / "encryption-keys").stat().st_mode & 0o777 == 0o600
     second = Settings.from_env({"HUB_INSTANCE_PATH": str(tmp_path)})
     assert second.generated == () and second.encryption_keys == first.encryption_keys
