@@ -28,7 +28,8 @@ class Caller:
 
     @property
     def actor(self) -> str:
-        return f"client:{self.name}"
+        """The audit trail names a client by its id; its name lives in api_clients."""
+        return f"client:{self.client_id}"
 
 
 class ClientExists(ValueError):
@@ -52,7 +53,7 @@ def create_client(session: Session, *, name: str, role: str, actor: str) -> tupl
     session.add(client)
     session.flush()
     audit.append(session, actor=actor, action="client.created", object_type="api_client", object_id=str(client.id),
-                 details={"name": name, "role": role, "key_id": key_id})
+                 details={"role": role, "key_id": key_id})
     return client, key
 
 
@@ -63,7 +64,7 @@ def revoke_client(session: Session, *, name: str, actor: str) -> ApiClient:
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         audit.append(session, actor=actor, action="client.revoked", object_type="api_client", object_id=str(client.id),
-                     details={"name": name})
+                     details={})
     return client
 
 
