@@ -19,12 +19,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from resume_accuracy import SHARED, fields_of, gold_fields, prf  # noqa: E402
-from resume_layouts import pdf_one_column  # noqa: E402
-from scoring_engine.resume.errors import ResumeFileError  # noqa: E402
-from scoring_engine.resume.ocr import pdftoppm_path, tesseract_path  # noqa: E402
-from scoring_engine.resume.parser import parse_resume  # noqa: E402
-from tests.scoring_engine.resume_fixtures import jpeg_behind_flate_pdf, scan_pdf  # noqa: E402
+from resume_accuracy import SHARED, fields_of, gold_fields, prf
+from resume_layouts import pdf_one_column
+
+from scoring_engine.resume.errors import ResumeFileError
+from scoring_engine.resume.ocr import pdftoppm_path, tesseract_path
+from scoring_engine.resume.parser import parse_resume
+from tests.scoring_engine.resume_fixtures import jpeg_behind_flate_pdf, scan_pdf
 
 OCR_FIELDS = ("name", "email")
 VARIANTS = {
