@@ -111,4 +111,6 @@ def _join(first: str, second: str, tight: bool = False) -> str:
         return first + second  # "full-" + "time": the hyphen was typed, the break was not
     if _ADDRESS_TAIL.search(first) or (tight and _ADDRESS.search(first) and _ADDRESS_PART.match(second)):
         return first + second
+    if tight and second and _ADDRESS.match(first.rsplit(None, 1)[-1] + second.split(None, 1)[0]):
+        return first + second  # "indeed.c" / "om/r/ann-lee/8baf": the break fell inside a link
     return f"{first} {second}"

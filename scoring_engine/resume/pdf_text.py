@@ -93,24 +93,24 @@ def _scan_with_a_stamp(text: str, coverage: float) -> bool:
 def _box(item: LTTextBox) -> Box:
     lines = [line for line in item if isinstance(line, LTTextLine)]
     baselines = tuple(line.y0 for line in lines)
-    return Box(item.x0, item.y0, item.x1, item.y1, item.get_text().rstrip("\n"), baselines,
-               tuple(_line(line) for line in lines))
+    text_lines = tuple(_line(line) for line in lines)
+    return Box(item.x0, item.y0, item.x1, item.y1, "\n".join(line.text for line in text_lines), baselines, text_lines)
 
 
 def _line(line: LTTextLine) -> Line:
-    chars = [char for char in line if isinstance(char, LTChar)]
     text = line.get_text().rstrip("\n")
+    chars = [char for char in line if isinstance(char, LTChar)]
     if not chars:
         return Line(line.x0, line.x1, text)
     first_word_end = chars[0].x1
     for char in chars:
-        if not char.get_text().strip():
+        glyph = char.get_text()
+        if not glyph.strip():
             break
         first_word_end = char.x1
-        if "\u4e00" <= char.get_text() <= "\u9fff":
+        if "\u4e00" <= glyph <= "\u9fff":
             break  # Chinese wraps between any two characters: the first "word" is one character
-    sizes = sorted(char.size for char in chars)
-    return Line(line.x0, line.x1, text, first_word_end - line.x0, sizes[len(sizes) // 2])
+    return Line(line.x0, line.x1, text, first_word_end - line.x0, chars[len(chars) // 2].size)
 
 
 def _images(layout) -> tuple[int, list[bytes], float]:
