@@ -9,7 +9,7 @@ from flask import request
 from hub.web.problems import Problem
 
 MAX_LIMIT = 1000
-MAX_CURSOR = 2**63 - 1  # a seq is a 64-bit integer; a larger cursor names nothing
+MAX_CURSOR = 2**31 - 1  # a seq is an INTEGER column, 32 bits on PostgreSQL; a larger cursor names nothing
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,19}")  # ASCII digits only: str.isdigit() also admits "²" and "٣"
 
 

@@ -31,10 +31,15 @@ def read_json(schema: str | None = None, *, secrets: tuple[str, ...] = ()) -> An
     components/schemas) the document must also match it; values under `secrets` pointers are never echoed."""
     document = _parse()
     if schema is not None:
-        errors = jsonerrors.schema_errors(_validator(schema), document, secrets=secrets)
-        if errors:
-            raise InvalidInput(f"{len(errors)} problem(s); each names its JSON pointer.", errors=errors)
+        check_document(document, schema, secrets=secrets)
     return document
+
+
+def check_document(document: Any, schema: str, *, secrets: tuple[str, ...] = ()) -> None:
+    """Refuse a document that does not match the OpenAPI document's `schema`, every fault at its JSON pointer."""
+    errors = jsonerrors.schema_errors(_validator(schema), document, secrets=secrets)
+    if errors:
+        raise InvalidInput(f"{len(errors)} problem(s); each names its JSON pointer.", errors=errors)
 
 
 def _parse() -> Any:

@@ -53,9 +53,11 @@ def _time(name: str) -> datetime | None:
         return None
     try:
         value = datetime.fromisoformat(raw)
-    except ValueError:
+        value = value if value.tzinfo else value.replace(tzinfo=UTC)
+        value.astimezone(UTC)  # year 9999 with a negative offset is past what a column holds
+    except (ValueError, OverflowError):
         raise Problem(400, "bad-query", f"Bad {name}", f"{name} must be a time like 2026-11-20T09:30, got {raw!r}.") from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value
 
 
 @console.get("/")

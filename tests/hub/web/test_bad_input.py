@@ -203,6 +203,7 @@ def test_nul_in_a_query_value_is_refused(live, path, pointer):
     ("after=%C2%B2", "?after"),                    # "²".isdigit() is True, int("²") a ValueError: was a 500
     ("after=" + "9" * 5000, "?after"),             # over the 4,300-digit limit: was a 500
     ("after=9223372036854775808", "?after"),       # past SQLite's INTEGER: was a 500
+    ("after=2147483648", "?after"),                # past PostgreSQL's INTEGER: was a 500 there
     ("after=-1", "?after"),
     ("limit=%D9%A3", "?limit"),                    # Arabic-Indic three
     ("until=9999-12-31T23:59:59-23:59", "?until"),  # past year 9999 in UTC: was an OverflowError

@@ -405,3 +405,19 @@ def test_users_create_list_disable(live, browsers):
     assert "disabled" in run_cli(app, "users", "list").output
     assert browser.get("/console/").url.startswith(live.url + "/console/sign-in")
     assert run_cli(app, "users", "disable", "nobody@example.com").exit_code != 0
+
+
+# --- bad input ------------------------------------------------------------------------------------------
+
+def test_bad_filters_and_ids_are_error_pages_not_500s(live, browsers):
+    browser = browsers("it.wang@example.com")
+    for path, says in [
+        ("/console/jobs?until=9999-12-31T23:59:59-23:59", "Bad until"),   # past year 9999 in UTC: was a 500
+        ("/console/jobs?connector=hr%00", "NUL"),                         # PostgreSQL refuses NUL: was a 500
+        ("/console/results/" + "结果" * 101, "202 characters"),
+        ("/console/jobs/a%00b", "NUL"),
+    ]:
+        response = browser.get(path)
+        assert response.status_code == 400, (path, response.status_code)
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert says in browser.text(), (path, browser.text()[:500])
