@@ -122,7 +122,7 @@ def record_use(factory: sessionmaker[Session], caller: Caller) -> bool:
             written = session.execute(update(ApiClient).where(
                 ApiClient.id == caller.client_id,
                 or_(ApiClient.last_used_at.is_(None), ApiClient.last_used_at <= now - LAST_USED_EVERY),
-            ).values(last_used_at=now)).rowcount
+            ).values(last_used_at=now)).rowcount  # type: ignore[attr-defined]
     except SQLAlchemyError as error:  # a note about use must never fail the request it is about
         log.warning("could not record the use of key %r: %s", caller.name, error.__class__.__name__)
         return False

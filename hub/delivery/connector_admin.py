@@ -9,7 +9,6 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 import mappings
-from jsonerrors import pointer
 from connectors.errors import ConfigError
 from connectors.plugins import connector_class, create_connector, mask_secrets, validate_config
 from connectors.schema import MASK
@@ -17,6 +16,7 @@ from hub.audit import chain as audit
 from hub.delivery.outbox import EVENTS
 from hub.errors import ConnectorExists, ConnectorNotFound, InvalidInput
 from hub.storage.models import Connector, SyncJob, utcnow
+from jsonerrors import pointer
 
 NAME_PATTERN = "^[a-z0-9][a-z0-9_-]{0,99}$"
 UPDATABLE = ("config", "mapping", "settings", "events", "job_codes", "retry_schedule", "max_concurrency",
@@ -187,8 +187,8 @@ def delete(session: Session, name: str, *, actor: str) -> int:
     ended = session.execute(
         sql_update(SyncJob).where(SyncJob.connector_id == connector.id, SyncJob.status.in_(UNFINISHED))
         .values(status="cancelled", next_attempt_at=None, last_error=f"connector {name!r} deleted by {actor}")
-        .execution_options(synchronize_session=False)).rowcount
-    jobs = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == connector.id))
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    jobs = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == connector.id)) or 0
     connector.name = f"{name[:80]} (deleted #{connector.id})"
     connector.config, connector.settings = {}, {}
     connector.enabled, connector.disabled_reason, connector.deleted_at = False, f"deleted by {actor}", now

@@ -44,16 +44,16 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
         result.payload = {**ERASED, "consent": consent}
         if result.status == "queued":
             result.status, result.scoring_due_at = "not_scored", None
-    profiles = session.execute(update(Profile).where(Profile.result_id.in_(result_ids)).values(data=ERASED)).rowcount
+    profiles = session.execute(update(Profile).where(Profile.result_id.in_(result_ids)).values(data=ERASED)).rowcount  # type: ignore[attr-defined]
     session.execute(update(Decision).where(Decision.result_id.in_(result_ids)).values(note=None))
     resumes = session.execute(update(Resume).where(Resume.candidate_id == candidate.id).values(
-        content=b"", parsed=ERASED, file_name=None)).rowcount
+        content=b"", parsed=ERASED, file_name=None)).rowcount  # type: ignore[attr-defined]
     job_ids = select(SyncJob.id).where(SyncJob.result_id.in_(result_ids)).scalar_subquery()
     session.execute(update(DeliveryAttempt).where(DeliveryAttempt.job_id.in_(job_ids)).values(
         request=None, response_excerpt=None))
     cancelled = session.execute(update(SyncJob).where(
         SyncJob.result_id.in_(result_ids), SyncJob.status.in_(("pending", "retrying", "dead"))).values(
-        status="cancelled", next_attempt_at=None, last_error="the candidate's data was erased")).rowcount
+        status="cancelled", next_attempt_at=None, last_error="the candidate's data was erased")).rowcount  # type: ignore[attr-defined]
     summary = Erased(len(result_ids), profiles, resumes, cancelled)
     audit.append(session, actor=actor, action="candidate.erased", object_type="candidate", object_id=candidate.id,
                  details={"reason": reason, **summary.__dict__})
@@ -66,4 +66,4 @@ def expired_candidates(session: Session, older_than: datetime) -> list[Candidate
               .group_by(InterviewResult.candidate_id).subquery())
     hired = select(InterviewResult.candidate_id).join(Decision).where(Decision.hired.is_(True))
     return session.scalars(select(Candidate).join(latest, latest.c.candidate_id == Candidate.id).where(
-        latest.c.latest < older_than, Candidate.erased_at.is_(None), Candidate.id.not_in(hired))).all()
+        latest.c.latest < older_than, Candidate.erased_at.is_(None), Candidate.id.not_in(hired))).all()  # type: ignore[return-value]

@@ -30,7 +30,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 @functools.cache
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or "base"
 
 
 def current_revision(engine: Engine) -> str | None:
