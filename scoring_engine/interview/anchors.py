@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from scoring_engine.interview import embedding, robustness
 from scoring_engine.interview import language as languages
@@ -85,8 +86,13 @@ def _topic_overlap(tokens, spec: AnswerSpec) -> tuple[float, int]:
     texts = [*spec.question.values()]
     texts += [term for group in spec.key_concepts for terms in group.values() for term in terms]
     texts += [text for by_level in spec.anchors.values() for level_texts in by_level.values() for text in level_texts]
-    vocabulary = {word for text in texts for word in tokenize(text).content}
+    vocabulary = _vocabulary(tuple(texts))
     return coverage(vocabulary, tokens.content), len(vocabulary & set(tokens.content))
+
+
+@lru_cache(maxsize=256)
+def _vocabulary(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(word for text in texts for word in tokenize(text).content)
 
 
 def _domain_counts(answer: str, tokens) -> dict[str, int]:
@@ -200,8 +206,9 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
         return _unsupported(spec, language, declared)
     tokens = tokenize(answer, language)
     clauses = read_clauses(answer, language, spec.key_concepts)
-    story = story_text(clauses, language)
-    if story and len(story) < len(answer.strip()) - 1 and any(clause.list_like for clause in clauses):
+    listed = any(clause.list_like for clause in clauses)
+    story = story_text(clauses, language) if listed else answer
+    if listed and story:
         signals.append(KEYWORD_PADDING)
     story_tokens = tokenize(story, language) if story else tokens
     story = story or answer
