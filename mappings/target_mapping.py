@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
