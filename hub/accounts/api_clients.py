@@ -104,18 +104,19 @@ def authenticate(session: Session, header: str | None) -> Caller:
 # UPDATE's condition keeps processes from writing more often than that between them.
 LAST_USED_EVERY = timedelta(minutes=1)
 _clock = time.monotonic
-_last_written: dict[int, float] = {}
+_last_written: dict[tuple[str, int], float] = {}  # (database, client id): when this process last wrote
 _last_written_lock = threading.Lock()
 
 
 def record_use(factory: sessionmaker[Session], caller: Caller) -> bool:
     """Note that the caller's key was used now, unless that was noted less than a minute ago; True if written."""
     moment = _clock()
+    key = (str(getattr(factory.kw.get("bind"), "url", "")), caller.client_id)
     with _last_written_lock:
-        last = _last_written.get(caller.client_id)
+        last = _last_written.get(key)
         if last is not None and moment - last < LAST_USED_EVERY.total_seconds():
             return False
-        _last_written[caller.client_id] = moment
+        _last_written[key] = moment
     now = utcnow()
     try:
         with transaction(factory) as session:
