@@ -4,14 +4,14 @@ A deleted connector keeps its row (renamed to free its name, its config erased),
 the connector of every job it had. An API key may be given an expiry.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
