@@ -21,10 +21,11 @@ from hub.storage.models import ApiClient, utcnow
 
 log = logging.getLogger(__name__)
 
-ROLES = ("ingest", "admin", "auditor")
+ROLES = ("ingest", "admin", "auditor", "outcomes")
 KEY_PREFIX = "hh"
 # Which roles may call an endpoint declared for a role: admins may do what auditors may read.
-ROLE_GRANTS = {"ingest": {"ingest", "admin"}, "admin": {"admin"}, "auditor": {"auditor", "admin"}}
+ROLE_GRANTS = {"ingest": {"ingest", "admin"}, "admin": {"admin"}, "auditor": {"auditor", "admin"},
+               "outcomes": {"outcomes", "admin"}}  # outcomes: an HR system posting reviews and attendance
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Caller:
 
     @property
     def actor(self) -> str:
-        return f"client:{self.name}"
+        """The audit trail names a client by its id; its name lives in api_clients."""
+        return f"client:{self.client_id}"
 
 
 class ClientExists(ValueError):
@@ -61,7 +63,7 @@ def create_client(session: Session, *, name: str, role: str, actor: str,
     session.add(client)
     session.flush()
     audit.append(session, actor=actor, action="client.created", object_type="api_client", object_id=str(client.id),
-                 details={"name": name, "role": role, "key_id": key_id,
+                 details={"role": role, "key_id": key_id,
                           "expires_at": expires_at.isoformat() if expires_at else None})
     return client, key
 
@@ -73,7 +75,7 @@ def revoke_client(session: Session, *, name: str, actor: str) -> ApiClient:
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         audit.append(session, actor=actor, action="client.revoked", object_type="api_client", object_id=str(client.id),
-                     details={"name": name})
+                     details={})
     return client
 
 

@@ -10,7 +10,12 @@ from sqlalchemy.orm import Session
 
 import mappings
 from connectors.errors import ConfigError
-from connectors.plugins import connector_class, create_connector, mask_secrets, validate_config
+from connectors.plugins import (
+    connector_class,
+    create_connector,
+    mask_secrets,
+    validate_config,
+)
 from connectors.schema import MASK
 from hub.audit import chain as audit
 from hub.delivery.outbox import EVENTS
@@ -170,8 +175,9 @@ def _merge_config(stored: dict, changes: dict) -> dict:
 def disable(session: Session, name: str, *, actor: str, reason: str) -> Connector:
     connector = get(session, name)
     connector.enabled, connector.disabled_reason = False, reason
+    # The reason is free text a person typed (it may name people): it stays on the connector, not in the trail.
     audit.append(session, actor=actor, action="connector.disabled", object_type="connector", object_id=name,
-                 details={"reason": reason})
+                 details={})
     return connector
 
 
