@@ -64,7 +64,7 @@ def connector_types() -> dict[str, type[Connector]]:
     providers: dict[str, str] = {}
     for hook_implementation in get_plugin_manager().hook.hub_connector_types.get_hookimpls():
         plugin_name = hook_implementation.plugin_name
-        for connector_class in hook_implementation.function() or []:
+        for connector_class in hook_implementation.function() or []:  # type: ignore[attr-defined]
             if not (isinstance(connector_class, type) and issubclass(connector_class, Connector)):
                 raise ConnectorError(
                     f"plugin {plugin_name!r} returned {connector_class!r} from hub_connector_types; "

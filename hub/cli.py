@@ -12,7 +12,7 @@ from flask.cli import ScriptInfo
 from hub.clitools import run_guarded
 from hub.config import ConfigurationError
 
-LEVELS = {True: "DEBUG", False: "ERROR"}  # --verbose, --quiet; neither: HUB_LOG_LEVEL
+LEVELS: dict[bool | None, str | None] = {True: "DEBUG", False: "ERROR", None: None}  # None: HUB_LOG_LEVEL
 
 
 def _app_factory(log_level: str | None):
@@ -45,7 +45,7 @@ class HubGroup(click.Group):
 def main(ctx: click.Context, verbose: bool | None):
     """hris-hub: interview results to HR systems, scored, mapped, delivered and audited."""
     if not isinstance(ctx.obj, ScriptInfo):  # tests hand in their own app
-        ctx.obj = ScriptInfo(create_app=_app_factory(LEVELS.get(verbose)), set_debug_flag=False)
+        ctx.obj = ScriptInfo(create_app=_app_factory(LEVELS[verbose]), set_debug_flag=False)
 
 
 def _register_commands() -> None:

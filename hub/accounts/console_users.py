@@ -65,15 +65,45 @@ def create_user(session: Session, *, email: str, role: str, password: str, actor
     return user
 
 
-def disable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
-    """Stop a user signing in; their open sessions end at their next request."""
+def find_user(session: Session, email: str) -> ConsoleUser:
     user = session.scalar(select(ConsoleUser).where(ConsoleUser.email == normalise_email(email)))
     if user is None:
         raise LookupError(f"no console user {normalise_email(email)!r}")
+    return user
+
+
+def disable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
+    """Stop a user signing in; their open sessions end at their next request."""
+    user = find_user(session, email)
     if user.disabled_at is None:
         user.disabled_at = utcnow()
         audit.append(session, actor=actor, action="console_user.disabled", object_type="console_user",
                      object_id=str(user.id), details={})
+    return user
+
+
+def enable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
+    """Let a disabled user sign in again (with the password they had)."""
+    user = find_user(session, email)
+    if user.disabled_at is not None:
+        user.disabled_at = None
+        audit.append(session, actor=actor, action="console_user.enabled", object_type="console_user",
+                     object_id=str(user.id), details={"email": user.email})
+    return user
+
+
+def is_locked(user: ConsoleUser) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def unlock_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
+    """End a lockout after failed sign-ins now, instead of when it runs out; the failure count starts again."""
+    user = find_user(session, email)
+    if user.locked_until is not None or user.failed_logins:
+        was_locked = is_locked(user)
+        user.failed_logins, user.locked_until = 0, None
+        audit.append(session, actor=actor, action="console_user.unlocked", object_type="console_user",
+                     object_id=str(user.id), details={"email": user.email, "was_locked": was_locked})
     return user
 
 

@@ -139,7 +139,7 @@ def write(factory: sessionmaker[Session], signer: Signer, export_file: Path | No
         last = session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1))
         if skip_unchanged and last is not None and last.seq == seq and last.head_hash == head_hash and last.key_id == signer.key_id:
             return Checkpoint.from_row(last), False
-        count = session.scalar(select(func.count()).select_from(AuditEntry))
+        count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
         at = utcnow()
         checkpoint = Checkpoint(seq, head_hash, count, at, signer.key_id,
                                 signer.sign(signed_message(seq, head_hash, count, at)))
@@ -230,7 +230,7 @@ def verify(session: Session, public_keys: list[Ed25519PublicKey], file_checkpoin
     in_database = set(stored)
     only_in_file = [c for c in dict.fromkeys(file_checkpoints or []) if c not in in_database]
     head = session.execute(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1)).scalar() or 0
-    count = session.scalar(select(func.count()).select_from(AuditEntry))
+    count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
     report.checkpoints = len(stored) + len(only_in_file)
     trusted = []
     for checkpoint in stored + only_in_file:

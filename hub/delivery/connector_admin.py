@@ -194,8 +194,8 @@ def delete(session: Session, name: str, *, actor: str) -> int:
     ended = session.execute(
         sql_update(SyncJob).where(SyncJob.connector_id == connector.id, SyncJob.status.in_(UNFINISHED))
         .values(status=JobStatus.CANCELLED, next_attempt_at=None, last_error=f"connector {name!r} deleted by {actor}")
-        .execution_options(synchronize_session=False)).rowcount
-    jobs = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == connector.id))
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    jobs = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == connector.id)) or 0
     connector.name = f"{name[:80]} (deleted #{connector.id})"
     connector.config, connector.settings = {}, {}
     connector.enabled, connector.disabled_reason, connector.deleted_at = False, f"deleted by {actor}", now

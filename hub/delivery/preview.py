@@ -37,7 +37,7 @@ def prepare(state, name: str, *, result_id: str | None = None, sample_path: str 
             except documents.NotReady as error:
                 raise PreviewError(str(error)) from None
         else:
-            document = _sample_document(Path(sample_path), connector, event, state.settings.policy)
+            document = _sample_document(Path(str(sample_path)), connector, event, state.settings.policy)
         session.expunge_all()
     try:
         rendered = deliver.render_document(connector, document)

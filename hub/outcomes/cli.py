@@ -35,15 +35,16 @@ def outcomes_import(file: Path, mapping_name: str, dry_run: bool):
     Good rows are stored even when others are bad; the exit status is 1 when any row had an error."""
     try:
         encoding, rows = inbound.read_file(file, mapping_name)
-        good, bad = [], []
+        good: list = []
+        bad: list = []
         with click.progressbar(rows, label=f"reading {file.name} ({encoding})", file=sys.stderr) as bar:
             for row in bar:
                 (bad if row.errors else good).append(row)
     except inbound.CsvInputError as error:
         raise click.ClickException(f"{file}: {error}; nothing was imported") from None
     for row in bad[:50]:
-        for error in row.errors:
-            click.echo(f"{file}:{row.line}: {error.get('column') or error.get('pointer') or ''}: {error['message']}", err=True)
+        for fault in row.errors:
+            click.echo(f"{file}:{row.line}: {fault.get('column') or fault.get('pointer') or ''}: {fault['message']}", err=True)
     if len(bad) > 50:
         click.echo(f"... and {len(bad) - 50} more rows with errors", err=True)
     if dry_run:

@@ -83,7 +83,7 @@ def gather(session: Session, query: Query) -> tuple[dict, dict, dict, int]:
             hires.append((scores, result.id))
     by_result: dict[str, list[dict]] = {}
     for outcome in session.scalars(select(Outcome).where(Outcome.result_id.in_([rid for _, rid in hires]))):
-        by_result.setdefault(outcome.result_id, []).append(outcome.record)
+        by_result.setdefault(str(outcome.result_id), []).append(outcome.record)
     unlinked = len(session.scalars(select(Outcome.id).where(Outcome.result_id.is_(None))).all())
     predictors = sorted({key for scores, _ in hires for key in scores})
     outcome_rows = [_outcome_values(by_result.get(rid, [])) for _, rid in hires]

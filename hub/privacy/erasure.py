@@ -53,11 +53,11 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
         result.payload = {**ERASED, "consent": consent}
         if result.status == ResultStatus.QUEUED:
             result.status, result.scoring_due_at = ResultStatus.NOT_SCORED, None
-    profiles = session.execute(update(Profile).where(Profile.result_id.in_(result_ids)).values(data=ERASED)).rowcount
+    profiles = session.execute(update(Profile).where(Profile.result_id.in_(result_ids)).values(data=ERASED)).rowcount  # type: ignore[attr-defined]
     session.execute(update(Decision).where(Decision.result_id.in_(result_ids)).values(
         note=None, decided_by=ERASED_DECIDER))
     resumes = session.execute(update(Resume).where(Resume.candidate_id == candidate.id).values(
-        content=b"", parsed=ERASED, file_name=None)).rowcount
+        content=b"", parsed=ERASED, file_name=None)).rowcount  # type: ignore[attr-defined]
     job_ids = select(SyncJob.id).where(SyncJob.result_id.in_(result_ids)).scalar_subquery()
     # The error text is erased too: it quotes the target's reply, which may echo what it was sent.
     session.execute(update(DeliveryAttempt).where(DeliveryAttempt.job_id.in_(job_ids)).values(
@@ -67,7 +67,7 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
         SyncJob.result_id.in_(result_ids),
         SyncJob.status.in_((*DUE_JOB_STATUSES, JobStatus.DEAD, JobStatus.IN_PROGRESS))).values(
         status=JobStatus.CANCELLED, next_attempt_at=None, lease_until=None, leased_by=None,
-        last_error="the candidate's data was erased")).rowcount
+        last_error="the candidate's data was erased")).rowcount  # type: ignore[attr-defined]
     # Outcomes are personal data too (an employee's ratings and lateness): gone with the candidate.
     outcomes = records.erase_for_results(session, list(result_ids))
     summary = Erased(len(result_ids), profiles, resumes, cancelled, outcomes)
@@ -82,4 +82,4 @@ def expired_candidates(session: Session, older_than: datetime) -> list[Candidate
               .group_by(InterviewResult.candidate_id).subquery())
     hired = select(InterviewResult.candidate_id).join(Decision).where(Decision.hired.is_(True))
     return session.scalars(select(Candidate).join(latest, latest.c.candidate_id == Candidate.id).where(
-        latest.c.latest < older_than, Candidate.erased_at.is_(None), Candidate.id.not_in(hired))).all()
+        latest.c.latest < older_than, Candidate.erased_at.is_(None), Candidate.id.not_in(hired))).all()  # type: ignore[return-value]

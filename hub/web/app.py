@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g
+from flask import Flask, g, redirect, request, url_for
+from werkzeug.exceptions import NotFound
 
 from hub.config import Settings
 from hub.ops import logs
@@ -54,6 +55,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hub.web.console import init_app as init_console
 
     init_console(app)
+
+    @app.get("/")
+    def front_door():
+        """A browser at the hub's address lands on the console; an API client gets the 404 problem document."""
+        if any(value == "text/html" for value, _quality in request.accept_mimetypes):
+            return redirect(url_for("console.overview"))
+        raise NotFound("Nothing here: the API is under /api/v1 (OpenAPI at /api/v1/openapi.json), the console at "
+                       "/console/.")
+
     return app
 
 

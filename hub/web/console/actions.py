@@ -1,12 +1,15 @@
-"""Console actions (POST, CSRF-checked, on the audit trail): replay, enable/disable/delete, verify the chain."""
+"""Console actions (POST, CSRF-checked, on the audit trail): replay, enable/disable/delete connectors, enable and
+unlock users, verify the chain."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
 
 from hub import errors
+from hub.accounts import console_users as accounts
 from hub.audit import chain as audit
 from hub.audit import checkpoints
 from hub.delivery import connector_admin, sync_log
+from hub.storage.models import ConsoleUser
 from hub.web.console import console
 from hub.web.console.auth import admin_only, hub_state
 
@@ -66,6 +69,29 @@ def delete_connector(name: str):
     flash(f"Connector {name} deleted: its config and secrets are erased; its {kept} job(s) stay in the sync log.",
           "success")
     return redirect(url_for("console.connectors"))
+
+
+@console.post("/users/<int:user_id>/enable")
+@admin_only
+def enable_user(user_id: int):
+    return _change_user(user_id, accounts.enable_user, "{} may sign in again.")
+
+
+@console.post("/users/<int:user_id>/unlock")
+@admin_only
+def unlock_user(user_id: int):
+    return _change_user(user_id, accounts.unlock_user, "{} is unlocked; their failed sign-ins are forgotten.")
+
+
+def _change_user(user_id: int, change, done: str):
+    with hub_state().session_factory() as session, session.begin():
+        user = session.get(ConsoleUser, user_id)
+        if user is None:
+            abort(404, f"No console user {user_id}.")
+        change(session, email=user.email, actor=g.console_user.actor)
+        email = user.email
+    flash(done.format(email), "success")
+    return redirect(url_for("console.users"))
 
 
 @console.post("/audit/verify")
