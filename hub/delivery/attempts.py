@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-import mappings
 from connectors.base import DeliveryContext, DeliveryResult
+from connectors.destinations import DestinationPolicy
 from connectors.errors import (
     ConnectorError,
     PermanentDeliveryError,
@@ -21,7 +21,7 @@ from connectors.errors import (
 from connectors.plugins import create_connector
 from hub.audit import chain as audit
 from hub.delivery import documents
-from hub.delivery.reloading import reloading
+from hub.delivery.reloading import load_mapping
 from hub.storage.models import (
     Connector,
     DeliveryAttempt,
@@ -29,6 +29,7 @@ from hub.storage.models import (
     SyncJob,
     utcnow,
 )
+from mappings.catalog import Catalog
 
 log = logging.getLogger(__name__)
 EXCERPT_LIMIT = 2048
@@ -54,13 +55,11 @@ class Outcome:
     request: dict | None = None
 
 
-load_mapping = reloading(mappings.load_mapping)
-
-
 class ConnectorPool:
     """Live connector objects per connector row, rebuilt when the row changes (config, mapping...)."""
 
-    def __init__(self):
+    def __init__(self, policy: DestinationPolicy):
+        self.policy = policy  # the hub's destination policy, checked again at every connect
         self._live: dict[int, tuple[datetime | None, object]] = {}
 
     def get(self, connector: Connector):
@@ -69,7 +68,7 @@ class ConnectorPool:
             return cached[1]
         if cached:
             cached[1].close()
-        live = create_connector(connector.type, connector.config)
+        live = create_connector(connector.type, connector.config, policy=self.policy)
         self._live[connector.id] = (connector.updated_at, live)
         return live
 
@@ -89,9 +88,11 @@ def next_delay(schedule: list[float], attempts: int, retry_after: float | None) 
     return base * random.uniform(0.9, 1.1)  # jitter spreads retries of jobs that failed together
 
 
-def render(job: SyncJob, connector: Connector, result: InterviewResult, default_policy: str) -> list[dict]:
-    document = documents.build(job, connector, result, default_policy=default_policy)
-    return load_mapping(connector.mapping).render(document)
+def render(job: SyncJob, connector: Connector, result: InterviewResult, default_policy: str,
+           catalog: Catalog) -> list[dict]:
+    """The payloads of one job: the connector's mapping and policy are catalog names, never paths."""
+    document = documents.build(job, connector, result, default_policy=default_policy, catalog=catalog)
+    return load_mapping(catalog, connector.mapping).render(document)
 
 
 def contexts(job: SyncJob, connector: Connector, attempt: int, cache_root: Path, count: int) -> list[DeliveryContext]:

@@ -68,7 +68,7 @@ def connectors_add(name, type_name, mapping, config, events, job_codes, settings
     if retry_schedule:
         spec["retry_schedule"] = _schedule(retry_schedule)
     with _state().session_factory() as session, session.begin():
-        connector_admin.add(session, spec, actor=CLI_ACTOR)
+        connector_admin.add(session, spec, actor=CLI_ACTOR, settings=_state().settings)
     click.echo(f"added connector {name!r} ({type_name}, mapping {mapping})")
 
 
@@ -118,7 +118,7 @@ def connectors_update(name, config, mapping, events, settings, enabled):
         "events": [e.strip() for e in events.split(",")] if events else None,
         "settings": json_option(settings, "--settings"), "enabled": enabled}.items() if v is not None}
     with _state().session_factory() as session, session.begin():
-        connector_admin.update(session, name, changes, actor=CLI_ACTOR)
+        connector_admin.update(session, name, changes, actor=CLI_ACTOR, settings=_state().settings)
     click.echo(f"updated {name!r}: {', '.join(sorted(changes)) or 'nothing'}")
 
 
@@ -155,13 +155,11 @@ def connectors_delete(name, yes):
 @with_appcontext
 def connectors_check(name):
     """Test the connection; exit 1 with a message saying what to fix."""
-    from connectors.plugins import create_connector
     from hub.delivery import connector_admin
 
     with _state().read_session_factory() as session:
         connector = connector_admin.get(session, name)
-    with create_connector(connector.type, connector.config) as live:
-        result = live.check()
+    result = connector_admin.check(connector, _state().settings)
     click.echo(("ok: " if result.ok else "FAILED: ") + result.message)
     sys.exit(0 if result.ok else 1)
 
@@ -263,7 +261,8 @@ def documents_show(result_id, event, connector_name, reveal):
             raise UnknownResult(f"no result {result_id!r}")
         connector = connector_admin.get(session, connector_name) if connector_name else None
         try:
-            built = documents.for_result(result, event, connector, default_policy=state.settings.policy, reveal=reveal)
+            built = documents.for_result(result, event, connector, default_policy=state.settings.policy,
+                                           catalog=state.settings.catalog, reveal=reveal)
         except documents.NotReady as error:
             raise click.ClickException(str(error)) from None
         if reveal:

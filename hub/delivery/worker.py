@@ -46,7 +46,7 @@ class Worker:
         self.breaker = breaker or delivery.BreakerPolicy(self.settings.breaker_threshold, self.settings.breaker_cooldown)
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="deliver")
-        self.connectors = delivery.ConnectorPool()
+        self.connectors = delivery.ConnectorPool(self.settings.destinations)
         self.cache_root = Path(self.settings.instance_path) / "cache" / "connectors"
         self.stop_event = threading.Event()
         self.wake_event = threading.Event()
@@ -201,7 +201,7 @@ class Worker:
                 selectinload(InterviewResult.candidate)])
             connector = job.connector
             try:
-                payloads = delivery.render(job, connector, result, self.settings.policy)
+                payloads = delivery.render(job, connector, result, self.settings.policy, self.settings.catalog)
             except documents.NotReady as error:
                 return delivery.Outcome("retryable", error=str(error)), connector.name
             except (mappings.MappingError, mappings.PolicyError, mappings.InputError) as error:
@@ -273,7 +273,7 @@ class Worker:
                 job = session.get(SyncJob, job_id)
                 result = session.get(InterviewResult, job.result_id)
                 try:
-                    payloads = delivery.render(job, connector, result, self.settings.policy)
+                    payloads = delivery.render(job, connector, result, self.settings.policy, self.settings.catalog)
                 except documents.NotReady as error:
                     outcomes[job_id] = delivery.Outcome("retryable", error=str(error))
                     continue
