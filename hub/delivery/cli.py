@@ -181,6 +181,9 @@ def connectors_preview(name, result_id, sample, event):
         prepared = preview.prepare(_state(), name, result_id=result_id, sample_path=sample, event=event)
     except preview.PreviewError as error:
         raise click.ClickException(str(error)) from None
+    except preview.NothingToSend as skipped:
+        click.echo(f"nothing to send: the job would be skipped ({skipped})")
+        return
     for number, item in enumerate(prepared, 1):
         if len(prepared) > 1:
             click.echo(f"--- payload {number} of {len(prepared)}")
@@ -220,18 +223,14 @@ def jobs_list(status, connector, limit):
 def jobs_replay(job_id, connector, all_dead):
     """Send dead jobs again from the start of their retry schedule."""
     from hub.delivery import sync_log
-    from hub.storage.models import SyncJob
 
     if not (job_id or connector or all_dead):
         raise click.UsageError("give a JOB_ID, --connector NAME or --all-dead")
     with _state().session_factory() as session, session.begin():
         if job_id:
-            jobs = [job for job in [session.get(SyncJob, job_id)] if job is not None and job.status == "dead"]
-            if not jobs:
-                raise click.ClickException(f"no dead job {job_id!r}")
+            jobs = [sync_log.replay_one(session, job_id, actor=CLI_ACTOR)]
         else:
-            jobs = session.scalars(sync_log.query(sync_log.Filters(status="dead", connector=connector))).all()
-        sync_log.replay(session, jobs, actor=CLI_ACTOR)
+            jobs = sync_log.replay_matching(session, sync_log.Filters(connector=connector), actor=CLI_ACTOR)
     click.echo(f"replayed {len(jobs)} job(s)")
 
 

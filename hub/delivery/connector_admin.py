@@ -25,6 +25,7 @@ from hub.delivery.outbox import EVENTS
 from hub.delivery.reloading import load_mapping, load_policy
 from hub.errors import ConnectorExists, ConnectorNotFound, InvalidInput
 from hub.storage.models import Connector, SyncJob, utcnow
+from hub.storage.statuses import BreakerState, JobStatus
 from jsonerrors import pointer
 
 NAME_PATTERN = "^[a-z0-9][a-z0-9_-]{0,99}$"
@@ -174,7 +175,7 @@ def update(session: Session, name: str, changes: dict, *, actor: str, settings: 
         setattr(connector, key, value)
     if changes.get("enabled") is True:
         connector.disabled_reason = None
-        connector.breaker_state, connector.breaker_failures, connector.breaker_open_until = "closed", 0, None
+        connector.breaker_state, connector.breaker_failures, connector.breaker_open_until = BreakerState.CLOSED, 0, None
     audit.append(session, actor=actor, action="connector.updated", object_type="connector", object_id=name,
                  details={"fields": sorted(changes)})
     return connector
@@ -203,7 +204,7 @@ def disable(session: Session, name: str, *, actor: str, reason: str) -> Connecto
 
 
 # Jobs that would wait (or be replayed) for ever on a deleted connector; delivered and in-flight ones are left.
-UNFINISHED = ("pending", "retrying", "dead")
+UNFINISHED = (JobStatus.PENDING, JobStatus.RETRYING, JobStatus.DEAD)
 
 
 def delete(session: Session, name: str, *, actor: str) -> int:
@@ -214,7 +215,7 @@ def delete(session: Session, name: str, *, actor: str) -> int:
     now = utcnow()
     ended = session.execute(
         sql_update(SyncJob).where(SyncJob.connector_id == connector.id, SyncJob.status.in_(UNFINISHED))
-        .values(status="cancelled", next_attempt_at=None, last_error=f"connector {name!r} deleted by {actor}")
+        .values(status=JobStatus.CANCELLED, next_attempt_at=None, last_error=f"connector {name!r} deleted by {actor}")
         .execution_options(synchronize_session=False)).rowcount
     jobs = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == connector.id))
     connector.name = f"{name[:80]} (deleted #{connector.id})"

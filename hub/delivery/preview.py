@@ -9,9 +9,7 @@ import mappings
 import scoring_engine
 from connectors.errors import ConnectorError
 from connectors.plugins import create_connector
-from hub.delivery import attempts as delivery
-from hub.delivery import connector_admin, documents
-from hub.delivery.reloading import load_mapping
+from hub.delivery import connector_admin, deliver, documents
 from hub.intake import scoring
 from hub.intake.validation import schema_errors
 from hub.storage.models import InterviewResult, SyncJob, utcnow
@@ -20,6 +18,10 @@ from scoring_engine.errors import ScoringError
 
 class PreviewError(Exception):
     """The payload cannot be built or the target could not take it; the message says where."""
+
+
+class NothingToSend(Exception):
+    """The job would be skipped: nothing to send (the message says why, e.g. policy produced no goals)."""
 
 
 def prepare(state, name: str, *, result_id: str | None = None, sample_path: str | None = None, event: str | None = None):
@@ -40,16 +42,19 @@ def prepare(state, name: str, *, result_id: str | None = None, sample_path: str 
             document = _sample_document(Path(sample_path), connector, event, state.settings)
         session.expunge_all()
     try:
-        payloads = load_mapping(state.settings.catalog, connector.mapping).render(document)
-    except (mappings.MappingError, mappings.PolicyError, mappings.InputError) as error:
+        rendered = deliver.render_document(connector, document, state.settings.catalog)
+    except deliver.MAPPING_ERRORS as error:
         raise PreviewError(f"mapping {connector.mapping!r} failed: {error}") from None
+    if rendered.skip_reason:
+        raise NothingToSend(rendered.skip_reason)
+    payloads = rendered.payloads
     try:
         live = create_connector(connector.type, connector.config, policy=state.settings.destinations)
     except ConnectorError as error:
         raise PreviewError(f"the {connector.type} connector's config is refused: {error}") from None
     try:
         job = SyncJob(id=document["job_id"], event=event, attempts=0)
-        job_contexts = delivery.contexts(job, connector, 1, Path(state.settings.instance_path) / "cache" / "connectors",
+        job_contexts = deliver.contexts(job, connector, 1, Path(state.settings.instance_path) / "cache" / "connectors",
                                          len(payloads))
         return [live.prepare(payload, context) for payload, context in zip(payloads, job_contexts)]
     except ConnectorError as error:

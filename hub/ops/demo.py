@@ -92,6 +92,7 @@ def _post_examples(hub_url: str, key: str, run_id: str) -> list[dict]:
 def _report(state, hub_url: str, key: str, posted: list[dict], target) -> bool:
     """What this run did: its own results, their jobs and attempts (a run before it is not counted)."""
     from hub.storage.models import DeliveryAttempt, SyncJob
+    from hub.storage.statuses import JobStatus, ResultStatus
 
     everything_ok = True
     click.echo("\nResults")
@@ -104,12 +105,13 @@ def _report(state, hub_url: str, key: str, posted: list[dict], target) -> bool:
         hired = "hired" if decision.get("hired") else "not hired" if decision else "no decision"
         click.echo(f"  {item['name']:14} {item['file']:28} {view['status']:8} overall "
                    f"{overall if overall is not None else '-':>5}  {hired}")
-        everything_ok &= view["status"] == "scored"
+        everything_ok &= view["status"] == ResultStatus.SCORED
         for sync in view["sync"]:
-            mark = "ok " if sync["status"] == "delivered" else "!! "
+            done = sync["status"] in (JobStatus.DELIVERED, JobStatus.SKIPPED)  # skipped: nothing to send
+            mark = "ok " if done else "!! "
             click.echo(f"      {mark}{sync['connector']:15} {sync['event']:16} {sync['status']:10} "
                        f"after {sync['attempts']} attempt(s)")
-            everything_ok &= sync["status"] == "delivered"
+            everything_ok &= done
     ours = [item["id"] for item in posted]
     with state.read_session_factory() as session:
         attempts = dict(session.execute(

@@ -60,12 +60,7 @@ def get_sync_job(job_id: str):
 def replay_one(job_id: str):
     """Send a dead job again from the start of its retry schedule."""
     with current_app.extensions["hub"].session_factory() as session, session.begin():
-        job = session.get(SyncJob, job_id)
-        if job is None:
-            raise Problem(404, "not-found", "No such sync job", f"no job {job_id!r}")
-        if job.status != "dead":
-            raise Problem(409, "conflict", "Only dead jobs are replayed", f"job {job_id} is {job.status}")
-        sync_log.replay(session, [job], actor=g.caller.actor)
+        job = sync_log.replay_one(session, job_id, actor=g.caller.actor)
         body = sync_log.row(job)
     return jsonify(body)
 
@@ -81,10 +76,9 @@ def replay_many():
     if unknown:
         raise Problem(422, "validation-failed", "Unknown filter",
                       errors=[{"pointer": f"/{k}", "message": "unknown filter; use connector, event, since, until"} for k in sorted(unknown)])
-    filters = sync_log.Filters(status="dead", connector=spec.get("connector"), event=spec.get("event"),
+    filters = sync_log.Filters(connector=spec.get("connector"), event=spec.get("event"),
                                since=sync_log.parse_time(spec.get("since"), "/since"),
                                until=sync_log.parse_time(spec.get("until"), "/until"))
     with current_app.extensions["hub"].session_factory() as session, session.begin():
-        jobs = session.scalars(sync_log.query(filters)).all()
-        sync_log.replay(session, jobs, actor=g.caller.actor)
+        jobs = sync_log.replay_matching(session, filters, actor=g.caller.actor)
     return jsonify(replayed=len(jobs), job_ids=[job.id for job in jobs])

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
 
+from hub import errors
 from hub.audit import chain as audit
 from hub.delivery import connector_admin, sync_log
-from hub.storage.models import SyncJob
 from hub.web.console import console
 from hub.web.console.auth import admin_only, hub_state
 
@@ -13,14 +13,14 @@ from hub.web.console.auth import admin_only, hub_state
 @console.post("/jobs/<job_id>/replay")
 @admin_only
 def replay_job(job_id: str):
-    with hub_state().session_factory() as session, session.begin():
-        job = session.get(SyncJob, job_id)
-        if job is None:
-            abort(404, f"No sync job {job_id!r}.")
-        if job.status != "dead":
-            flash(f"Job {job_id} is {job.status}; only dead jobs are replayed.", "error")
-            return redirect(url_for("console.job", job_id=job_id))
-        sync_log.replay(session, [job], actor=g.console_user.actor)
+    try:
+        with hub_state().session_factory() as session, session.begin():
+            sync_log.replay_one(session, job_id, actor=g.console_user.actor)
+    except errors.NotFound:
+        abort(404, f"No sync job {job_id!r}.")
+    except errors.Conflict as refused:
+        flash(f"Not replayed: {refused.detail}.", "error")
+        return redirect(url_for("console.job", job_id=job_id))
     flash(f"Job {job_id} queued again from the start of its retry schedule.", "success")
     return redirect(url_for("console.job", job_id=job_id))
 
@@ -30,8 +30,7 @@ def replay_job(job_id: str):
 def replay_connector(name: str):
     with hub_state().session_factory() as session, session.begin():
         connector_admin.get(session, name)
-        dead = session.scalars(sync_log.query(sync_log.Filters(status="dead", connector=name))).all()
-        sync_log.replay(session, dead, actor=g.console_user.actor)
+        dead = sync_log.replay_matching(session, sync_log.Filters(connector=name), actor=g.console_user.actor)
     flash(f"{len(dead)} dead job(s) of {name} queued again.", "success")
     return redirect(url_for("console.connector", name=name))
 
