@@ -46,7 +46,7 @@ def connectors_types():
 @connectors_group.command("add")
 @click.argument("name")
 @click.option("--type", "type_name", required=True, help="A connector type (see `connectors types`).")
-@click.option("--mapping", required=True, help="A preset name (see `mappings list`) or a mapping YAML path.")
+@click.option("--mapping", required=True, help="A mapping name: a preset (see `mappings list`) or a file of HUB_MAPPING_DIRS; never a path.")
 @click.option("--config", "config", required=True, help="The type's config as JSON, or @file.json.")
 @click.option("--events", default="candidate.hired", show_default=True, help="Comma-separated: result.scored, candidate.hired.")
 @click.option("--job-codes", default=None, help="Comma-separated job codes (default: every job).")
@@ -104,7 +104,7 @@ def connectors_list(as_json):
 @connectors_group.command("update")
 @click.argument("name")
 @click.option("--config", default=None, help="Config changes as JSON or @file (merged; secrets kept unless given).")
-@click.option("--mapping", default=None)
+@click.option("--mapping", default=None, help="A mapping name (as for `connectors add`).")
 @click.option("--events", default=None)
 @click.option("--settings", default=None)
 @click.option("--enable", "enabled", flag_value=True, default=None, help="Enable (also closes the breaker).")
@@ -249,6 +249,7 @@ def documents_group():
 def documents_show(result_id, event, connector_name, reveal):
     """Print the document a mapping would render for RESULT_ID, personal data masked unless --reveal."""
     from hub.audit import chain as audit
+    import mappings
     from hub.delivery import connector_admin, documents
     from hub.errors import UnknownResult
     from hub.storage.models import InterviewResult
@@ -262,7 +263,7 @@ def documents_show(result_id, event, connector_name, reveal):
         try:
             built = documents.for_result(result, event, connector, default_policy=state.settings.policy,
                                            catalog=state.settings.catalog, reveal=reveal)
-        except documents.NotReady as error:
+        except (documents.NotReady, mappings.PolicyError, mappings.InputError) as error:
             raise click.ClickException(str(error)) from None
         if reveal:
             audit.append(session, actor=CLI_ACTOR, action="document.revealed", object_type="interview_result",

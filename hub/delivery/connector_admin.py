@@ -43,7 +43,7 @@ SPEC_SCHEMA: dict[str, Any] = {
                  "x-message": "lower-case letters, digits, '-' and '_', starting with a letter or digit"},
         "type": {"type": "string", "minLength": 1, "x-message": "a connector type (see `connectors types`)"},
         "config": {"type": "object", "x-message": "an object, as the connector type's schema describes"},
-        "mapping": {"type": "string", "minLength": 1, "x-message": "a mapping name from the catalog (`connectors mappings`), never a path"},
+        "mapping": {"type": "string", "minLength": 1, "x-message": "a mapping name: a preset (`mappings list`) or a file of HUB_MAPPING_DIRS, never a path"},
         "settings": {"type": "object", "x-message": "an object of mapping parameters; `policy` is a policy name"},
         "events": {"type": "array", "minItems": 1, "items": {"enum": list(EVENTS)},
                    "x-message": f"a non-empty list of: {', '.join(EVENTS)}"},
