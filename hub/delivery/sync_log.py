@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Iterator
 
 from sqlalchemy import and_, or_, select
@@ -38,7 +38,8 @@ def parse_time(value, pointer: str) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        parsed.astimezone(UTC)  # year 9999 with a negative offset is past what a column holds
+    except (ValueError, OverflowError):
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise InvalidInput(title="Bad time", errors=[{"pointer": pointer, "message": "an ISO-8601 time with an offset"}])

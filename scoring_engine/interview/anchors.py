@@ -40,6 +40,9 @@ OWNERSHIP_DIMENSIONS = frozenset({"responsibility"})
 # this share of topic words: an answer about something else, however long.
 OFF_TOPIC_PRIVATE_WORDS = 4
 OFF_TOPIC_DOMAIN_OVERLAP = 0.3
+# English on the embedding path: a question similarity below this is an answer to something else. On the benchmark
+# suites on-topic English answers sit at 0.136 and above, long off-topic ones at 0.00-0.25.
+OFF_TOPIC_UNRELATED = 0.08
 
 
 @dataclass(frozen=True)
@@ -161,8 +164,9 @@ def _flags(answer: str, tokens, story_tokens, language: str, spec: AnswerSpec, h
         # A few ad-hoc anchors are too small a vocabulary to call an answer off-topic on words alone.
         off_topic = False
     if relevance is not None:
-        # The embedding sees paraphrases the word overlap misses, so either may clear an answer.
-        off_topic = off_topic and relevance < 0.35
+        # The embedding sees paraphrases the word overlap misses, so either may clear an answer; and an answer it
+        # finds unrelated to the question is off-topic whatever its words (a story about the office's furniture).
+        off_topic = (off_topic and relevance < 0.35) or relevance < OFF_TOPIC_UNRELATED
     if off_topic:
         flags.append(robustness.OFF_TOPIC)
     return flags

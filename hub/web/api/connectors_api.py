@@ -35,9 +35,7 @@ def list_connectors():
 @require("admin")
 def add_connector():
     """Add a connector: config validated against its type's schema, mapping checked, secrets encrypted."""
-    spec = read_json()
-    if not isinstance(spec, dict):
-        spec = {"": spec}
+    spec = read_json("ConnectorSpec", secrets=("/config",))
     with _state().session_factory() as session, session.begin():
         connector = connector_admin.add(session, spec, actor=g.caller.actor, settings=_state().settings)
         body = connector_admin.view(connector)
@@ -58,9 +56,7 @@ def get_connector(name: str):
 @require("admin")
 def update_connector(name: str):
     """Change a connector; secrets left out or sent back masked keep their stored values."""
-    changes = read_json()
-    if not isinstance(changes, dict):
-        changes = {"": changes}
+    changes = read_json("ConnectorChanges", secrets=("/config",))
     with _state().session_factory() as session, session.begin():
         body = connector_admin.view(connector_admin.update(session, name, changes, actor=g.caller.actor,
                                                            settings=_state().settings))
