@@ -145,7 +145,7 @@ def _targets(env) -> dict:
     mapping_dirs = [Path(folder) for folder in _paths(env, "HUB_MAPPING_DIRS")]
     policy_dirs = [Path(folder) for folder in _paths(env, "HUB_POLICY_DIRS")]
     policy = env.get("HUB_POLICY") or "default"
-    if "/" in policy or policy.endswith((".yaml", ".yml")):
+    if policy.endswith(".yaml"):
         # An operator's setting may still name a policy file: its folder joins the catalog, the file is named.
         file = Path(policy).resolve()
         policy_dirs.insert(0, file.parent)
