@@ -248,8 +248,8 @@ def documents_group():
 @with_appcontext
 def documents_show(result_id, event, connector_name, reveal):
     """Print the document a mapping would render for RESULT_ID, personal data masked unless --reveal."""
-    from hub.audit import chain as audit
     import mappings
+    from hub.audit import chain as audit
     from hub.delivery import connector_admin, documents
     from hub.errors import UnknownResult
     from hub.storage.models import InterviewResult
