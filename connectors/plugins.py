@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import logging
 
 import pluggy
@@ -108,9 +109,15 @@ def validate_config(type_name: str, config: dict, *, policy: DestinationPolicy |
 def create_connector(type_name: str, config: dict, *, policy: DestinationPolicy | None = None) -> Connector:
     """A ready connector of `type_name` from a config, validated first; `policy` overrides the default policy."""
     validated = validate_config(type_name, config, policy=policy)
+    cls = connector_class(type_name)
     if policy is None:
-        return connector_class(type_name)(validated)
-    return connector_class(type_name)(validated, policy=policy)
+        return cls(validated)
+    if "policy" not in inspect.signature(cls).parameters:
+        # A plugin written before the policy existed takes only its config; it still gets the policy to use.
+        connector = cls(validated)
+        connector.destination_policy = policy
+        return connector
+    return cls(validated, policy=policy)
 
 
 def fetch_outcomes(connector: Connector, *, kinds: list[str], since=None, settings: dict | None = None) -> list | None:

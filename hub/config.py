@@ -11,6 +11,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from connectors.destinations import DestinationPolicy
+from connectors.errors import ConfigError
+from mappings.catalog import Catalog, CatalogError
+
 log = logging.getLogger(__name__)
 
 DEFAULT_INSTANCE_PATH = "instance"
@@ -54,6 +58,10 @@ class Settings:
     audit_signing_key: bytes | None = field(default=None, repr=False)
     audit_checkpoint_file: Path | None = None
     audit_checkpoint_minutes: float = 60.0
+    # Where connectors may connect and which local files they may use (connectors/destinations.py).
+    destinations: DestinationPolicy = field(default_factory=DestinationPolicy)
+    # The mappings and policies connectors may name: presets plus HUB_MAPPING_DIRS / HUB_POLICY_DIRS.
+    catalog: Catalog = field(default_factory=Catalog)
     generated: tuple[str, ...] = field(default=())
 
     @property
@@ -113,7 +121,6 @@ class Settings:
             lease_seconds=_float(env, "HUB_LEASE_SECONDS", 120.0, minimum=1.0),
             scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
             secure_cookies=_tristate(env, "HUB_SECURE_COOKIES") is True,
-            policy=env.get("HUB_POLICY") or "default",
             jobs_dir=Path(env["HUB_JOBS_DIR"]).resolve() if env.get("HUB_JOBS_DIR") else instance_path / "jobs",
             breaker_threshold=_int(env, "HUB_BREAKER_THRESHOLD", 5, minimum=1),
             breaker_cooldown=_float(env, "HUB_BREAKER_COOLDOWN", 60.0, minimum=0.1),
@@ -123,8 +130,46 @@ class Settings:
             audit_checkpoint_minutes=_float(env, "HUB_AUDIT_CHECKPOINT_MINUTES", 60.0, minimum=0.0),
             generated=tuple(generated),
         )
+        values.update(_targets(env))
         values.update(overrides)
         return cls(**values)
+
+
+def _paths(env, name) -> list[str]:
+    """Folders separated like PATH (so a folder may contain a comma or a space); each must be absolute."""
+    folders = [item for item in (env.get(name) or "").split(os.pathsep) if item.strip()]
+    for folder in folders:
+        if not os.path.isabs(folder):
+            raise ConfigurationError(f"{name} entry {folder!r} must be an absolute path")
+    return folders
+
+
+def _targets(env) -> dict:
+    """The destination policy, the catalog of mappings and policies, and the default policy's name."""
+    try:
+        destinations = DestinationPolicy.from_settings(
+            env.get("HUB_ALLOWED_DESTINATIONS"),
+            _tristate(env, "HUB_ALLOW_PLAIN_HTTP") is True,
+            _paths(env, "HUB_WSDL_ROOTS"),
+            _paths(env, "HUB_CSV_ROOTS"),
+            source="the hub's settings",
+        )
+    except ConfigError as error:
+        raise ConfigurationError(str(error)) from None
+    mapping_dirs = [Path(folder) for folder in _paths(env, "HUB_MAPPING_DIRS")]
+    policy_dirs = [Path(folder) for folder in _paths(env, "HUB_POLICY_DIRS")]
+    policy = env.get("HUB_POLICY") or "default"
+    if policy.endswith(".yaml"):
+        # An operator's setting may still name a policy file: its folder joins the catalog, the file is named.
+        file = Path(policy).resolve()
+        policy_dirs.insert(0, file.parent)
+        policy = file.stem
+    catalog = Catalog.from_dirs(mapping_dirs, policy_dirs)
+    try:
+        catalog.path_of(policy, "policy")
+    except CatalogError as error:
+        raise ConfigurationError(f"HUB_POLICY: {error}") from None
+    return {"destinations": destinations, "catalog": catalog, "policy": policy}
 
 
 def parse_encryption_keys(raw: str) -> tuple[tuple[str, bytes], ...]:

@@ -59,7 +59,7 @@ class Worker:
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         breaker = breaker or BreakerPolicy(self.settings.breaker_threshold, self.settings.breaker_cooldown)
         cache_root = Path(self.settings.instance_path) / "cache" / "connectors"
-        self.connectors = ConnectorPool()
+        self.connectors = ConnectorPool(self.settings.destinations)
         self.claimer = Claimer(state.session_factory, worker_id=self.worker_id, lease_seconds=self.settings.lease_seconds,
                                postgres=not self.settings.is_sqlite)
         self.recorder = Recorder(state.session_factory, worker_id=self.worker_id,

@@ -6,6 +6,7 @@ import logging
 from flask import Flask, g, redirect, request, url_for
 from werkzeug.exceptions import NotFound
 
+from connectors import destinations
 from hub.config import Settings
 from hub.ops import logs
 from hub.privacy import crypto
@@ -33,6 +34,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.config.update({k: v for k, v in test_config.items() if not k.startswith("HUB_")})
 
+    # Where the hub creates connectors it passes this policy itself; as the process default it also covers what a
+    # third-party connector plugin opens through connectors.destinations without naming a policy.
+    destinations.set_default_policy(settings.destinations)
     keyring = crypto.KeyRing(settings.encryption_keys)
     crypto.set_keyring(keyring)
     engine = db.make_engine(settings.database_url)

@@ -43,7 +43,8 @@ def replay_connector(name: str):
 @admin_only
 def enable_connector(name: str):
     with hub_state().session_factory() as session, session.begin():
-        connector_admin.update(session, name, {"enabled": True}, actor=g.console_user.actor)
+        connector_admin.update(session, name, {"enabled": True}, actor=g.console_user.actor,
+                               settings=hub_state().settings)
     flash(f"Connector {name} enabled; its circuit breaker is closed.", "success")
     return redirect(url_for("console.connector", name=name))
 
