@@ -172,3 +172,19 @@ def zip_bomb_docx(uncompressed_bytes: int) -> bytes:
             for _ in range(uncompressed_bytes // len(chunk)):
                 padding.write(chunk)
     return buffer.getvalue()
+
+
+def docx_with_body(body_xml: str) -> bytes:
+    """A real DOCX (python-docx's template) whose body is replaced by the given WordprocessingML."""
+    import re
+
+    original = zipfile.ZipFile(io.BytesIO(resume_docx(["placeholder"])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as document:
+        for item in original.infolist():
+            content = original.read(item.filename)
+            if item.filename == "word/document.xml":
+                content = re.sub(rb"<w:body>.*<w:sectPr", b"<w:body>" + body_xml.encode() + b"<w:sectPr",
+                                 content, flags=re.S)
+            document.writestr(item, content)
+    return buffer.getvalue()
