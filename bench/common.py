@@ -26,6 +26,12 @@ from typing import Iterator, Sequence
 REPO = Path(__file__).resolve().parents[1]
 LOOPBACK = "127.0.0.1"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+# The benchmarks' HR systems listen on loopback over plain http: allowed explicitly, as an operator would
+# (the destination policy refuses both by default). Set here for in-process connectors and passed to hub processes.
+BENCH_DESTINATIONS = {"HUB_ALLOWED_DESTINATIONS": "127.0.0.0/8", "HUB_ALLOW_PLAIN_HTTP": "true",
+                      "HUB_CSV_ROOTS": tempfile.gettempdir(), "HUB_WSDL_ROOTS": tempfile.gettempdir()}
+for _name, _value in BENCH_DESTINATIONS.items():
+    os.environ.setdefault(_name, _value)
 
 
 # --- servers --------------------------------------------------------------------------------------------
@@ -143,7 +149,7 @@ def process_cpu_seconds(pid: int) -> float | None:
 def hub_environment(instance_path: Path, database_url: str, **extra: str) -> dict[str, str]:
     """The environment for a hub subprocess: its own instance folder and database, quiet logs."""
     return {"HUB_INSTANCE_PATH": str(instance_path), "HUB_DATABASE_URL": database_url,
-            "HUB_LOG_LEVEL": "WARNING", "HUB_LOG_FORMAT": "text", **extra}
+            "HUB_LOG_LEVEL": "WARNING", "HUB_LOG_FORMAT": "text", **BENCH_DESTINATIONS, **extra}
 
 
 def hub_cli(env: dict[str, str], *args: str, timeout: float = 120.0) -> str:

@@ -112,9 +112,10 @@ def hub_database(backend: str, args, work_dir: Path) -> Iterator[dict[str, str]]
 
 def prepare_hub(env: dict[str, str], receiver_url: str, max_concurrency: int):
     """Migrate the database and add one REST connector (generic-rest, candidate.hired) aimed at the receiver."""
-    from hub import connector_admin, create_app
-    from hub.db import transaction
-    from hub.migrate import upgrade
+    from hub import create_app
+    from hub.delivery import connector_admin
+    from hub.storage.db import transaction
+    from hub.storage.migrate import upgrade
 
     state = create_app(env).extensions["hub"]
     upgrade(state.engine)
@@ -129,10 +130,11 @@ def prepare_hub(env: dict[str, str], receiver_url: str, max_concurrency: int):
 
 def seed_hires(state, count: int) -> float:
     """Store `count` results with ready scores and hire each (one sync job apiece); returns the seconds taken."""
-    from hub import decisions, ingest
-    from hub.auth import Caller, create_client
-    from hub.db import transaction
-    from hub.models import InterviewResult
+    from hub.intake import decisions
+    from hub.intake import ingest
+    from hub.accounts.api_clients import Caller, create_client
+    from hub.storage.db import transaction
+    from hub.storage.models import InterviewResult
 
     with transaction(state.session_factory) as session:
         client, _key = create_client(session, name=f"bench-seed-{uuid.uuid4().hex[:6]}", role="ingest", actor="bench")
@@ -154,7 +156,7 @@ def hire_decision(index: int) -> dict:
 def delivered_count(state) -> int:
     from sqlalchemy import func, select
 
-    from hub.models import SyncJob
+    from hub.storage.models import SyncJob
 
     with state.read_session_factory() as session:
         return session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.status == "delivered"))

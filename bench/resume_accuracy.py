@@ -90,7 +90,11 @@ def values_of(field: str, text: str) -> set[str]:
 
 
 def predicted_fields(content: str) -> dict[str, set[str]]:
-    resume = parse_resume(content.encode("utf-8"))
+    return fields_of(parse_resume(content.encode("utf-8")))
+
+
+def fields_of(resume) -> dict[str, set[str]]:
+    """The parsed resume's values per field, normalised as the gold values are."""
     found = {
         # The label is one contact address per resume: the first email, else the first profile link.
         "email": (resume.emails + resume.links)[:1],

@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPOSITORY_ROOT))
 
 import zeep  # noqa: E402
 
-from connectors import wsdl_cache  # noqa: E402
+from connectors import destinations, wsdl_cache  # noqa: E402
 from connectors.base import DeliveryContext  # noqa: E402
 from connectors.plugins import create_connector  # noqa: E402
 from tests.support.soap_server import LegacyHrSoapServer  # noqa: E402
@@ -49,6 +49,9 @@ def main() -> None:
     parser.add_argument("--documentation-bytes", type=int, default=300, help="xsd:documentation per field")
     parser.add_argument("--calls", type=int, default=200, help="calls measured per figure")
     arguments = parser.parse_args()
+    # Generated WSDLs in a temporary folder, a SOAP server on loopback over plain http: allowed explicitly.
+    destinations.set_default_policy(destinations.DestinationPolicy.from_settings(
+        "127.0.0.0/8", allow_plain_http=True, wsdl_roots=[tempfile.gettempdir()], source="the benchmark"))
 
     with tempfile.TemporaryDirectory() as folder:
         folder = pathlib.Path(folder)

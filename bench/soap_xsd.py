@@ -21,6 +21,7 @@ sys.path.insert(0, str(REPOSITORY_ROOT))
 from connectors import soap_xsd, wsdl_cache  # noqa: E402
 from connectors.base import DeliveryContext  # noqa: E402
 from connectors.errors import PermanentDeliveryError  # noqa: E402
+from connectors import destinations  # noqa: E402
 from connectors.plugins import create_connector  # noqa: E402
 from tests.support.wsdl_generator import write_wsdl  # noqa: E402
 
@@ -49,6 +50,9 @@ def main() -> None:
     parser.add_argument("--fields", type=int, default=60)
     parser.add_argument("--calls", type=int, default=300)
     arguments = parser.parse_args()
+    # Generated WSDLs in a temporary folder, a SOAP server on loopback over plain http: allowed explicitly.
+    destinations.set_default_policy(destinations.DestinationPolicy.from_settings(
+        "127.0.0.0/8", allow_plain_http=True, wsdl_roots=[tempfile.gettempdir()], source="the benchmark"))
     with tempfile.TemporaryDirectory() as folder:
         folder = pathlib.Path(folder)
         context = DeliveryContext("bench", 1, "bench", "bench", folder / "cache", datetime.now(timezone.utc))

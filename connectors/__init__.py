@@ -1,6 +1,7 @@
 """Connectors deliver rendered payloads to target HR systems; built-ins and plugins share one contract."""
 
 from connectors.base import CheckResult, Connector, DeliveryContext, DeliveryResult, PreparedDelivery
+from connectors.destinations import DestinationPolicy, DestinationRefused
 from connectors.errors import (
     ConfigError,
     ConnectorError,
@@ -18,6 +19,8 @@ __all__ = [
     "DeliveryContext",
     "DeliveryError",
     "DeliveryResult",
+    "DestinationPolicy",
+    "DestinationRefused",
     "PermanentDeliveryError",
     "PreparedDelivery",
     "RetryableDeliveryError",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from connectors.destinations import DestinationPolicy, default_policy
 from connectors.schema import apply_defaults
 
 
@@ -64,9 +65,15 @@ class Connector:
     payload_kind: ClassVar[str]  # "rest" | "soap" | "csv"
     batching: ClassVar[bool] = False
 
-    def __init__(self, config: dict):
+    def __init__(self, config: dict, *, policy: DestinationPolicy | None = None):
         # Defaults are filled here as well as in validate_config, so a config stored without them still works.
         self.config = apply_defaults(self.config_schema, config)
+        self.destination_policy = policy or default_policy()
+
+    @classmethod
+    def destination_errors(cls, config: dict, policy: DestinationPolicy) -> list[dict]:
+        """Every configured destination the policy refuses, as {pointer, message}; checked at configuration time."""
+        return []
 
     def check(self) -> CheckResult:
         """Test the connection with a real request."""

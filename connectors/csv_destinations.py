@@ -22,6 +22,7 @@ import uuid
 import paramiko
 
 from connectors.base import CheckResult
+from connectors.destinations import DestinationPolicy, DestinationRefused, create_guarded_connection, default_policy
 from connectors.errors import ConfigError, PermanentDeliveryError, RetryableDeliveryError
 
 logger = logging.getLogger(__name__)
@@ -78,14 +79,23 @@ class Destination:
 class FolderDestination(Destination):
     """A local (or mounted) folder; files appear whole, by rename from a hidden temporary file."""
 
-    def __init__(self, config: dict):
+    def __init__(self, config: dict, policy: DestinationPolicy | None = None):
         super().__init__()
         self.folder = pathlib.Path(config["path"])
+        self.refusal = (policy or default_policy()).csv_folder_refusal(config["path"])
+        if self.refusal is None:
+            # Written through its real path, so a symlink swapped in later does not move the exports.
+            self.folder = pathlib.Path(os.path.realpath(config["path"]))
+
+    def _admitted(self) -> None:
+        if self.refusal is not None:
+            raise DestinationRefused(f"destination refused: {self.refusal}")
 
     def url(self, name: str) -> str:
         return (self.folder / name).resolve().as_uri()
 
     def _manifest_names(self) -> list[str]:
+        self._admitted()
         if not self.folder.is_dir():
             raise RetryableDeliveryError(f"export folder {self.folder} does not exist or is not mounted")
         return sorted(path.name for path in self.folder.glob("*" + MANIFEST_SUFFIX))
@@ -106,6 +116,7 @@ class FolderDestination(Destination):
 
     def commit(self, name: str, content: bytes, manifest: dict, staging_dir: pathlib.Path | None = None) -> bool:
         """Write the file then its manifest; False when the file was already committed (not rewritten)."""
+        self._admitted()
         try:
             if (self.folder / name).exists():
                 if not (self.folder / manifest_name(name)).exists():
@@ -121,6 +132,8 @@ class FolderDestination(Destination):
         return True
 
     def check(self) -> CheckResult:
+        if self.refusal is not None:
+            return CheckResult(False, f"destination refused: {self.refusal}")
         if not self.folder.is_dir():
             return CheckResult(False, f"export folder {self.folder} does not exist (or is not a folder)")
         try:
@@ -170,8 +183,9 @@ def parse_private_key(text: str, passphrase: str | None, pointer: str) -> parami
 class SftpDestination(Destination):
     """A folder on an SFTP server; each file is uploaded as .part and renamed into place."""
 
-    def __init__(self, config: dict):
+    def __init__(self, config: dict, policy: DestinationPolicy | None = None):
         super().__init__()
+        self.destination_policy = policy or default_policy()
         self.host = config["host"]
         self.port = config["port"]
         self.username = config["username"]
@@ -195,7 +209,8 @@ class SftpDestination(Destination):
     def _connect(self) -> paramiko.SFTPClient:
         if self._sftp is not None:
             return self._sftp
-        sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        # Every address the host resolves to passes the destination policy before it is connected to.
+        sock = create_guarded_connection(self.destination_policy, (self.host, self.port), timeout=self.timeout)
         transport = paramiko.Transport(sock)
         transport.banner_timeout = transport.auth_timeout = self.timeout
         try:

@@ -11,6 +11,7 @@ from connectors.base import CheckResult, Connector, DeliveryContext, DeliveryRes
 from connectors.batch_schedule import batch_due, cron_trigger
 from connectors.csv_destinations import FolderDestination, SftpDestination
 from connectors.csv_render import QUOTING, render_csv
+from connectors.destinations import ADMIT_HINT, DestinationPolicy
 from connectors.errors import PermanentDeliveryError
 from connectors.hookspecs import hookimpl
 from connectors.schema import require_payload_shape
@@ -113,17 +114,31 @@ class CsvExportConnector(Connector):
     payload_kind = "csv"
     batching = True
 
-    def __init__(self, config: dict):
-        super().__init__(config)
+    def __init__(self, config: dict, *, policy: DestinationPolicy | None = None):
+        super().__init__(config, policy=policy)
         schedule = self.config["schedule"]
         self.trigger = None
         if schedule.get("cron"):
             self.trigger = cron_trigger(schedule["cron"], schedule["timezone"], "/schedule/cron")
         destination = self.config["destination"]
-        self.destination = (SftpDestination(destination) if destination["type"] == "sftp"
-                            else FolderDestination(destination))
+        self.destination = (SftpDestination(destination, self.destination_policy) if destination["type"] == "sftp"
+                            else FolderDestination(destination, self.destination_policy))
         # One batch at a time per instance: the destination holds one connection and a manifest cache.
         self._lock = threading.Lock()
+
+    @classmethod
+    def destination_errors(cls, config: dict, policy: DestinationPolicy) -> list[dict]:
+        destination = config.get("destination") or {}
+        if destination.get("type") == "folder" and destination.get("path"):
+            reason = policy.csv_folder_refusal(destination["path"])
+            if reason is not None:
+                return [{"pointer": "/destination/path", "message": f"{destination['path']!r} is refused: {reason}"}]
+        if destination.get("type") == "sftp" and destination.get("host"):
+            reason = policy.host_refusal(destination["host"])
+            if reason is not None:
+                return [{"pointer": "/destination/host",
+                         "message": f"{destination['host']!r} is refused: {reason}; {ADMIT_HINT}"}]
+        return []
 
     # ---- batching ------------------------------------------------------------------------------
 

@@ -8,25 +8,33 @@ from datetime import datetime, timezone
 from connectors.errors import PermanentDeliveryError, RetryableDeliveryError
 
 RETRYABLE_STATUSES = frozenset({408, 429})
+# The longest wait a Retry-After header can ask for; longer asks are clamped to it.
+MAX_RETRY_AFTER_SECONDS = 24 * 3600
+MAX_RETRY_AFTER_DIGITS = len(str(MAX_RETRY_AFTER_SECONDS)) + 1
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date); None when absent or unreadable."""
+    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date), at most MAX_RETRY_AFTER_SECONDS;
+    None when absent or unreadable."""
     if value is None or not value.strip():
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        # A huge delay ("999999999999", or 5,000 digits) is the target's mistake, never a reason to wait years.
+        digits = value.lstrip("0") or "0"
+        if len(digits) > MAX_RETRY_AFTER_DIGITS:
+            return float(MAX_RETRY_AFTER_SECONDS)
+        return float(min(int(digits), MAX_RETRY_AFTER_SECONDS))
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     now = now or datetime.now(timezone.utc)
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - now).total_seconds())
+    return min(max(0.0, (when - now).total_seconds()), float(MAX_RETRY_AFTER_SECONDS))
 
 
 def is_success(status_code: int) -> bool:

@@ -10,8 +10,9 @@ import pluggy
 
 from connectors import hookspecs
 from connectors.base import Connector
+from connectors.destinations import DestinationPolicy, default_policy
 from connectors.errors import ConfigError, ConnectorError
-from connectors.schema import mask_secrets, secret_pointers, validate
+from connectors.schema import format_errors, mask_secrets, secret_pointers, validate
 
 logger = logging.getLogger(__name__)
 
@@ -92,14 +93,24 @@ def connector_class(type_name: str) -> type[Connector]:
     return types[type_name]
 
 
-def validate_config(type_name: str, config: dict) -> dict:
-    """Validate a config against its type's JSON Schema; return it with defaults filled in."""
-    return validate(connector_class(type_name).config_schema, config, what=f"{type_name!r} connector")
+def validate_config(type_name: str, config: dict, *, policy: DestinationPolicy | None = None) -> dict:
+    """Validate a config against its type's JSON Schema and its destinations against the policy; return it with
+    defaults filled in."""
+    cls = connector_class(type_name)
+    validated = validate(cls.config_schema, config, what=f"{type_name!r} connector")
+    errors = cls.destination_errors(validated, policy or default_policy())
+    if errors:
+        raise ConfigError(f"invalid {type_name!r} connector config: {format_errors(errors)}",
+                          pointer=errors[0]["pointer"], errors=errors)
+    return validated
 
 
-def create_connector(type_name: str, config: dict) -> Connector:
-    """A ready connector of `type_name` from a config, validated first."""
-    return connector_class(type_name)(validate_config(type_name, config))
+def create_connector(type_name: str, config: dict, *, policy: DestinationPolicy | None = None) -> Connector:
+    """A ready connector of `type_name` from a config, validated first; `policy` overrides the default policy."""
+    validated = validate_config(type_name, config, policy=policy)
+    if policy is None:
+        return connector_class(type_name)(validated)
+    return connector_class(type_name)(validated, policy=policy)
 
 
 def fetch_outcomes(connector: Connector, *, kinds: list[str], since=None, settings: dict | None = None) -> list | None:

@@ -7,10 +7,10 @@ import time
 from urllib.parse import urlencode
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from connectors import response_rules, vendor_tokens
 from connectors.base import CheckResult, Connector, DeliveryContext, DeliveryResult, PreparedDelivery
+from connectors.destinations import DestinationPolicy, guarded_session, url_errors
 from connectors.diagnostics import describe_http_status, describe_network_error
 from connectors.errors import PermanentDeliveryError, RetryableDeliveryError
 from connectors.hookspecs import hookimpl
@@ -150,17 +150,20 @@ class RestConnector(Connector):
     config_schema = CONFIG_SCHEMA
     payload_kind = "rest"
 
-    def __init__(self, config: dict):
-        super().__init__(config)
+    def __init__(self, config: dict, *, policy: DestinationPolicy | None = None):
+        super().__init__(config, policy=policy)
         self.base_url = self.config["base_url"].rstrip("/")
         self.timeouts = (float(self.config["timeouts"]["connect"]), float(self.config["timeouts"]["read"]))
-        self.session = requests.Session()
-        pool_size = self.config["pool_size"]
-        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        # Every request of this connector, token fetches and outcome pulls included, passes the policy.
+        self.session = guarded_session(self.destination_policy, pool_size=self.config["pool_size"])
         self.session.verify = self.config.get("ca_bundle") or self.config["verify_tls"]
         self.auth = build_auth(self.config["auth"], self.session, self.timeouts, base_url=self.base_url)
+
+    @classmethod
+    def destination_errors(cls, config: dict, policy: DestinationPolicy) -> list[dict]:
+        urls = [("/base_url", config.get("base_url"))]
+        urls.append(("/auth/token_url", (config.get("auth") or {}).get("token_url")))
+        return url_errors(urls, policy)
 
     def _secrets(self) -> list[str]:
         return secret_values(self.config_schema, self.config) + self.auth.secrets()

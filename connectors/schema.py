@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from jsonschema import Draft202012Validator
 
+import jsonerrors
 from connectors.errors import ConfigError, PermanentDeliveryError
 
 MASK = "********"
@@ -22,15 +23,6 @@ def tls_properties(peer: str) -> dict:
     }
 _SUBSCHEMA_KEYWORDS = ("allOf", "anyOf", "oneOf")
 _CONDITIONAL_KEYWORDS = ("if", "then", "else")
-
-
-def pointer_from_path(path) -> str:
-    """Render a path (sequence of keys and indexes) as a JSON pointer (RFC 6901)."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
-
-
-def _split_pointer(pointer: str) -> list[str]:
-    return [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
 
 
 def same_level_subschemas(schema: dict, conditionals: bool = True) -> Iterator[dict]:
@@ -55,7 +47,7 @@ def secret_pointers(schema: dict, _prefix: str = "") -> list[str]:
     pointers: list[str] = []
     for subschema in same_level_subschemas(schema):
         for name, property_schema in subschema.get("properties", {}).items():
-            pointer = _prefix + pointer_from_path([name])
+            pointer = _prefix + jsonerrors.pointer([name])
             if _is_secret(property_schema):
                 pointers.append(pointer)
             else:
@@ -64,7 +56,7 @@ def secret_pointers(schema: dict, _prefix: str = "") -> list[str]:
 
 
 def _resolve_parent(document: Any, pointer: str) -> tuple[Any, str] | None:
-    parts = _split_pointer(pointer)
+    parts = jsonerrors.parts(pointer)
     node = document
     for part in parts[:-1]:
         if not isinstance(node, dict) or part not in node:
@@ -130,21 +122,7 @@ def _under_secret(pointer: str, secrets: list[str]) -> bool:
 def schema_errors(schema: dict, config: Any) -> list[dict]:
     """Every violation of `schema` by `config` as {pointer, message}, secret values never echoed."""
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    secrets = secret_pointers(schema)
-    found: dict[tuple[str, str], None] = {}
-    for error in sorted(validator.iter_errors(config), key=lambda error: list(map(str, error.absolute_path))):
-        pointer = pointer_from_path(error.absolute_path)
-        if error.validator == "required":
-            missing = [name for name in error.validator_value if isinstance(error.instance, dict) and name not in error.instance]
-            for name in missing:
-                found[(pointer + pointer_from_path([name]), "required property is missing")] = None
-            continue
-        if _under_secret(pointer, secrets):
-            message = f"invalid secret value (not shown): fails '{error.validator}' {error.validator_value!r}"
-        else:
-            message = error.message
-        found[(pointer, message)] = None
-    return [{"pointer": pointer, "message": message} for pointer, message in found]
+    return jsonerrors.schema_errors(validator, config, secrets=secret_pointers(schema), limit=200)
 
 
 def format_errors(errors: list[dict]) -> str:

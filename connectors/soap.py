@@ -12,11 +12,11 @@ import zeep
 from lxml import etree
 from zeep import exceptions as zeep_errors
 from zeep.helpers import serialize_object
-from zeep.transports import Transport
 from zeep.wsdl.utils import etree_to_string
 
 from connectors import soap_xsd, wsdl_cache
 from connectors.base import CheckResult, Connector, DeliveryContext, DeliveryResult, PreparedDelivery
+from connectors.destinations import DestinationPolicy, guarded_session, url_errors
 from connectors.diagnostics import describe_http_status, describe_network_error
 from connectors.errors import DeliveryError, PermanentDeliveryError, RetryableDeliveryError
 from connectors.hookspecs import hookimpl
@@ -112,12 +112,13 @@ class SoapConnector(Connector):
     config_schema = CONFIG_SCHEMA
     payload_kind = "soap"
 
-    def __init__(self, config: dict):
-        super().__init__(config)
+    def __init__(self, config: dict, *, policy: DestinationPolicy | None = None):
+        super().__init__(config, policy=policy)
         timeouts = self.config["timeouts"]
         self.connect_timeout = float(timeouts["connect"])
         self.operation_timeout = float(timeouts["operation"])
-        self.session = requests.Session()
+        # The WSDL's imports, the endpoint it names and check()'s GET all pass the policy.
+        self.session = guarded_session(self.destination_policy)
         self.session.verify = self.config.get("ca_bundle") or self.config["verify_tls"]
         if self.config.get("basic_auth"):
             self.session.auth = (self.config["basic_auth"]["username"], self.config["basic_auth"]["password"])
@@ -126,12 +127,21 @@ class SoapConnector(Connector):
         self._service = None
         self._document = None
 
+    @classmethod
+    def destination_errors(cls, config: dict, policy: DestinationPolicy) -> list[dict]:
+        errors = url_errors([("/endpoint", config.get("endpoint"))], policy)
+        reason = wsdl_cache.location_refusal(config["wsdl"], policy) if config.get("wsdl") else None
+        if reason is not None:
+            errors.insert(0, {"pointer": "/wsdl", "message": f"{config['wsdl']!r} is refused: {reason}"})
+        return errors
+
     # ---- building ------------------------------------------------------------------------------
 
     def _load_document(self, cache_dir):
         return wsdl_cache.load_document(
             self.config["wsdl"], cache_dir=cache_dir, timeout=float(self.config["timeouts"]["load"]),
             verify=self.session.verify, auth=self.session.auth, cache_seconds=self.config["wsdl_cache_seconds"],
+            policy=self.destination_policy,
         )
 
     def _service_proxy(self, cache_dir=None):
@@ -146,8 +156,9 @@ class SoapConnector(Connector):
                                               use_digest=wsse_config["password_type"] == "digest",
                                               add_timestamp=wsse_config["timestamp"])
                 # zeep passes operation_timeout straight to requests, so (connect, read) works.
-                transport = Transport(session=self.session, timeout=float(self.config["timeouts"]["load"]),
-                                      operation_timeout=(self.connect_timeout, self.operation_timeout))
+                transport = wsdl_cache.GuardedTransport(
+                    session=self.session, timeout=float(self.config["timeouts"]["load"]),
+                    operation_timeout=(self.connect_timeout, self.operation_timeout), policy=self.destination_policy)
                 client = zeep.Client(wsdl=document, transport=transport, wsse=wsse,
                                      settings=wsdl_cache.SAFE_SETTINGS)
                 self._service = self._bind(client, document)
@@ -299,6 +310,8 @@ class SoapConnector(Connector):
         except requests.RequestException as exception:
             return CheckResult(False, describe_network_error(exception, address,
                                                              (self.connect_timeout, self.operation_timeout)))
+        except DeliveryError as error:
+            return CheckResult(False, str(error))
         # A GET on a SOAP endpoint commonly answers 405, or 500 with a fault: it is there, which is what counts.
         if response.status_code in (401, 403) or response.status_code > 500:
             return CheckResult(False, describe_http_status(response.status_code, address))

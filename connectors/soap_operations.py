@@ -7,10 +7,10 @@ The hub's `hris-hub connectors operations NAME` prints the same for a configured
 
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass
 
+import click
 from zeep.xsd import ComplexType, Element
 from zeep.xsd.elements.indicators import All, Choice, Group, Sequence
 
@@ -180,21 +180,29 @@ def format_fields(operation: str, fields: list[Field]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="List a WSDL's operations, or the fields one of them expects.")
-    parser.add_argument("wsdl", help="WSDL file path or http(s) URL")
-    parser.add_argument("operation", nargs="?")
-    arguments = parser.parse_args(argv)
-    document = wsdl_cache.load_document(arguments.wsdl)
-    if arguments.operation is None:
-        print("\n".join(operations(document)))
-        return 0
+@click.command("operations")
+@click.argument("wsdl")
+@click.argument("operation", required=False)
+def operations_command(wsdl: str, operation: str | None) -> None:
+    """List a WSDL's operations, or the fields OPERATION expects (WSDL: a file path or an http(s) URL)."""
+    document = wsdl_cache.load_document(wsdl)
+    if operation is None:
+        click.echo("\n".join(operations(document)))
+        return
     try:
-        fields = operation_fields(document, arguments.operation)
+        fields = operation_fields(document, operation)
     except KeyError as error:
-        print(error.args[0], file=sys.stderr)
-        return 2
-    print(format_fields(arguments.operation, fields))
+        raise click.UsageError(error.args[0]) from None
+    click.echo(format_fields(operation, fields))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m connectors.soap_operations WSDL [OPERATION]`: the exit status is 2 for an unknown operation."""
+    try:
+        operations_command.main(argv, prog_name="python -m connectors.soap_operations", standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
     return 0
 
 

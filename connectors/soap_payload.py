@@ -7,7 +7,7 @@ from typing import Any
 from zeep.xsd import AnySimpleType, ComplexType, Element
 from zeep.xsd.types.builtins import Boolean
 
-from connectors.schema import pointer_from_path
+import jsonerrors
 
 _BOOLEAN_LEXICAL = ("true", "false", "1", "0")
 
@@ -44,7 +44,7 @@ def _attribute_names(complex_type: ComplexType) -> set[str]:
 
 def _complex_value(complex_type: ComplexType, value: Any, path: list, problems: list) -> Any:
     if not isinstance(value, dict):
-        problems.append((pointer_from_path(path), f"expected an object for {_type_name(complex_type)}, "
+        problems.append((jsonerrors.pointer(path), f"expected an object for {_type_name(complex_type)}, "
                                                   f"got {type(value).__name__}"))
         return value
     children = _child_elements(complex_type)
@@ -55,7 +55,7 @@ def _complex_value(complex_type: ComplexType, value: Any, path: list, problems: 
             shaped[name] = item  # zeep's names for simple content and xsd:any
         elif name not in allowed:
             expected = ", ".join(sorted(allowed)) or "no fields"
-            problems.append((pointer_from_path(path + [name]),
+            problems.append((jsonerrors.pointer(path + [name]),
                              f"field {name!r} does not exist in {_type_name(complex_type)}; expected: {expected}"))
         elif name in children:
             shaped[name] = _element_value(children[name], item, path + [name], problems)
@@ -73,7 +73,7 @@ def _element_value(element: Element, value: Any, path: list, problems: list) -> 
     if isinstance(value, list):
         wrapper = _array_wrapper_child(element.type)
         if wrapper is None:
-            problems.append((pointer_from_path(path), f"a list is not allowed here ({_type_name(element.type)})"))
+            problems.append((jsonerrors.pointer(path), f"a list is not allowed here ({_type_name(element.type)})"))
             return value
         name, child = wrapper
         return {name: [_type_value(child.type, item, path + [index], problems) for index, item in enumerate(value)]}
@@ -104,19 +104,19 @@ def _type_value(xsd_type, value: Any, path: list, problems: list) -> Any:
 
 def _simple_value(xsd_type, value: Any, path: list, problems: list) -> Any:
     if isinstance(value, (dict, list)):
-        problems.append((pointer_from_path(path), f"expected a single {_type_name(xsd_type)} value, "
+        problems.append((jsonerrors.pointer(path), f"expected a single {_type_name(xsd_type)} value, "
                                                   f"got {type(value).__name__}"))
         return value
     if isinstance(xsd_type, Boolean):
         if isinstance(value, bool) or str(value).lower() in _BOOLEAN_LEXICAL:
             return value
-        problems.append((pointer_from_path(path), f"{value!r} is not a valid boolean"))
+        problems.append((jsonerrors.pointer(path), f"{value!r} is not a valid boolean"))
         return value
     try:
         # What zeep would write, read back as the XSD type: catches 'abc' for a float, True for an int.
         xsd_type.pythonvalue(xsd_type.xmlvalue(value))
     except Exception as exception:  # noqa: BLE001 - each XSD type raises its own kind of parse error
-        problems.append((pointer_from_path(path),
+        problems.append((jsonerrors.pointer(path),
                          f"{value!r} is not a valid {_type_name(xsd_type)} ({type(exception).__name__})"))
     return value
 

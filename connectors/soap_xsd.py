@@ -17,7 +17,7 @@ import weakref
 from lxml import etree
 from zeep.loader import load_external
 
-from connectors.schema import pointer_from_path
+import jsonerrors
 
 logger = logging.getLogger(__name__)
 
@@ -175,4 +175,4 @@ def _pointer(xpath: str | None, body, path: list) -> str:
             node = node[index] if index < len(node) else None
         else:
             break
-    return pointer_from_path(path)
+    return jsonerrors.pointer(path)

@@ -4,7 +4,7 @@ __version__ = "0.1.0"
 
 
 def create_app(test_config=None):
-    """Build the Flask app (see hub.app.create_app)."""
-    from hub.app import create_app as _create_app
+    """Build the Flask app (see hub.web.app.create_app)."""
+    from hub.web.app import create_app as _create_app
 
     return _create_app(test_config)

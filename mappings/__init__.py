@@ -3,6 +3,7 @@
 A plain library: no Flask, no database, nothing from hub/.
 """
 
+from .catalog import Catalog, CatalogError, check_name
 from .errors import InputError, MappingError, PolicyError
 from .policy import Policy, load_policy
 from .policy_outcome import PolicyOutcome
@@ -10,12 +11,15 @@ from .sample import sample_context, sample_document
 from .target_mapping import TargetMapping, list_presets, load_mapping
 
 __all__ = [
+    "Catalog",
+    "CatalogError",
     "InputError",
     "MappingError",
     "Policy",
     "PolicyError",
     "PolicyOutcome",
     "TargetMapping",
+    "check_name",
     "list_presets",
     "load_mapping",
     "load_policy",

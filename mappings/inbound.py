@@ -69,7 +69,7 @@ def load_inbound_mapping(name: str) -> InboundMapping:
         raise MappingError(f"unknown inbound mapping {name!r}; shipped: {', '.join(inbound_names())}", mapping=name)
     path = INBOUND_DIR / f"{name}.yaml"
     document = read_yaml(path)
-    violation = first_violation(packaged_validator("inbound-mapping.schema.json"), document.data)
+    violation = first_violation(packaged_validator("inbound-mapping.schema.json"), document.data, quote_values=False)
     if violation is not None:
         raise MappingError(
             violation.message,

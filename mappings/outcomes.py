@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mappings.schema_validation import json_pointer, packaged_validator
+import jsonerrors
+from mappings.schema_validation import packaged_validator
 
 SCHEMAS = {
     "performance_review": "performance-review.schema.json",
@@ -54,7 +55,7 @@ def outcome_errors(record: Any, *, prefix: str = "") -> list[dict]:
     errors = sorted(validator.iter_errors(record), key=lambda error: list(map(str, error.absolute_path)))
     if errors:
         return [
-            {"pointer": prefix + json_pointer(error.absolute_path), "message": error.message} for error in errors[:20]
+            {"pointer": prefix + jsonerrors.pointer(error.absolute_path), "message": error.message} for error in errors[:20]
         ]
     return [{"pointer": prefix + error["pointer"], "message": error["message"]} for error in _cross_field(record)]
 

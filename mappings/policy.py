@@ -51,7 +51,7 @@ class Policy:
         self._document = document
         self.file = str(document.path)
         data = document.data
-        violation = first_violation(packaged_validator(POLICY_SCHEMA), data)
+        violation = first_violation(packaged_validator(POLICY_SCHEMA), data, quote_values=False)
         if violation:
             raise self._error(violation.message, violation.pointer)
         self.data: dict[str, Any] = data

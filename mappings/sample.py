@@ -13,21 +13,31 @@ EVENTS = ("candidate.hired", "result.scored")
 
 
 @lru_cache(maxsize=1)
-def _sample() -> dict[str, Any]:
-    return json.loads(SAMPLE_FILE.read_text(encoding="utf-8"))
+def _inputs() -> dict[str, Any]:
+    return json.loads(SAMPLE_FILE.read_text(encoding="utf-8"))["inputs"]
+
+
+@lru_cache(maxsize=2)
+def _document(event: str) -> dict[str, Any]:
+    from mappings.document import assemble
+    from mappings.policy import load_policy
+
+    inputs = copy.deepcopy(_inputs())
+    inputs["event"] = event
+    if event == "result.scored":  # before the decision: no employee id or start date yet
+        inputs.update(decision=None, job_id=inputs["job_id"].replace("job_", "job_scored_"))
+    return assemble(policy=load_policy("default"), **inputs)
 
 
 def sample_document(event: str = "candidate.hired") -> dict[str, Any]:
-    """Return a fresh copy of the sample document; for result.scored there is no employee, plan or rule yet."""
+    """A fresh copy of the sample document, built by the same code as the hub's documents (mappings.document)."""
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}; expected one of {', '.join(EVENTS)}")
-    document = copy.deepcopy(_sample()["document"])
-    if event == "result.scored":
-        document.update(event=event, employee={"id": None, "start_date": None}, plan=None, attendance=None,
-                        job_id=document["job_id"].replace("job_", "job_scored_"))
-    return document
+    return copy.deepcopy(_document(event))
 
 
 def sample_context() -> dict[str, Any]:
-    """Return the policy context the sample document's plan and attendance rule were derived with."""
-    return copy.deepcopy(_sample()["context"])
+    """The policy context the sample document's plan and attendance rule were derived with."""
+    inputs = _inputs()
+    return {"job_code": inputs["result"]["job_code"], "job_family": _document("candidate.hired")["result"]["job_family"],
+            "start_date": inputs["decision"]["start_date"], "preferences": copy.deepcopy(inputs["preferences"])}

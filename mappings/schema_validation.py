@@ -12,6 +12,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError, best_match, relevance
 from referencing import Registry, Resource
 
+import jsonerrors
+
 SCHEMAS_DIR = Path(__file__).parent / "schemas"
 
 
@@ -21,11 +23,6 @@ class SchemaViolation:
 
     pointer: str
     message: str
-
-
-def json_pointer(path) -> str:
-    """Return the RFC 6901 pointer for a sequence of keys and indexes."""
-    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
 def _describe_alternative(schema: Any) -> str:
@@ -77,15 +74,40 @@ def _relevance_without_position(error: ValidationError) -> tuple:
     return (depth, *rest)
 
 
-def first_violation(validator: Draft202012Validator, instance: Any) -> SchemaViolation | None:
-    """Return the most relevant violation of instance against the validator's schema, or None."""
+def describe_kind(value: Any) -> str:
+    """What a value is, without showing it: 'a string of 31 characters', 'an object', 'a list of 3 items'."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return f"a string of {len(value)} characters"
+    if isinstance(value, list):
+        return f"a list of {len(value)} items"
+    if isinstance(value, dict):
+        return f"an object with {len(value)} properties"
+    return f"a {type(value).__name__}"
+
+
+def first_violation(validator: Draft202012Validator, instance: Any, *,
+                    quote_values: bool = True) -> SchemaViolation | None:
+    """Return the most relevant violation of instance against the validator's schema, or None.
+
+    With quote_values=False the message says what was expected and what kind of value was found, never the value
+    itself: loaders use it, so a file that is not a mapping (a key file, /etc/passwd) is never echoed.
+    """
     # Sorted by location so that, among equally relevant errors, the first in the document is reported.
     errors = sorted(validator.iter_errors(instance),
                     key=lambda error: [(isinstance(part, str), part) for part in error.absolute_path])
     error = best_match(errors, key=_relevance_without_position)
     if error is None:
         return None
-    return SchemaViolation(json_pointer(error.absolute_path), f"{error.message} ({_expectation(error)})")
+    if not quote_values:
+        return SchemaViolation(jsonerrors.pointer(error.absolute_path),
+                               f"{_expectation(error)}; found {describe_kind(error.instance)}")
+    return SchemaViolation(jsonerrors.pointer(error.absolute_path), f"{error.message} ({_expectation(error)})")
 
 
 @lru_cache(maxsize=1)
@@ -120,7 +142,7 @@ def load_validator(path: Path) -> Draft202012Validator:
     except json.JSONDecodeError as error:
         raise ValueError(f"schema {path}:{error.lineno}: not valid JSON ({error.msg})") from error
     except SchemaError as error:
-        raise ValueError(f"schema {path} at {json_pointer(error.absolute_path)}: not a valid draft 2020-12 schema "
+        raise ValueError(f"schema {path} at {jsonerrors.pointer(error.absolute_path)}: not a valid draft 2020-12 schema "
                          f"({error.message})") from error
 
 

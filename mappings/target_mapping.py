@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from .errors import MappingError
+from .render_limits import MAX_OUTPUT_CHARS, MAX_RENDER_SECONDS, TemplateLimitExceeded, render_deadline
 from .schema_validation import SCHEMAS_DIR, first_violation, load_validator, packaged_validator
 from .sources import PRESETS_DIR, resolve, shipped_names
 from .template_engine import TemplateCompiler, TemplateFailure, check_json_value
@@ -49,14 +51,18 @@ def _envelope_validator(kind: str) -> Draft202012Validator:
 class TargetMapping:
     """A compiled mapping; render() is a pure function of the canonical document."""
 
+    max_render_seconds: float = MAX_RENDER_SECONDS
+
     def __init__(self, document: YamlDocument):
         self._document = document
         self.file = str(document.path)
         data = document.data
-        self.name: str = data.get("name", document.path.stem) if isinstance(data, dict) else document.path.stem
-        violation = first_violation(packaged_validator(MAPPING_SCHEMA), data)
+        # Named by its file until it proves to be a mapping: a name read from an arbitrary file is its content.
+        self.name: str = document.path.stem
+        violation = first_violation(packaged_validator(MAPPING_SCHEMA), data, quote_values=False)
         if violation:
             raise self._load_error(violation.message, violation.pointer)
+        self.name = data.get("name", document.path.stem)
         self.version = data["version"]
         self.kind: str = data["kind"]
         self.events: list[str] = list(data["events"])
@@ -112,11 +118,20 @@ class TargetMapping:
             raise MappingError(f"this mapping handles {', '.join(self.events)}; the document's event is "
                                f"{document.get('event')!r}", mapping=self.name, pointer="")
         try:
+            with render_deadline(self.max_render_seconds):
+                produced = self._renderer(self.template_variables(document), [])
             # A copy, so a payload never shares objects with the caller's document.
-            rendered = copy.deepcopy(self._renderer(self.template_variables(document), []))
+            rendered = copy.deepcopy(produced)
             check_json_value(rendered)
+            size = len(json.dumps(rendered, ensure_ascii=False, default=str))
+            if size > MAX_OUTPUT_CHARS:
+                raise TemplateFailure(f"template limit: the rendered payload is {size:,} characters, over the "
+                                      f"limit of {MAX_OUTPUT_CHARS:,}", "")
         except TemplateFailure as failure:
-            raise self._render_error(failure.message, failure.pointer) from failure
+            raise self._render_error(failure.message, failure.pointer, failure.source) from failure
+        except TemplateLimitExceeded as exceeded:
+            message = str(exceeded) or f"the render took longer than {self.max_render_seconds:g} s"
+            raise self._render_error(f"template limit: {message}", "") from None
         payloads = rendered if self._many else [rendered]
         if self.response_rule is not None:
             # The connector judges the vendor's answer by it; it travels with each payload.
@@ -129,12 +144,15 @@ class TargetMapping:
                      document.get("job_id"))
         return payloads
 
-    def _render_error(self, message: str, pointer: str) -> MappingError:
+    def _render_error(self, message: str, pointer: str, source: str | None = None) -> MappingError:
         index = None
         if self._many and pointer:
             first, _, rest = pointer[1:].partition("/")
             index, pointer = int(first), ("/" + rest if rest else "")
-        return MappingError(message, mapping=self.name, pointer=pointer, payload_index=index)
+        # The template's own line in the mapping file, so the person fixing it finds it.
+        line = self._document.line_of(source) if source is not None else None
+        return MappingError(message, mapping=self.name, pointer=pointer, payload_index=index,
+                            file=self.file if source is not None else None, line=line)
 
     def _validate(self, payload: Any, index: int | None) -> None:
         violation = first_violation(_envelope_validator(self.kind), payload)

@@ -17,8 +17,10 @@ from typing import Any, Callable
 from jinja2 import StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+import jsonerrors
+
 from .filters import FILTERS
-from .schema_validation import json_pointer
+from .render_limits import MAX_OUTPUT_CHARS, LimitedSandbox, TemplateLimitExceeded, limit_filter
 
 SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expression>(?:(?!\}\}|\{\{).)*)\}\}\s*$", re.DOTALL)
 TEMPLATE_MARKUP = ("{{", "{%", "{#")
@@ -26,12 +28,16 @@ DIRECTIVES = {"$value", "$type", "$nullable", "$each", "$as", "$index", "$item",
 
 
 class TemplateFailure(Exception):
-    """A template could not be compiled or rendered; pointer says where, message what was expected."""
+    """A template could not be compiled or rendered; pointer says where, message what was expected.
 
-    def __init__(self, message: str, pointer: str):
+    `source` is the pointer of the template in the mapping file when known (its line is reported).
+    """
+
+    def __init__(self, message: str, pointer: str, source: str | None = None):
         super().__init__(message)
         self.message = message
         self.pointer = pointer
+        self.source = source
 
 
 class _Omit:
@@ -41,14 +47,20 @@ class _Omit:
 OMIT = _Omit()
 
 
-def make_environment() -> ImmutableSandboxedEnvironment:
-    """The only environment templates run in: sandboxed, immutable, strict about undefined names."""
-    environment = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+def make_environment(max_output_chars: int = MAX_OUTPUT_CHARS) -> ImmutableSandboxedEnvironment:
+    """The only environment templates run in: sandboxed, immutable, strict about undefined names, size-limited."""
+    environment = LimitedSandbox(undefined=StrictUndefined, autoescape=False, max_output_chars=max_output_chars)
     environment.filters.update(FILTERS)
+    environment.filters = {name: limit_filter(function, max_output_chars)
+                           for name, function in environment.filters.items()}
     return environment
 
 
 def _describe_failure(error: Exception) -> str:
+    if isinstance(error, TemplateLimitExceeded):
+        return f"template limit: {error}"
+    if isinstance(error, RecursionError):
+        return "template limit: nested too deeply"
     if isinstance(error, SecurityError):
         return f"blocked by the template sandbox ({error}); templates may only read the document"
     if isinstance(error, TemplateError) and type(error).__name__ == "UndefinedError":
@@ -86,11 +98,11 @@ class TemplateCompiler:
 
     def _expression(self, source: Any, path: list) -> Callable[[dict[str, Any]], Any]:
         if not isinstance(source, str):
-            raise TemplateFailure("expected an expression string", json_pointer(path))
+            raise TemplateFailure("expected an expression string", jsonerrors.pointer(path))
         try:
             compiled = self.environment.compile_expression(_strip_braces(source), undefined_to_none=False)
-        except TemplateError as error:
-            raise TemplateFailure(_describe_failure(error), json_pointer(path)) from error
+        except (TemplateError, TemplateLimitExceeded, RecursionError) as error:
+            raise TemplateFailure(_describe_failure(error), jsonerrors.pointer(path), jsonerrors.pointer(path)) from error
 
         def evaluate(variables: dict[str, Any]) -> Any:
             value = compiled(**variables)
@@ -103,20 +115,22 @@ class TemplateCompiler:
     def _compile_string(self, source: str, path: list) -> Renderer:
         if not any(marker in source for marker in TEMPLATE_MARKUP):
             return lambda variables, out: source
+        where = jsonerrors.pointer(path)
         if SINGLE_EXPRESSION.match(source):
             evaluate = self._expression(source, path)
-            return lambda variables, out: _guarded(lambda: evaluate(variables), out)
+            return lambda variables, out: _guarded(lambda: evaluate(variables), out, where)
         try:
             template = self.environment.from_string(source)
-        except TemplateError as error:
-            raise TemplateFailure(_describe_failure(error), json_pointer(path)) from error
-        return lambda variables, out: _guarded(lambda: template.render(variables), out)
+        except (TemplateError, TemplateLimitExceeded, RecursionError) as error:
+            raise TemplateFailure(_describe_failure(error), where, where) from error
+        limit = getattr(self.environment, "max_output_chars", MAX_OUTPUT_CHARS)
+        return lambda variables, out: _guarded(lambda: _render_limited(template, variables, limit), out, where)
 
     def _compile_object(self, node: dict, path: list) -> Renderer:
         unknown = [key for key in node if isinstance(key, str) and key.startswith("$") and key not in DIRECTIVES]
         if unknown:
             raise TemplateFailure(f"unknown directive {unknown[0]!r}; expected one of {', '.join(sorted(DIRECTIVES))}",
-                                  json_pointer(path + [unknown[0]]))
+                                  jsonerrors.pointer(path + [unknown[0]]))
         when = self._expression(node["$when"], path + ["$when"]) if "$when" in node else None
         if "$each" in node:
             body = self._compile_each(node, path)
@@ -125,7 +139,7 @@ class TemplateCompiler:
         else:
             stray = [key for key in node if key in DIRECTIVES and key != "$when"]
             if stray:
-                raise TemplateFailure(f"{stray[0]} needs $value or $each beside it", json_pointer(path + [stray[0]]))
+                raise TemplateFailure(f"{stray[0]} needs $value or $each beside it", jsonerrors.pointer(path + [stray[0]]))
             fields = {key: self.compile(value, path + [key]) for key, value in node.items() if key != "$when"}
             body = lambda variables, out: _render_object(fields, variables, out)  # noqa: E731
         if when is None:
@@ -141,7 +155,7 @@ class TemplateCompiler:
         wanted = node.get("$type")
         if wanted is not None and wanted not in COERCIONS:
             raise TemplateFailure(f"unknown $type {wanted!r}; expected one of {', '.join(COERCIONS)}",
-                                  json_pointer(path + ["$type"]))
+                                  jsonerrors.pointer(path + ["$type"]))
         nullable = bool(node.get("$nullable", False))
 
         def render(variables: dict[str, Any], out: list) -> Any:
@@ -152,13 +166,13 @@ class TemplateCompiler:
                 return COERCIONS[wanted](result)
             except (TypeError, ValueError) as error:
                 raise TemplateFailure(f"expected {wanted}{' or null' if nullable else ''}, got {result!r}"
-                                      f" ({type(result).__name__}): {error}", json_pointer(out)) from error
+                                      f" ({type(result).__name__}): {error}", jsonerrors.pointer(out)) from error
 
         return render
 
     def _compile_each(self, node: dict, path: list) -> Renderer:
         if "$item" not in node:
-            raise TemplateFailure("$each needs $item (what to render per element)", json_pointer(path))
+            raise TemplateFailure("$each needs $item (what to render per element)", jsonerrors.pointer(path))
         items = self._expression(node["$each"], path + ["$each"])
         name = node.get("$as", "item")
         index_name = node.get("$index")
@@ -171,7 +185,7 @@ class TemplateCompiler:
                 sequence = [[item_key, item_value] for item_key, item_value in sequence.items()]
             if not isinstance(sequence, (list, tuple)):
                 raise TemplateFailure(f"$each expected a list or object, got {sequence!r} "
-                                      f"({type(sequence).__name__})", json_pointer(out))
+                                      f"({type(sequence).__name__})", jsonerrors.pointer(out))
             rendered_list, rendered_object = [], {}
             for position, element in enumerate(sequence):
                 scope = {**variables, name: element}
@@ -191,13 +205,25 @@ class TemplateCompiler:
         return render
 
 
-def _guarded(action: Callable[[], Any], out: list) -> Any:
+def _render_limited(template, variables: dict[str, Any], limit: int) -> str:
+    """Render chunk by chunk, stopping as soon as the output passes `limit` characters."""
+    chunks, size = [], 0
+    for chunk in template.generate(variables):
+        size += len(chunk)
+        if size > limit:
+            raise TemplateLimitExceeded(f"the output passed the limit of {limit:,} characters")
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
+def _guarded(action: Callable[[], Any], out: list, source: str | None = None) -> Any:
     try:
         return action()
     except TemplateFailure:
         raise
-    except (TemplateError, SecurityError, ValueError, TypeError, ArithmeticError, LookupError) as error:
-        raise TemplateFailure(_describe_failure(error), json_pointer(out)) from error
+    except (TemplateError, SecurityError, ValueError, TypeError, ArithmeticError, LookupError,
+            TemplateLimitExceeded, RecursionError) as error:
+        raise TemplateFailure(_describe_failure(error), jsonerrors.pointer(out), source) from error
 
 
 def _render_object(fields: dict[str, Renderer], variables: dict[str, Any], out: list) -> dict:
@@ -282,11 +308,11 @@ def check_json_value(value: Any, path: list | None = None) -> None:
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise TemplateFailure(f"expected string object keys, got {key!r}", json_pointer(path))
+                raise TemplateFailure(f"expected string object keys, got {key!r}", jsonerrors.pointer(path))
             check_json_value(item, path + [key])
     elif isinstance(value, list):
         for index, item in enumerate(value):
             check_json_value(item, path + [index])
     elif not (value is None or isinstance(value, (str, int, float, bool))):
         raise TemplateFailure(f"expected a JSON value, got {type(value).__name__} {value!r}; format it with a "
-                              "filter (e.g. | string)", json_pointer(path))
+                              "filter (e.g. | string)", jsonerrors.pointer(path))

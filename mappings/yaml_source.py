@@ -8,7 +8,9 @@ from typing import Any
 
 import yaml
 
-from .schema_validation import json_pointer
+import jsonerrors
+
+from .yaml_safe import YamlRefused, compose_and_load
 
 
 @dataclass
@@ -30,7 +32,7 @@ class YamlDocument:
 
 
 def _record_lines(node: yaml.Node, path: list, lines: dict[str, int]) -> None:
-    lines[json_pointer(path)] = node.start_mark.line + 1
+    lines[jsonerrors.pointer(path)] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             _record_lines(value_node, path + [key_node.value], lines)
@@ -40,19 +42,20 @@ def _record_lines(node: yaml.Node, path: list, lines: dict[str, int]) -> None:
 
 
 def read_yaml(path: Path) -> YamlDocument:
-    """Parse one YAML file safely; raise ValueError naming the file and line when it cannot be read."""
+    """Parse one YAML file safely; raise ValueError naming the file and line (never its content) when it cannot be
+    read, is not valid YAML or is an alias bomb."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not UTF-8 text (byte {error.start})") from None
     except OSError as error:
-        raise ValueError(f"{path}: cannot read it ({error.strerror})") from error
+        raise ValueError(f"{path}: cannot read it ({error.strerror})") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ValueError(f"{where}: not valid YAML ({getattr(error, 'problem', None) or error})") from error
+        node, data = compose_and_load(text)
+    except YamlRefused as refused:
+        where = f"{path}:{refused.line}" if refused.line else str(path)
+        raise ValueError(f"{where}: {refused.reason}") from None
     lines: dict[str, int] = {}
     if node is not None:
         _record_lines(node, [], lines)

@@ -2,7 +2,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from hub.models import Base
+from hub.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

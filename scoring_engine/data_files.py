@@ -8,12 +8,8 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+import jsonerrors
 from scoring_engine.errors import InvalidInput
-
-
-def json_pointer(parts) -> str:
-    """RFC 6901 pointer for a path of keys and indexes."""
-    return "".join(f"/{str(part).replace('~', '~0').replace('/', '~1')}" for part in parts)
 
 
 def fail(source: str, pointer: str, message: str):
@@ -36,4 +32,4 @@ def check_schema(validator: Draft202012Validator, data, source: str) -> None:
     error = best_match(validator.iter_errors(data))
     if error is not None:
         expected = f"expected {error.validator} {json.dumps(error.validator_value, ensure_ascii=False)[:120]}"
-        fail(source, json_pointer(error.absolute_path), f"{error.message} ({expected})")
+        fail(source, jsonerrors.pointer(error.absolute_path), f"{error.message} ({expected})")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -23,6 +24,32 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# Test servers listen on loopback over plain http, and test files live in temporary folders: the tests say so
+# explicitly, as an operator would (the built-in destination policy refuses all of these).
+LOOPBACK_DESTINATIONS = {
+    "HUB_ALLOWED_DESTINATIONS": "127.0.0.0/8,::1,localhost",
+    "HUB_ALLOW_PLAIN_HTTP": "true",
+    "HUB_WSDL_ROOTS": os.pathsep.join([tempfile.gettempdir(), str(ROOT)]),
+    "HUB_CSV_ROOTS": tempfile.gettempdir(),
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def loopback_destinations():
+    """The destination policy of every test: loopback, plain http and temporary folders allowed.
+
+    Set in the environment, so hub processes a test starts inherit it; tests of the policy itself pass their own.
+    """
+    from connectors import destinations
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in LOOPBACK_DESTINATIONS.items():
+            patch.setenv(name, value)
+        destinations.set_default_policy(None)
+        yield destinations.default_policy()
+    destinations.set_default_policy(None)
 
 
 @pytest.fixture(scope="session")
@@ -74,12 +101,26 @@ def app_config(tmp_path, database_url) -> dict:
 @pytest.fixture
 def app(app_config):
     from hub import create_app
-    from hub.migrate import upgrade
+    from hub.storage.migrate import upgrade
 
     application = create_app(app_config)
     upgrade(application.extensions["hub"].engine)
     yield application
     application.extensions["hub"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client: in-process requests, for what needs no real server."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """`hris-hub` commands in-process against the test app: `runner.invoke("audit", "verify")`."""
+    from tests.support.cli import AppRunner
+
+    return AppRunner(app)
 
 
 @pytest.fixture
@@ -91,7 +132,7 @@ class LiveHub:
     """The app served by waitress on 127.0.0.1, with a requests session."""
 
     def __init__(self, app):
-        from hub.serving import BackgroundServer
+        from hub.ops.serving import BackgroundServer
 
         self.app = app
         self.server = BackgroundServer(app)
@@ -99,8 +140,8 @@ class LiveHub:
         self.http = requests.Session()
 
     def key(self, role: str = "ingest", name: str | None = None) -> str:
-        from hub.auth import create_client
-        from hub.db import transaction
+        from hub.accounts.api_clients import create_client
+        from hub.storage.db import transaction
 
         with transaction(self.app.extensions["hub"].session_factory) as session:
             _, key = create_client(session, name=name or f"{role}-{uuid.uuid4().hex[:6]}", role=role, actor="test")

@@ -5,15 +5,18 @@ import math
 from dataclasses import dataclass, field
 
 from scoring_engine.interview import embedding, robustness
+from scoring_engine.interview import language as languages
 from scoring_engine.interview.answer_score import AnswerScore, level_for, quote, rounded
+from scoring_engine.interview.behaviour import NEGATIVE_BEHAVIOUR, negative_behaviour
+from scoring_engine.interview.clauses import read_clauses, story_text, substance
 from scoring_engine.interview.closeness import closeness
 from scoring_engine.interview.competency_model import DEFAULT_COMPONENT_WEIGHTS
 from scoring_engine.interview.concepts import concept_hits
 from scoring_engine.interview.lexical import coverage
-from scoring_engine.interview.lexicon import STAR_PARTS
+from scoring_engine.interview.lexicon import STAR_PARTS, lexicon
 from scoring_engine.interview.specificity import specificity
 from scoring_engine.interview.star import find_star_parts, missing_parts
-from scoring_engine.interview.text import sentences, tokenize
+from scoring_engine.interview.text import char_ngrams, sentences, tokenize
 
 # A flagged answer keeps a score for transparency, but never more than this.
 FLAGGED_SCORE_CAP = 15.0
@@ -22,6 +25,20 @@ BARS_TEMPERATURE = 0.03
 # Off-topic: under a fifth of the answer's words, and fewer than four distinct ones, come from the question's topic.
 OFF_TOPIC_OVERLAP = 0.2
 OFF_TOPIC_MAX_WORDS = 4
+# An answer telling level-1 behaviour (blaming others, hiding a mistake) scores at most this: level 2, whatever its form.
+NEGATIVE_BEHAVIOUR_CAP = 35.0
+# A reworded anchor example: at least this many of a long example's distinct content words (or this share of its
+# words or character bigrams) reappear. Honest answers in the suites share at most 7 with any example.
+PARAPHRASE_MIN_SHARED = 10
+PARAPHRASE_MIN_SHARE = 0.4
+PARAPHRASE_MIN_ANCHOR_WORDS = 20
+KEYWORD_PADDING = "keyword_padding"
+# Dimensions whose questions ask the candidate to own a mistake: there, naming only others' failures is blame.
+OWNERSHIP_DIMENSIONS = frozenset({"responsibility"})
+# Private-life words (lexicon.yaml `domains`) outnumbering work words, at least this many, in an answer with under
+# this share of topic words: an answer about something else, however long.
+OFF_TOPIC_PRIVATE_WORDS = 4
+OFF_TOPIC_DOMAIN_OVERLAP = 0.3
 
 
 @dataclass(frozen=True)
@@ -34,6 +51,7 @@ class AnswerSpec:
     key_concepts: tuple[dict[str, list[str]], ...] = ()
     anchors: dict[str, dict[int, list[str]]] = field(default_factory=dict)
     component_weights: dict[str, float] = field(default_factory=lambda: DEFAULT_COMPONENT_WEIGHTS["behavioural"])
+    dimensions: tuple[str, ...] = ()
 
     def question_text(self, language: str) -> str:
         """The question in the answer's language, else whichever is there."""
@@ -71,13 +89,48 @@ def _topic_overlap(tokens, spec: AnswerSpec) -> tuple[float, int]:
     return coverage(vocabulary, tokens.content), len(vocabulary & set(tokens.content))
 
 
-def _flags(answer: str, tokens, language: str, spec: AnswerSpec, hits: list[int], topic_overlap: tuple[float, int],
-           relevance: float | None) -> list[str]:
+def _domain_counts(answer: str, tokens) -> dict[str, int]:
+    """How many work and private-life words the answer uses."""
+    domains = lexicon().domains
+    if tokens.language == "zh":
+        return {name: sum(answer.count(word) for word in words["zh"]) for name, words in domains.items()}
+    return {name: sum(word in words["en"] for word in tokens.words) for name, words in domains.items()}
+
+
+def _talks_about_private_life(answer: str, tokens) -> bool:
+    counts = _domain_counts(answer, tokens)
+    return counts["personal"] >= OFF_TOPIC_PRIVATE_WORDS and counts["personal"] > counts["work"]
+
+
+def _paraphrases_anchor(tokens, spec: AnswerSpec, language: str) -> bool:
+    """Most of one long anchor example's content reappears in other words (question words aside)."""
+    question_words = {word for text in spec.question.values() for word in tokenize(text, language).content}
+    answer_words = set(tokens.content)
+    answer_grams = set(char_ngrams(tokens))
+    for texts in spec.anchors_for(language).values():
+        for text in texts:
+            anchor = tokenize(text, language)
+            words = set(anchor.content) - question_words
+            if len(words) < PARAPHRASE_MIN_ANCHOR_WORDS:
+                continue
+            shared = len(words & answer_words)
+            grams = set(char_ngrams(anchor))
+            share = max(shared / len(words), len(grams & answer_grams) / len(grams) if grams else 0.0)
+            if shared >= PARAPHRASE_MIN_SHARED and share >= PARAPHRASE_MIN_SHARE:
+                return True
+    return False
+
+
+def _flags(answer: str, tokens, story_tokens, language: str, spec: AnswerSpec, hits: list[int], story_hits: list[int],
+           topic_overlap: tuple[float, int], relevance: float | None) -> list[str]:
     if not tokens.content:
         return [robustness.EMPTY]
+    if robustness.has_injection(answer):
+        return [robustness.INJECTION]
     if robustness.is_gibberish(answer):
         return [robustness.GIBBERISH]
-    if len(tokens.content) < robustness.MIN_CONTENT_WORDS:
+    if len(story_tokens.content) < robustness.MIN_CONTENT_WORDS:
+        # Counted without list-like sentences: a line of concept words does not make a one-liner an answer.
         return [robustness.TOO_SHORT]
     question_tokens = [tokenize(text) for text in spec.question.values()]
     if any(robustness.echoes_question(tokens.content, question.content) for question in question_tokens):
@@ -85,13 +138,19 @@ def _flags(answer: str, tokens, language: str, spec: AnswerSpec, hits: list[int]
     anchor_tokens = [tokenize(text) for by_level in spec.anchors.values() for texts in by_level.values() for text in texts]
     if robustness.copied_from(tokens, anchor_tokens):
         return [robustness.ANCHOR_COPY]
+    if _paraphrases_anchor(tokens, spec, language):
+        return [robustness.ANCHOR_PARAPHRASE]
     flags = []
     if robustness.is_repetitive(tokens):
         flags.append(robustness.REPETITIVE)
     if robustness.is_keyword_stuffing(tokens, answer, len(hits)):
         flags.append(robustness.KEYWORD_STUFFING)
     topic_share, topic_words = topic_overlap
-    off_topic = topic_share < OFF_TOPIC_OVERLAP and topic_words < OFF_TOPIC_MAX_WORDS and not hits
+    off_topic = topic_share < OFF_TOPIC_OVERLAP and topic_words < OFF_TOPIC_MAX_WORDS and not story_hits
+    # A long ramble picks up a few topic words by chance; what it is about shows in its private-life words.
+    off_topic = off_topic or (
+        topic_share < OFF_TOPIC_DOMAIN_OVERLAP and len(story_hits) <= 1 and _talks_about_private_life(answer, tokens)
+    )
     if not spec.key_concepts and relevance is None:
         # A few ad-hoc anchors are too small a vocabulary to call an answer off-topic on words alone.
         off_topic = False
@@ -112,28 +171,61 @@ def _confidence(tokens, components: dict[str, float], weights: dict[str, float],
     return rounded(min(1.0, value), 3)
 
 
+def _unsupported(spec: AnswerSpec, detected: str, declared: str) -> AnswerScore:
+    """An answer in a language the engine does not score: insufficient, never guessed at."""
+    return AnswerScore(
+        question_id=spec.question_id, language=detected, score=0.0, level=None, insufficient=True, confidence=0.0,
+        flags=[robustness.UNSUPPORTED_LANGUAGE], star={}, missing_star=[], evidence=[], components={},
+        declared_language=declared,
+    )
+
+
+def _evidence(star: dict[str, str], story: str, language: str, tokens) -> list[str]:
+    """The action and the result sentences (once each), else the answer's fullest sentence."""
+    evidence = list(dict.fromkeys(quote(star[part]) for part in ("action", "result") if part in star))
+    if not evidence and tokens.content:
+        evidence = [quote(max(sentences(story), key=lambda sentence: len(tokenize(sentence, language).content)))]
+    return evidence
+
+
 def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embeddings: bool) -> AnswerScore:
-    """Anchor mode: STAR structure, specificity, key concepts and closeness to BARS anchors, as 0-100."""
+    """Anchor mode: STAR structure, specificity, key concepts and closeness to BARS anchors, as 0-100.
+
+    Sentences that only list concept terms or figures are left out of every component (and signalled as
+    keyword_padding); an answer that tells level-1 behaviour is capped at NEGATIVE_BEHAVIOUR_CAP.
+    """
+    declared = language
+    language, signals = languages.resolve(answer, declared)
+    if language not in languages.SUPPORTED:
+        return _unsupported(spec, language, declared)
     tokens = tokenize(answer, language)
-    star = find_star_parts(answer)
+    clauses = read_clauses(answer, language, spec.key_concepts)
+    story = story_text(clauses, language)
+    if story and len(story) < len(answer.strip()) - 1 and any(clause.list_like for clause in clauses):
+        signals.append(KEYWORD_PADDING)
+    story_tokens = tokenize(story, language) if story else tokens
+    story = story or answer
+    star = find_star_parts(story)
     missing = missing_parts(star, spec.expected_star)
-    detail = specificity(answer, tokens)
-    hits = concept_hits(spec.key_concepts, answer, tokens)
-    topic_overlap = _topic_overlap(tokens, spec)
+    detail = specificity(story, story_tokens)
+    hits = concept_hits(spec.key_concepts, story, story_tokens)
+    # What the answer is about is judged without its list-like lines: a line of concept words makes nothing on-topic.
+    topic_overlap = _topic_overlap(story_tokens, spec)
     relevance = None
     if use_embeddings and language == "en" and tokens.content:
         relevance = embedding.similarity(answer, spec.question_text(language))
     expected_level, nearest_level, per_level = (0.0, 0, {})
-    if tokens.content:
-        expected_level, nearest_level, per_level = _bars_closeness(answer, spec.anchors_for(language), language,
+    if story_tokens.content:
+        expected_level, nearest_level, per_level = _bars_closeness(story, spec.anchors_for(language), language,
                                                                    use_embeddings=use_embeddings)
     components = {
         "bars": max(0.0, (expected_level - 1) / 4) if per_level else 0.0,
         "star": (len(spec.expected_star) - len(missing)) / len(spec.expected_star) if spec.expected_star else 0.0,
         "specificity": detail["specificity"],
         "concepts": min(1.0, len(hits) / max(1, math.ceil(0.6 * len(spec.key_concepts)))) if spec.key_concepts else 0.0,
+        "substance": substance([clause for clause in clauses if not clause.list_like]),
     }
-    weights = dict(spec.component_weights)
+    weights = {name: spec.component_weights.get(name, 0.0) for name in components}
     if not spec.expected_star:
         weights["star"] = 0.0
     if not spec.key_concepts:
@@ -142,12 +234,15 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
         weights["bars"] = 0.0
     total_weight = sum(weights.values()) or 1.0
     score = 100 * sum(weights[name] * components[name] for name in components) / total_weight
-    flags = _flags(answer, tokens, language, spec, hits, topic_overlap, relevance)
+    negative = negative_behaviour(story, owning_a_mistake=bool(set(spec.dimensions) & OWNERSHIP_DIMENSIONS))
+    if negative:
+        signals.append(NEGATIVE_BEHAVIOUR)
+        score = min(score, NEGATIVE_BEHAVIOUR_CAP)
+    flags = _flags(answer, tokens, story_tokens, language, spec, concept_hits(spec.key_concepts, answer, tokens), hits,
+                   topic_overlap, relevance)
+
     if flags:
         score = min(score, FLAGGED_SCORE_CAP)
-    evidence = [quote(star[part]) for part in ("action", "result") if part in star]
-    if not evidence and tokens.content:
-        evidence = [quote(max(sentences(answer), key=lambda sentence: len(tokenize(sentence, language).content)))]
     reported = {name: rounded(value) for name, value in components.items()}
     reported.update(
         bars_nearest_level=nearest_level,
@@ -156,6 +251,8 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
         numbers=detail["numbers"],
         first_person=detail["first_person"],
         action_verbs=detail["action_verbs"],
+        list_sentences=sum(clause.list_like for clause in clauses),
+        negative_cues=len(negative),
     )
     if relevance is not None:
         reported["question_similarity"] = rounded(relevance)
@@ -169,6 +266,8 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
         flags=flags,
         star={part: quote(sentence) for part, sentence in star.items()},
         missing_star=missing,
-        evidence=[] if flags else evidence,
+        evidence=[] if flags else _evidence(star, story, language, tokens),
         components=reported,
+        signals=signals,
+        declared_language=declared if declared != language else None,
     )

@@ -1,7 +1,7 @@
 """The result of scoring one answer, and the input checks every scoring mode shares."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from scoring_engine.errors import InvalidInput
 from scoring_engine.interview.text import detect_language
@@ -28,6 +28,9 @@ class AnswerScore:
     components: dict[str, float]
     grade: float | None = None
     mode: str = "anchors"
+    # Observations that do not make the answer insufficient: language_mismatch, keyword_padding, negative_behaviour.
+    signals: list[str] = field(default_factory=list)
+    declared_language: str | None = None
 
     def to_dict(self) -> dict:
         """JSON-able form."""

@@ -17,9 +17,11 @@ SHIPPED_MODELS = ("sales", "rnd")
 QUESTION_TYPES_WITH_STAR = ("behavioural", "situational")
 DEFAULT_COMPONENT_WEIGHTS = {
     # STAR structure is what a behavioural answer is judged on; a technical one on its concepts.
-    "behavioural": {"bars": 0.25, "star": 0.30, "specificity": 0.25, "concepts": 0.20},
-    "situational": {"bars": 0.30, "star": 0.20, "specificity": 0.20, "concepts": 0.30},
-    "technical": {"bars": 0.35, "star": 0.00, "specificity": 0.20, "concepts": 0.45},
+    # `substance` (first-person actions and an outcome, clauses.substance) carries weight the model's vocabulary
+    # used to: an honest story in plain words tells what was done and how it ended without the concept terms.
+    "behavioural": {"bars": 0.25, "star": 0.25, "specificity": 0.20, "concepts": 0.10, "substance": 0.20},
+    "situational": {"bars": 0.30, "star": 0.15, "specificity": 0.15, "concepts": 0.20, "substance": 0.20},
+    "technical": {"bars": 0.35, "star": 0.00, "specificity": 0.20, "concepts": 0.45, "substance": 0.00},
 }
 
 

@@ -36,6 +36,7 @@ def spec_for(model: CompetencyModel, question: Question) -> AnswerSpec:
         key_concepts=question.key_concepts,
         anchors=anchors,
         component_weights=model.component_weights[question.type],
+        dimensions=tuple(question.dimensions),
     )
 
 

@@ -33,6 +33,13 @@ class Lexicon:
     action_verbs: frozenset[str]
     number_words: CueList
     star_hints: dict[str, dict[str, str]]
+    injection: tuple[re.Pattern, ...]
+    negative_behaviour: dict[str, CueList]
+    behaviour_guards: CueList
+    others_failed: tuple[re.Pattern, ...]
+    ownership: CueList
+    domains: dict[str, dict[str, frozenset[str]]]
+    common_verbs: frozenset[str]
 
 
 def _compile(cues: dict[str, list[str]]) -> CueList:
@@ -70,4 +77,22 @@ def lexicon() -> Lexicon:
         action_verbs=frozenset(_stem(verb) for verb in data["action_verbs"]["en"]) | frozenset(data["action_verbs"]["zh"]),
         number_words=_compile(data["number_words"]),
         star_hints=data["star_hints"],
+        injection=tuple(re.compile(pattern, re.IGNORECASE) for language in ("en", "zh") for pattern in data["injection"][language]),
+        negative_behaviour={
+            kind: _compile(cues)
+            for kind, cues in data["negative_behaviour"].items()
+            if kind in ("blame", "concealment")
+        },
+        others_failed=tuple(
+            re.compile(pattern, re.IGNORECASE)
+            for language in ("en", "zh")
+            for pattern in data["negative_behaviour"]["others_failed"][language]
+        ),
+        ownership=_compile(data["negative_behaviour"]["ownership"]),
+        behaviour_guards=_compile(data["negative_behaviour"]["guards"]),
+        common_verbs=frozenset(data["common_verbs"]["en"]),
+        domains={
+            name: {"en": frozenset(_stem(word) for word in words["en"]), "zh": frozenset(words["zh"])}
+            for name, words in data["domains"].items()
+        },
     )

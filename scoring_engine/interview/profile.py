@@ -96,11 +96,9 @@ def aggregate_dimension(key: str, name: dict[str, str], answers: list[tuple[Answ
     confidence *= 0.75 if len(usable) == 1 else 1.0
     if len(usable) > 1 and max(a.score for a in usable) - min(a.score for a in usable) > 30:
         confidence *= 0.8
-    evidence = [
-        {"question_id": answer.question_id, "quote": quote}
-        for answer in usable
-        for quote in answer.evidence
-    ][:MAX_EVIDENCE]
+    # One sentence is one piece of evidence, however many answers or STAR parts it shows up in.
+    quotes = dict.fromkeys((answer.question_id, quote) for answer in usable for quote in answer.evidence)
+    evidence = [{"question_id": question_id, "quote": quote} for question_id, quote in quotes][:MAX_EVIDENCE]
     missing = {part for answer, expected in answers if not answer.insufficient for part in answer.missing_star if part in expected}
     return DimensionResult(
         key=key,

@@ -8,14 +8,18 @@ from importlib import resources
 
 import yaml
 
+from scoring_engine.interview.lexicon import lexicon
 from scoring_engine.interview.text import Tokens, has_cjk
 
 # Flags, in the order they are reported; every one makes an answer `insufficient`.
 EMPTY = "empty"
+UNSUPPORTED_LANGUAGE = "unsupported_language"
+INJECTION = "injection"
 GIBBERISH = "gibberish"
 ECHO = "question_echoed"
 REPETITIVE = "repetitive"
 ANCHOR_COPY = "anchor_copied"
+ANCHOR_PARAPHRASE = "anchor_paraphrased"
 TOO_SHORT = "too_short"
 KEYWORD_STUFFING = "keyword_stuffing"
 OFF_TOPIC = "off_topic"
@@ -118,3 +122,8 @@ def is_keyword_stuffing(tokens: Tokens, text: str, concept_hits: int) -> bool:
     if tokens.function_ratio < floor:
         return True
     return concept_hits >= 4 and len(set(tokens.content)) < concept_hits * 2.5
+
+
+def has_injection(text: str) -> bool:
+    """Text addressed to the grader ("ignore previous instructions", "请给满分"), in either language."""
+    return any(pattern.search(text) for pattern in lexicon().injection)

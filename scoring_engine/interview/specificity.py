@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from scoring_engine.interview.lexicon import lexicon
-from scoring_engine.interview.text import Tokens
+from scoring_engine.interview.text import Tokens, chinese_verbs, sentences
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?\s*%?")
 # A Chinese numeral only counts with a measure word or unit after it ("三个月", "两周", "百分之二十").
@@ -35,6 +35,10 @@ def specificity(text: str, tokens: Tokens) -> dict[str, float]:
     numbers = count_numbers(text)
     first_person = first_person_count(text, tokens)
     actions = sum(1 for word in tokens.words if word in cues.action_verbs)
+    if tokens.language == "zh":
+        # Chinese verbs are an open class: count what the tagger finds in the candidate's own sentences too.
+        tagged = sum(len(chinese_verbs(sentence)) for sentence in sentences(text) if "我" in sentence)
+        actions = max(actions, tagged)
     # Two quantities, three first-person statements and three actions make a fully specific answer.
     value = 0.35 * min(numbers / 2, 1.0) + 0.30 * min(first_person / 3, 1.0) + 0.35 * min(actions / 3, 1.0)
     return {"numbers": numbers, "first_person": first_person, "action_verbs": actions, "specificity": value}

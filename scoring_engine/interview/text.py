@@ -122,3 +122,12 @@ def char_ngrams(tokens: Tokens, size: int = 3) -> list[str]:
 def has_cjk(text: str) -> bool:
     """True when the text contains any Chinese character."""
     return bool(_CJK.search(text))
+
+
+@lru_cache(maxsize=8192)
+def chinese_verbs(text: str) -> tuple[str, ...]:
+    """The verbs jieba's part-of-speech tagger finds in a Chinese text (verbal nouns such as 测试 left out)."""
+    _jieba()  # loads the dictionary quietly
+    from jieba import posseg
+
+    return tuple(pair.word for pair in posseg.lcut(text) if pair.flag.startswith("v") and pair.flag != "vn")

@@ -2,14 +2,16 @@
 import re
 
 from scoring_engine.resume.chinese import CJK
+from scoring_engine.resume.labels import LABEL_AFTER_VALUE, is_field_label
 from scoring_engine.resume.vocabulary import TITLE_WORDS_EN
 
-_LABELLED = re.compile(r"(?:^|[\s|])(?:姓\s*名|name|full name|candidate name)\s*[:：|]\s*(?P<name>[^|,;:：\n]{2,40})", re.I)
+# The label opens the line or a cell: "Company Name: Acme" names a company, not the candidate.
+_LABELLED = re.compile(r"(?:^|[|｜]|\s{2,}|\t)\s*(?:姓\s*名|name|full name|candidate name)\s*[:：|]\s*(?P<name>[^|,;:：\n]{2,40})", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:[|｜•·,;/]|\s{3,}|\t)\s*")
 _NOT_NAMES = re.compile(
     r"resume|curriculum|vitae|\bcv\b|profile|summary|objective|contact|address|phone|mobile|email|e-mail|"
     r"personal|details|information|简历|履历|个人|求职|应聘|电话|手机|邮箱|地址|基本信息",
-    re.I,
+    re.IGNORECASE,
 )
 _LATIN_NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'’\-]*\.?|[A-Z]\.)$")
 _CHINESE_NAME = re.compile(r"^[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff·]){1,3}$")
@@ -27,10 +29,10 @@ def find_name(lines: list[str], language: str, entity_names: list[str] | None = 
     candidates = [line for line in lines if line.strip()][:HEADER_LINES]
     for line in candidates:
         for piece in _SEPARATORS.split(line.strip()):
-            if _NOT_NAMES.search(piece):
-                continue
-            if language == "zh" and _CHINESE_NAME.match(piece):
-                return piece.replace(" ", ""), line
+            if _NOT_NAMES.search(piece) or is_field_label(piece):
+                continue  # "姓名" alone in a cell is the label, never the name
+            if language == "zh" and _CHINESE_NAME.match(LABEL_AFTER_VALUE.sub("", piece)):
+                return LABEL_AFTER_VALUE.sub("", piece).replace(" ", ""), line
             if _looks_like_latin_name(piece):
                 return piece, line
             break  # only the first piece of a line ("Jane Doe | Engineer") can be the name
@@ -54,6 +56,7 @@ def _looks_like_latin_name(piece: str) -> bool:
 def _clean(name: str) -> str | None:
     name = name.strip().strip("|:：,")
     if CJK.search(name):
+        name = LABEL_AFTER_VALUE.sub("", name)  # "张丽华 性别：女" or "张丽华性别": the next label ends the name
         name = re.split(r"\s{2,}|\s(?=[^\u4e00-\u9fff·])", name)[0].replace(" ", "")
         return name if 2 <= len(name) <= 5 else None
     words = name.split()

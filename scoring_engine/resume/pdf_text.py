@@ -3,7 +3,7 @@ import io
 import logging
 from dataclasses import dataclass, field
 
-from pdfminer.layout import LAParams, LTFigure, LTImage, LTTextBox, LTTextLine
+from pdfminer.layout import LAParams, LTChar, LTFigure, LTImage, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException, PSException
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -13,7 +13,8 @@ from pdfminer.pdfparser import PDFParser
 
 from scoring_engine.resume.errors import CorruptDocument, EmptyDocument, EncryptedDocument, ResumeFileError
 from scoring_engine.resume.limits import Deadline, ParseLimits
-from scoring_engine.resume.reading_order import Box, reading_order
+from scoring_engine.resume.layout_text import block_lines
+from scoring_engine.resume.reading_order import Box, Line, reading_blocks
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def _read(data: bytes, limits: ParseLimits, deadline: Deadline) -> PdfText:
         interpreter.process_page(page)
         layout = device.get_result()
         boxes = [_box(item) for item in layout if isinstance(item, LTTextBox)]
-        text = "\n\n".join("\n".join(box.text for box in block) for block in reading_order(boxes))
+        text = "\n\n".join("\n".join(block_lines(block)) for block in reading_blocks(boxes, layout.width))
         if not text.strip():
             image_count, jpegs = _images(layout)
             if image_count:
@@ -72,8 +73,26 @@ def _read(data: bytes, limits: ParseLimits, deadline: Deadline) -> PdfText:
 
 
 def _box(item: LTTextBox) -> Box:
-    baselines = tuple(line.y0 for line in item if isinstance(line, LTTextLine))
-    return Box(item.x0, item.y0, item.x1, item.y1, item.get_text().rstrip("\n"), baselines)
+    lines = [line for line in item if isinstance(line, LTTextLine)]
+    baselines = tuple(line.y0 for line in lines)
+    return Box(item.x0, item.y0, item.x1, item.y1, item.get_text().rstrip("\n"), baselines,
+               tuple(_line(line) for line in lines))
+
+
+def _line(line: LTTextLine) -> Line:
+    chars = [char for char in line if isinstance(char, LTChar)]
+    text = line.get_text().rstrip("\n")
+    if not chars:
+        return Line(line.x0, line.x1, text)
+    first_word_end = chars[0].x1
+    for char in chars:
+        if not char.get_text().strip():
+            break
+        first_word_end = char.x1
+        if "\u4e00" <= char.get_text() <= "\u9fff":
+            break  # Chinese wraps between any two characters: the first "word" is one character
+    sizes = sorted(char.size for char in chars)
+    return Line(line.x0, line.x1, text, first_word_end - line.x0, sizes[len(sizes) // 2])
 
 
 def _images(layout) -> tuple[int, list[bytes]]:

@@ -1,6 +1,8 @@
 """Order a page's text boxes for reading: a recursive XY-cut, so columns are read one after the other."""
 from dataclasses import dataclass
 
+from scoring_engine.resume.labels import is_field_label
+
 # A vertical gutter narrower than this (points) is word spacing, not a column break.
 MIN_GUTTER = 8.0
 # A column break needs both sides at least this share of the region's width...
@@ -13,6 +15,17 @@ SAME_ROW_TOLERANCE = 2.5
 
 
 @dataclass(frozen=True)
+class Line:
+    """One text line of a box: its extent, its text, and how wide its first word is (points)."""
+
+    x0: float
+    x1: float
+    text: str
+    first_word_width: float = 0.0
+    font_size: float = 10.0
+
+
+@dataclass(frozen=True)
 class Box:
     """A text box in PDF coordinates (y grows upwards)."""
 
@@ -22,22 +35,63 @@ class Box:
     y1: float
     text: str
     baselines: tuple[float, ...] = ()
+    text_lines: tuple[Line, ...] = ()
 
     def lines(self) -> tuple[float, ...]:
         return self.baselines or (self.y0,)
 
 
+@dataclass
+class Block:
+    """Boxes read together, and the left and right edges of the column they sit in.
+
+    `right_measured` says the right edge is only the widest line's end (an inner column), not a margin.
+    """
+
+    boxes: list[Box]
+    left: float
+    right: float
+    right_measured: bool = False
+
+
 def reading_order(boxes: list[Box]) -> list[list[Box]]:
     """Return blocks of boxes in reading order; a new block starts at every column or row cut."""
+    return [block.boxes for block in reading_blocks(boxes)]
+
+
+def reading_blocks(boxes: list[Box], page_width: float | None = None) -> list[Block]:
+    """Blocks in reading order, each with its column's edges; the page's right margin mirrors its left one."""
     if not boxes:
         return []
+    left = min(box.x0 for box in boxes)
+    right = max(box.x1 for box in boxes)
+    if not page_width:
+        return _blocks(boxes, (left, right, True))
+    margin_right = max(right, page_width - left)
+    # Text that fills only part of the page's width (a table cell that went on to this page) wraps at its own edge.
+    if right - left < 0.75 * (margin_right - left) and _edge_confirmed(boxes, left, right):
+        return _blocks(boxes, (left, right, False))
+    return _blocks(boxes, (left, margin_right, False))
+
+
+def _blocks(boxes: list[Box], edges: tuple[float, float, bool]) -> list[Block]:
+    rows = _table_rows(boxes)
+    if rows is not None:
+        top, rest = _first_horizontal_cut(rows)
+        if rest:  # a table's rows are read one after the other, each row's cells as columns
+            return _blocks(top, edges) + _blocks(rest, edges)
+        boxes = rows
     columns = _vertical_cut(boxes)
     if columns:
-        return [block for column in columns for block in reading_order(column)]
+        first, second = columns
+        first_edges = (min(box.x0 for box in first), max(box.x1 for box in first), True)
+        first_edges = (*first_edges[:2], not _edge_confirmed(first, *first_edges[:2]))
+        second_edges = (min(box.x0 for box in second), edges[1], edges[2])
+        return _blocks(first, first_edges) + _blocks(second, second_edges)
     top, rest = _first_horizontal_cut(boxes)
     if rest:
-        return reading_order(top) + reading_order(rest)
-    return [sorted(boxes, key=lambda box: (-box.y1, box.x0))]
+        return _blocks(top, edges) + _blocks(rest, edges)
+    return [Block(sorted(boxes, key=lambda box: (-box.y1, box.x0)), *edges)]
 
 
 def _vertical_cut(boxes: list[Box]) -> list[list[Box]] | None:
@@ -51,7 +105,10 @@ def _vertical_cut(boxes: list[Box]) -> list[list[Box]] | None:
         left_width = gap_start - left_edge
         right_width = max(box.x1 for box in right) - gap_end
         narrower = min(left_width, right_width) / width
-        if narrower >= MIN_COLUMN_SHARE or (narrower >= MIN_SIDEBAR_SHARE and not _rows_aligned(left, right)):
+        aligned = _rows_aligned(left, right)
+        if aligned and _labels(left):
+            continue  # "姓名 | 张丽华", "SKILLS | Java, ...": labels or headings beside their rows: a table, read by rows
+        if narrower >= MIN_COLUMN_SHARE or (narrower >= MIN_SIDEBAR_SHARE and not aligned):
             return [left, right]
     return None
 
@@ -63,6 +120,62 @@ def _rows_aligned(left: list[Box], right: list[Box]) -> bool:
     fewer, more = sorted((left_lines, right_lines), key=len)
     aligned = sum(1 for y in fewer if any(abs(y - other) <= SAME_ROW_TOLERANCE for other in more))
     return aligned > 0.6 * len(fewer)
+
+
+def _edge_confirmed(boxes: list[Box], left: float, right: float) -> bool:
+    """True when several lines of a column end near its widest one: text wrapped there, the edge is real."""
+    ends = [line.x1 for box in boxes for line in box.text_lines]
+    near = sum(1 for end in ends if right - end <= 0.12 * (right - left))
+    return near >= 3 and near >= 0.25 * len(ends)
+
+
+def _table_rows(boxes: list[Box]) -> list[Box] | None:
+    """A table whose first column heads each row ("SKILLS" level with the first line of its cell): the boxes
+    with every right-hand box split where a row starts, so the rows can be cut apart; None for no such table.
+
+    pdfminer merges the lines of cells stacked in one column into one box, rows and all.
+    """
+    left_edge = min(box.x0 for box in boxes)
+    for gap_start, gap_end in _gaps([(box.x0, box.x1) for box in boxes], MIN_GUTTER):
+        left = [box for box in boxes if box.x1 <= gap_start]
+        right = [box for box in boxes if box.x0 >= gap_end]
+        if len(left) < 2 or gap_start - left_edge <= 0:
+            return None
+        right_lines = [y for box in right for y in box.lines()]
+        starts = [y for box in left for y in box.lines()]
+        heads = [y for y in starts if any(abs(y - line) <= SAME_ROW_TOLERANCE for line in right_lines)]
+        # Rows hold more than one line each; lines merely side by side (two columns on one grid) do not.
+        if len(heads) >= max(2, 0.75 * len(starts)) and len(right_lines) > 1.5 * len(heads):
+            return [piece for box in left + right for piece in _split_at(box, heads)]
+        return None
+    return None
+
+
+def _split_at(box: Box, starts: list[float]) -> list[Box]:
+    """The box cut into pieces, a new piece at each line level with one of `starts`."""
+    if not box.text_lines or len(box.baselines) != len(box.text_lines):
+        return [box]
+    pieces: list[list[int]] = [[]]
+    for index, baseline in enumerate(box.baselines):
+        if pieces[-1] and any(abs(baseline - start) <= SAME_ROW_TOLERANCE for start in starts):
+            pieces.append([])
+        pieces[-1].append(index)
+    if len(pieces) == 1:
+        return [box]
+    result = []
+    for indexes in pieces:
+        lines = tuple(box.text_lines[index] for index in indexes)
+        baselines = tuple(box.baselines[index] for index in indexes)
+        top = max(baselines) + max(line.font_size for line in lines)
+        result.append(Box(min(line.x0 for line in lines), min(baselines), max(line.x1 for line in lines),
+                          min(top, box.y1), "\n".join(line.text for line in lines), baselines, lines))
+    return result
+
+
+def _labels(boxes: list[Box]) -> bool:
+    """True when most of these boxes are one short field label each ("姓名", "Email:")."""
+    texts = [box.text.strip() for box in boxes if box.text.strip()]
+    return bool(texts) and sum(1 for text in texts if is_field_label(text)) > 0.6 * len(texts)
 
 
 def _first_horizontal_cut(boxes: list[Box]) -> tuple[list[Box], list[Box]]:

@@ -11,7 +11,11 @@ from datetime import datetime, timezone
 import paramiko
 import pytest
 
-from connectors.errors import ConfigError, PermanentDeliveryError, RetryableDeliveryError
+from connectors.errors import (
+    ConfigError,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+)
 from connectors.plugins import create_connector
 from tests.support.sftp_server import SftpServer
 

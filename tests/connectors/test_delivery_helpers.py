@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from connectors.errors import PermanentDeliveryError, RetryableDeliveryError
-from connectors.http_status import error_for_status, parse_retry_after
+from connectors.http_status import MAX_RETRY_AFTER_SECONDS, error_for_status, parse_retry_after
 from connectors.redaction import excerpt
 from connectors.webhook_signing import sign
 from tests.support.http_receiver import HttpReceiver, Reply
@@ -23,6 +23,35 @@ NOW = datetime(2026, 3, 1, 8, 0, 0, tzinfo=timezone.utc)
 ])
 def test_parse_retry_after(value, seconds):
     assert parse_retry_after(value, NOW) == seconds
+
+
+@pytest.mark.parametrize("value", [
+    "999999999999", "86401", "9" * 5000, "Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 01 Mar 2027 08:00:00 GMT",
+])
+def test_huge_retry_after_is_clamped_to_a_day(value):
+    assert parse_retry_after(value, NOW) == MAX_RETRY_AFTER_SECONDS == 86400
+
+
+@pytest.mark.parametrize("value, seconds", [
+    ("00000000000005", 5.0), ("86400", 86400.0),
+    ("١٢٠", None),  # Arabic-Indic digits are not delay-seconds
+    ("Fri, 31 Dec 99999 23:59:59 GMT", None),
+])
+def test_retry_after_edge_spellings(value, seconds):
+    assert parse_retry_after(value, NOW) == seconds
+
+
+def test_a_huge_retry_after_from_a_real_server_is_clamped(make_context):
+    from connectors.plugins import create_connector
+
+    with HttpReceiver() as receiver:
+        receiver.script("/goals", Reply(503, headers={"Retry-After": "999999999999"}))
+        receiver.script("/later", Reply(429, headers={"Retry-After": "Fri, 31 Dec 9999 23:59:59 GMT"}))
+        with create_connector("rest", {"base_url": receiver.url}) as connector:
+            for path in ("/goals", "/later"):
+                with pytest.raises(RetryableDeliveryError) as raised:
+                    connector.deliver({"method": "POST", "path": path, "body": {"目标": 95}}, make_context())
+                assert raised.value.retry_after == 86400.0
 
 
 @pytest.mark.parametrize("status, kind, disable", [

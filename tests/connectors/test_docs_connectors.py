@@ -5,7 +5,11 @@ from __future__ import annotations
 import pathlib
 
 from connectors.plugins import connector_types
-from connectors.schema_docs import documented_types, render_config_reference, update_document
+from connectors.schema_docs import (
+    documented_types,
+    render_config_reference,
+    update_document,
+)
 
 DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "connectors.md"
 

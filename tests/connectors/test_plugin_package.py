@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from connectors.plugins import connector_types, create_connector, get_plugin_manager
+
 EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "connector-plugin"
 
 

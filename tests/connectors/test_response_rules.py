@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.response_rules import BY_STATUS, PERMANENT, REFRESH, RETRY, SUCCESS, judge
+from connectors.response_rules import (
+    BY_STATUS,
+    PERMANENT,
+    REFRESH,
+    RETRY,
+    SUCCESS,
+    judge,
+)
 
 WECOM = {"code": "/errcode", "message": "/errmsg", "retryable": [-1, 45009], "refresh_token": [40014, 42001]}
 NESTED = {"code": "/error/code", "success": "OK", "message": "/error/text"}

@@ -258,9 +258,9 @@ def test_check_names_refused_connections_and_tls_failures():
 @responses.activate
 def test_check_names_dns_failures():
     # A DNS failure cannot be produced on loopback without touching a resolver, so it is simulated.
-    from urllib3.exceptions import MaxRetryError, NameResolutionError
-
     import socket
+
+    from urllib3.exceptions import MaxRetryError, NameResolutionError
 
     resolution = NameResolutionError("hr.example.invalid", None, socket.gaierror(-2, "Name or service not known"))
     responses.add(responses.HEAD, "https://hr.example.invalid/",

@@ -11,7 +11,12 @@ from connectors.errors import PermanentDeliveryError, RetryableDeliveryError
 from connectors.plugins import create_connector
 from connectors.schema import MASK, mask_secrets
 from mappings import load_mapping, sample_document
-from tests.support.fake_vendors import FEISHU_SHIFTS_PATH, WECOM_CHECKIN_PATH, FakeFeishu, FakeWecom
+from tests.support.fake_vendors import (
+    FEISHU_SHIFTS_PATH,
+    WECOM_CHECKIN_PATH,
+    FakeFeishu,
+    FakeWecom,
+)
 
 
 @pytest.fixture

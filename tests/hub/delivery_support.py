@@ -8,12 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from hub import connector_admin, ingest
-from hub.auth import Caller, create_client
-from hub.db import transaction
-from hub.decisions import record
-from hub.models import InterviewResult, SyncJob
-from hub.worker import Worker
+from hub.accounts.api_clients import Caller, create_client
+from hub.delivery import connector_admin
+from hub.delivery.worker import Worker
+from hub.intake import ingest
+from hub.intake.decisions import record
+from hub.storage.db import transaction
+from hub.storage.models import InterviewResult, SyncJob
 from tests.conftest import interview_result
 
 FAST_SCHEDULE = [0.2, 0.2, 0.2, 0.2]

@@ -9,15 +9,9 @@ import sys
 import time
 
 import requests
-from click.testing import CliRunner
-from flask.cli import ScriptInfo
 
-from hub.cli import main
 from tests.conftest import TEST_KEY
-
-
-def run(app, *args):
-    return CliRunner().invoke(main, list(args), obj=ScriptInfo(create_app=lambda: app))
+from tests.support.cli import invoke as run
 
 
 def test_clients_create_list_revoke(live):

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from mappings.errors import MappingError
-from mappings.inbound import CsvInputError, decode, inbound_names, load_inbound_mapping, read_file, read_rows
+from mappings.inbound import (
+    CsvInputError,
+    decode,
+    inbound_names,
+    load_inbound_mapping,
+    read_file,
+    read_rows,
+)
 from mappings.outcomes import outcome_errors
 
 REVIEWS = (

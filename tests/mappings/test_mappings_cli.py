@@ -7,7 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from mappings.cli import mappings_group as mappings, policies_group as policies
+from mappings.cli import mappings_group as mappings
+from mappings.cli import policies_group as policies
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -49,7 +50,7 @@ def test_policies_validate(tmp_path):
     broken.write_text("name: broken\nversion: '1'\ndefaults: {}\nrules: []\n", encoding="utf-8")
     result = CliRunner().invoke(policies, ["validate", str(broken)])
     assert result.exit_code == 1
-    assert f"{broken}:3 at /defaults: 'attendance' is a required property" in result.output
+    assert f"{broken}:3 at /defaults: expected the required properties 'attendance'" in result.output
 
 
 def test_bad_profile_json_is_reported_not_a_traceback(tmp_path):
@@ -68,4 +69,5 @@ def test_mappings_list_and_render(tmp_path):
     document.write_text(json.dumps({"event": "candidate.hired", "employee": {"id": "E1"}}), encoding="utf-8")
     result = CliRunner().invoke(mappings, ["render", "legacy-soap-attendance", "--document", str(document)])
     assert result.exit_code == 1
-    assert "mapping legacy-soap-attendance at /body/rule/scheduleType: undefined value" in result.output
+    assert "mapping legacy-soap-attendance (" in result.output
+    assert "legacy-soap-attendance.yaml:13) at /body/rule/scheduleType: undefined value" in result.output

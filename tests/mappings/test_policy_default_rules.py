@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mappings import load_policy
-from mappings.schema_validation import packaged_validator, first_violation
+from mappings.schema_validation import first_violation, packaged_validator
 
 SALES = {"job_code": "SALES-KA-01", "job_family": "sales", "start_date": "2027-04-06"}
 RND = {"job_code": "RND-ML-02", "job_family": "rnd", "start_date": "2027-01-11"}
@@ -214,3 +214,50 @@ def test_bad_start_date_is_an_input_error(policy, make_profile):
     with pytest.raises(InputError) as caught:
         policy.evaluate(make_profile(), {"start_date": "11/01/2027"})
     assert caught.value.pointer == "/start_date"
+
+
+# An honest candidate and a blame-shifter, each telling a mistake with an order in good STAR form, scored by the real
+# engine: the honest one must never get a stricter probation late-arrival allowance than the one who shifted blame.
+OWNERSHIP_PAIRS = {
+    "en": (
+        ("Two years ago I booked a client's spring trade-fair stand for the wrong week. When the organiser's email came I "
+        "saw the mistake was mine, so I rang the client that morning and said so plainly. I swapped our slot with "
+        "another exhibitor, paid the change fee out of my own commission and drove the printed banners over myself. "
+        "The stand opened on the right day, the client signed for the autumn fair too, and I now check every booking "
+        "against the client's calendar before I confirm it."),
+        ("Two years ago a client's spring trade-fair stand ended up booked for the wrong week. When the organiser's "
+        "email came I rang the client that morning and explained that our events coordinator had entered the dates, "
+        "so it was her fault and nothing to do with me. I asked her to fix the booking and to pay the change fee from "
+        "her budget. The stand opened on the right day and the client signed for the autumn fair too."),
+    ),
+    "zh": (
+        ("两年前我把一位客户春季展会的展位订错了一周。收到主办方的邮件时，我发现是我自己弄错的，当天上午就给客户打电话如实说明。"
+        "我和另一家参展商换了时段，改期费用从我自己的提成里出，还亲自把印好的横幅送了过去。"
+        "展位按时开放，客户还签下了秋季展会，现在每次确认预订前我都会先和客户的日程核对一遍。"),
+        ("两年前一位客户春季展会的展位被订错了一周。收到主办方的邮件时，我当天上午就给客户打电话解释，"
+        "说日期是活动协调员录入的，是她的错，跟我没关系。我让她去改预订，改期费用从她的预算里出。"
+        "展位按时开放，客户还签下了秋季展会。"),
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_honest_candidate_never_gets_a_stricter_late_allowance_than_a_blame_shifter(policy, language):
+    from scoring_engine.interview import load_competency_model, score_interview
+
+    model = load_competency_model("sales")
+    honest_text, blaming_text = OWNERSHIP_PAIRS[language]
+
+    def profile(text):
+        answers = [{"question_id": "sales_mistake", "text": text, "language": language}]
+        return score_interview(answers, model, use_embeddings=False).to_dict()
+
+    honest, blaming = profile(honest_text), profile(blaming_text)
+    assert honest["dimensions"]["responsibility"]["score"] > blaming["dimensions"]["responsibility"]["score"]
+    allowed = {
+        name: policy.evaluate(candidate, SALES).attendance["probation"]["late_arrivals_allowed_per_month"]
+        for name, candidate in (("honest", honest), ("blaming", blaming))
+    }
+    assert allowed["honest"] >= allowed["blaming"], (honest["dimensions"], blaming["dimensions"])
+    # The blame-shifter is capped at level 2 (<= 60: none allowed); the honest one is above the bottom band.
+    assert allowed["blaming"] == 0 and allowed["honest"] >= 1

@@ -15,7 +15,16 @@ def test_generic_rest_for_both_events():
     assert body["profile"]["dimensions"]["teamwork"] == {"score": None, "level": None, "insufficient": True}
     assert body["profile"]["dimensions"]["technical_skill"] == {"score": 93.0, "level": 5, "insufficient": False}
     scored = load_mapping("generic-rest").render(sample_document("result.scored"))[0]["body"]
-    assert scored["event"] == "result.scored" and scored["plan"] is None and scored["employee"]["id"] is None
+    assert scored["event"] == "result.scored" and scored["employee"] == {"id": None, "start_date": None}
+    assert scored["plan"] == sample_document("result.scored")["plan"]
+
+
+def test_generic_rest_takes_a_result_without_a_name():
+    """The result schema makes candidate.name optional, so the preset must deliver such a result too."""
+    document = sample_document()
+    document["candidate"].update(name=None, email=None, phone=None)
+    body = load_mapping("generic-rest").render(document)[0]["body"]
+    assert body["candidate"] == {"external_id": "wx-cand-7731", "name": None, "email": None, "phone": None}
 
 
 def test_generic_rest_schema_rejects_a_broken_plan():

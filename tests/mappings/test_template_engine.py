@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
-from mappings.template_engine import OMIT, TemplateCompiler, TemplateFailure, check_json_value, make_environment
+from mappings.template_engine import (
+    OMIT,
+    TemplateCompiler,
+    TemplateFailure,
+    check_json_value,
+    make_environment,
+)
 
 VARIABLES = {
     "goal": {"key": "model_accuracy", "target": 95, "weight": 57.14, "name": {"zh": "模型准确率", "en": "Model accuracy"}},

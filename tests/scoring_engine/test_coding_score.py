@@ -10,7 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from scoring_engine.cli import score_group
-from scoring_engine.coding import CodeSandboxUnavailable, SandboxConfig, load_task, score_code
+from scoring_engine.coding import (
+    CodeSandboxUnavailable,
+    SandboxConfig,
+    load_task,
+    score_code,
+)
 from scoring_engine.errors import InvalidInput
 from scoring_engine.interview import load_competency_model, score_interview
 

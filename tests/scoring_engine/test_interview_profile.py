@@ -8,7 +8,12 @@ import pytest
 
 import scoring_engine
 from scoring_engine.errors import InvalidInput
-from scoring_engine.interview import ENGINE_VERSION, Profile, load_competency_model, score_interview
+from scoring_engine.interview import (
+    ENGINE_VERSION,
+    Profile,
+    load_competency_model,
+    score_interview,
+)
 from scoring_engine.interview.lexicon import lexicon
 from scoring_engine.interview.profile import DimensionResult, suggestions_for
 

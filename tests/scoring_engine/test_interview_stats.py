@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from scoring_engine.interview.reference import EMBEDDING_FEATURES, LEXICAL_FEATURES, calibration, predict_grade
+from scoring_engine.interview.reference import (
+    EMBEDDING_FEATURES,
+    LEXICAL_FEATURES,
+    calibration,
+    predict_grade,
+)
 from scoring_engine.stats import pearson_r, quadratic_weighted_kappa, round_grade
 
 

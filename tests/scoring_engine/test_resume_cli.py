@@ -6,7 +6,6 @@ import pytest
 from click.testing import CliRunner
 
 from scoring_engine.cli_resume import EXIT_BAD_INPUT, resume_command
-
 from tests.scoring_engine import resume_fixtures as fixtures
 
 JOB = Path(__file__).resolve().parents[2] / "examples" / "jobs" / "sales_manager.yaml"

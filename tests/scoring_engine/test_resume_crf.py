@@ -3,7 +3,12 @@ from importlib import resources
 
 import pytest
 
-from scoring_engine.resume.bmes import Entity, entities_to_tags, read_bmes, tags_to_entities
+from scoring_engine.resume.bmes import (
+    Entity,
+    entities_to_tags,
+    read_bmes,
+    tags_to_entities,
+)
 
 pycrfsuite = pytest.importorskip("pycrfsuite", reason="python-crfsuite is not installed (extra: crf)")
 

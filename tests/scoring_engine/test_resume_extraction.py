@@ -2,16 +2,19 @@
 import pytest
 
 from scoring_engine.errors import ScoringError
-from scoring_engine.resume import parse_resume
-from scoring_engine.resume import ocr
+from scoring_engine.resume import ocr, parse_resume
 from scoring_engine.resume.errors import (
-    CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument, ExtractionTimeout, OCRUnavailable,
+    CorruptDocument,
+    DocumentTooLarge,
+    EmptyDocument,
+    EncryptedDocument,
+    ExtractionTimeout,
+    OCRUnavailable,
     UnsupportedFileType,
 )
 from scoring_engine.resume.extraction import extract_text
 from scoring_engine.resume.limits import ParseLimits
 from scoring_engine.resume.reading_order import Box, reading_order
-
 from tests.scoring_engine import resume_fixtures as fixtures
 
 

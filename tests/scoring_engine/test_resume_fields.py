@@ -10,7 +10,6 @@ from scoring_engine.resume.degrees import normalise_degree
 from scoring_engine.resume.names import find_name
 from scoring_engine.resume.parser import parse_text
 from scoring_engine.resume.taxonomy import taxonomy
-
 from tests.scoring_engine import resume_fixtures as fixtures
 
 

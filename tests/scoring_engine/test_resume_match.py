@@ -6,7 +6,6 @@ import pytest
 from scoring_engine.errors import InvalidInput
 from scoring_engine.resume import JobProfile, Match, load_job, match, parse_resume
 from scoring_engine.resume.parser import parse_text
-
 from tests.scoring_engine import resume_fixtures as fixtures
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "jobs"

@@ -16,7 +16,10 @@ from scoring_engine.stats import (
     fisher_interval,
     wilson_interval,
 )
-from scoring_engine.stats.corrections import correct_multivariate_selection, covariance_to_correlation
+from scoring_engine.stats.corrections import (
+    correct_multivariate_selection,
+    covariance_to_correlation,
+)
 
 
 def test_fisher_interval_by_hand():

@@ -10,7 +10,12 @@ import pytest
 from scipy import stats as scipy_stats
 
 from mappings.outcomes import outcome_errors
-from scoring_engine.validity import attendance_proposals, attendance_report, recommend_weights, validity_report
+from scoring_engine.validity import (
+    attendance_proposals,
+    attendance_report,
+    recommend_weights,
+    validity_report,
+)
 from scoring_engine.validity.simulate import WORKDAYS_PER_MONTH, simulate
 
 

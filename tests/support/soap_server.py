@@ -28,7 +28,17 @@ import itertools
 import threading
 from dataclasses import dataclass
 
-from spyne import Application, Array, ComplexModel, Fault, Float, Integer, ServiceBase, Unicode, rpc
+from spyne import (
+    Application,
+    Array,
+    ComplexModel,
+    Fault,
+    Float,
+    Integer,
+    ServiceBase,
+    Unicode,
+    rpc,
+)
 from spyne.protocol.soap import Soap11
 from spyne.server.wsgi import WsgiApplication
 

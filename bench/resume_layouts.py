@@ -1,0 +1,284 @@
+"""Resume fields read from files laid out as people make them, against the same records as plain text.
+
+Each English dev record (../shared/data/resumes-en) is written as: one-column PDF and DOCX, a two-column
+PDF (reportlab frames: a narrow sidebar with contacts, skills and education beside the main column),
+a DOCX built from tables (one row a section: heading cell, content cell), a two-column DOCX (one
+table row: sidebar cell, main cell), and, where LibreOffice is installed, those two DOCX converted to
+PDF by LibreOffice headless. Per layout it prints P/R/F1 per field and the F1 gap to plain text
+(aim: every field within 0.05). The last line is JSON with all figures.
+
+Which lines go to the sidebar is decided by the section headings (scoring_engine's own section
+splitter): the layout is made from the text, the parser then has to read it back from the file.
+"""
+import argparse
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from resume_accuracy import FIELDS, SHARED, fields_of, gold_fields, prf, tally
+
+from scoring_engine.resume import sections as section_names
+from scoring_engine.resume.errors import ResumeFileError
+from scoring_engine.resume.parser import parse_resume
+from scoring_engine.resume.sections import split_sections
+
+SIDEBAR_SECTIONS = {section_names.SKILLS, section_names.EDUCATION, section_names.CERTIFICATES, section_names.OTHER}
+FONT_PATH = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+AIM_GAP = 0.05
+
+
+def split_layout(content: str) -> tuple[str, list[str], list[str]]:
+    """(name line, sidebar lines, main lines) for the two-column layouts."""
+    sections = split_sections(content)
+    header = [line for line in sections[0].lines if line.strip()]
+    name, contacts = (header[0], header[1:]) if header else ("", [])
+    sidebar, main = list(contacts), []
+    for section in sections[1:]:
+        target = sidebar if section.name in SIDEBAR_SECTIONS else main
+        target.append("")
+        target.extend([section.heading] + section.lines if section.lines[:1] != [section.heading] else section.lines)
+    return name, sidebar, main
+
+
+def section_rows(content: str) -> list[tuple[str, list[str]]]:
+    """(heading, lines) per section, the header first under its first line, for the table layout."""
+    sections = split_sections(content)
+    header = [line for line in sections[0].lines if line.strip()]
+    rows = [(header[0], header[1:])] if header else []
+    return rows + [(section.heading, [line for line in section.lines if line.strip()]) for section in sections[1:]]
+
+
+# ---- PDF (reportlab) -------------------------------------------------------------------------
+
+def _styles(size: float = 9.5):
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font = "Helvetica"
+    if FONT_PATH.is_file():
+        if "BenchSans" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont("BenchSans", str(FONT_PATH)))
+        font = "BenchSans"
+    return ParagraphStyle("body", fontName=font, fontSize=size, leading=size * 1.3), \
+        ParagraphStyle("name", fontName=font, fontSize=16, leading=20)
+
+
+def _flowables(lines: list[str], style):
+    from reportlab.platypus import Paragraph, Spacer
+
+    return [Paragraph(escape(line), style) if line.strip() else Spacer(1, style.leading / 2) for line in lines]
+
+
+def pdf_one_column(content: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    body, _ = _styles(10)
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4).build(_flowables(content.split("\n"), body))
+    return buffer.getvalue()
+
+
+def pdf_two_columns(content: str) -> bytes:
+    """Name across the top; a 30 % sidebar (contacts, skills, education) and the main column beside it."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        FrameBreak,
+        NextPageTemplate,
+        PageTemplate,
+        Paragraph,
+    )
+
+    body, name_style = _styles(9.5)
+    name, sidebar, main = split_layout(content)
+    width, height = A4
+    margin, gutter = 36, 18
+    inner = width - 2 * margin
+    side = inner * 0.3
+    top = Frame(margin, height - margin - 40, inner, 40, id="top")
+    left = Frame(margin, margin, side, height - 2 * margin - 46, id="side")
+    right = Frame(margin + side + gutter, margin, inner - side - gutter, height - 2 * margin - 46, id="main")
+    later_left = Frame(margin, margin, side, height - 2 * margin, id="side2")
+    later_right = Frame(margin + side + gutter, margin, inner - side - gutter, height - 2 * margin, id="main2")
+    buffer = io.BytesIO()
+    document = BaseDocTemplate(buffer, pagesize=A4)
+    document.addPageTemplates([PageTemplate("first", [top, left, right]),
+                               PageTemplate("later", [later_left, later_right])])
+    story = [NextPageTemplate("later"), Paragraph(escape(name), name_style), FrameBreak()]
+    story += _flowables(sidebar, body) + [FrameBreak()] + _flowables(main, body)
+    document.build(story)
+    return buffer.getvalue()
+
+
+# ---- DOCX (python-docx) ----------------------------------------------------------------------
+
+def _docx_bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill(cell, lines: list[str]) -> None:
+    lines = lines or [""]
+    cell.text = lines[0]
+    for line in lines[1:]:
+        cell.add_paragraph(line)
+
+
+def docx_one_column(content: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for line in content.split("\n"):
+        document.add_paragraph(line)
+    return _docx_bytes(document)
+
+
+def docx_table(content: str) -> bytes:
+    """The whole resume as one table: a row per section, its heading in the first cell, its lines in the second."""
+    import docx
+
+    document = docx.Document()
+    rows = section_rows(content)
+    table = document.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    for row, (heading, lines) in zip(table.rows, rows):
+        _fill(row.cells[0], [heading])
+        _fill(row.cells[1], lines)
+    return _docx_bytes(document)
+
+
+def docx_two_columns(content: str) -> bytes:
+    """The name, then one table row: the sidebar in a narrow cell, the main column in a wide one."""
+    import docx
+    from docx.shared import Cm
+
+    document = docx.Document()
+    name, sidebar, main = split_layout(content)
+    document.add_paragraph(name)
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    for cell, lines, width in zip(table.rows[0].cells, (sidebar, main), (Cm(5.5), Cm(11.5))):
+        cell.width = width
+        _fill(cell, [line for line in lines])
+    return _docx_bytes(document)
+
+
+def libreoffice_pdfs(named_docx: dict[str, bytes]) -> dict[str, bytes]:
+    """Convert DOCX files to PDF with one LibreOffice headless run; {} when LibreOffice is absent."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice or not named_docx:
+        return {}
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder)
+        for name, data in named_docx.items():
+            (source / f"{name}.docx").write_bytes(data)
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{source}/profile", "--convert-to", "pdf",
+                        "--outdir", str(source / "out"), *sorted(str(path) for path in source.glob("*.docx"))],
+                       capture_output=True, timeout=1800, check=False)
+        return {path.stem: path.read_bytes() for path in (source / "out").glob("*.pdf")}
+
+
+LAYOUTS = {
+    "pdf-1col": pdf_one_column,
+    "pdf-2col": pdf_two_columns,
+    "docx-1col": docx_one_column,
+    "docx-table": docx_table,
+    "docx-2col": docx_two_columns,
+}
+LIBREOFFICE_LAYOUTS = {"pdf-table-lo": "docx-table", "pdf-2col-lo": "docx-2col"}
+
+
+def measure(records: list[dict], use_libreoffice: bool) -> dict:
+    counts = {layout: {field: Counter() for field in FIELDS} for layout in ["text", *LAYOUTS, *LIBREOFFICE_LAYOUTS]}
+    failures, seconds = Counter(), Counter()
+    to_convert: dict[str, bytes] = {}
+    golds = [gold_fields(record) for record in records]
+    for index, (record, gold) in enumerate(zip(records, golds)):
+        content = record["content"]
+        started = time.perf_counter()
+        tally(counts["text"], gold, fields_of(parse_resume(content.encode("utf-8"))))
+        seconds["text"] += time.perf_counter() - started
+        for layout, make in LAYOUTS.items():
+            data = make(content)
+            if layout in LIBREOFFICE_LAYOUTS.values():
+                to_convert[f"{index:04d}-{layout}"] = data
+            _score(counts, failures, seconds, layout, data, gold)
+    if use_libreoffice:
+        converted = libreoffice_pdfs(to_convert)
+        for layout, source in LIBREOFFICE_LAYOUTS.items():
+            for index, gold in enumerate(golds):
+                data = converted.get(f"{index:04d}-{source}")
+                if data is None:
+                    failures[layout] += 1
+                    tally(counts[layout], gold, {field: set() for field in FIELDS})
+                    continue
+                _score(counts, failures, seconds, layout, data, gold)
+    else:
+        for layout in LIBREOFFICE_LAYOUTS:
+            counts.pop(layout)
+    text = {field: prf(counts["text"][field]) for field in FIELDS}
+    results = {}
+    for layout, per_field in counts.items():
+        figures = {field: prf(per_field[field]) for field in FIELDS}
+        for field in FIELDS:
+            figures[field]["gap"] = round(figures[field]["f1"] - text[field]["f1"], 4)
+        results[layout] = {"fields": figures, "failures": failures[layout],
+                           "ms_per_resume": round(1000 * seconds[layout] / max(len(records), 1), 1),
+                           "worst_gap": min(figures[field]["gap"] for field in FIELDS)}
+    return results
+
+
+def _score(counts, failures, seconds, layout, data, gold) -> None:
+    started = time.perf_counter()
+    try:
+        predicted = fields_of(parse_resume(data, f"resume.{layout.split('-')[0]}"))
+    except ResumeFileError:
+        failures[layout] += 1
+        predicted = {field: set() for field in FIELDS}
+    seconds[layout] += time.perf_counter() - started
+    tally(counts[layout], gold, predicted)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--en", type=Path, default=SHARED / "data/resumes-en/dataturks-dev.jsonl")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N records (0: all)")
+    parser.add_argument("--no-libreoffice", action="store_true", help="skip the LibreOffice-made PDFs")
+    arguments = parser.parse_args(argv)
+    if not arguments.en.is_file():
+        print(f"English set not found: {arguments.en}")
+        return 1
+    records = [json.loads(line) for line in arguments.en.open(encoding="utf-8") if line.strip()]
+    if arguments.limit:
+        records = records[: arguments.limit]
+    use_libreoffice = not arguments.no_libreoffice and bool(shutil.which("soffice") or shutil.which("libreoffice"))
+    results = measure(records, use_libreoffice)
+    print(f"{len(records)} English resumes, F1 per field per layout; (gap) = F1 minus plain text's, aim >= -{AIM_GAP}")
+    if not use_libreoffice:
+        print("  LibreOffice not installed (or --no-libreoffice): LibreOffice-made PDFs not measured")
+    print(f"  {'layout':13}" + "".join(f" {field[:11]:>15}" for field in FIELDS) + "  fails  ms/resume")
+    for layout, figures in results.items():
+        cells = "".join(f" {figures['fields'][field]['f1']:6.3f} ({figures['fields'][field]['gap']:+.2f})"
+                        for field in FIELDS)
+        print(f"  {layout:13}{cells}  {figures['failures']:5d}  {figures['ms_per_resume']:9.1f}")
+    print(json.dumps({"records": len(records), "layouts": results}, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""`hris-hub users ...`: the people who sign in to the web console."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from hub.accounts import console_users as accounts
+from hub.accounts.api_clients import ROLES, ClientExists, create_client, revoke_client
+from hub.clitools import CLI_ACTOR
+from hub.clitools import state as hub_state
+from hub.storage.db import transaction
+from hub.storage.models import ApiClient, ConsoleUser, utcnow
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.group("users")
+def users_group():
+    """Console users: HR IT (admin) and auditors (read-only)."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True, help="The address the person signs in with.")
+@click.option("--role", required=True, type=click.Choice(accounts.ROLES),
+              help="admin (HR IT: replay, enable/disable connectors) or auditor (read-only).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin instead of prompting.")
+@with_appcontext
+def users_create(email, role, password_stdin):
+    """Create a console user; the password is stored only as a salted hash."""
+    try:
+        email = accounts.check_email(email)
+        password = _password(password_stdin)
+        accounts.check_password(password)
+        with transaction(current_app.extensions["hub"].session_factory) as session:
+            accounts.create_user(session, email=email, role=role, password=password, actor=CLI_ACTOR)
+    except (accounts.InvalidAccount, accounts.AccountExists) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"created console user {email} with role {role}; sign in at /console/")
+
+
+@users_group.command("list")
+@with_appcontext
+def users_list():
+    """List console users (never their password hashes)."""
+    with current_app.extensions["hub"].read_session_factory() as session:
+        users = session.scalars(select(ConsoleUser).order_by(ConsoleUser.email)).all()
+    if not users:
+        click.echo("no console users yet: hris-hub users create --email EMAIL --role admin")
+    for user in users:
+        if user.disabled_at:
+            state = f"disabled {user.disabled_at:%Y-%m-%d}"
+        elif user.locked_until and user.locked_until > utcnow():
+            state = f"locked until {user.locked_until:%H:%M} UTC"
+        else:
+            state = "active"
+        last = f"last sign-in {user.last_login_at:%Y-%m-%d %H:%M} UTC" if user.last_login_at else "never signed in"
+        click.echo(f"{user.email:40} {user.role:8} {state:24} {last}")
+
+
+@users_group.command("disable")
+@click.argument("email")
+@with_appcontext
+def users_disable(email):
+    """Stop a user signing in; a session they have open ends at its next request."""
+    try:
+        with transaction(current_app.extensions["hub"].session_factory) as session:
+            accounts.disable_user(session, email=email, actor=CLI_ACTOR)
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"disabled {accounts.normalise_email(email)}")
+
+
+@click.group("clients")
+def clients():
+    """API clients and their keys."""
+
+
+@clients.command("create")
+@click.option("--name", required=True, help="A unique name, e.g. the mini-program backend's.")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="ingest (post results), admin, or auditor (read-only).")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@with_appcontext
+def clients_create(name, role, as_json):
+    """Create a client and print its key (shown once; only a hash is stored)."""
+    try:
+        with transaction(hub_state().session_factory) as session:
+            client, key = create_client(session, name=name, role=role, actor=CLI_ACTOR)
+    except ClientExists as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps({"name": name, "role": role, "key": key}))
+    else:
+        click.echo(f"created client {name!r} with role {role}")
+        click.echo(f"key (shown once, store it now): {key}")
+
+
+@clients.command("list")
+@with_appcontext
+def clients_list():
+    """List clients (never their keys)."""
+    with transaction(hub_state().session_factory) as session:
+        rows = session.scalars(select(ApiClient).order_by(ApiClient.id)).all()
+    if not rows:
+        click.echo("no clients yet: hris-hub clients create --name NAME --role ingest")
+    for client in rows:
+        state = f"revoked {client.revoked_at:%Y-%m-%d}" if client.revoked_at else "active"
+        click.echo(f"{client.name:30} {client.role:8} key id {client.key_prefix}  {state}")
+
+
+@clients.command("revoke")
+@click.argument("name")
+@with_appcontext
+def clients_revoke(name):
+    """Revoke a client's key at once."""
+    try:
+        with transaction(hub_state().session_factory) as session:
+            revoke_client(session, name=name, actor=CLI_ACTOR)
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"revoked {name!r}")
+
+
+def init_app(main: click.Group) -> None:
+    """Register this room's commands on the root group."""
+    main.add_command(users_group)
+    main.add_command(clients)

@@ -1,0 +1,120 @@
+"""Console users: created by HR IT on the command line, passwords hashed, sign-in with lockout."""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from hub.audit import chain as audit
+from hub.storage.models import ConsoleUser, utcnow
+
+ROLES = ("admin", "auditor")
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILED_SIGN_INS = 5
+LOCKOUT = timedelta(minutes=15)
+EMAIL_SHAPE = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+class InvalidAccount(ValueError):
+    """An email, role or password was refused; the message says which and why."""
+
+
+class AccountExists(ValueError):
+    """A console user with that email exists already."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_email(email: str) -> str:
+    email = normalise_email(email)
+    if len(email) > 320 or not EMAIL_SHAPE.match(email):
+        raise InvalidAccount(f"email {email!r} is not an address like name@example.com")
+    return email
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidAccount(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long (got {len(password)})")
+
+
+def create_user(session: Session, *, email: str, role: str, password: str, actor: str) -> ConsoleUser:
+    """Add a console user with a hashed password; the password itself is never stored."""
+    email = check_email(email)
+    if role not in ROLES:
+        raise InvalidAccount(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    check_password(password)
+    if session.scalar(select(ConsoleUser.id).where(ConsoleUser.email == email)):
+        raise AccountExists(f"a console user {email!r} exists already")
+    user = ConsoleUser(email=email, role=role, password_hash=generate_password_hash(password), failed_logins=0)
+    session.add(user)
+    session.flush()
+    audit.append(session, actor=actor, action="console_user.created", object_type="console_user", object_id=str(user.id),
+                 details={"email": email, "role": role})
+    return user
+
+
+def disable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
+    """Stop a user signing in; their open sessions end at their next request."""
+    user = session.scalar(select(ConsoleUser).where(ConsoleUser.email == normalise_email(email)))
+    if user is None:
+        raise LookupError(f"no console user {normalise_email(email)!r}")
+    if user.disabled_at is None:
+        user.disabled_at = utcnow()
+        audit.append(session, actor=actor, action="console_user.disabled", object_type="console_user",
+                     object_id=str(user.id), details={"email": user.email})
+    return user
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    return generate_password_hash("not-a-real-password-but-as-slow-to-check")
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of one sign-in attempt; `user` is set only on success."""
+
+    user: ConsoleUser | None
+
+
+def sign_in(session: Session, email: str, password: str) -> SignIn:
+    """Check a password and record the attempt; lock the account after repeated failures.
+
+    Unknown, disabled and locked accounts fail exactly like a wrong password (same answer, a hash
+    checked every time), so the sign-in form never tells anyone which emails exist.
+    """
+    email = normalise_email(email)
+    now = utcnow()
+    user = session.scalar(select(ConsoleUser).where(ConsoleUser.email == email).with_for_update())
+    password_ok = check_password_hash(user.password_hash if user else _decoy_hash(), password)
+    if user is None:
+        audit.append(session, actor="console", action="console.sign_in_failed", object_type="console_user",
+                     object_id="unknown", details={"reason": "unknown email"})
+        return SignIn(None)
+    if user.locked_until is not None and user.locked_until <= now:
+        user.failed_logins, user.locked_until = 0, None
+    if user.disabled_at is not None or user.locked_until is not None:
+        reason = "disabled" if user.disabled_at is not None else "locked"
+        audit.append(session, actor="console", action="console.sign_in_failed", object_type="console_user",
+                     object_id=str(user.id), details={"email": user.email, "reason": reason})
+        return SignIn(None)
+    if not password_ok:
+        user.failed_logins += 1
+        locked = user.failed_logins >= MAX_FAILED_SIGN_INS
+        if locked:
+            user.locked_until = now + LOCKOUT
+        audit.append(session, actor="console", action="console.sign_in_failed", object_type="console_user",
+                     object_id=str(user.id), details={"email": user.email, "reason": "wrong password",
+                                                      "failed_logins": user.failed_logins, "locked": locked})
+        return SignIn(None)
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    audit.append(session, actor=f"console:{user.email}", action="console.signed_in", object_type="console_user",
+                 object_id=str(user.id), details={"role": user.role})
+    return SignIn(user)

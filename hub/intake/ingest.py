@@ -1,0 +1,146 @@
+"""Ingest: validate an InterviewResult, settle idempotency, store it encrypted with its outbox rows."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.accounts.api_clients import Caller
+from hub.audit import chain as audit
+from hub.delivery import outbox
+from hub.errors import IdempotencyConflict, InvalidInput
+from hub.intake import consent
+from hub.intake.validation import schema_errors
+from hub.privacy.crypto import keyring
+from hub.storage.models import Candidate, InterviewResult, new_id, utcnow
+
+SCHEMA = "interview-result"
+PII_FIELDS = ("name", "phone", "email", "id_number")
+
+
+@dataclass
+class Accepted:
+    """What ingest answers: the body and status of the first response, replayed for duplicates."""
+
+    status: int
+    body: dict
+    replayed: bool
+
+
+def body_digest(document: Any) -> str:
+    """A digest of the document's meaning: key order and whitespace do not change it."""
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def validate(document: Any) -> None:
+    errors = schema_errors(SCHEMA, document)
+    if not errors and "scores" in document and not consent.allows(document, consent.SCORING):
+        errors = [{"pointer": "/consent/scopes",
+                   "message": "scores were given but the candidate's consent does not include 'scoring'"}]
+    if errors:
+        raise InvalidInput(f"{len(errors)} problem(s); each names its JSON pointer.",
+                           title="The interview result is not valid", errors=errors)
+
+
+def accepted_body(result: InterviewResult) -> dict:
+    return {
+        "id": result.id,
+        "external_id": result.external_id,
+        "status": result.status,
+        "links": {"self": f"/api/v1/results/{result.id}"},
+    }
+
+
+def ingest(factory: sessionmaker[Session], caller: Caller, document: Any, idempotency_key: str | None) -> Accepted:
+    """Store one result, or replay the first answer for a duplicate; races end in one stored result."""
+    validate(document)
+    digest = body_digest(document)
+    for attempt in range(3):
+        with factory() as session:
+            existing = _existing(session, caller, document["external_id"], idempotency_key)
+            if existing is not None:
+                return _replay(existing, digest, idempotency_key)
+            try:
+                result = _store(session, caller, document, digest, idempotency_key)
+                session.commit()
+            except IntegrityError:
+                # Another request won a race (same result, or a first result of the same candidate):
+                # look again; a duplicate is answered as such, anything else is stored on the next turn.
+                session.rollback()
+                if attempt == 2:
+                    raise
+                continue
+            return Accepted(202, accepted_body(result), replayed=False)
+    raise AssertionError("unreachable")
+
+
+def _existing(session: Session, caller: Caller, external_id: str, key: str | None) -> InterviewResult | None:
+    clauses = [InterviewResult.external_id == external_id]
+    if key:
+        clauses.append(InterviewResult.idempotency_key == key)
+    return session.scalars(
+        select(InterviewResult).where(InterviewResult.client_id == caller.client_id, or_(*clauses)).limit(1)
+    ).first()
+
+
+def _replay(existing: InterviewResult, digest: str, key: str | None) -> Accepted:
+    if existing.body_sha256 != digest:
+        what = f"Idempotency-Key {key!r}" if key and existing.idempotency_key == key else f"external_id {existing.external_id!r}"
+        raise IdempotencyConflict(
+            f"{what} was already used for result {existing.id} with different content; "
+                      "send a new external_id (and key) for a new interview.",
+                      existing={"id": existing.id, "links": {"self": f"/api/v1/results/{existing.id}"}})
+    return Accepted(202, accepted_body(existing), replayed=True)
+
+
+def _store(session: Session, caller: Caller, document: dict, digest: str, key: str | None) -> InterviewResult:
+    candidate = _candidate(session, caller, document["candidate"])
+    if "scores" in document:
+        status = "scored"
+    else:
+        status = "queued" if consent.allows(document, consent.SCORING) else "not_scored"
+    result = InterviewResult(
+        id=new_id(),
+        client_id=caller.client_id,
+        external_id=document["external_id"],
+        idempotency_key=key,
+        candidate=candidate,
+        job_code=document["job_code"],
+        body_sha256=digest,
+        status=status,
+        payload={k: v for k, v in document.items() if k != "candidate"},
+        scoring_due_at=utcnow() if status == "queued" else None,
+        scoring_error=None if status != "not_scored" else "the candidate did not consent to automated scoring",
+    )
+    session.add(result)
+    audit.append(session, actor=caller.actor, action="result.received", object_type="interview_result",
+                 object_id=result.id, details={"external_id": result.external_id, "job_code": result.job_code,
+                                               "has_answers": "answers" in document, "has_scores": "scores" in document})
+    if "scores" in document:
+        from hub.intake.scoring import store_ready_scores
+
+        store_ready_scores(session, result, document["scores"], actor=caller.actor, first=True)
+        outbox.enqueue(session, result, "result.scored")
+    return result
+
+
+def _candidate(session: Session, caller: Caller, data: dict) -> Candidate:
+    pii = {field: data[field] for field in PII_FIELDS if field in data}
+    candidate = session.scalars(
+        select(Candidate).where(Candidate.client_id == caller.client_id, Candidate.external_id == data["external_id"])
+    ).first()
+    email_index = keyring().blind_index(pii["email"]) if pii.get("email") else None
+    if candidate is None:
+        candidate = Candidate(id=new_id(), client_id=caller.client_id, external_id=data["external_id"], pii=pii,
+                              email_index=email_index)
+        session.add(candidate)
+    elif pii and pii != candidate.pii:
+        candidate.pii = {**(candidate.pii or {}), **pii}
+        candidate.email_index = email_index or candidate.email_index
+    return candidate

@@ -1,0 +1,42 @@
+"""A result as its readers see it (the API's and the console's one shape): status, latest profile, decision, sync."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hub.storage.models import InterviewResult, SyncJob
+
+
+def result_view(session, result: InterviewResult) -> dict:
+    latest = result.profiles[-1] if result.profiles else None
+    jobs = session.scalars(select(SyncJob).where(SyncJob.result_id == result.id).order_by(SyncJob.created_at)).all()
+    return {
+        "id": result.id,
+        "external_id": result.external_id,
+        "candidate": {"external_id": result.candidate.external_id},
+        "job_code": result.job_code,
+        "status": result.status,
+        "scoring_error": result.scoring_error,
+        "created_at": result.created_at.isoformat(),
+        "profile": latest.data if latest else None,
+        "profile_version": latest.version if latest else None,
+        "profile_versions": len(result.profiles),
+        "decision": decision_view(result.decision) if result.decision else None,
+        "sync": [
+            {"job_id": job.id, "connector": job.connector.name, "event": job.event, "status": job.status,
+             "attempts": job.attempts, "last_error": job.last_error,
+             "next_attempt_at": job.next_attempt_at.isoformat() if job.next_attempt_at and job.status in ("pending", "retrying") else None,
+             "delivered_at": job.delivered_at.isoformat() if job.delivered_at else None}
+            for job in jobs
+        ],
+        "links": {"self": f"/api/v1/results/{result.id}"},
+    }
+
+
+def decision_view(decision) -> dict:
+    return {
+        "hired": decision.hired,
+        "decided_by": decision.decided_by,
+        "decided_at": decision.decided_at.isoformat(),
+        "start_date": decision.start_date.isoformat() if decision.start_date else None,
+        "employee_ids": decision.employee_ids,
+    }

@@ -1,0 +1,199 @@
+"""`hris-hub demo`: the whole path on loopback, from posted interviews to what an HR system stored."""
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import threading
+import time
+from pathlib import Path
+
+import click
+import requests
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+# Short so the retries the demo HR system provokes finish while you watch.
+DEMO_RETRY_SCHEDULE = [1, 2, 4, 8, 15]
+
+DEMO_CONNECTORS = [
+    # name, type, mapping, events
+    ("hr-rest", "rest", "generic-rest", ["result.scored", "candidate.hired"]),
+    ("successfactors", "rest", "successfactors-goal", ["candidate.hired"]),
+    ("feishu", "rest", "feishu-shift", ["candidate.hired"]),
+    ("wecom", "rest", "wecom-checkin-rule", ["candidate.hired"]),
+    ("csv-goals", "csv", "generic-csv-goals", ["candidate.hired"]),
+]
+
+
+def examples_dir() -> Path:
+    """The sample results in the source checkout's examples/ folder."""
+    folder = Path(__file__).resolve().parents[2] / "examples" / "results"
+    if not folder.is_dir():
+        raise click.ClickException(f"the demo posts the sample results in {folder}; run it from a source checkout")
+    return folder
+
+
+def _serve(app, host: str, port: int):
+    from hub.ops.serving import BackgroundServer
+
+    server = BackgroundServer(app, host=host, port=port)
+    return server, server.url
+
+
+def _connector_config(type_name: str, target_url: str, export_dir: Path) -> dict:
+    if type_name == "csv":
+        return {"destination": {"type": "folder", "path": str(export_dir)}, "schedule": {"batch_size": 1}}
+    return {"base_url": target_url, "auth": {"type": "bearer", "token": "demo-" + secrets.token_hex(8)},
+            "webhook_secret": "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode(),
+            "timeouts": {"connect": 2, "read": 5}}
+
+
+def _ensure_connectors(state, target_url: str, export_dir: Path) -> None:
+    from hub.delivery import connector_admin
+    from hub.storage.models import Connector
+
+    with state.session_factory() as session, session.begin():
+        for name, type_name, mapping, events in DEMO_CONNECTORS:
+            config = _connector_config(type_name, target_url, export_dir)
+            if session.scalar(select(Connector).where(Connector.name == name)):
+                connector_admin.update(session, name, {"config": config, "enabled": True,
+                                                      "retry_schedule": DEMO_RETRY_SCHEDULE}, actor="demo")
+            else:
+                connector_admin.add(session, {"name": name, "type": type_name, "mapping": mapping, "config": config,
+                                              "events": events, "retry_schedule": DEMO_RETRY_SCHEDULE}, actor="demo")
+
+
+def _post_examples(hub_url: str, key: str, run_id: str) -> list[dict]:
+    posted = []
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {key}"
+    for path in sorted(examples_dir().glob("*.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        decision = document.pop("decision", None)
+        document["external_id"] = f"{document['external_id']}-{run_id}"
+        response = http.post(f"{hub_url}/api/v1/results", json=document, timeout=30)
+        if response.status_code != 202:
+            raise click.ClickException(f"{path.name}: the hub answered {response.status_code}: {response.text}")
+        posted.append({"file": path.name, "id": response.json()["id"], "decision": decision,
+                       "name": document["candidate"].get("name")})
+    for item in posted:
+        if item["decision"]:
+            response = http.post(f"{hub_url}/api/v1/results/{item['id']}/decision", json=item["decision"], timeout=30)
+            if response.status_code not in (200, 201):
+                raise click.ClickException(f"decision for {item['file']}: {response.status_code} {response.text}")
+    http.close()
+    return posted
+
+
+def _report(state, hub_url: str, key: str, posted: list[dict], target) -> bool:
+    from hub.storage.models import DeliveryAttempt, SyncJob
+
+    everything_ok = True
+    click.echo("\nResults")
+    for item in posted:
+        view = requests.get(f"{hub_url}/api/v1/results/{item['id']}", headers={"Authorization": f"Bearer {key}"},
+                            timeout=30).json()
+        profile = view.get("profile") or {}
+        overall = profile.get("overall")
+        decision = item["decision"] or {}
+        hired = "hired" if decision.get("hired") else "not hired" if decision else "no decision"
+        click.echo(f"  {item['name']:14} {item['file']:28} {view['status']:8} overall "
+                   f"{overall if overall is not None else '-':>5}  {hired}")
+        everything_ok &= view["status"] == "scored"
+        for sync in view["sync"]:
+            mark = "ok " if sync["status"] == "delivered" else "!! "
+            click.echo(f"      {mark}{sync['connector']:15} {sync['event']:16} {sync['status']:10} "
+                       f"after {sync['attempts']} attempt(s)")
+            everything_ok &= sync["status"] == "delivered"
+    with state.read_session_factory() as session:
+        attempts = dict(session.execute(select(DeliveryAttempt.outcome, func.count()).group_by(DeliveryAttempt.outcome)).all())
+        jobs = dict(session.execute(select(SyncJob.status, func.count()).group_by(SyncJob.status)).all())
+    click.echo(f"\nSync jobs: {', '.join(f'{v} {k}' for k, v in sorted(jobs.items()))}")
+    click.echo(f"Attempts:  {', '.join(f'{v} {k}' for k, v in sorted(attempts.items()))} "
+               f"(the demo HR system refuses every {target.fail_every}th delivery with 503 to show retries)")
+    click.echo(f"Demo HR system stored {len(target.stored)} payload(s) from {target.requests} request(s); "
+               f"duplicates refused: {target.duplicates}")
+    by_path: dict[str, int] = {}
+    for record in target.stored.values():
+        by_path[record["path"]] = by_path.get(record["path"], 0) + 1
+    for path, count in sorted(by_path.items()):
+        click.echo(f"  {count:3} x {path}")
+    example = next((r for r in target.stored.values() if r["path"].endswith("Goal_1")), None)
+    if example:
+        click.echo("\nOne SAP SuccessFactors Goal_1 entity as stored:")
+        click.echo(json.dumps(example["body"], ensure_ascii=False, indent=2))
+    return everything_ok
+
+
+@click.command("demo")
+@click.option("--once", is_flag=True, help="Run the demo through, print what happened and exit (0: all delivered).")
+@click.option("--port", default=8080, show_default=True, help="Port for the hub's API when the demo keeps running.")
+@click.option("--timeout", default=120, show_default=True, help="Seconds to wait for every delivery.")
+@with_appcontext
+def demo_command(once, port, timeout):
+    """Start a demo HR system on loopback, post sample results and hire decisions, deliver, and show it all."""
+    from connectors import destinations
+    from hub.accounts.api_clients import create_client
+    from hub.accounts.console_users import create_user
+    from hub.delivery.worker import Worker
+    from hub.ops.demo_target import DemoHRSystem
+    from hub.storage.db import transaction
+    from hub.storage.migrate import upgrade
+
+    state = current_app.extensions["hub"]
+    upgrade(state.engine)
+    target = DemoHRSystem()
+    target_server, target_url = _serve(target.app(), "127.0.0.1", 0)
+    export_dir = Path(state.settings.instance_path) / "exports"
+    export_dir.mkdir(parents=True, exist_ok=True)
+    # The demo HR system listens on loopback over plain http and exports go to the instance folder: the demo
+    # allows exactly these, as an operator would with HUB_ALLOWED_DESTINATIONS and HUB_CSV_ROOTS.
+    destinations.set_default_policy(destinations.DestinationPolicy.from_settings(
+        "127.0.0.1/32", allow_plain_http=True, csv_roots=[str(export_dir)], source="the demo"))
+    _ensure_connectors(state, target_url, export_dir)
+    run_id = time.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(2)
+    with transaction(state.session_factory) as session:
+        _, key = create_client(session, name=f"demo-{run_id}", role="admin", actor="demo")
+    hub_server, hub_url = _serve(current_app._get_current_object(), "127.0.0.1", 0 if once else port)
+    click.echo(f"demo HR system on {target_url}; hub API on {hub_url}; database {state.settings.database_url}")
+    posted = _post_examples(hub_url, key, run_id)
+    click.echo(f"posted {len(posted)} interview results and {sum(1 for p in posted if p['decision'])} decisions; delivering...")
+
+    worker = Worker(state, threads=8)
+    if once:
+        worker.run(until_idle=True, max_seconds=timeout)
+        ok = _report(state, hub_url, key, posted, target)
+        click.echo(f"\nCSV exports in {export_dir}")
+        hub_server.close()
+        target_server.close()
+        if not ok:
+            raise click.ClickException("some results were not scored or not delivered (see above)")
+        click.echo("demo complete: everything delivered")
+        return
+    console_email, console_password = f"hr-it-{run_id}@demo.example", secrets.token_urlsafe(12)
+    with transaction(state.session_factory) as session:
+        create_user(session, email=console_email, role="admin", password=console_password, actor="demo")
+    thread = threading.Thread(target=worker.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and worker._anything_due_soon():
+        time.sleep(0.5)
+    _report(state, hub_url, key, posted, target)
+    click.echo(f"""
+The hub keeps running so you can explore (Ctrl-C stops it).
+Web console: {hub_url}/console/  sign in as {console_email} / {console_password}
+API:
+  export KEY={key}
+  curl -s -H "Authorization: Bearer $KEY" {hub_url}/api/v1/sync-jobs | python -m json.tool
+  curl -s -H "Authorization: Bearer $KEY" {hub_url}/api/v1/results/{posted[0]['id']} | python -m json.tool
+  curl -s -H "Authorization: Bearer $KEY" "{hub_url}/api/v1/audit?format=csv"
+  curl -s {target_url}/received | python -m json.tool     # what the demo HR system stored
+  hris-hub audit verify""")
+    try:
+        while thread.is_alive():
+            thread.join(1)
+    except KeyboardInterrupt:
+        worker.stop()
+        thread.join(30)

@@ -1,0 +1,69 @@
+"""Key rotation: re-encrypt stored values under the primary key, in batches."""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from sqlalchemy import Column, Table, Text, func, select, type_coerce, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.privacy.crypto import EncryptedBytes, EncryptedJSON, KeyRing
+from hub.storage.models import Base
+
+
+def encrypted_columns() -> Iterator[tuple[Table, list[Column]]]:
+    for table in Base.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, (EncryptedJSON, EncryptedBytes))]
+        if columns:
+            yield table, columns
+
+
+def _stale_clause(columns: list[Column], primary_id: str):
+    prefix = f"enc1:{primary_id}:"
+    clauses = [type_coerce(c, Text).not_like(prefix + "%") & c.isnot(None) for c in columns]
+    condition = clauses[0]
+    for clause in clauses[1:]:
+        condition = condition | clause
+    return condition
+
+
+def count_stale(engine: Engine, keyring: KeyRing) -> int:
+    """How many values are under a key other than the primary."""
+    total = 0
+    with engine.connect() as connection:
+        for table, columns in encrypted_columns():
+            for column in columns:
+                total += connection.scalar(select(func.count()).select_from(table).where(
+                    type_coerce(column, Text).not_like(f"enc1:{keyring.primary_id}:%"), column.isnot(None)))
+    return total
+
+
+def rotate(factory: sessionmaker[Session], keyring: KeyRing, *, batch_size: int = 500,
+           progress: Callable[[int], None] | None = None) -> int:
+    """Re-encrypt every stale value; each batch commits on its own, so an interrupted run resumes."""
+    done = 0
+    for table, columns in encrypted_columns():
+        key = table.primary_key.columns.values()[0]
+        last = None
+        while True:
+            with factory() as session, session.begin():
+                query = select(key, *[type_coerce(c, Text).label(c.name) for c in columns]).where(
+                    _stale_clause(columns, keyring.primary_id)).order_by(key).limit(batch_size)
+                if last is not None:
+                    query = query.where(key > last)
+                rows = session.execute(query).all()
+                if not rows:
+                    break
+                for row in rows:
+                    values = {}
+                    for column in columns:
+                        raw = getattr(row, column.name)
+                        if raw is not None and keyring.key_id_of(raw) != keyring.primary_id:
+                            values[column.name] = keyring.encrypt(keyring.decrypt(raw))
+                    session.execute(update(table).where(key == row[0]).values(
+                        {table.c[name]: type_coerce(value, Text) for name, value in values.items()}))
+                    done += len(values)
+                    if progress:
+                        progress(len(values))
+                last = rows[-1][0]
+    return done

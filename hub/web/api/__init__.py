@@ -1,0 +1,20 @@
+"""HTTP API: health probes at the root, everything else under /api/v1."""
+from flask import Blueprint, Flask
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def init_app(app: Flask) -> None:
+    # Importing the modules attaches their routes to the blueprints.
+    from hub.web.api import (  # noqa: F401
+        audit_views,
+        candidates,
+        connectors_api,
+        health,
+        openapi,
+        results,
+        sync_jobs,
+    )
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(api)

@@ -1,0 +1,81 @@
+"""/api/v1/candidates/{external_id}: resumes (stored encrypted, parsed, matched) and erasure of personal data."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, g, jsonify, request
+from sqlalchemy import select
+
+import scoring_engine
+from hub.audit import chain as audit
+from hub.intake import jobs
+from hub.storage.models import Candidate, Resume
+from hub.web.api import api
+from hub.web.auth import require
+from hub.web.problems import Problem
+from scoring_engine.errors import ScoringError
+
+
+@api.post("/candidates/<external_id>/resumes")
+@require("ingest")
+def post_resume(external_id: str):
+    """Upload a resume (multipart field `file`: PDF, DOCX or TXT; optional field `job_code` to match)."""
+    state = current_app.extensions["hub"]
+    request.max_content_length = state.settings.max_upload_bytes
+    if not request.mimetype.startswith("multipart/form-data"):
+        raise Problem(415, "unsupported-media-type", "Unsupported media type",
+                      "Upload the resume as multipart/form-data with the file in the field 'file'.")
+    upload = request.files.get("file")
+    if upload is None:
+        raise Problem(400, "missing-file", "No file", "The multipart field 'file' is missing.",
+                      errors=[{"pointer": "file", "message": "required form field"}])
+    data = upload.read()
+    job_code = request.form.get("job_code") or None
+    job = jobs.find(state.settings.jobs_dir, job_code, "job_code") if job_code else None
+    try:
+        parsed = scoring_engine.parse_resume(data, upload.filename or None)
+    except ScoringError as error:
+        raise Problem(getattr(error, "http_status", 422), error.code, "The resume cannot be read", str(error)) from None
+    match = scoring_engine.match(parsed, job).to_dict() if job else None
+    parsed_view = parsed.to_dict()
+    with state.session_factory() as session, session.begin():
+        candidate = session.scalars(select(Candidate).where(Candidate.client_id == g.caller.client_id,
+                                                            Candidate.external_id == external_id)).first()
+        if candidate is None:
+            candidate = Candidate(client_id=g.caller.client_id, external_id=external_id, pii={})
+            session.add(candidate)
+            session.flush()
+        row = Resume(candidate_id=candidate.id, file_name=upload.filename, media_type=parsed_view.get("file_type") or "unknown",
+                     size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=data,
+                     parsed={"resume": parsed_view, "match": match})
+        session.add(row)
+        session.flush()
+        audit.append(session, actor=g.caller.actor, action="resume.received", object_type="candidate",
+                     object_id=candidate.id, details={"resume_id": row.id, "size": len(data), "job_code": job_code,
+                                                      "match_status": match and match.get("status")})
+        body = {"id": row.id, "candidate": {"external_id": external_id}, "parsed": parsed_view, "match": match}
+    response = jsonify(body)
+    response.status_code = 201
+    return response
+
+
+@api.delete("/candidates/<external_id>")
+@require("ingest")
+def erase_candidate(external_id: str):
+    """Erase a candidate's personal data (right to erasure); admins name the client with ?client=NAME."""
+    from hub.privacy.erasure import erase
+    from hub.storage.models import ApiClient
+
+    state = current_app.extensions["hub"]
+    with state.session_factory() as session, session.begin():
+        client_id = g.caller.client_id
+        if g.caller.role == "admin" and request.args.get("client"):
+            client_id = session.scalar(select(ApiClient.id).where(ApiClient.name == request.args["client"]))
+            if client_id is None:
+                raise Problem(404, "not-found", "No such client", f"no API client named {request.args['client']!r}")
+        candidate = session.scalars(select(Candidate).where(Candidate.client_id == client_id,
+                                                            Candidate.external_id == external_id)).first()
+        if candidate is None:
+            raise Problem(404, "not-found", "No such candidate", f"no candidate {external_id!r} for this client")
+        summary = erase(session, candidate, actor=g.caller.actor, reason="erasure request")
+    return jsonify(erased=True, candidate={"external_id": external_id}, **summary.__dict__)

@@ -1,0 +1,79 @@
+"""POST /api/v1/results (ingest) and GET /api/v1/results/{id} (status, profile, sync status)."""
+from __future__ import annotations
+
+from flask import current_app, g, jsonify, request
+
+from hub.intake import ingest
+from hub.intake.validation import load_schema
+from hub.intake.views import decision_view, result_view
+from hub.storage.models import InterviewResult
+from hub.web.api import api
+from hub.web.api.requests import read_json
+from hub.web.auth import require
+from hub.web.problems import Problem
+from mappings import document
+
+SCHEMAS = {"interview-result": "interview-result", "decision": "decision", "canonical-document": "canonical-document"}
+
+
+@api.post("/results")
+@require("ingest")
+def post_result():
+    """Accept an InterviewResult; duplicates replay the first answer."""
+    document = read_json()
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (0 < len(key) <= 200 and key.isprintable()):
+        raise Problem(400, "bad-idempotency-key", "Bad Idempotency-Key", "The key must be 1-200 printable characters.")
+    accepted = ingest.ingest(current_app.extensions["hub"].session_factory, g.caller, document, key)
+    response = jsonify(accepted.body)
+    response.status_code = accepted.status
+    response.headers["Location"] = accepted.body["links"]["self"]
+    if accepted.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+@api.get("/results/<result_id>")
+@require("ingest")
+def get_result(result_id: str):
+    """A result's status, its latest profile (with the number of versions) and per-connector sync status."""
+    session = current_app.extensions["hub"].session()
+    result = session.get(InterviewResult, result_id)
+    if result is None or (g.caller.role == "ingest" and result.client_id != g.caller.client_id):
+        raise Problem(404, "not-found", "No such result", f"No result {result_id!r} is visible to this key.")
+    return jsonify(result_view(session, result))
+
+
+@api.get("/schemas/")
+def list_schemas():
+    """The JSON Schemas the API accepts (public: front ends validate before posting)."""
+    return jsonify({"schemas": [{"name": name, "href": f"/api/v1/schemas/{name}.json"} for name in SCHEMAS]})
+
+
+@api.get("/schemas/<name>.json")
+def get_schema(name: str):
+    """One JSON Schema (draft 2020-12)."""
+    if name not in SCHEMAS:
+        raise Problem(404, "not-found", "No such schema", f"Known schemas: {', '.join(SCHEMAS)}.")
+    response = jsonify(document.schema() if name == "canonical-document" else load_schema(SCHEMAS[name]))
+    response.mimetype = "application/schema+json"
+    return response
+
+
+@api.post("/results/<result_id>/decision")
+@require("ingest")
+def post_decision(result_id: str):
+    """Record a person's hire decision; a hire sends goals and attendance rules to subscribed HR systems."""
+    from hub.intake import decisions
+
+    document = read_json()
+    state = current_app.extensions["hub"]
+    with state.session_factory() as session, session.begin():
+        result = session.get(InterviewResult, result_id)
+        if result is None or (g.caller.role == "ingest" and result.client_id != g.caller.client_id):
+            raise Problem(404, "not-found", "No such result", f"No result {result_id!r} is visible to this key.")
+        decision, created = decisions.record(session, result, document, actor=g.caller.actor)
+        body = decision_view(decision)
+    response = jsonify(body)
+    response.status_code = 201 if created else 200
+    return response

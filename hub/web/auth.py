@@ -1,0 +1,29 @@
+"""The API's role check: a view decorated with `require(role)` runs only for a key holding that role."""
+from __future__ import annotations
+
+import functools
+
+from flask import current_app, g, request
+
+from hub.accounts.api_clients import ROLE_GRANTS, authenticate
+from hub.errors import Forbidden
+
+
+def require(role: str):
+    """Decorate a view: the caller must hold `role` (or a role that grants it)."""
+    allowed = ROLE_GRANTS[role]
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            caller = authenticate(current_app.extensions["hub"].session(), request.headers.get("Authorization"))
+            if caller.role not in allowed:
+                raise Forbidden(title="Wrong role for this endpoint", detail=
+                              f"This endpoint needs the {role!r} role; key {caller.name!r} has {caller.role!r}.")
+            g.caller = caller
+            return view(*args, **kwargs)
+
+        wrapper.required_role = role
+        return wrapper
+
+    return decorator

@@ -1,0 +1,203 @@
+"""The console's read-only pages: overview, results, sync jobs, connectors, audit trail and CSV exports."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from flask import abort, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import load_only, selectinload
+
+from hub.audit import chain as audit
+from hub.delivery import connector_admin, sync_log
+from hub.delivery.outbox import EVENTS
+from hub.intake.views import result_view
+from hub.storage.models import (
+    AuditEntry,
+    Candidate,
+    Connector,
+    InterviewResult,
+    SyncJob,
+)
+from hub.web.console import console
+from hub.web.console.auth import hub_state
+from hub.web.console.rendering import render
+from hub.web.downloads import audit_csv as audit_csv_export
+from hub.web.downloads import csv_response
+from hub.web.problems import Problem
+
+PAGE_SIZE = 50
+RESULT_STATUSES = ("queued", "scored", "failed", "not_scored")
+
+
+def _page_link(cursor_name: str, cursor: str | None) -> str | None:
+    """The current page's URL with its filters and a new cursor, or None when there is no next page."""
+    if cursor is None:
+        return None
+    args = {k: v for k, v in request.args.items() if k != cursor_name and v}
+    return request.path + "?" + urlencode({**args, cursor_name: cursor})
+
+
+def _choice(name: str, allowed) -> str | None:
+    value = request.args.get(name) or None
+    if value is not None and value not in allowed:
+        raise Problem(400, "bad-query", f"Bad {name}", f"{name} must be one of {', '.join(allowed)}, got {value!r}.")
+    return value
+
+
+def _time(name: str) -> datetime | None:
+    """A time filter from a form: ISO-8601, read as UTC when it has no offset (what a datetime-local field sends)."""
+    raw = request.args.get(name) or None
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise Problem(400, "bad-query", f"Bad {name}", f"{name} must be a time like 2026-11-20T09:30, got {raw!r}.") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@console.get("/")
+def overview():
+    session = hub_state().session()
+    results = dict(session.execute(select(InterviewResult.status, func.count()).group_by(InterviewResult.status)).all())
+    jobs = dict(session.execute(select(SyncJob.status, func.count()).group_by(SyncJob.status)).all())
+    connectors = session.scalars(select(Connector).order_by(Connector.name)).all()
+    dead_by_connector = dict(session.execute(
+        select(SyncJob.connector_id, func.count()).where(SyncJob.status == "dead").group_by(SyncJob.connector_id)).all())
+    return render("overview.html", results=results, result_total=sum(results.values()), jobs=jobs,
+                  job_total=sum(jobs.values()), dead=jobs.get("dead", 0), statuses=sync_log.STATUSES,
+                  connectors=[{"view": connector_admin.view(c), "dead": dead_by_connector.get(c.id, 0)} for c in connectors])
+
+
+# --- results --------------------------------------------------------------------------------------------
+
+@console.get("/results")
+def results():
+    status = _choice("status", RESULT_STATUSES)
+    job_code = request.args.get("job_code") or None
+    query = (select(InterviewResult)
+             .options(selectinload(InterviewResult.candidate).options(load_only(Candidate.external_id, Candidate.erased_at)),
+                      selectinload(InterviewResult.profiles), selectinload(InterviewResult.decision)))
+    if status:
+        query = query.where(InterviewResult.status == status)
+    if job_code:
+        query = query.where(InterviewResult.job_code == job_code)
+    rows, cursor = _keyset_page(query, InterviewResult)
+    return render("results.html", results=rows, next_link=_page_link("before", cursor), statuses=RESULT_STATUSES,
+                  filters={"status": status or "", "job_code": job_code or ""})
+
+
+def _keyset_page(query, model):
+    """Newest first, PAGE_SIZE rows after the `before` cursor; the same cursor format as the sync log API."""
+    before = request.args.get("before")
+    if before:
+        created, row_id = sync_log.decode_cursor(before)
+        query = query.where((model.created_at < created) | ((model.created_at == created) & (model.id < row_id)))
+    rows = hub_state().session().scalars(query.order_by(model.created_at.desc(), model.id.desc()).limit(PAGE_SIZE + 1)).all()
+    cursor = sync_log.encode_cursor(rows[PAGE_SIZE - 1]) if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], cursor
+
+
+@console.get("/results/<result_id>")
+def result(result_id: str):
+    session = hub_state().session()
+    found = session.get(InterviewResult, result_id)
+    if found is None:
+        abort(404, f"No result {result_id!r}.")
+    view = result_view(session, found)
+    candidate = found.candidate
+    name = None if candidate.erased_at else (candidate.pii or {}).get("name")
+    return render("result.html", result=view, candidate_name=name, erased=candidate.erased_at is not None,
+                  versions=[{"version": p.version, "source": p.source, "engine_version": p.engine_version,
+                             "model": p.model, "created_at": p.created_at, "overall": (p.data or {}).get("overall")}
+                            for p in found.profiles])
+
+
+# --- sync jobs ------------------------------------------------------------------------------------------
+
+def _job_filters() -> sync_log.Filters:
+    return sync_log.Filters(status=_choice("status", sync_log.STATUSES), connector=request.args.get("connector") or None,
+                            candidate=request.args.get("candidate") or None, event=_choice("event", EVENTS),
+                            since=_time("since"), until=_time("until"))
+
+
+@console.get("/jobs")
+def jobs():
+    filters = _job_filters()
+    rows, cursor = sync_log.page(hub_state().session(), filters, limit=PAGE_SIZE, before=request.args.get("before"))
+    connector_names = hub_state().session().scalars(select(Connector.name).order_by(Connector.name)).all()
+    export_args = {k: v for k, v in request.args.items() if k != "before" and v}
+    return render("jobs.html", jobs=rows, next_link=_page_link("before", cursor), statuses=sync_log.STATUSES,
+                  events=EVENTS, connectors=connector_names,
+                  filters={k: request.args.get(k, "") for k in ("status", "connector", "candidate", "event", "since", "until")},
+                  csv_link=url_for("console.jobs_csv", **export_args))
+
+
+@console.get("/jobs.csv")
+def jobs_csv():
+    """The filtered sync log as CSV, the same columns as GET /api/v1/sync-jobs?format=csv."""
+    rows = sync_log.iterate(hub_state().read_session_factory, _job_filters())
+    return csv_response("sync-jobs.csv", sync_log.CSV_COLUMNS, rows)
+
+
+@console.get("/jobs/<job_id>")
+def job(job_id: str):
+    found = hub_state().session().get(SyncJob, job_id, options=[selectinload(SyncJob.attempts_log)])
+    if found is None:
+        abort(404, f"No sync job {job_id!r}.")
+    return render("job.html", job=sync_log.detail(found))
+
+
+# --- connectors -----------------------------------------------------------------------------------------
+
+@console.get("/connectors")
+def connectors():
+    session = hub_state().session()
+    dead = dict(session.execute(
+        select(SyncJob.connector_id, func.count()).where(SyncJob.status == "dead").group_by(SyncJob.connector_id)).all())
+    found = session.scalars(select(Connector).order_by(Connector.name)).all()
+    return render("connectors.html", connectors=[{"view": connector_admin.view(c), "dead": dead.get(c.id, 0)} for c in found])
+
+
+@console.get("/connectors/<name>")
+def connector(name: str):
+    session = hub_state().session()
+    found = connector_admin.get(session, name)
+    dead = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == found.id,
+                                                                          SyncJob.status == "dead"))
+    return render("connector.html", connector=connector_admin.view(found), dead=dead)
+
+
+# --- audit trail ----------------------------------------------------------------------------------------
+
+def _audit_query():
+    query = select(AuditEntry)
+    for name in ("action", "object_id"):
+        if request.args.get(name):
+            query = query.where(getattr(AuditEntry, name) == request.args[name])
+    return query
+
+
+@console.get("/audit")
+def audit_trail():
+    """Newest first; `before` is a seq, so a link can open the trail at any entry."""
+    before = request.args.get("before", "")
+    if before and not before.isdigit():
+        raise Problem(400, "bad-query", "Bad cursor", f"before must be an entry's number, got {before!r}.")
+    query = _audit_query().order_by(AuditEntry.seq.desc())
+    if before:
+        query = query.where(AuditEntry.seq < int(before))
+    entries = hub_state().session().scalars(query.limit(PAGE_SIZE + 1)).all()
+    cursor = str(entries[PAGE_SIZE - 1].seq) if len(entries) > PAGE_SIZE else None
+    export_args = {k: request.args[k] for k in ("action", "object_id") if request.args.get(k)}
+    return render("audit.html", entries=[audit.as_dict(e) for e in entries[:PAGE_SIZE]],
+                  next_link=_page_link("before", cursor), csv_link=url_for("console.audit_csv", **export_args),
+                  filters={k: request.args.get(k, "") for k in ("action", "object_id")})
+
+
+@console.get("/audit.csv")
+def audit_csv():
+    """The filtered trail in chain order as CSV, the same columns as GET /api/v1/audit?format=csv."""
+    query = _audit_query().order_by(AuditEntry.seq)
+    return audit_csv_export(hub_state().read_session_factory, query)

@@ -1,0 +1,130 @@
+"""Which sentences of an answer tell something: a list of concept words or figures is padding, not a story."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from scoring_engine.interview.concepts import concept_hits
+from scoring_engine.interview.lexicon import lexicon
+from scoring_engine.interview.specificity import count_numbers
+from scoring_engine.interview.text import (
+    _stem,
+    chinese_verbs,
+    has_cjk,
+    sentences,
+    tokenize,
+)
+
+# A sentence naming this many concept groups with at most LIST_OTHER_WORDS other content words (or one fewer than the
+# groups it names) is a list of terms, whoever is said to use them.
+LIST_MIN_CONCEPTS = 3
+LIST_OTHER_WORDS = 2
+# This many figures, no one who did anything and hardly a function word: a list of numbers.
+LIST_MIN_NUMBERS = 3
+LIST_MAX_FUNCTION_RATIO = 0.15
+_ACTOR = re.compile(r"\b(?:I|I'm|I've|I'd|we|we're|we've|he|she|they|my|our)\b|我|他|她", re.IGNORECASE)
+_NUMBER_TOKEN = re.compile(r"^\d")
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|we|we'd|we'll|we've|my|our)\b|我", re.IGNORECASE)
+_ENGLISH_PAST = re.compile(r"\b[a-z]{2,}(?:ed|ied)\b", re.IGNORECASE)
+_ENGLISH_WORD = re.compile(r"[A-Za-z']+")
+# An answer with this many first-person actions and one outcome after them carries a full story.
+FULL_ACTIONS = 3
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One sentence of an answer and what it carries."""
+
+    text: str
+    list_like: bool
+    actor: bool
+    action: bool = False  # the candidate (I / we) doing something
+    outcome: bool = False  # how it ended: a result cue, or a figure in a sentence with a verb
+
+
+@lru_cache(maxsize=256)
+def _concept_words(key_concepts: tuple) -> frozenset[str]:
+    words: set[str] = set()
+    for group in key_concepts:
+        for _, terms in group:
+            for term in terms:
+                words.add(term.lower())
+                words.update(tokenize(term, "zh" if has_cjk(term) else "en").words)
+    return frozenset(words)
+
+
+def _is_concept_word(word: str, concept_words: frozenset[str]) -> bool:
+    """A concept word, or a Chinese word built on one (回归测试 holds 测试)."""
+    if word in concept_words:
+        return True
+    return (
+        has_cjk(word)
+        and len(word) > 2
+        and any(len(term) >= 2 and term in word for term in concept_words if has_cjk(term))
+    )
+
+
+def _freeze(key_concepts) -> tuple:
+    return tuple(tuple((language, tuple(terms)) for language, terms in group.items()) for group in key_concepts)
+
+
+def _has_verb(sentence: str, language: str) -> bool:
+    if language == "zh" or has_cjk(sentence):
+        return bool(chinese_verbs(sentence))
+    cues = lexicon()
+    words = _ENGLISH_WORD.findall(sentence)
+    return bool(_ENGLISH_PAST.search(sentence)) or any(
+        word.lower() in cues.common_verbs or _stem(word.lower()) in cues.action_verbs for word in words
+    )
+
+
+def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
+    """Each sentence, marked list-like when it is concept terms or figures with hardly anything else."""
+    frozen = _freeze(key_concepts)
+    concept_words = _concept_words(frozen)
+    clauses = []
+    for sentence in sentences(answer):
+        tokens = tokenize(sentence, language)
+        actor = bool(_ACTOR.search(sentence))
+        hits = len(concept_hits(key_concepts, sentence, tokens)) if key_concepts else 0
+        others = [
+            word
+            for word in tokens.content
+            if not _is_concept_word(word, concept_words) and not _NUMBER_TOKEN.match(word)
+        ]
+
+        term_list = hits >= LIST_MIN_CONCEPTS and len(others) <= max(LIST_OTHER_WORDS, hits - 1)
+        number_list = (
+            count_numbers(sentence) >= LIST_MIN_NUMBERS
+            and not actor
+            and tokens.function_ratio < LIST_MAX_FUNCTION_RATIO
+        )
+        list_like = term_list or number_list
+        verb = not list_like and _has_verb(sentence, language)
+        clauses.append(
+            Clause(
+                text=sentence,
+                list_like=list_like,
+                actor=actor,
+                action=verb and bool(_FIRST_PERSON.search(sentence)),
+                outcome=not list_like
+                and (bool(lexicon().star["result"].find(sentence)) or (verb and count_numbers(sentence) > 0)),
+            )
+        )
+    return clauses
+
+
+def substance(clauses: list[Clause]) -> float:
+    """0-1: first-person actions (up to FULL_ACTIONS) and an outcome told after the first of them."""
+    actions = [index for index, clause in enumerate(clauses) if clause.action]
+    if not actions:
+        return 0.0
+    outcome = any(clause.outcome for clause in clauses[actions[0] + 1 :])
+    return 0.6 * min(len(actions) / FULL_ACTIONS, 1.0) + 0.4 * outcome
+
+
+def story_text(clauses: list[Clause], language: str) -> str:
+    """The answer without its list-like sentences."""
+    return ("" if language == "zh" else " ").join(clause.text for clause in clauses if not clause.list_like)

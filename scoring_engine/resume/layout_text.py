@@ -1,0 +1,107 @@
+"""Lines of text from a block of PDF boxes: cells of one row joined, lines that wrapped at the column edge rejoined."""
+import re
+
+from scoring_engine.resume.dates import DATE_RANGE, YEAR
+from scoring_engine.resume.degrees import find_degree
+from scoring_engine.resume.pieces import is_bullet
+from scoring_engine.resume.reading_order import SAME_ROW_TOLERANCE, Block, Box, Line
+from scoring_engine.resume.sections import heading_of
+from scoring_engine.resume.vocabulary import SCHOOL_EN
+
+# Cells of one table row are joined with this, as DOCX table rows are ("姓名 | 张丽华").
+CELL_SEPARATOR = " | "
+# A line that wrapped fills at least this share of its column.
+MIN_FULL_SHARE = 0.55
+_CJK_END = re.compile(r"[\u4e00-\u9fff，、；（]$")
+_CJK_START = re.compile(r"^[\u4e00-\u9fff，、；。）]")
+# A word cut inside an address, where no space was: "zhang.lihua@exam" + "ple.com".
+_ADDRESS_TAIL = re.compile(r"(?:\S*@[^\s.]*|\S*(?:@|://|www\.|\.[a-z]{2,}/)\S*[/\-_.?=&])$")
+_ADDRESS = re.compile(r"\S*(?:@|://|www\.|\.[a-z]{2,}/)\S*$")
+# What may follow inside a link or address cut at the edge: not a new address, not a phone number.
+_ADDRESS_PART = re.compile(r"^(?![^\s]*(?:@|\.[a-z]{2,}/))[\w\-/?=&%#.]{2,}(?:\s|$)")
+_OPEN_END = re.compile(r"(?:[,;/&(\-–]|\b(?:at|of|in|and|or|for|the|a|an|to|with|on|by|from|as))$", re.IGNORECASE)
+_CONTACT = re.compile(r"\S@\S|https?://|www\.|\.com\b|\+?\d[\d ()-]{7,}\d")
+
+
+def block_lines(block: Block) -> list[str]:
+    """The block's text lines in reading order."""
+    lines: list[str] = []
+    for row in _rows(block.boxes):
+        # A row of one-line cells is one line, unless its first cell is a section heading ("SKILLS | Java").
+        if len(row) > 1 and all(len(box.lines()) == 1 for box in row) and not heading_of(row[0].text):
+            lines.append(CELL_SEPARATOR.join(box.text.strip() for box in row))
+            continue
+        for box in row:
+            lines.extend(unwrap(box, block.left, block.right, block.right_measured))
+    return lines
+
+
+def _rows(boxes: list[Box]) -> list[list[Box]]:
+    """Consecutive boxes whose first lines share a baseline, each row left to right."""
+    rows: list[list[Box]] = []
+    for box in boxes:
+        if rows and abs(rows[-1][0].lines()[0] - box.lines()[0]) <= SAME_ROW_TOLERANCE:
+            rows[-1].append(box)
+        else:
+            rows.append([box])
+    return [sorted(row, key=lambda box: box.x0) for row in rows]
+
+
+def unwrap(box: Box, left: float, right: float, keep: bool = False) -> list[str]:
+    """The box's lines, with each line the column edge wrapped joined back to the one before (unless `keep`)."""
+    if not box.text_lines or keep:
+        return box.text.split("\n")
+    lines = [box.text_lines[0].text]
+    for previous, line in zip(box.text_lines, box.text_lines[1:]):
+        if _wrapped(previous, line, left, right):
+            lines[-1] = _join(lines[-1], line.text, _tight(previous, right))
+        else:
+            lines.append(line.text)
+    return lines
+
+
+def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
+    """True when the next line's first word would not have fitted at the end of the previous line."""
+    if not previous.text.strip() or not line.text.strip() or is_bullet(line.text) or heading_of(line.text):
+        return False
+    if abs(previous.font_size - line.font_size) > 0.5:
+        return False
+    if previous.x1 - left < MIN_FULL_SHARE * (right - left):
+        return False
+    space = 0.35 * previous.font_size
+    if right - previous.x1 >= line.first_word_width + 2 * space:
+        return False
+    first, second = previous.text.rstrip(), line.text.lstrip()
+    if _CONTACT.search(first):
+        # An address or a phone number is an item of its own, unless it was cut inside itself.
+        return bool(_ADDRESS_TAIL.search(first) or (_tight(previous, right) and _ADDRESS.search(first)
+                                                    and _ADDRESS_PART.match(second)))
+    if re.search(r"[.!?。！？]$", first) and second[:1].isupper():
+        return False  # a sentence ended; the capitalised line is the next item
+    # A line that opens an entry of its own ("Master of Science" / "University of ...", a date) is not a tail,
+    # unless the first ends mid-phrase ("University of Texas at" / "Austin").
+    return bool(_OPEN_END.search(previous.text.rstrip())) or not _opens_entry(line.text)
+
+
+def _opens_entry(text: str) -> bool:
+    head = " ".join(text.split()[:3])
+    if DATE_RANGE.match(text.strip()) or YEAR.match(text.strip()):
+        return True
+    degree = find_degree(head)
+    return bool(degree and degree[1].start() == 0) or bool(SCHOOL_EN.match(head))
+
+
+def _tight(line: Line, right: float) -> bool:
+    """True when the line fills its column to the very edge: it broke inside a word (LibreOffice breaks long links anywhere)."""
+    return right - line.x1 < line.font_size
+
+
+def _join(first: str, second: str, tight: bool = False) -> str:
+    first, second = first.rstrip(), second.lstrip()
+    if _CJK_END.search(first) and _CJK_START.search(second):
+        return first + second
+    if first.endswith("-") and second[:1].islower():
+        return first + second  # "full-" + "time": the hyphen was typed, the break was not
+    if _ADDRESS_TAIL.search(first) or (tight and _ADDRESS.search(first) and _ADDRESS_PART.match(second)):
+        return first + second
+    return f"{first} {second}"

@@ -1,0 +1,317 @@
+"""Gaming, honest answers, language and evidence (issue 17), in zh and en, on the lexical path.
+
+The cases are the benchmark's suites (bench/suites/*.yaml, dev and holdout), read as data, plus a few written here for
+the edges: the guards that keep honest answers from being caught by the new checks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scoring_engine.interview import (
+    load_competency_model,
+    score_answer,
+    score_interview,
+)
+from scoring_engine.interview.behaviour import negative_behaviour
+from scoring_engine.interview.language import identify
+
+SUITES = Path(__file__).resolve().parents[2] / "bench" / "suites"
+SUITE = {}
+for suite_file in sorted(SUITES.glob("interview_robustness*.yaml")):
+    for name, cases in yaml.safe_load(suite_file.read_text(encoding="utf-8")).items():
+        SUITE.setdefault(name, []).extend(cases)
+
+# Known limit, kept visible: a Chinese rewording of the level-5 backup story shares 8 of its 28 content words, under
+# the paraphrase thresholds (10 words, 40 %), which honest answers come within 4 words of.
+# And two adversarial ones (bench/suites/interview_robustness_adversarial.yaml): concept words as two short "I <verb>"
+# sentences ("I listen, I apologise, I check the cause. I offer a solution and I follow up.") read as a story and lift
+# a too-short answer over the length floor; a long answer about the office's new furniture is all work vocabulary.
+KNOWN_MISSES = {"pa-zh-rnd-responsibility", "adv-kp-en-two-lines", "adv-ot-en-work-adjacent"}
+
+
+def cases(name: str):
+    return [
+        pytest.param(
+            case,
+            id=case["id"],
+            marks=[pytest.mark.xfail(strict=True, reason="known limit, docs/scoring.md")]
+            if case["id"] in KNOWN_MISSES
+            else [],
+        )
+        for case in SUITE[name]
+    ]
+
+
+def score(case: dict, text: str | None = None, language: str | None = "unset"):
+    """(the answer's score, the dimensions its question feeds) through score_interview."""
+    model = load_competency_model(case["model"])
+    language = case.get("language") if language == "unset" else language
+    answers = [{"question_id": case["question"], "text": text or case["text"], "language": language}]
+    profile = score_interview(answers, model, use_embeddings=False)
+    return profile.answers[0], [profile.dimensions[key] for key in model.questions[case["question"]].dimensions]
+
+
+def test_every_class_has_cases_in_both_languages():
+    for name, items in SUITE.items():
+        languages = {case.get("language") or case.get("declared") for case in items} | {
+            "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in case.get("text", "")) else "en" for case in items
+        }
+        assert {"zh", "en"} <= languages, name
+
+
+# --- keyword padding ---------------------------------------------------------------------------------------------
+
+
+def concept_line(case: dict) -> str:
+    question = load_competency_model(case["model"]).questions[case["question"]]
+    terms = [group[case["language"]][0] for group in question.key_concepts]
+    return "和".join(terms) + "。" if case["language"] == "zh" else " and ".join(terms).capitalize() + "."
+
+
+@pytest.mark.parametrize("case", cases("keyword_padding"))
+def test_a_line_of_concept_words_raises_a_weak_answer_by_at_most_5(case):
+    pad = concept_line(case) if case["pad"] == "auto" else case["pad"]
+    weak, _ = score(case, case["weak"])
+    padded, _ = score(case, case["weak"] + ("" if case["language"] == "zh" else " ") + pad)
+    assert padded.score - weak.score <= 5, (weak.score, padded.score, padded.components)
+    assert padded.insufficient or "keyword_padding" in padded.signals
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_figures_appended_to_a_weak_answer_do_not_lift_it(language):
+    case = {"model": "rnd", "question": "rnd_debug", "language": language}
+    weak = {
+        "en": "There was a slow page once. I looked at it for a while and after a restart it was fine again, "
+        "I am not sure what it was.",
+        "zh": "之前有个页面很慢，我看了一阵子，重启以后就好了，具体是什么原因我也说不清楚。",
+    }[language]
+    figures = {
+        "en": " Figures: 40% faster, 3 weeks, 12 servers, 99.9% uptime.",
+        "zh": "数字：快了40%，3周，12台服务器，可用率99.9%。",
+    }[language]
+    before, _ = score(case, weak)
+    after, _ = score(case, weak + figures)
+    assert after.score - before.score <= 5, (before.score, after.score)
+
+
+# --- flagged gaming ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", cases("paraphrased_anchor"))
+def test_a_reworded_anchor_is_flagged(case):
+    answer, _ = score(case)
+    assert answer.insufficient or answer.score <= 45, (answer.score, answer.components)
+
+
+@pytest.mark.parametrize("case", cases("injection"))
+def test_an_instruction_to_the_grader_is_flagged_even_with_concept_words(case):
+    answer, dimensions = score(case)
+    assert answer.flags == ["injection"] and answer.score <= 15 and answer.level is None
+    assert all(dimension.insufficient for dimension in dimensions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            "I did not ignore the instructions from the customer: I followed his written steps to reproduce the error, found "
+            "that our export skipped empty rows, fixed it and added a test. He confirmed the next day that it worked."
+        ),
+        "客户给的操作说明我没有忽略，而是按步骤复现了报错，发现导出时跳过了空行。我修好以后补了测试，第二天客户确认已经正常了。",
+    ],
+)
+def test_an_honest_answer_that_mentions_instructions_is_not_an_injection(text):
+    answer = score({"model": "rnd", "question": "rnd_debug", "language": None}, text)[0]
+    assert "injection" not in answer.flags and not answer.insufficient
+
+
+@pytest.mark.parametrize("case", cases("number_padding"))
+def test_figures_with_no_story_are_flagged_or_low(case):
+    answer, _ = score(case)
+    assert answer.insufficient or answer.score <= 45
+
+
+@pytest.mark.parametrize("case", cases("off_topic_long"))
+def test_a_long_off_topic_answer_leaves_its_dimensions_insufficient(case):
+    answer, dimensions = score(case)
+    assert "off_topic" in answer.flags
+    assert all(dimension.insufficient and dimension.score is None for dimension in dimensions)
+
+
+# --- wrong behaviour and honest answers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", cases("wrong_behaviour"))
+def test_blaming_or_hiding_told_well_stays_below_level_3(case):
+    answer, _ = score(case)
+    assert answer.score <= 45 and (answer.level or 0) <= 2, (answer.score, answer.components)
+    assert "negative_behaviour" in answer.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Instead of blaming the operations team, I said the broken release was mine and rolled it back.",
+        "It was not his fault: I had skipped the review, so I told the team it was my mistake.",
+        "我没有怪运维，而是直接承认是我的改动出了问题，马上回滚了。",
+        "我没有悄悄改回来，而是在群里说明了情况。",
+    ],
+)
+def test_rejecting_the_behaviour_is_not_showing_it(text):
+    assert negative_behaviour(text) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        (
+            "rnd_ownership",
+            ("The testers had missed it too, but it was my change that broke checkout, so I rolled it back, "
+            "told the team and added the missing test myself. It has not happened again."),
+        ),
+        (
+            "rnd_team",
+            ("My colleague forgot to update the schema before the demo, so I paired with him for an hour, we fixed "
+            "it together and agreed a checklist for the next release. The demo went fine."),
+        ),
+        (
+            "rnd_ownership",
+            "测试也漏了这个场景，但这是我的改动造成的，所以我马上回滚，告诉了团队，并自己补上了测试，之后再没出现过。",
+        ),
+        (
+            "rnd_team",
+            "我和同事对接口方案有分歧，讨论时发现他忘了更新表结构。我和他一起花了一个小时改好，又对比了两种方案，最后达成一致，演示很顺利。",
+        ),
+    ],
+)
+def test_naming_others_failure_is_blame_only_when_the_answer_owns_nothing(question, text):
+    answer, _ = score({"model": "rnd", "question": question, "language": None}, text)
+    assert "negative_behaviour" not in answer.signals and answer.score > 45, (answer.score, answer.signals)
+
+
+@pytest.mark.parametrize("case", cases("honest_plain"))
+def test_an_excellent_answer_in_plain_words_scores_at_least_65(case):
+    answer, _ = score(case)
+    assert not answer.insufficient and answer.score >= 65, (answer.score, answer.components, answer.missing_star)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_honest_answers_rank_above_wrong_behaviour_and_padding_on_the_same_question(language):
+    honest = [case for case in SUITE["honest_plain"] if case["language"] == language]
+    others = [
+        case for name in ("wrong_behaviour", "keyword_padding") for case in SUITE[name] if case["language"] == language
+    ]
+    for top in honest:
+        for other in (case for case in others if case["question"] == top["question"]):
+            text = other.get("text") or other["weak"]
+            assert score(top)[0].score > score(other, text)[0].score + 20, (top["id"], other["id"])
+
+
+# --- language -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", cases("unsupported_language"))
+def test_spanish_and_japanese_are_unsupported_not_stuffed(case):
+    answer, dimensions = score(case)
+    assert answer.flags == ["unsupported_language"] and answer.language not in ("zh", "en")
+    assert all(dimension.insufficient for dimension in dimensions)
+
+
+@pytest.mark.parametrize("case", cases("declared_mismatch"))
+def test_an_english_answer_declared_chinese_is_scored_as_english_and_the_mismatch_recorded(case):
+    wrong, _ = score(case, language=case["declared"])
+    right, _ = score(case, language="en")
+    assert wrong.language == "en" and wrong.declared_language == "zh" and "language_mismatch" in wrong.signals
+    assert wrong.score == right.score and "language_mismatch" not in right.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "expected"),
+    [
+        ("我用 Python 和 SQL 写了一个 ETL 脚本，把 Kafka 的数据按 user_id 去重后写进 PostgreSQL。", "zh", ("zh", [])),
+        ("我先看了日志，然后复现了问题，最后修复了它并补了测试，之后再没出现过。", "en", ("zh", ["language_mismatch"])),
+        ("I went through the logs, reproduced it with one night's data and fixed the retry.", None, ("en", [])),
+    ],
+)
+def test_mixed_and_misdeclared_answers(text, declared, expected):
+    answer = score_answer(
+        "Tell us about a bug you fixed.",
+        text,
+        anchors={1: "no idea", 5: "found and fixed"},
+        language=declared,
+        use_embeddings=False,
+    )
+    assert (answer.language, answer.signals) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Nous avons corrigé le problème en ajoutant un index unique, puis nous avons écrit des tests.", "fr"),
+        ("ログを確認して、原因を特定し、修正しました。", "ja"),
+        ("I fixed it.", "en"),
+        ("我修好了。", "zh"),
+    ],
+)
+def test_identify(text, code):
+    assert identify(text) == code
+
+
+# --- evidence -----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", cases("evidence"))
+def test_the_quoted_result_is_the_real_result_and_no_quote_repeats(case):
+    answer, dimensions = score(case)
+    assert case["result"].lower() in answer.star["result"].lower()
+    assert any(case["result"].lower() in quote.lower() for quote in answer.evidence)
+    assert len(answer.evidence) == len(set(answer.evidence))
+    for dimension in dimensions:
+        quotes = [item["quote"] for item in dimension.evidence]
+        assert len(quotes) == len(set(quotes))
+
+
+def test_an_action_that_is_also_the_result_is_quoted_once():
+    text = (
+        "Last month a customer's order was stuck. I called the warehouse, found the parcel and resolved it the same "
+        "day. The customer thanked us."
+    )
+    answer = score_answer(
+        "Tell us about a problem you solved for a customer.",
+        text,
+        anchors={1: "did nothing", 5: "solved it fast"},
+        language="en",
+        use_embeddings=False,
+    )
+    assert len(answer.evidence) == len(set(answer.evidence))
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            (
+                "Near the end of last year I was at 60% of my target with three weeks left. I felt the pressure, so I kept "
+                "my morning run and talked it over with my wife in the evening to stay calm. At work I listed every open "
+                "deal, called the ten most likely buyers first and asked my manager to join two of the meetings. I closed "
+                "four deals in those weeks and finished at 97% of target."
+            ),
+        ),
+        (
+            "zh",
+            (
+                "去年年底还剩三周的时候，我的业绩只完成了目标的六成。压力很大，我坚持每天早上跑步，晚上和家人聊聊，让自己冷静下来。"
+                "工作上我把所有在谈的客户列成清单，先给最有希望成交的十个客户打电话，还请主管陪我去见了两个客户。"
+                "那三周我签下了四单，最后完成了目标的百分之九十七。"
+            ),
+        ),
+    ],
+)
+def test_a_work_story_that_mentions_private_life_is_not_off_topic(language, text):
+    answer, _ = score({"model": "sales", "question": "sales_pressure", "language": language}, text)
+    assert not answer.flags and answer.score >= 65
