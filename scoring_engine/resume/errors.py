@@ -53,6 +53,12 @@ class OCRUnavailable(ImageOnlyDocument):
     code = "resume-ocr-unavailable"
 
 
+class DocumentTooComplex(ResumeFileError):
+    """Reading the document would draw too many objects, nest too deep or need too much memory."""
+
+    code = "resume-too-complex"
+
+
 class ExtractionTimeout(ResumeFileError):
     """Reading the text took longer than the time limit."""
 

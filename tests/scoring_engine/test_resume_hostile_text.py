@@ -154,3 +154,10 @@ def test_interview_patterns_still_read_answers():
         )
         == "flexible"
     )
+
+
+def test_many_empty_lines_and_a_glyph_without_unicode():
+    # "(cid:N)" at a line start becomes a bullet; the pattern once ran on across 20,000 empty lines from each.
+    text = "Jane Doe\n" + "\n" * 20_000 + "(cid:3) Python\n" + " \n" * 20_000
+    assert _elapsed(lambda: parse_resume(text.encode(), "lines.txt")) < BOUND_SECONDS
+    assert "• Python" in parse_resume(text.encode(), "lines.txt").text
