@@ -5,9 +5,10 @@ PIP := $(VENV)/bin/pip --disable-pip-version-check
 
 .PHONY: demo demo-once test setup clean
 
+# A new venv has an old setuptools and no wheel; the plugin-package tests build wheels without isolation.
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet --upgrade pip 'setuptools>=68' wheel
 
 setup: $(VENV)/bin/python
 	$(PIP) install --quiet -e '.[postgres]'

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 from scoring_engine.interview import embedding, load_competency_model, score_answer  # noqa: E402
 from scoring_engine.interview.anchors import score_with_anchors  # noqa: E402
 from scoring_engine.interview.interview import spec_for  # noqa: E402
-from scoring_engine.interview.text import tokenize  # noqa: E402
+from scoring_engine.interview.text import chinese_verbs, tokenize  # noqa: E402
 
 
 def default_csv() -> Path:
@@ -39,6 +39,7 @@ def pin_to_one_core() -> None:
 
 def clear_caches() -> None:
     tokenize.cache_clear()
+    chinese_verbs.cache_clear()
     embedding.embed.cache_clear()
 
 

@@ -187,6 +187,15 @@ def summarise(results: dict[str, list[tuple[dict, dict]]]) -> dict[str, dict]:
         }
         if name in GAMING_CLASSES:
             entry["level_4_5"] = sum(outcome.get("high_level", False) for _, outcome in items)
+        if name == "honest_plain":
+            # The ranking figure: unflagged gaming answers that score at or above the lowest honest answer.
+            lowest = min(outcome["score"] for _, outcome in items)
+            entry["gaming_at_or_above_lowest_honest"] = sum(
+                1
+                for gaming in ("keyword_padding", *GAMING_CLASSES)
+                for _, outcome in results.get(gaming, [])
+                if not outcome["flags"] and outcome["score"] >= lowest
+            )
         if name == "evidence":
             entry["result_quoted"] = sum(outcome["result_quoted"] for _, outcome in items)
             entry["repeated"] = sum(outcome["repeated"] for _, outcome in items)
@@ -203,6 +212,8 @@ def print_summary(title: str, summary: dict[str, dict]) -> None:
         extra = ""
         if "level_4_5" in entry:
             extra = f"  level 4-5: {entry['level_4_5']}"
+        if name == "honest_plain":
+            extra = f"  unflagged gaming answers >= lowest honest: {entry['gaming_at_or_above_lowest_honest']}"
         if name == "evidence":
             extra = f"  result quoted {entry['result_quoted']}/{entry['cases']}, repeated quotes {entry['repeated']}"
         languages = " ".join(f"{language} {share}" for language, share in entry["by_language"].items())

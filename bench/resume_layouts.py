@@ -178,19 +178,31 @@ def docx_two_columns(content: str) -> bytes:
     return _docx_bytes(document)
 
 
-def libreoffice_pdfs(named_docx: dict[str, bytes]) -> dict[str, bytes]:
-    """Convert DOCX files to PDF with one LibreOffice headless run; {} when LibreOffice is absent."""
+def libreoffice_pdfs(named_docx: dict[str, bytes], chunk: int = 30) -> dict[str, bytes]:
+    """Convert DOCX files to PDF with LibreOffice headless, a few dozen a run, retrying what a run missed;
+    {} when LibreOffice is absent."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice or not named_docx:
         return {}
+    converted: dict[str, bytes] = {}
     with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder)
-        for name, data in named_docx.items():
-            (source / f"{name}.docx").write_bytes(data)
-        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{source}/profile", "--convert-to", "pdf",
-                        "--outdir", str(source / "out"), *sorted(str(path) for path in source.glob("*.docx"))],
-                       capture_output=True, timeout=1800, check=False)
-        return {path.stem: path.read_bytes() for path in (source / "out").glob("*.pdf")}
+        root = Path(folder)
+        for attempt in range(2):
+            missing = sorted(name for name in named_docx if name not in converted)
+            for start in range(0, len(missing), chunk):
+                batch = root / f"batch-{attempt}-{start}"
+                batch.mkdir()
+                for name in missing[start:start + chunk]:
+                    (batch / f"{name}.docx").write_bytes(named_docx[name])
+                try:
+                    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{root}/profile",
+                                    "--convert-to", "pdf", "--outdir", str(batch / "out"),
+                                    *sorted(str(path) for path in batch.glob("*.docx"))],
+                                   capture_output=True, timeout=600, check=False)
+                except subprocess.TimeoutExpired:
+                    pass  # what was converted is kept; the rest is retried once, then counted as failures
+                converted.update({path.stem: path.read_bytes() for path in (batch / "out").glob("*.pdf")})
+    return converted
 
 
 LAYOUTS = {

@@ -79,6 +79,11 @@ class Connector:
         """Test the connection with a real request."""
         raise NotImplementedError
 
+    def configuration_problems(self) -> list[dict]:
+        """What makes this config undeliverable beyond its schema, as {pointer, message} items, checked when a
+        connector is added or changed (a SOAP WSDL whose address is relative, say). Nothing by default."""
+        return []
+
     def prepare(self, payload: dict, context: DeliveryContext) -> PreparedDelivery:
         """Render what `deliver` would send; raise PermanentDeliveryError for a payload the target cannot take."""
         raise NotImplementedError

@@ -27,7 +27,11 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    NameResolutionError,
+    NewConnectionError,
+)
 from urllib3.util.connection import _set_socket_options
 from urllib3.util.timeout import _DEFAULT_TIMEOUT
 
@@ -39,11 +43,11 @@ __all__ = [
     "DestinationPolicy",
     "DestinationRefused",
     "check_url",
-    "url_errors",
     "create_guarded_connection",
     "default_policy",
     "guarded_session",
     "set_default_policy",
+    "url_errors",
 ]
 
 ADMIT_HINT = "add it to HUB_ALLOWED_DESTINATIONS if the hub is meant to reach it"
@@ -136,7 +140,14 @@ def _truthy(value) -> bool:
 
 
 def _normal_host(host: str) -> str:
-    return host.strip().strip("[]").rstrip(".").lower()
+    host = host.strip().strip("[]").rstrip(".").lower()
+    if not host.isascii():
+        # What the resolver will be asked: "ⓛocalhost" is localhost once IDNA-mapped.
+        try:
+            host = host.encode("idna").decode("ascii").lower()
+        except UnicodeError:
+            pass
+    return host
 
 
 def _is_within(path: str, roots: tuple[str, ...]) -> bool:

@@ -6,6 +6,7 @@ import base64
 import logging
 import threading
 import time
+from urllib.parse import urlsplit
 
 import requests
 import zeep
@@ -103,6 +104,15 @@ PAYLOAD_SCHEMA = {
 }
 
 
+RELATIVE_ADDRESS = ("the WSDL {wsdl} gives the service address {address!r}, not an absolute http(s) URL; "
+                    "set endpoint to the service's URL")
+
+
+def _absolute_url(address) -> bool:
+    parts = urlsplit(address or "")
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 class SoapConnector(Connector):
     """Calls one SOAP operation per payload; the plain-dict body becomes the operation's typed request."""
 
@@ -181,7 +191,24 @@ class SoapConnector(Connector):
                                          "configure binding and endpoint instead")
         if endpoint:
             return client.create_service(service._binding.name.text, endpoint)
+        address = service._binding_options.get("address")
+        if not _absolute_url(address):
+            raise PermanentDeliveryError(RELATIVE_ADDRESS.format(wsdl=self.config["wsdl"], address=address))
         return service
+
+    def configuration_problems(self) -> list[dict]:
+        """Without `endpoint`, the WSDL's soap:address must be an absolute URL. A WSDL that cannot be loaded now is
+        not held against the config: `connectors check` and delivery say why."""
+        if self.config.get("endpoint") or self.config.get("binding"):
+            return []
+        try:
+            self._service_proxy()
+        except PermanentDeliveryError as error:
+            if str(error).startswith(RELATIVE_ADDRESS.split("{", 1)[0]):
+                return [{"pointer": "/endpoint", "message": str(error)}]
+        except Exception:  # noqa: BLE001 - unreachable or unreadable: a check's business, not a config error
+            return []
+        return []
 
     def _binding_qname(self, document) -> str:
         wanted = self.config["binding"]

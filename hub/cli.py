@@ -1,33 +1,51 @@
-"""`hris-hub`: the command line for HR IT and operators (a Flask CLI group: `flask --app hub` works too)."""
+"""`hris-hub`: the command line for HR IT and operators.
+
+A plain click group, not Flask's: `--help` and `--version` build no app (so they create no instance folder, no
+keys and no log lines), and only the hub's own options are shown. Commands that need the app get it through
+Flask's `with_appcontext`, from the `ScriptInfo` the group puts in the context.
+"""
 from __future__ import annotations
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import ScriptInfo
 
 from hub.clitools import run_guarded
 from hub.config import ConfigurationError
 
-
-def _create_app():
-    from hub import create_app
-
-    try:
-        return create_app()
-    except ConfigurationError as error:
-        raise click.ClickException(f"configuration: {error}") from None
+LEVELS = {True: "DEBUG", False: "ERROR"}  # --verbose, --quiet; neither: HUB_LOG_LEVEL
 
 
-class HubGroup(FlaskGroup):
+def _app_factory(log_level: str | None):
+    def create():
+        from hub import create_app
+
+        try:
+            return create_app({"HUB_LOG_LEVEL": log_level} if log_level else None)
+        except ConfigurationError as error:
+            raise click.ClickException(f"configuration: {error}") from None
+        except OSError as error:  # the instance folder or a key file cannot be written
+            raise click.ClickException(f"cannot set up the instance folder: {error.strerror}: {error.filename} "
+                                       "(set HUB_INSTANCE_PATH to a folder this user may write)") from None
+
+    return create
+
+
+class HubGroup(click.Group):
     """The root group: a domain error raised by any command ends it with a one-line message, not a traceback."""
 
     def invoke(self, ctx: click.Context):
         return run_guarded(ctx, super().invoke)
 
 
-@click.group(cls=HubGroup, create_app=_create_app, add_default_commands=False, add_version_option=False)
+@click.group(cls=HubGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="hris-hub", prog_name="hris-hub")
-def main():
+@click.option("--verbose/--quiet", "verbose", default=None,
+              help="Log lines on stderr: --verbose shows debug lines, --quiet only errors  [default: HUB_LOG_LEVEL]")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool | None):
     """hris-hub: interview results to HR systems, scored, mapped, delivered and audited."""
+    if not isinstance(ctx.obj, ScriptInfo):  # tests hand in their own app
+        ctx.obj = ScriptInfo(create_app=_app_factory(LEVELS.get(verbose)), set_debug_flag=False)
 
 
 def _register_commands() -> None:

@@ -23,6 +23,10 @@ class ConfigurationError(RuntimeError):
     """A setting is missing or malformed; the message names the variable and what it expects."""
 
 
+# Seconds between delivery attempts (Svix's schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h); then a job is dead.
+DEFAULT_RETRY_SCHEDULE: tuple[float, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting the hub reads, with its default. Built by `Settings.from_env()`."""
@@ -35,7 +39,7 @@ class Settings:
     max_upload_bytes: int = 10 * 1024 * 1024
     log_level: str = "INFO"
     log_format: str = "json"
-    retry_schedule: tuple[float, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
+    retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
     worker_poll_seconds: float = 1.0
     lease_seconds: float = 120.0
     scoring_use_embeddings: bool | None = None
@@ -63,6 +67,8 @@ class Settings:
         instance_path = Path(env.get("HUB_INSTANCE_PATH") or DEFAULT_INSTANCE_PATH).resolve()
         generated: list[str] = []
         database_url = env.get("HUB_DATABASE_URL") or f"sqlite:///{instance_path / 'hub.sqlite'}"
+        if not env.get("HUB_DATABASE_URL"):  # the default database lives in the instance folder: make it
+            instance_path.mkdir(parents=True, exist_ok=True)
         _check_database_url(database_url)
 
         raw_keys = env.get("HUB_ENCRYPTION_KEYS")
@@ -212,7 +218,7 @@ def _tristate(env, name):
 
 def _schedule(raw: str | None) -> tuple[float, ...]:
     if not raw:
-        return (5, 300, 1800, 7200, 18000, 36000, 36000)
+        return DEFAULT_RETRY_SCHEDULE
     try:
         values = tuple(float(part) for part in raw.split(","))
     except ValueError:

@@ -70,10 +70,10 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
         limit = self.max_output_chars
-        if operator == "**" and isinstance(right, (int, float)) and not isinstance(right, bool) and right > 0:
-            if self._number_bits(left) * right > self.max_number_bits:
-                raise TemplateLimitExceeded(f"{left!r} ** {right!r} would be a number of more than "
-                                            f"{self.max_number_bits} bits")
+        positive_power = operator == "**" and isinstance(right, (int, float)) and not isinstance(right, bool) and right > 0
+        if positive_power and self._number_bits(left) * right > self.max_number_bits:
+            raise TemplateLimitExceeded(f"{left!r} ** {right!r} would be a number of more than "
+                                        f"{self.max_number_bits} bits")
         if operator == "*":
             for sized, count in ((left, right), (right, left)):
                 if _size(sized) and isinstance(count, int) and _size(sized) * count > limit:
@@ -88,14 +88,14 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             _check_arguments((left,), {}, limit)
         return _check_size(super().call_binop(context, operator, left, right), limit)
 
-    def call(self, __context, __obj, *args, **kwargs):  # noqa: N807 - Jinja2's own signature
+    def call(self, context, obj, /, *args, **kwargs):
         _check_arguments(args, kwargs, self.max_output_chars)
         # Jinja2 hands str.format out wrapped (its safe formatter); the format string is the wrapped method's self.
-        method = getattr(__obj, "__wrapped__", __obj)
+        method = getattr(obj, "__wrapped__", obj)
         if getattr(method, "__name__", None) in ("format", "format_map") and isinstance(
                 getattr(method, "__self__", None), str):
             _check_arguments((method.__self__,), {}, self.max_output_chars)
-        return _check_size(super().call(__context, __obj, *args, **kwargs), self.max_output_chars)
+        return _check_size(super().call(context, obj, *args, **kwargs), self.max_output_chars)
 
 
 def limit_filter(function, limit: int):

@@ -140,10 +140,11 @@ def load_validator(path: Path) -> Draft202012Validator:
     except OSError as error:
         raise ValueError(f"schema {path}: cannot read it ({error.strerror})") from error
     except json.JSONDecodeError as error:
-        raise ValueError(f"schema {path}:{error.lineno}: not valid JSON ({error.msg})") from error
+        raise ValueError(f"schema {path}:{error.lineno}: not valid JSON ({error.msg})") from None
     except SchemaError as error:
+        # The metaschema keyword it breaks, not jsonschema's message: that would quote the file.
         raise ValueError(f"schema {path} at {jsonerrors.pointer(error.absolute_path)}: not a valid draft 2020-12 schema "
-                         f"({error.message})") from error
+                         f"(fails the metaschema's {error.validator!r})") from None
 
 
 def packaged_validator(file_name: str) -> Draft202012Validator:

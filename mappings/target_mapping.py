@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import logging
 from functools import lru_cache
 from pathlib import Path
@@ -89,8 +90,16 @@ class TargetMapping:
     def _schema_path(self, schema: str | None) -> Path | None:
         if schema is None:
             return None
-        beside = self._document.path.parent / schema
-        return beside if beside.is_file() else SCHEMAS_DIR / schema
+        # Only a file beside the mapping (or below its folder) or a shipped schema: never a path out of them.
+        folder = self._document.path.parent
+        for root, candidate in ((folder, folder / schema), (SCHEMAS_DIR, SCHEMAS_DIR / schema)):
+            real, base = os.path.realpath(candidate), os.path.realpath(root)
+            if Path(schema).is_absolute() or not real.startswith(base.rstrip(os.sep) + os.sep):
+                raise self._load_error("the target schema must be a file beside the mapping or a shipped schema "
+                                       "name, not a path leading out of them", "/schema")
+            if os.path.isfile(real):
+                return Path(real)
+        return SCHEMAS_DIR / schema
 
     def _load_target_validator(self) -> Draft202012Validator | None:
         if self.schema_file is None:

@@ -2,6 +2,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+from hub.storage.migrate import migration_connection
 from hub.storage.models import Base
 
 config = context.config
@@ -23,5 +24,5 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    with create_engine(config.get_main_option("sqlalchemy.url")).begin() as own_connection:
+    with migration_connection(create_engine(config.get_main_option("sqlalchemy.url"))) as own_connection:
         _run(own_connection)

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 # jieba's HMM copies its best path at every character, so one unbroken run costs the square of its length
 # (20,000 characters took minutes). Lines of real text are far shorter than this.
-PIECE_CHARS = 200
+PIECE_CHARS = 100
 # What jieba itself reads as one block (its re_han_default): a cut anywhere else changes none of its words.
 _JIEBA_BLOCK_CHAR = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
 

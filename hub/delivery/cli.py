@@ -88,7 +88,8 @@ def connectors_list(as_json):
     from hub.storage.models import Connector
 
     with _state().read_session_factory() as session:
-        views = [connector_admin.view(c) for c in session.scalars(select(Connector).order_by(Connector.name))]
+        views = [connector_admin.view(c)
+                 for c in session.scalars(connector_admin.live(select(Connector).order_by(Connector.name)))]
     if as_json:
         click.echo(json.dumps(views, ensure_ascii=False, indent=2))
         return
@@ -134,6 +135,21 @@ def connectors_disable(name, reason):
     click.echo(f"disabled {name!r}")
 
 
+@connectors_group.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def connectors_delete(name, yes):
+    """Delete a connector: its config and secrets are erased; its jobs stay in the sync log (waiting ones end dead)."""
+    from hub.delivery import connector_admin
+
+    if not yes:
+        click.confirm(f"Delete connector {name!r}? Its config and secrets are erased", abort=True)
+    with _state().session_factory() as session, session.begin():
+        kept = connector_admin.delete(session, name, actor=CLI_ACTOR)
+    click.echo(f"deleted {name!r}; its {kept} job(s) stay in the sync log as \"{name} (deleted)\"")
+
+
 @connectors_group.command("check")
 @click.argument("name")
 @with_appcontext
@@ -167,6 +183,9 @@ def connectors_preview(name, result_id, sample, event):
         prepared = preview.prepare(_state(), name, result_id=result_id, sample_path=sample, event=event)
     except preview.PreviewError as error:
         raise click.ClickException(str(error)) from None
+    except preview.NothingToSend as skipped:
+        click.echo(f"nothing to send: the job would be skipped ({skipped})")
+        return
     for number, item in enumerate(prepared, 1):
         if len(prepared) > 1:
             click.echo(f"--- payload {number} of {len(prepared)}")
@@ -206,18 +225,14 @@ def jobs_list(status, connector, limit):
 def jobs_replay(job_id, connector, all_dead):
     """Send dead jobs again from the start of their retry schedule."""
     from hub.delivery import sync_log
-    from hub.storage.models import SyncJob
 
     if not (job_id or connector or all_dead):
         raise click.UsageError("give a JOB_ID, --connector NAME or --all-dead")
     with _state().session_factory() as session, session.begin():
         if job_id:
-            jobs = [job for job in [session.get(SyncJob, job_id)] if job is not None and job.status == "dead"]
-            if not jobs:
-                raise click.ClickException(f"no dead job {job_id!r}")
+            jobs = [sync_log.replay_one(session, job_id, actor=CLI_ACTOR)]
         else:
-            jobs = session.scalars(sync_log.query(sync_log.Filters(status="dead", connector=connector))).all()
-        sync_log.replay(session, jobs, actor=CLI_ACTOR)
+            jobs = sync_log.replay_matching(session, sync_log.Filters(connector=connector), actor=CLI_ACTOR)
     click.echo(f"replayed {len(jobs)} job(s)")
 
 

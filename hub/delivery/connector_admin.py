@@ -1,76 +1,102 @@
 """Connector instances: add, change, disable and look at the target systems the hub delivers to."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from sqlalchemy import select
+from jsonschema import Draft202012Validator
+from sqlalchemy import func, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 import mappings
+from jsonerrors import pointer
 from connectors.errors import ConfigError
-from connectors.plugins import connector_class, mask_secrets, validate_config
+from connectors.plugins import connector_class, create_connector, mask_secrets, validate_config
 from connectors.schema import MASK
 from hub.audit import chain as audit
 from hub.delivery.outbox import EVENTS
 from hub.errors import ConnectorExists, ConnectorNotFound, InvalidInput
-from hub.storage.models import Connector
+from hub.storage.models import Connector, SyncJob, utcnow
+from hub.storage.statuses import BreakerState, JobStatus
 
-NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+NAME_PATTERN = "^[a-z0-9][a-z0-9_-]{0,99}$"
 UPDATABLE = ("config", "mapping", "settings", "events", "job_codes", "retry_schedule", "max_concurrency",
              "rate_per_second", "enabled")
+REQUIRED = ("name", "type", "config", "mapping", "events")
+
+# A connector spec (API body, CLI options) as JSON Schema; `x-message` is what a person is told at the field's
+# pointer when it breaks any of its rules (jsonschema's own wording names the rule, not what to write).
+SPEC_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "pattern": NAME_PATTERN,
+                 "x-message": "lower-case letters, digits, '-' and '_', starting with a letter or digit"},
+        "type": {"type": "string", "minLength": 1, "x-message": "a connector type (see `connectors types`)"},
+        "config": {"type": "object", "x-message": "an object, as the connector type's schema describes"},
+        "mapping": {"type": "string", "minLength": 1, "x-message": "a preset name or a mapping YAML path"},
+        "settings": {"type": "object", "x-message": "an object of mapping parameters"},
+        "events": {"type": "array", "minItems": 1, "items": {"enum": list(EVENTS)},
+                   "x-message": f"a non-empty list of: {', '.join(EVENTS)}"},
+        "job_codes": {"type": ["array", "null"], "items": {"type": "string"},
+                      "x-message": "a list of job codes, or null for every job"},
+        "retry_schedule": {"anyOf": [{"type": "null"},
+                                     {"type": "array", "minItems": 1, "items": {"type": "number", "minimum": 0}}],
+                           "x-message": "a list of seconds between attempts, e.g. [5, 300, 1800]"},
+        "max_concurrency": {"type": "integer", "minimum": 1, "maximum": 64, "x-message": "a whole number from 1 to 64"},
+        "rate_per_second": {"anyOf": [{"type": "null"}, {"type": "number", "exclusiveMinimum": 0}],
+                            "x-message": "a positive number, or null for no limit"},
+        "enabled": {"type": "boolean", "x-message": "true or false"},
+    },
+}
+_VALIDATOR = Draft202012Validator(SPEC_SCHEMA)
 
 
 def _invalid(pointer: str, message: str, title: str = "Invalid connector") -> InvalidInput:
     return InvalidInput(message, title=title, errors=[{"pointer": pointer, "message": message}])
 
 
-def check_fields(spec: dict[str, Any], *, partial: bool) -> dict[str, Any]:
-    """Validate a connector spec (API body, CLI options); every problem names its JSON pointer."""
-    errors: list[dict] = []
-    allowed = {"name", "type", *UPDATABLE}
-    for key in spec:
-        if key not in allowed:
-            errors.append({"pointer": f"/{key}", "message": f"unknown field {key!r}; allowed: {', '.join(sorted(allowed))}"})
+def check_fields(spec: Any, *, partial: bool) -> dict[str, Any]:
+    """Validate a connector spec against SPEC_SCHEMA; every problem is named at its JSON pointer."""
+    if not isinstance(spec, dict):
+        raise _invalid("", "a JSON object of connector fields")
+    properties = SPEC_SCHEMA["properties"]
+    found: dict[str, str] = {}
+    for error in _VALIDATOR.iter_errors(spec):
+        if error.validator == "additionalProperties":
+            for key in sorted(set(spec) - set(properties)):
+                found[pointer([key])] = f"unknown field {key!r}; allowed: {', '.join(sorted(properties))}"
+        elif error.absolute_path:
+            field = str(error.absolute_path[0])
+            found.setdefault(pointer([field]), properties[field]["x-message"])
     if not partial:
-        for key in ("name", "type", "config", "mapping", "events"):
+        for key in REQUIRED:
             if key not in spec:
-                errors.append({"pointer": f"/{key}", "message": f"required field {key!r} is missing"})
-    if "name" in spec and not (isinstance(spec["name"], str) and NAME.match(spec["name"])):
-        errors.append({"pointer": "/name", "message": "lower-case letters, digits, '-' and '_', starting with a letter or digit"})
-    if "events" in spec:
-        events = spec["events"]
-        if not isinstance(events, list) or not events or any(e not in EVENTS for e in events):
-            errors.append({"pointer": "/events", "message": f"a non-empty list of: {', '.join(EVENTS)}"})
-    if "job_codes" in spec and spec["job_codes"] is not None and (
-            not isinstance(spec["job_codes"], list) or not all(isinstance(c, str) for c in spec["job_codes"])):
-        errors.append({"pointer": "/job_codes", "message": "a list of job codes, or null for every job"})
-    if "settings" in spec and not isinstance(spec["settings"], dict):
-        errors.append({"pointer": "/settings", "message": "an object of mapping parameters"})
-    if "retry_schedule" in spec and spec["retry_schedule"] is not None and (
-            not isinstance(spec["retry_schedule"], list) or not spec["retry_schedule"]
-            or not all(isinstance(v, (int, float)) and v >= 0 for v in spec["retry_schedule"])):
-        errors.append({"pointer": "/retry_schedule", "message": "a list of seconds between attempts, e.g. [5, 300, 1800]"})
-    if "max_concurrency" in spec and not (isinstance(spec["max_concurrency"], int) and 1 <= spec["max_concurrency"] <= 64):
-        errors.append({"pointer": "/max_concurrency", "message": "a whole number from 1 to 64"})
-    if "rate_per_second" in spec and spec["rate_per_second"] is not None and not (
-            isinstance(spec["rate_per_second"], (int, float)) and spec["rate_per_second"] > 0):
-        errors.append({"pointer": "/rate_per_second", "message": "a positive number, or null for no limit"})
-    if "enabled" in spec and not isinstance(spec["enabled"], bool):
-        errors.append({"pointer": "/enabled", "message": "true or false"})
-    if "config" in spec and not isinstance(spec["config"], dict):
-        errors.append({"pointer": "/config", "message": "an object, as the connector type's schema describes"})
-    if errors:
+                found[pointer([key])] = f"required field {key!r} is missing"
+    if found:
+        errors = [{"pointer": where, "message": message} for where, message in sorted(found.items())]
         raise InvalidInput(f"{len(errors)} problem(s)", title="Invalid connector", errors=errors)
     return spec
 
 
 def _checked_config(type_name: str, config: dict) -> dict:
+    """The config as its type's schema and the type itself accept it, defaults filled; else every problem at its
+    pointer under /config."""
     try:
-        return validate_config(type_name, config)
+        checked = validate_config(type_name, config)
     except ConfigError as error:
-        raise InvalidInput(str(error), title="Invalid connector configuration",
-                      errors=[{"pointer": "/config" + e["pointer"], "message": e["message"]} for e in error.errors]) from None
+        raise _config_problems(type_name, error.errors) from None
+    with create_connector(type_name, checked) as connector:
+        problems = connector.configuration_problems()
+    if problems:
+        raise _config_problems(type_name, problems)
+    return checked
+
+
+def _config_problems(type_name: str, problems: list[dict]) -> InvalidInput:
+    return InvalidInput(f"the {type_name} connector's config has {len(problems)} problem(s)",
+                        title="Invalid connector configuration",
+                        errors=[{"pointer": "/config" + p["pointer"], "message": p["message"]} for p in problems])
 
 
 def _checked_mapping(type_name: str, mapping: str) -> None:
@@ -89,7 +115,7 @@ def add(session: Session, spec: dict, *, actor: str) -> Connector:
         connector_class(spec["type"])
     except ConfigError as error:
         raise _invalid("/type", str(error)) from None
-    if session.scalar(select(Connector.id).where(Connector.name == spec["name"])):
+    if session.scalar(select(Connector.id).where(Connector.name == spec["name"], Connector.deleted_at.is_(None))):
         raise ConnectorExists(f"a connector named {spec['name']!r} exists already")
     config = _checked_config(spec["type"], spec["config"])
     _checked_mapping(spec["type"], spec["mapping"])
@@ -121,7 +147,7 @@ def update(session: Session, name: str, changes: dict, *, actor: str) -> Connect
         setattr(connector, key, value)
     if changes.get("enabled") is True:
         connector.disabled_reason = None
-        connector.breaker_state, connector.breaker_failures, connector.breaker_open_until = "closed", 0, None
+        connector.breaker_state, connector.breaker_failures, connector.breaker_open_until = BreakerState.CLOSED, 0, None
     audit.append(session, actor=actor, action="connector.updated", object_type="connector", object_id=name,
                  details={"fields": sorted(changes)})
     return connector
@@ -149,8 +175,36 @@ def disable(session: Session, name: str, *, actor: str, reason: str) -> Connecto
     return connector
 
 
+# Jobs that would wait (or be replayed) for ever on a deleted connector; delivered and in-flight ones are left.
+UNFINISHED = (JobStatus.PENDING, JobStatus.RETRYING, JobStatus.DEAD)
+
+
+def delete(session: Session, name: str, *, actor: str) -> int:
+    """Delete a connector: its config and secrets are erased and it receives nothing more; its row stays, renamed
+    `NAME (deleted #ID)` so the name can be used again, and its jobs stay in the sync log under that name. Jobs
+    still waiting are cancelled ("connector deleted"), as erasure cancels them. Returns how many jobs it had."""
+    connector = get(session, name)
+    now = utcnow()
+    ended = session.execute(
+        sql_update(SyncJob).where(SyncJob.connector_id == connector.id, SyncJob.status.in_(UNFINISHED))
+        .values(status=JobStatus.CANCELLED, next_attempt_at=None, last_error=f"connector {name!r} deleted by {actor}")
+        .execution_options(synchronize_session=False)).rowcount
+    jobs = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == connector.id))
+    connector.name = f"{name[:80]} (deleted #{connector.id})"
+    connector.config, connector.settings = {}, {}
+    connector.enabled, connector.disabled_reason, connector.deleted_at = False, f"deleted by {actor}", now
+    audit.append(session, actor=actor, action="connector.deleted", object_type="connector", object_id=name,
+                 details={"type": connector.type, "jobs_kept": jobs, "jobs_ended": ended, "renamed": connector.name})
+    return jobs
+
+
+def live(statement):
+    """Restrict a select over Connector to the connectors not deleted."""
+    return statement.where(Connector.deleted_at.is_(None))
+
+
 def get(session: Session, name: str) -> Connector:
-    connector = session.scalar(select(Connector).where(Connector.name == name))
+    connector = session.scalar(live(select(Connector).where(Connector.name == name)))
     if connector is None:
         raise ConnectorNotFound(f"no connector named {name!r}")
     return connector

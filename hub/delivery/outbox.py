@@ -8,6 +8,7 @@ from hub.audit import chain as audit
 from hub.intake import consent
 from hub.storage.db import is_postgres
 from hub.storage.models import Connector, InterviewResult, SyncJob, new_id, utcnow
+from hub.storage.statuses import JobStatus
 
 EVENTS = ("result.scored", "candidate.hired")
 NOTIFY_CHANNEL = "hris_hub_jobs"
@@ -36,7 +37,7 @@ def enqueue(session: Session, result: InterviewResult, event: str) -> list[SyncJ
             SyncJob.connector_id == connector.id, SyncJob.result_id == result.id, SyncJob.event == event))
         if exists:
             continue
-        job = SyncJob(id=new_id(), connector_id=connector.id, result_id=result.id, event=event, status="pending",
+        job = SyncJob(id=new_id(), connector_id=connector.id, result_id=result.id, event=event, status=JobStatus.PENDING,
                       next_attempt_at=utcnow())
         session.add(job)
         audit.append(session, actor="hub", action="sync_job.created", object_type="sync_job", object_id=job.id,

@@ -5,12 +5,10 @@ import json
 import uuid
 from pathlib import Path
 
-import mappings
 import scoring_engine
 from connectors.errors import ConnectorError
 from connectors.plugins import create_connector
-from hub.delivery import attempts as delivery
-from hub.delivery import connector_admin, documents
+from hub.delivery import connector_admin, deliver, documents
 from hub.intake import scoring
 from hub.intake.validation import schema_errors
 from hub.storage.models import InterviewResult, SyncJob, utcnow
@@ -19,6 +17,10 @@ from scoring_engine.errors import ScoringError
 
 class PreviewError(Exception):
     """The payload cannot be built or the target could not take it; the message says where."""
+
+
+class NothingToSend(Exception):
+    """The job would be skipped: nothing to send (the message says why, e.g. policy produced no goals)."""
 
 
 def prepare(state, name: str, *, result_id: str | None = None, sample_path: str | None = None, event: str | None = None):
@@ -38,13 +40,16 @@ def prepare(state, name: str, *, result_id: str | None = None, sample_path: str 
             document = _sample_document(Path(sample_path), connector, event, state.settings.policy)
         session.expunge_all()
     try:
-        payloads = delivery.load_mapping(connector.mapping).render(document)
-    except (mappings.MappingError, mappings.PolicyError, mappings.InputError) as error:
+        rendered = deliver.render_document(connector, document)
+    except deliver.MAPPING_ERRORS as error:
         raise PreviewError(f"mapping {connector.mapping!r} failed: {error}") from None
+    if rendered.skip_reason:
+        raise NothingToSend(rendered.skip_reason)
+    payloads = rendered.payloads
     live = create_connector(connector.type, connector.config)
     try:
         job = SyncJob(id=document["job_id"], event=event, attempts=0)
-        job_contexts = delivery.contexts(job, connector, 1, Path(state.settings.instance_path) / "cache" / "connectors",
+        job_contexts = deliver.contexts(job, connector, 1, Path(state.settings.instance_path) / "cache" / "connectors",
                                          len(payloads))
         return [live.prepare(payload, context) for payload, context in zip(payloads, job_contexts)]
     except ConnectorError as error:

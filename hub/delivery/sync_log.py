@@ -2,20 +2,25 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Iterator
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from hub.audit import chain as audit
-from hub.errors import BadQuery, InvalidInput
+from hub.errors import BadQuery, Conflict, InvalidInput, NotFound
 from hub.storage.models import Candidate, Connector, InterviewResult, SyncJob, utcnow
+from hub.storage.statuses import DUE_JOB_STATUSES, JobStatus
 
-STATUSES = ("pending", "in_progress", "retrying", "delivered", "dead", "cancelled")
+STATUSES = tuple(JobStatus)
 CSV_COLUMNS = ["job_id", "connector", "event", "status", "attempts", "result_id", "candidate", "created_at",
-               "delivered_at", "next_attempt_at", "last_error"]
+               "delivered_at", "next_attempt_at", "last_error", "skip_reason"]
+# Only dead jobs are replayed: a delivered job would be sent twice, a skipped one has nothing to send, a cancelled
+# one belongs to a candidate whose data is gone, and a waiting or running one is on its way already.
+REPLAYABLE = JobStatus.DEAD
 
 
 @dataclass
@@ -33,7 +38,8 @@ def parse_time(value, pointer: str) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        parsed.astimezone(UTC)  # year 9999 with a negative offset is past what a column holds
+    except (ValueError, OverflowError):
         parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise InvalidInput(title="Bad time", errors=[{"pointer": pointer, "message": "an ISO-8601 time with an offset"}])
@@ -106,8 +112,9 @@ def row(job: SyncJob) -> dict:
         "candidate": job.result.candidate.external_id,
         "created_at": _iso(job.created_at),
         "delivered_at": _iso(job.delivered_at),
-        "next_attempt_at": _iso(job.next_attempt_at) if job.status in ("pending", "retrying") else None,
+        "next_attempt_at": _iso(job.next_attempt_at) if job.status in DUE_JOB_STATUSES else None,
         "last_error": job.last_error,
+        "skip_reason": job.skip_reason,
     }
 
 
@@ -119,10 +126,28 @@ def detail(job: SyncJob) -> dict:
         for a in job.attempts_log]}
 
 
-def replay(session: Session, jobs: list[SyncJob], *, actor: str) -> None:
+def replay_one(session: Session, job_id: str, *, actor: str) -> SyncJob:
+    """Replay one job; NotFound when there is none, Conflict when it is not dead."""
+    job = session.get(SyncJob, job_id)
+    if job is None:
+        raise NotFound(f"no job {job_id!r}", title="No such sync job")
+    if job.status != REPLAYABLE:
+        raise Conflict(f"job {job_id} is {job.status}; only dead jobs are replayed", title="Only dead jobs are replayed")
+    _replay(session, [job], actor=actor)
+    return job
+
+
+def replay_matching(session: Session, filters: Filters, *, actor: str) -> list[SyncJob]:
+    """Replay every dead job the filters match (their status filter is always `dead`)."""
+    jobs = list(session.scalars(query(dataclasses.replace(filters, status=REPLAYABLE))))
+    _replay(session, jobs, actor=actor)
+    return jobs
+
+
+def _replay(session: Session, jobs: list[SyncJob], *, actor: str) -> None:
     """Put dead jobs back at the start of their retry schedule; their attempt log is kept."""
     now = utcnow()
     for job in jobs:
-        job.status, job.attempts, job.next_attempt_at, job.last_error = "pending", 0, now, None
+        job.status, job.attempts, job.next_attempt_at, job.last_error = JobStatus.PENDING, 0, now, None
         audit.append(session, actor=actor, action="sync_job.replayed", object_type="sync_job", object_id=job.id,
                      details={"connector": job.connector.name})

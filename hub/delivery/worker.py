@@ -1,6 +1,11 @@
-"""The outbox worker: claims due jobs under a lease, delivers them on a thread pool, records every attempt."""
+"""The outbox worker's loop: score what is queued, flush due CSV batches, claim due jobs, deliver them on threads.
+
+Each part is its own module (claim, deliver, attempts, schedule, csv_batches) and runs guarded: an error in one
+part, or in one connector's turn of it, is recorded (an attempt, a dead job, or a log entry) and the loop goes on.
+"""
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import select as io_select
@@ -12,52 +17,67 @@ import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
 
-import mappings
-from connectors.errors import (
-    ConnectorError,
-    PermanentDeliveryError,
-    RetryableDeliveryError,
-)
-from connectors.plugins import connector_class
-from hub.delivery import attempts as delivery
-from hub.delivery import documents
+from hub.delivery.attempts import BreakerPolicy, Outcome, Recorder
+from hub.delivery.claim import Claimer, due
+from hub.delivery.csv_batches import CsvBatches
+from hub.delivery.deliver import ConnectorPool, Delivery
 from hub.delivery.outbox import NOTIFY_CHANNEL
+from hub.delivery.rate_limit import RateLimiter
 from hub.intake import scoring
 from hub.state import HubState
 from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
+from hub.storage.statuses import (
+    DUE_JOB_STATUSES,
+    AttemptOutcome,
+    JobStatus,
+    ResultStatus,
+)
 
 log = logging.getLogger(__name__)
-DUE = ("pending", "retrying")
+T = TypeVar("T")
+# Room in the pool beyond --threads: a connector with nothing running here always gets a thread (claim.share_out).
+EXTRA_THREADS = 32
+ERROR_LOG_SECONDS = 60.0  # the same failure of the same part is logged once a minute, not once a pass
 
 
 class Worker:
     """One worker process; on PostgreSQL many may run side by side on many machines."""
 
-    def __init__(self, state: HubState, *, threads: int = 8, breaker: delivery.BreakerPolicy | None = None,
+    BATCH_CHECK_SECONDS = 1.0  # batches are files on a schedule: looking once a second is plenty
+
+    def __init__(self, state: HubState, *, threads: int = 8, breaker: BreakerPolicy | None = None,
                  worker_id: str | None = None):
         self.state = state
         self.settings = state.settings
         self.threads = threads
-        self.breaker = breaker or delivery.BreakerPolicy(self.settings.breaker_threshold, self.settings.breaker_cooldown)
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="deliver")
-        self.connectors = delivery.ConnectorPool()
-        self.cache_root = Path(self.settings.instance_path) / "cache" / "connectors"
+        breaker = breaker or BreakerPolicy(self.settings.breaker_threshold, self.settings.breaker_cooldown)
+        cache_root = Path(self.settings.instance_path) / "cache" / "connectors"
+        self.connectors = ConnectorPool()
+        self.claimer = Claimer(state.session_factory, worker_id=self.worker_id, lease_seconds=self.settings.lease_seconds,
+                               postgres=not self.settings.is_sqlite)
+        self.recorder = Recorder(state.session_factory, worker_id=self.worker_id,
+                                 default_schedule=self.settings.retry_schedule, breaker=breaker)
+        self.delivery = Delivery(state, connectors=self.connectors, limiter=RateLimiter(), cache_root=cache_root)
+        self.batches = CsvBatches(state, claimer=self.claimer, connectors=self.connectors, recorder=self.recorder,
+                                  cache_root=cache_root)
+        self.pool = ThreadPoolExecutor(max_workers=threads + EXTRA_THREADS, thread_name_prefix="deliver")
         self.stop_event = threading.Event()
         self.wake_event = threading.Event()
         # A pipe the waiting loop selects on beside the LISTEN socket, so a finished attempt wakes it at once.
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
-        self._in_flight: dict[Future, str] = {}
+        self._in_flight: dict[Future, tuple[str | None, int]] = {}  # future -> (job id or None for a batch, connector id)
         self._lock = threading.Lock()
-        self._listener = None
+        self._listener: Any = None  # a psycopg connection that LISTENs, on PostgreSQL
         self._batches_checked_at = 0.0
+        self._errors_logged: dict[tuple[str, str], float] = {}
         self._closed = False
         self.scheduler = BackgroundScheduler(daemon=True)
 
@@ -66,7 +86,7 @@ class Worker:
     def run(self, *, until_idle: bool = False, max_seconds: float | None = None) -> None:
         """Work until stopped (SIGTERM/SIGINT), or with `until_idle` until nothing is due or in flight."""
         deadline = None if max_seconds is None else utcnow() + timedelta(seconds=max_seconds)
-        self._start_listening()
+        self._guarded("listen", self._start_listening, None)
         self.scheduler.add_job(self.wake, "interval", seconds=5, id="batch-check")
         self.scheduler.add_job(self._report, "interval", seconds=60, id="report")
         self.scheduler.start()
@@ -74,7 +94,8 @@ class Worker:
         try:
             while not self.stop_event.is_set():
                 busy = self.tick()
-                if until_idle and not busy and not self._in_flight and not self._anything_due_soon():
+                if until_idle and not busy and not self._in_flight and not self._guarded(
+                        "idle check", self._anything_due_soon, True):
                     break
                 if deadline and utcnow() > deadline:
                     break
@@ -84,19 +105,29 @@ class Worker:
             self.shutdown()
 
     def tick(self) -> bool:
-        """One pass: score what is queued, flush due batches, hand due jobs to free threads."""
+        """One pass: score what is queued, flush due batches, hand due jobs to threads. Each part is guarded."""
         self._reap_finished()
-        queued, due = self._work_waiting()
-        scored = self._score_due() if queued else 0
-        flushed = self._flush_batches() if due else 0
-        free = self.threads - len(self._in_flight)
-        claimed = self.claim(free) if free > 0 and due else []
-        for job_id in claimed:
-            future = self.pool.submit(self.deliver, job_id)
-            with self._lock:
-                self._in_flight[future] = job_id
-            future.add_done_callback(lambda _future: self.wake())
+        queued, due_now = self._guarded("look for work", self._work_waiting, (False, False))
+        scored = self._guarded("scoring", self._score_due, 0) if queued else 0
+        flushed = self._guarded("CSV batches", self._start_batches, 0) if due_now else 0
+        claimed = self._guarded("claiming", self._start_jobs, 0) if due_now else 0
         return bool(scored or flushed or claimed)
+
+    def _guarded(self, part: str, action: Callable[[], T], fallback: T, *, connector: str = "") -> T:
+        """Run one part of the loop; an error is logged (once a minute per part and connector) and the loop goes on."""
+        try:
+            return action()
+        except Exception as error:
+            self._log_error(part, connector, error)
+            return fallback
+
+    def _log_error(self, part: str, connector: str, error: BaseException) -> None:
+        key, now = (part, connector), time.monotonic()
+        if now - self._errors_logged.get(key, -ERROR_LOG_SECONDS) >= ERROR_LOG_SECONDS:
+            self._errors_logged[key] = now
+            where = f"{part} for connector {connector}" if connector else part
+            log.error("worker %s: %s failed, the loop goes on: %s: %s", self.worker_id, where,
+                      error.__class__.__name__, error, exc_info=error, extra={"connector": connector or None})
 
     def wake(self) -> None:
         """Make the loop look for work now (a slot freed, a batch may be due, a result was scored)."""
@@ -120,9 +151,9 @@ class Worker:
         """Let attempts in flight finish; give back the leases of claimed jobs that never started."""
         with self._lock:
             pending = dict(self._in_flight)
-        never_started = [job_id for future, job_id in pending.items() if future.cancel()]
+        never_started = [job_id for future, (job_id, _) in pending.items() if job_id and future.cancel()]
         self.pool.shutdown(wait=True)
-        self._release(never_started)
+        self._guarded("release", lambda: self.claimer.release(never_started), None)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         if self._listener is not None:
@@ -133,182 +164,67 @@ class Worker:
         os.close(self._wake_write)
         log.info("worker %s stopped", self.worker_id)
 
-    # --- claiming --------------------------------------------------------------------------------------
+    # --- handing work to threads -----------------------------------------------------------------------
 
-    def claim(self, limit: int) -> list[str]:
-        """Lease up to `limit` due jobs, respecting each connector's breaker and concurrency."""
-        now = utcnow()
-        lease_until = now + timedelta(seconds=self.settings.lease_seconds)
-        claimed: list[str] = []
-        with self.state.session_factory() as session, session.begin():
-            in_flight = dict(session.execute(
-                select(SyncJob.connector_id, func.count()).where(SyncJob.status == "in_progress",
-                                                                  SyncJob.lease_until > now)
-                .group_by(SyncJob.connector_id)).all())
-            for connector in session.scalars(select(Connector).where(Connector.enabled.is_(True)).order_by(Connector.id)):
-                if limit - len(claimed) <= 0:
-                    break
-                if _is_batching(connector):
-                    continue
-                capacity = self._capacity(connector, in_flight.get(connector.id, 0), now)
-                if capacity <= 0:
-                    continue
-                query = (select(SyncJob).where(SyncJob.connector_id == connector.id, _due(now))
-                         .order_by(SyncJob.next_attempt_at).limit(min(capacity, limit - len(claimed))))
-                if self._postgres:
-                    query = query.with_for_update(skip_locked=True)
-                for job in session.scalars(query):
-                    job.status, job.lease_until, job.leased_by = "in_progress", lease_until, self.worker_id
-                    claimed.append(job.id)
-        return claimed
-
-    def _capacity(self, connector: Connector, in_flight: int, now) -> int:
-        if connector.breaker_state == "open":
-            if connector.breaker_open_until and connector.breaker_open_until > now:
-                return 0
-            connector.breaker_state = "half_open"  # cooled down: let one probe through
-        if connector.breaker_state == "half_open":
-            return 1 - in_flight
-        return connector.max_concurrency - in_flight
-
-    @property
-    def _postgres(self) -> bool:
-        return not self.settings.is_sqlite
-
-    # --- delivering ------------------------------------------------------------------------------------
-
-    def deliver(self, job_id: str) -> str:
-        """Deliver one claimed job; no database transaction is held across the network call."""
-        started_at = utcnow()
-        connector_name = "?"
-        try:
-            outcome, connector_name = self._attempt(job_id)
-        except Exception as error:  # a bug or a broken plugin must not strand the job under its lease
-            log.exception("delivering job %s failed unexpectedly", job_id, extra={"job_id": job_id})
-            outcome = delivery.Outcome("retryable", error=f"internal error: {error.__class__.__name__}: {error}")
-        status = delivery.record(self.state.session_factory, job_id, outcome, worker_id=self.worker_id,
-                                 default_schedule=self.settings.retry_schedule, breaker=self.breaker,
-                                 started_at=started_at)
-        log.info("job %s to %s: %s (%s)", job_id, connector_name, status, outcome.error or outcome.status_code,
-                 extra={"job_id": job_id, "connector": connector_name})
-        return status
-
-    def _attempt(self, job_id: str) -> tuple[delivery.Outcome, str]:
-        with self.state.read_session_factory() as session:
-            job = session.get(SyncJob, job_id, options=[selectinload(SyncJob.connector)])
-            result = session.get(InterviewResult, job.result_id, options=[
-                selectinload(InterviewResult.profiles), selectinload(InterviewResult.decision),
-                selectinload(InterviewResult.candidate)])
-            connector = job.connector
-            try:
-                payloads = delivery.render(job, connector, result, self.settings.policy)
-            except documents.NotReady as error:
-                return delivery.Outcome("retryable", error=str(error)), connector.name
-            except (mappings.MappingError, mappings.PolicyError, mappings.InputError) as error:
-                return delivery.Outcome("permanent", error=f"mapping failed: {error}"), connector.name
-            finally:
-                session.expunge_all()
-        try:
-            live = self.connectors.get(connector)
-        except ConnectorError as error:
-            return delivery.Outcome("permanent", error=f"connector cannot be built: {error}"), connector.name
-        job_contexts = delivery.contexts(job, connector, job.attempts + 1, self.cache_root, len(payloads))
-        self._respect_rate(connector)
-        outcome = delivery.send(live, payloads, job_contexts)
-        outcome.request = {"payloads": payloads}
-        return outcome, connector.name
-
-    _last_send: dict[int, float] = {}
-
-    def _respect_rate(self, connector: Connector) -> None:
-        if not connector.rate_per_second:
-            return
-        interval = 1.0 / connector.rate_per_second
+    def _running_here(self) -> dict[int, int]:
         with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._last_send.get(connector.id, 0.0) + interval)
-            self._last_send[connector.id] = slot
-        if slot > now:
-            time.sleep(slot - now)
+            counts: dict[int, int] = {}
+            for _, connector_id in self._in_flight.values():
+                counts[connector_id] = counts.get(connector_id, 0) + 1
+            return counts
 
-    # --- batching connectors (CSV files) --------------------------------------------------------------
+    def _submit(self, work: Callable[[], object], job_id: str | None, connector_id: int) -> None:
+        future = self.pool.submit(work)
+        with self._lock:
+            self._in_flight[future] = (job_id, connector_id)
+        future.add_done_callback(lambda _future: self.wake())
 
-    BATCH_CHECK_SECONDS = 1.0  # batches are files on a schedule: looking once a second is plenty
+    def _start_jobs(self) -> int:
+        free = self.threads - len(self._in_flight)
+        claimed = self.claimer.claim(free, self._running_here())
+        for item in claimed:
+            self._submit(functools.partial(self.deliver, item.job_id), item.job_id, item.connector_id)
+        return len(claimed)
 
-    def _flush_batches(self) -> int:
+    def _start_batches(self) -> int:
         if time.monotonic() - self._batches_checked_at < self.BATCH_CHECK_SECONDS:
             return 0
         self._batches_checked_at = time.monotonic()
-        now = utcnow()
-        flushed = 0
-        with self.state.read_session_factory() as session:
-            batching = [c for c in session.scalars(select(Connector).where(Connector.enabled.is_(True)))
-                        if _is_batching(c)]
-            session.expunge_all()
-        for connector in batching:
-            with self.state.read_session_factory() as session:
-                pending, oldest = session.execute(select(func.count(), func.min(SyncJob.created_at)).where(
-                    SyncJob.connector_id == connector.id, _due(now))).one()
-            live = self.connectors.get(connector)
-            if pending and live.batch_due(pending, oldest, connector.last_flush_at, now):
-                flushed += self._flush(connector, live)
-        return flushed
+        with self._lock:
+            flushing = {connector_id for job_id, connector_id in self._in_flight.values() if job_id is None}
 
-    def _flush(self, connector: Connector, live) -> int:
-        now = utcnow()
-        with self.state.session_factory() as session, session.begin():
-            query = select(SyncJob).where(SyncJob.connector_id == connector.id, _due(now)).order_by(SyncJob.created_at).limit(10_000)
-            if self._postgres:
-                query = query.with_for_update(skip_locked=True)
-            jobs = session.scalars(query).all()
-            for job in jobs:
-                job.status, job.leased_by = "in_progress", self.worker_id
-                job.lease_until = now + timedelta(seconds=self.settings.lease_seconds)
-            job_ids = [job.id for job in jobs]
-            session.get(Connector, connector.id).last_flush_at = now
-        items, outcomes = [], {}
+        def report(connector: Connector, error: Exception) -> None:
+            self._log_error("batch check", connector.name, error)
+
+        due_connectors = self.batches.due_connectors(flushing, report)
+        for connector in due_connectors:
+            self._submit(functools.partial(self._flush, connector), None, connector.id)
+        return len(due_connectors)
+
+    def _flush(self, connector: Connector) -> int:
+        return self._guarded("CSV batch", lambda: self.batches.flush(connector), 0, connector=connector.name)
+
+    # --- one job ---------------------------------------------------------------------------------------
+
+    def deliver(self, job_id: str) -> str:
+        """Deliver one claimed job and record the attempt; runs on a delivery thread and never raises."""
         started_at = utcnow()
-        with self.state.read_session_factory() as session:
-            for job_id in job_ids:
-                job = session.get(SyncJob, job_id)
-                result = session.get(InterviewResult, job.result_id)
-                try:
-                    payloads = delivery.render(job, connector, result, self.settings.policy)
-                except documents.NotReady as error:
-                    outcomes[job_id] = delivery.Outcome("retryable", error=str(error))
-                    continue
-                except (mappings.MappingError, mappings.PolicyError, mappings.InputError) as error:
-                    outcomes[job_id] = delivery.Outcome("permanent", error=f"mapping failed: {error}")
-                    continue
-                merged = {"columns": payloads[0]["columns"], "rows": [row for p in payloads for row in p["rows"]]}
-                context = delivery.contexts(job, connector, job.attempts + 1, self.cache_root, 1)[0]
-                items.append((context, merged))
-        if items:
-            batch_outcome = self._deliver_batch(live, items)
-            for context, payload in items:
-                outcomes[context.job_id] = batch_outcome(context, payload)
-        for job_id, outcome in outcomes.items():
-            delivery.record(self.state.session_factory, job_id, outcome, worker_id=self.worker_id,
-                            default_schedule=self.settings.retry_schedule, breaker=self.breaker, started_at=started_at)
-        return len(outcomes)
-
-    @staticmethod
-    def _deliver_batch(live, items):
+        connector_name = "?"
         try:
-            results = dict(zip((c.job_id for c, _ in items), live.deliver_batch(items)))
-        except RetryableDeliveryError as error:
-            failure = delivery.Outcome("retryable", error.status_code, None, str(error), retry_after=error.retry_after)
-            return lambda context, payload: failure
-        except (PermanentDeliveryError, ConnectorError) as error:
-            failure = delivery.Outcome("permanent", None, None, str(error))
-            return lambda context, payload: failure
-
-        def delivered(context, payload):
-            result = results[context.job_id]
-            return delivery.Outcome("delivered", result.status_code, result.latency_ms, None, result.response_excerpt,
-                                    request={"payloads": [payload]})
-
-        return delivered
+            outcome, connector_name = self.delivery.attempt(job_id)
+        except Exception as error:  # a bug or a broken plugin must not strand the job under its lease
+            log.exception("delivering job %s failed unexpectedly", job_id, extra={"job_id": job_id})
+            outcome = Outcome(AttemptOutcome.RETRYABLE, error=f"internal error: {error.__class__.__name__}: {error}")
+        try:
+            status = self.recorder.record(job_id, outcome, started_at=started_at)
+        except Exception:  # e.g. the database is away: the lease runs out and the job comes back
+            log.exception("recording job %s failed; it is tried again when its lease runs out", job_id,
+                          extra={"job_id": job_id})
+            return "unrecorded"
+        log.info("job %s to %s: %s (%s)", job_id, connector_name, status,
+                 outcome.error or outcome.skip_reason or outcome.status_code,
+                 extra={"job_id": job_id, "connector": connector_name})
+        return status
 
     # --- scoring ---------------------------------------------------------------------------------------
 
@@ -316,18 +232,23 @@ class Worker:
         with self.state.session_factory() as session, session.begin():
             claimed = [r.id for r in scoring.claim_due_results(session, limit=limit, lease_seconds=self.settings.lease_seconds)]
         for result_id in claimed:
-            with self.state.session_factory() as session, session.begin():
-                result = session.get(InterviewResult, result_id)
-                scoring.score_result(session, result, use_embeddings=self.settings.scoring_use_embeddings,
-                                     actor=f"worker:{self.worker_id}")
+            # One result that cannot be scored must not hold up the others: it stays queued, and comes back
+            # when the lease that claiming set runs out.
+            self._guarded("scoring a result", functools.partial(self._score, result_id), None)
         if claimed:
             self.wake()
         return len(claimed)
 
+    def _score(self, result_id: str) -> None:
+        with self.state.session_factory() as session, session.begin():
+            result = session.get_one(InterviewResult, result_id)
+            scoring.score_result(session, result, use_embeddings=self.settings.scoring_use_embeddings,
+                                 actor=f"worker:{self.worker_id}")
+
     # --- waiting ---------------------------------------------------------------------------------------
 
     def _start_listening(self) -> None:
-        if not self._postgres:
+        if self.settings.is_sqlite:
             return
         import psycopg
 
@@ -347,8 +268,7 @@ class Worker:
         except BlockingIOError:
             pass
         if self._listener is not None:
-            for _ in self._listener.notifies(timeout=0):
-                pass  # consumed: the pass that follows looks for every due job anyway
+            self._guarded("listen", lambda: [None for _ in self._listener.notifies(timeout=0)], None)
 
     def _reap_finished(self) -> None:
         with self._lock:
@@ -356,7 +276,7 @@ class Worker:
             for future in done:
                 self._in_flight.pop(future)
         for future in done:
-            if future.exception() is not None:
+            if not future.cancelled() and future.exception() is not None:
                 log.error("delivery thread failed", exc_info=future.exception())
 
     def _work_waiting(self) -> tuple[bool, bool]:
@@ -364,9 +284,9 @@ class Worker:
         now = utcnow()
         with self.state.read_session_factory() as session:
             queued = session.scalar(select(InterviewResult.id).where(
-                InterviewResult.status == "queued", InterviewResult.scoring_due_at <= now).limit(1)) is not None
-            due = session.scalar(select(SyncJob.id).where(_due(now)).limit(1)) is not None
-        return queued, due
+                InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= now).limit(1)) is not None
+            due_now = session.scalar(select(SyncJob.id).where(due(now)).limit(1)) is not None
+        return queued, due_now
 
     def _anything_due_soon(self, horizon_seconds: float = 30.0) -> bool:
         """Whether work is queued, in flight, or due within the horizon (used by --until-idle runs)."""
@@ -374,29 +294,13 @@ class Worker:
         with self.state.read_session_factory() as session:
             jobs = session.scalar(select(func.count()).select_from(SyncJob).join(Connector).where(
                 Connector.enabled.is_(True),
-                or_(SyncJob.status == "in_progress", and_(SyncJob.status.in_(DUE), SyncJob.next_attempt_at <= soon))))
-            queued = session.scalar(select(func.count()).select_from(InterviewResult).where(InterviewResult.status == "queued"))
+                or_(SyncJob.status == JobStatus.IN_PROGRESS,
+                    and_(SyncJob.status.in_(DUE_JOB_STATUSES), SyncJob.next_attempt_at <= soon))))
+            queued = session.scalar(select(func.count()).select_from(InterviewResult).where(
+                InterviewResult.status == ResultStatus.QUEUED))
         return bool(jobs or queued)
-
-    def _release(self, job_ids: list[str]) -> None:
-        if not job_ids:
-            return
-        with self.state.session_factory() as session, session.begin():
-            for job in session.scalars(select(SyncJob).where(SyncJob.id.in_(job_ids), SyncJob.leased_by == self.worker_id)):
-                job.status = "retrying" if job.attempts else "pending"
-                job.lease_until, job.leased_by = None, None
 
     def _report(self) -> None:
         with self.state.read_session_factory() as session:
             counts = dict(session.execute(select(SyncJob.status, func.count()).group_by(SyncJob.status)).all())
         log.info("queue: %s", ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "empty")
-
-
-def _due(now):
-    """Due jobs: waiting and their time has come, or claimed by a worker whose lease ran out."""
-    return or_(and_(SyncJob.status.in_(DUE), SyncJob.next_attempt_at <= now),
-               and_(SyncJob.status == "in_progress", SyncJob.lease_until < now))
-
-
-def _is_batching(connector: Connector) -> bool:
-    return connector_class(connector.type).batching

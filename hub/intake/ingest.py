@@ -16,8 +16,8 @@ from hub.delivery import outbox
 from hub.errors import IdempotencyConflict, InvalidInput
 from hub.intake import consent
 from hub.intake.validation import schema_errors
-from hub.privacy.crypto import keyring
 from hub.storage.models import Candidate, InterviewResult, new_id, utcnow
+from hub.storage.statuses import ResultStatus
 
 SCHEMA = "interview-result"
 PII_FIELDS = ("name", "phone", "email", "id_number")
@@ -102,9 +102,9 @@ def _replay(existing: InterviewResult, digest: str, key: str | None) -> Accepted
 def _store(session: Session, caller: Caller, document: dict, digest: str, key: str | None) -> InterviewResult:
     candidate = _candidate(session, caller, document["candidate"])
     if "scores" in document:
-        status = "scored"
+        status = ResultStatus.SCORED
     else:
-        status = "queued" if consent.allows(document, consent.SCORING) else "not_scored"
+        status = ResultStatus.QUEUED if consent.allows(document, consent.SCORING) else ResultStatus.NOT_SCORED
     result = InterviewResult(
         id=new_id(),
         client_id=caller.client_id,
@@ -115,8 +115,8 @@ def _store(session: Session, caller: Caller, document: dict, digest: str, key: s
         body_sha256=digest,
         status=status,
         payload={k: v for k, v in document.items() if k != "candidate"},
-        scoring_due_at=utcnow() if status == "queued" else None,
-        scoring_error=None if status != "not_scored" else "the candidate did not consent to automated scoring",
+        scoring_due_at=utcnow() if status == ResultStatus.QUEUED else None,
+        scoring_error=None if status != ResultStatus.NOT_SCORED else "the candidate did not consent to automated scoring",
     )
     session.add(result)
     audit.append(session, actor=caller.actor, action="result.received", object_type="interview_result",
@@ -135,12 +135,9 @@ def _candidate(session: Session, caller: Caller, data: dict) -> Candidate:
     candidate = session.scalars(
         select(Candidate).where(Candidate.client_id == caller.client_id, Candidate.external_id == data["external_id"])
     ).first()
-    email_index = keyring().blind_index(pii["email"]) if pii.get("email") else None
     if candidate is None:
-        candidate = Candidate(id=new_id(), client_id=caller.client_id, external_id=data["external_id"], pii=pii,
-                              email_index=email_index)
+        candidate = Candidate(id=new_id(), client_id=caller.client_id, external_id=data["external_id"], pii=pii)
         session.add(candidate)
     elif pii and pii != candidate.pii:
         candidate.pii = {**(candidate.pii or {}), **pii}
-        candidate.email_index = email_index or candidate.email_index
     return candidate

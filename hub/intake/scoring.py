@@ -12,6 +12,7 @@ from hub.audit import chain as audit
 from hub.delivery import outbox
 from hub.errors import InvalidInput, UnknownCompetencyModel
 from hub.storage.models import InterviewResult, Profile, utcnow
+from hub.storage.statuses import ResultStatus
 from scoring_engine.errors import ScoringError
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def score_result(session: Session, result: InterviewResult, *, use_embeddings: b
     answers = payload.get("answers") or []
     model = choose_model(answers)
     if model is None:
-        result.status, result.scoring_error, result.scoring_due_at = "failed", (
+        result.status, result.scoring_error, result.scoring_due_at = ResultStatus.FAILED, (
             "no shipped competency model knows all of these question ids"), None
         audit.append(session, actor=actor, action="result.scoring_failed", object_type="interview_result",
                      object_id=result.id, details={"reason": "unknown question ids"})
@@ -79,12 +80,12 @@ def score_result(session: Session, result: InterviewResult, *, use_embeddings: b
         profile = scoring_engine.score_interview(answers, model, preferences=payload.get("preferences"),
                                                  use_embeddings=use_embeddings)
     except ScoringError as error:
-        result.status, result.scoring_error, result.scoring_due_at = "failed", f"{error.pointer or ''} {error}".strip(), None
+        result.status, result.scoring_error, result.scoring_due_at = ResultStatus.FAILED, f"{error.pointer or ''} {error}".strip(), None
         audit.append(session, actor=actor, action="result.scoring_failed", object_type="interview_result",
                      object_id=result.id, details={"reason": error.code})
         return None
     row = add_profile(session, result, profile.to_dict(), actor=actor)
-    result.status, result.scoring_error, result.scoring_due_at = "scored", None, None
+    result.status, result.scoring_error, result.scoring_due_at = ResultStatus.SCORED, None, None
     outbox.enqueue(session, result, "result.scored")
     return row
 
@@ -92,7 +93,7 @@ def score_result(session: Session, result: InterviewResult, *, use_embeddings: b
 def claim_due_results(session: Session, *, limit: int, lease_seconds: float) -> list[InterviewResult]:
     """Results waiting to be scored; each is pushed out by a lease so a crashed scorer's work comes back."""
     now = utcnow()
-    query = (select(InterviewResult).where(InterviewResult.status == "queued", InterviewResult.scoring_due_at <= now)
+    query = (select(InterviewResult).where(InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= now)
              .order_by(InterviewResult.scoring_due_at).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -113,7 +114,7 @@ def queue_rescore(session: Session, result_ids: list[str] | None, *, actor: str)
         if not (result.payload or {}).get("answers"):
             skipped += 1
             continue
-        result.status, result.scoring_due_at, result.scoring_error = "queued", utcnow(), None
+        result.status, result.scoring_due_at, result.scoring_error = ResultStatus.QUEUED, utcnow(), None
         audit.append(session, actor=actor, action="result.rescore_queued", object_type="interview_result",
                      object_id=result.id, details={})
         queued += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from hub.storage.models import InterviewResult, SyncJob
+from hub.storage.statuses import DUE_JOB_STATUSES
 
 
 def result_view(session, result: InterviewResult) -> dict:
@@ -23,8 +24,8 @@ def result_view(session, result: InterviewResult) -> dict:
         "decision": decision_view(result.decision) if result.decision else None,
         "sync": [
             {"job_id": job.id, "connector": job.connector.name, "event": job.event, "status": job.status,
-             "attempts": job.attempts, "last_error": job.last_error,
-             "next_attempt_at": job.next_attempt_at.isoformat() if job.next_attempt_at and job.status in ("pending", "retrying") else None,
+             "attempts": job.attempts, "last_error": job.last_error, "skip_reason": job.skip_reason,
+             "next_attempt_at": job.next_attempt_at.isoformat() if job.next_attempt_at and job.status in DUE_JOB_STATUSES else None,
              "delivered_at": job.delivered_at.isoformat() if job.delivered_at else None}
             for job in jobs
         ],

@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from hub.clitools import state as hub_state
+from hub.ops.serving import listening
 
 
 @click.command("serve")
@@ -23,9 +24,12 @@ def serve(host, port, threads, upgrade):
     state = hub_state()
     if upgrade:
         apply_migrations(state.engine)
+    with listening(host, port):
+        server = waitress.create_server(current_app._get_current_object(), host=host, port=port, threads=threads,
+                                        ident="hris-hub", max_request_body_size=state.settings.max_upload_bytes
+                                        + 1024 * 1024)
     click.echo(f"hris-hub listening on http://{host}:{port} (API /api/v1, OpenAPI /api/v1/openapi.json)")
-    waitress.serve(current_app._get_current_object(), host=host, port=port, threads=threads, ident="hris-hub",
-                   max_request_body_size=state.settings.max_upload_bytes + 1024 * 1024, _quiet=True)
+    server.run()
 
 
 from hub.ops.demo import demo_command  # noqa: E402  (the demo imports the CLI's helpers)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import secrets
 import threading
 import time
@@ -10,8 +11,6 @@ from pathlib import Path
 
 import click
 import requests
-from flask import current_app
-from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 # Short so the retries the demo HR system provokes finish while you watch.
@@ -36,9 +35,10 @@ def examples_dir() -> Path:
 
 
 def _serve(app, host: str, port: int):
-    from hub.ops.serving import BackgroundServer
+    from hub.ops.serving import BackgroundServer, listening
 
-    server = BackgroundServer(app, host=host, port=port)
+    with listening(host, port):
+        server = BackgroundServer(app, host=host, port=port)
     return server, server.url
 
 
@@ -57,7 +57,7 @@ def _ensure_connectors(state, target_url: str, export_dir: Path) -> None:
     with state.session_factory() as session, session.begin():
         for name, type_name, mapping, events in DEMO_CONNECTORS:
             config = _connector_config(type_name, target_url, export_dir)
-            if session.scalar(select(Connector).where(Connector.name == name)):
+            if session.scalar(connector_admin.live(select(Connector).where(Connector.name == name))):
                 connector_admin.update(session, name, {"config": config, "enabled": True,
                                                       "retry_schedule": DEMO_RETRY_SCHEDULE}, actor="demo")
             else:
@@ -88,7 +88,9 @@ def _post_examples(hub_url: str, key: str, run_id: str) -> list[dict]:
 
 
 def _report(state, hub_url: str, key: str, posted: list[dict], target) -> bool:
+    """What this run did: its own results, their jobs and attempts (a run before it is not counted)."""
     from hub.storage.models import DeliveryAttempt, SyncJob
+    from hub.storage.statuses import JobStatus, ResultStatus
 
     everything_ok = True
     click.echo("\nResults")
@@ -101,15 +103,20 @@ def _report(state, hub_url: str, key: str, posted: list[dict], target) -> bool:
         hired = "hired" if decision.get("hired") else "not hired" if decision else "no decision"
         click.echo(f"  {item['name']:14} {item['file']:28} {view['status']:8} overall "
                    f"{overall if overall is not None else '-':>5}  {hired}")
-        everything_ok &= view["status"] == "scored"
+        everything_ok &= view["status"] == ResultStatus.SCORED
         for sync in view["sync"]:
-            mark = "ok " if sync["status"] == "delivered" else "!! "
+            done = sync["status"] in (JobStatus.DELIVERED, JobStatus.SKIPPED)  # skipped: nothing to send
+            mark = "ok " if done else "!! "
             click.echo(f"      {mark}{sync['connector']:15} {sync['event']:16} {sync['status']:10} "
                        f"after {sync['attempts']} attempt(s)")
-            everything_ok &= sync["status"] == "delivered"
+            everything_ok &= done
+    ours = [item["id"] for item in posted]
     with state.read_session_factory() as session:
-        attempts = dict(session.execute(select(DeliveryAttempt.outcome, func.count()).group_by(DeliveryAttempt.outcome)).all())
-        jobs = dict(session.execute(select(SyncJob.status, func.count()).group_by(SyncJob.status)).all())
+        attempts = dict(session.execute(
+            select(DeliveryAttempt.outcome, func.count()).join(SyncJob, DeliveryAttempt.job_id == SyncJob.id)
+            .where(SyncJob.result_id.in_(ours)).group_by(DeliveryAttempt.outcome)).all())
+        jobs = dict(session.execute(select(SyncJob.status, func.count()).where(SyncJob.result_id.in_(ours))
+                                    .group_by(SyncJob.status)).all())
     click.echo(f"\nSync jobs: {', '.join(f'{v} {k}' for k, v in sorted(jobs.items()))}")
     click.echo(f"Attempts:  {', '.join(f'{v} {k}' for k, v in sorted(attempts.items()))} "
                f"(the demo HR system refuses every {target.fail_every}th delivery with 503 to show retries)")
@@ -127,13 +134,36 @@ def _report(state, hub_url: str, key: str, posted: list[dict], target) -> bool:
     return everything_ok
 
 
+def demo_instance_path(instance: str | None) -> Path:
+    """The demo's own folder: `--instance`, else `demo/` inside the hub's instance folder (never the hub's own data)."""
+    if instance:
+        return Path(instance).resolve()
+    from hub.config import DEFAULT_INSTANCE_PATH
+
+    return (Path(os.environ.get("HUB_INSTANCE_PATH") or DEFAULT_INSTANCE_PATH) / "demo").resolve()
+
+
+def demo_app(instance_path: Path):
+    """A hub on a SQLite database, keys and exports of the demo's own; HUB_DATABASE_URL is not used."""
+    from hub import create_app
+
+    return create_app({"HUB_INSTANCE_PATH": str(instance_path),
+                       "HUB_DATABASE_URL": f"sqlite:///{instance_path / 'hub.sqlite'}",
+                       "HUB_JOBS_DIR": str(instance_path / "jobs")})
+
+
 @click.command("demo")
 @click.option("--once", is_flag=True, help="Run the demo through, print what happened and exit (0: all delivered).")
 @click.option("--port", default=8080, show_default=True, help="Port for the hub's API when the demo keeps running.")
 @click.option("--timeout", default=120, show_default=True, help="Seconds to wait for every delivery.")
-@with_appcontext
-def demo_command(once, port, timeout):
-    """Start a demo HR system on loopback, post sample results and hire decisions, deliver, and show it all."""
+@click.option("--instance", default=None, metavar="DIR",
+              help="The demo's own instance folder  [default: demo/ in HUB_INSTANCE_PATH or ./instance]")
+def demo_command(once, port, timeout, instance):
+    """Start a demo HR system on loopback, post sample results and hire decisions, deliver, and show it all.
+
+    The demo runs in an instance of its own (database, keys, exports), so its connectors and results never
+    mix with the hub's: delete the folder to forget it.
+    """
     from connectors import destinations
     from hub.accounts.api_clients import create_client
     from hub.accounts.console_users import create_user
@@ -142,7 +172,10 @@ def demo_command(once, port, timeout):
     from hub.storage.db import transaction
     from hub.storage.migrate import upgrade
 
-    state = current_app.extensions["hub"]
+    instance_path = demo_instance_path(instance)
+    click.echo(f"demo instance: {instance_path} (its own database, keys and exports; your hub's data is untouched)")
+    app = demo_app(instance_path)
+    state = app.extensions["hub"]
     upgrade(state.engine)
     target = DemoHRSystem()
     target_server, target_url = _serve(target.app(), "127.0.0.1", 0)
@@ -156,7 +189,7 @@ def demo_command(once, port, timeout):
     run_id = time.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(2)
     with transaction(state.session_factory) as session:
         _, key = create_client(session, name=f"demo-{run_id}", role="admin", actor="demo")
-    hub_server, hub_url = _serve(current_app._get_current_object(), "127.0.0.1", 0 if once else port)
+    hub_server, hub_url = _serve(app, "127.0.0.1", 0 if once else port)
     click.echo(f"demo HR system on {target_url}; hub API on {hub_url}; database {state.settings.database_url}")
     posted = _post_examples(hub_url, key, run_id)
     click.echo(f"posted {len(posted)} interview results and {sum(1 for p in posted if p['decision'])} decisions; delivering...")
@@ -190,7 +223,7 @@ API:
   curl -s -H "Authorization: Bearer $KEY" {hub_url}/api/v1/results/{posted[0]['id']} | python -m json.tool
   curl -s -H "Authorization: Bearer $KEY" "{hub_url}/api/v1/audit?format=csv"
   curl -s {target_url}/received | python -m json.tool     # what the demo HR system stored
-  hris-hub audit verify""")
+  HUB_INSTANCE_PATH={instance_path} hris-hub audit verify""")
     try:
         while thread.is_alive():
             thread.join(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import time
 
 from flask import g, has_request_context
@@ -62,12 +63,13 @@ def configure(level: str, fmt: str) -> None:
     global _configured
     root = logging.getLogger()
     root.setLevel(level)
+    # Libraries that narrate at INFO (alembic: a line per migration step) speak only when asked for debug lines.
+    for noisy in ("waitress.queue", "jieba", "urllib3", "zeep", "apscheduler", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.NOTSET if level == "DEBUG" else logging.WARNING)
     if _configured:
         return
-    handler = logging.StreamHandler()
+    handler = logging.StreamHandler(sys.stderr)  # stdout is for what a command answers
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter("%(asctime)sZ %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
-    for noisy in ("waitress.queue", "jieba", "urllib3", "zeep", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     _configured = True

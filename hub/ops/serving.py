@@ -1,9 +1,27 @@
 """Serving a WSGI app with waitress in a background thread (the demo's servers, and tests'), stopped cleanly."""
 from __future__ import annotations
 
+import errno
 import threading
+from contextlib import contextmanager
 
+import click
 import waitress
+
+
+@contextmanager
+def listening(host: str, port: int):
+    """Around binding a server: a port in use or not ours to take becomes a line saying what to do."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise click.ClickException(f"port {port} on {host} is in use (another hris-hub, or another program): "
+                                       "stop it, or choose another port with --port") from None
+        if error.errno in (errno.EACCES, errno.EADDRNOTAVAIL):
+            raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}; choose another "
+                                       "--host or a --port above 1023") from None
+        raise
 
 
 class BackgroundServer:

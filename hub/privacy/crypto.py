@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import os
 from typing import Any
@@ -31,8 +29,6 @@ class KeyRing:
     def __init__(self, keys: tuple[tuple[str, bytes], ...]):
         self.primary_id = keys[0][0]
         self._aead = {kid: AESGCM(key) for kid, key in keys}
-        # A separate derived key for blind indexes, so lookups never reveal the encryption key.
-        self._index_key = hashlib.sha256(b"hris-hub blind index\0" + keys[-1][1]).digest()
 
     @property
     def key_ids(self) -> list[str]:
@@ -59,10 +55,6 @@ class KeyRing:
 
     def key_id_of(self, stored: str) -> str:
         return _split(stored)[1]
-
-    def blind_index(self, value: str) -> str:
-        """A keyed hash for equality lookups on encrypted values (e.g. a candidate's email)."""
-        return hmac.new(self._index_key, value.strip().lower().encode(), hashlib.sha256).hexdigest()
 
 
 def _split(stored: str) -> tuple[str, str, str]:

@@ -18,6 +18,7 @@ from hub.storage.models import (
     SyncJob,
     utcnow,
 )
+from hub.storage.statuses import DUE_JOB_STATUSES, JobStatus, ResultStatus
 
 ERASED = {"erased": True}
 
@@ -38,12 +39,12 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
     """
     result_ids = session.scalars(select(InterviewResult.id).where(InterviewResult.candidate_id == candidate.id)).all()
     now = utcnow()
-    candidate.pii, candidate.email_index, candidate.erased_at = {}, None, now
+    candidate.pii, candidate.erased_at = {}, now
     for result in session.scalars(select(InterviewResult).where(InterviewResult.id.in_(result_ids))):
         consent = (result.payload or {}).get("consent")
         result.payload = {**ERASED, "consent": consent}
-        if result.status == "queued":
-            result.status, result.scoring_due_at = "not_scored", None
+        if result.status == ResultStatus.QUEUED:
+            result.status, result.scoring_due_at = ResultStatus.NOT_SCORED, None
     profiles = session.execute(update(Profile).where(Profile.result_id.in_(result_ids)).values(data=ERASED)).rowcount
     session.execute(update(Decision).where(Decision.result_id.in_(result_ids)).values(note=None))
     resumes = session.execute(update(Resume).where(Resume.candidate_id == candidate.id).values(
@@ -52,8 +53,8 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
     session.execute(update(DeliveryAttempt).where(DeliveryAttempt.job_id.in_(job_ids)).values(
         request=None, response_excerpt=None))
     cancelled = session.execute(update(SyncJob).where(
-        SyncJob.result_id.in_(result_ids), SyncJob.status.in_(("pending", "retrying", "dead"))).values(
-        status="cancelled", next_attempt_at=None, last_error="the candidate's data was erased")).rowcount
+        SyncJob.result_id.in_(result_ids), SyncJob.status.in_((*DUE_JOB_STATUSES, JobStatus.DEAD))).values(
+        status=JobStatus.CANCELLED, next_attempt_at=None, last_error="the candidate's data was erased")).rowcount
     summary = Erased(len(result_ids), profiles, resumes, cancelled)
     audit.append(session, actor=actor, action="candidate.erased", object_type="candidate", object_id=candidate.id,
                  details={"reason": reason, **summary.__dict__})

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timezone
+from enum import StrEnum
 from typing import Annotated, Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -23,6 +25,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from hub.privacy.crypto import EncryptedBytes, EncryptedJSON
+from hub.storage.statuses import (
+    AttemptOutcome,
+    BreakerState,
+    JobStatus,
+    ResultStatus,
+    check_sql,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -60,6 +69,29 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
+class Status(TypeDecorator):
+    """A status column: stored as its string, read back as its enum; a value outside the enum is refused on write
+    (the column's CHECK constraint refuses it from any other writer too)."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int = 20):
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum(value)
+
+
+def status_check(column: str, enum: type[StrEnum]) -> CheckConstraint:
+    """The CHECK constraint of one status column, named ck_<table>_<column> by the naming convention."""
+    return CheckConstraint(check_sql(column, enum), name=column)
+
+
 Timestamp = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow)]
 UUIDKey = Annotated[str, mapped_column(String(36), primary_key=True, default=new_id)]
 
@@ -82,6 +114,7 @@ class ApiClient(Base):
     created_at: Mapped[Timestamp]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]  # migration 0005: a key may be given a lifetime
 
 
 class ConsoleUser(Base):
@@ -110,7 +143,6 @@ class Candidate(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("api_clients.id"))
     external_id: Mapped[str] = mapped_column(String(200))
     pii: Mapped[Any] = mapped_column(EncryptedJSON())
-    email_index: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[Timestamp]
     erased_at: Mapped[datetime | None]
 
@@ -123,6 +155,7 @@ class InterviewResult(Base):
         UniqueConstraint("client_id", "external_id"),
         UniqueConstraint("client_id", "idempotency_key"),
         Index("ix_interview_results_status_scoring_due", "status", "scoring_due_at"),
+        status_check("status", ResultStatus),
     )
 
     id: Mapped[UUIDKey]
@@ -132,7 +165,7 @@ class InterviewResult(Base):
     candidate_id: Mapped[str] = mapped_column(ForeignKey("candidates.id"))
     job_code: Mapped[str] = mapped_column(String(100))
     body_sha256: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[ResultStatus] = mapped_column(Status(ResultStatus))
     payload: Mapped[Any] = mapped_column(EncryptedJSON())
     scoring_due_at: Mapped[datetime | None]
     scoring_attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -201,6 +234,7 @@ class Connector(Base):
     """A configured target system: its type, encrypted config, mapping, subscriptions and breaker."""
 
     __tablename__ = "connectors"
+    __table_args__ = (status_check("breaker_state", BreakerState),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -215,12 +249,15 @@ class Connector(Base):
     retry_schedule: Mapped[list[Any] | None]
     max_concurrency: Mapped[int] = mapped_column(Integer, default=4)
     rate_per_second: Mapped[float | None] = mapped_column(Float)
-    breaker_state: Mapped[str] = mapped_column(String(10), default="closed")
+    breaker_state: Mapped[BreakerState] = mapped_column(Status(BreakerState, 10), default=BreakerState.CLOSED)
     breaker_failures: Mapped[int] = mapped_column(Integer, default=0)
     breaker_open_until: Mapped[datetime | None]
     last_flush_at: Mapped[datetime | None]
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp] = mapped_column(onupdate=utcnow)
+    # Migration 0005: a deleted connector keeps its row, renamed `NAME (deleted #ID)` to free the name, its config
+    # erased, so the sync log still names the connector of each of its jobs.
+    deleted_at: Mapped[datetime | None]
 
 
 class SyncJob(Base):
@@ -230,18 +267,20 @@ class SyncJob(Base):
     __table_args__ = (
         UniqueConstraint("connector_id", "result_id", "event"),
         Index("ix_sync_jobs_status_next_attempt_at", "status", "next_attempt_at"),
+        status_check("status", JobStatus),
     )
 
     id: Mapped[UUIDKey]
     connector_id: Mapped[int] = mapped_column(ForeignKey("connectors.id"), index=True)
     result_id: Mapped[str] = mapped_column(ForeignKey("interview_results.id"), index=True)
     event: Mapped[str] = mapped_column(String(50))
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[JobStatus] = mapped_column(Status(JobStatus), default=JobStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
     leased_by: Mapped[str | None] = mapped_column(String(100))
     last_error: Mapped[str | None] = mapped_column(Text)
+    skip_reason: Mapped[str | None] = mapped_column(Text)  # why a skipped job sent nothing
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp] = mapped_column(onupdate=utcnow)
     delivered_at: Mapped[datetime | None]
@@ -257,12 +296,12 @@ class DeliveryAttempt(Base):
     """One try at delivering a job: what happened, how long it took, the start of the reply."""
 
     __tablename__ = "delivery_attempts"
-    __table_args__ = (UniqueConstraint("job_id", "number"),)
+    __table_args__ = (UniqueConstraint("job_id", "number"), status_check("outcome", AttemptOutcome))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job_id: Mapped[str] = mapped_column(ForeignKey("sync_jobs.id"))
     number: Mapped[int]
-    outcome: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[AttemptOutcome] = mapped_column(Status(AttemptOutcome))
     status_code: Mapped[int | None]
     latency_ms: Mapped[float | None] = mapped_column(Float)
     error: Mapped[str | None] = mapped_column(Text)

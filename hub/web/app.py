@@ -10,7 +10,7 @@ from hub.ops import logs
 from hub.privacy import crypto
 from hub.state import HubState
 from hub.storage import db
-from hub.web import access_log, problems
+from hub.web import access_log, inputs, problems
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     access_log.init_app(app)
     problems.init_app(app)
+    inputs.init_app(app)
     from hub.web.api import init_app as init_api
 
     init_api(app)

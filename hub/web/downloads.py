@@ -21,7 +21,8 @@ def csv_response(filename: str, columns: list[str], rows: Iterable[dict], cell: 
         buffer.write("\ufeff")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([escape_formula(cell(row.get(column))) for column in columns])
+            # An empty value is an empty cell, never the word "None" a spreadsheet would show.
+            writer.writerow(["" if row.get(column) is None else escape_formula(cell(row.get(column))) for column in columns])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

@@ -83,7 +83,10 @@ def init_app(app: Flask) -> None:
         detail = error.description
         if status == 413:
             detail = f"The request body is larger than the limit of {app.config['MAX_CONTENT_LENGTH']} bytes."
-        return problem_response(Problem(status, _HTTP_SLUGS.get(status, f"http-{status}"), error.name, detail))
+        # Keep what the exception says about the resource (a 405's Allow, say), not its HTML Content-Type.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        return problem_response(Problem(status, _HTTP_SLUGS.get(status, f"http-{status}"), error.name, detail,
+                                        _headers=headers))
 
     @app.errorhandler(OperationalError)
     def _database_down(error: OperationalError):

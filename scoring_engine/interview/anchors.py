@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from scoring_engine.interview import embedding, robustness
 from scoring_engine.interview import language as languages
@@ -39,6 +40,9 @@ OWNERSHIP_DIMENSIONS = frozenset({"responsibility"})
 # this share of topic words: an answer about something else, however long.
 OFF_TOPIC_PRIVATE_WORDS = 4
 OFF_TOPIC_DOMAIN_OVERLAP = 0.3
+# English on the embedding path: a question similarity below this is an answer to something else. On the benchmark
+# suites on-topic English answers sit at 0.136 and above, long off-topic ones at 0.00-0.25.
+OFF_TOPIC_UNRELATED = 0.08
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,13 @@ def _topic_overlap(tokens, spec: AnswerSpec) -> tuple[float, int]:
     texts = [*spec.question.values()]
     texts += [term for group in spec.key_concepts for terms in group.values() for term in terms]
     texts += [text for by_level in spec.anchors.values() for level_texts in by_level.values() for text in level_texts]
-    vocabulary = {word for text in texts for word in tokenize(text).content}
+    vocabulary = _vocabulary(tuple(texts))
     return coverage(vocabulary, tokens.content), len(vocabulary & set(tokens.content))
+
+
+@lru_cache(maxsize=256)
+def _vocabulary(texts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(word for text in texts for word in tokenize(text).content)
 
 
 def _domain_counts(answer: str, tokens) -> dict[str, int]:
@@ -155,8 +164,9 @@ def _flags(answer: str, tokens, story_tokens, language: str, spec: AnswerSpec, h
         # A few ad-hoc anchors are too small a vocabulary to call an answer off-topic on words alone.
         off_topic = False
     if relevance is not None:
-        # The embedding sees paraphrases the word overlap misses, so either may clear an answer.
-        off_topic = off_topic and relevance < 0.35
+        # The embedding sees paraphrases the word overlap misses, so either may clear an answer; and an answer it
+        # finds unrelated to the question is off-topic whatever its words (a story about the office's furniture).
+        off_topic = (off_topic and relevance < 0.35) or relevance < OFF_TOPIC_UNRELATED
     if off_topic:
         flags.append(robustness.OFF_TOPIC)
     return flags
@@ -200,8 +210,9 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
         return _unsupported(spec, language, declared)
     tokens = tokenize(answer, language)
     clauses = read_clauses(answer, language, spec.key_concepts)
-    story = story_text(clauses, language)
-    if story and len(story) < len(answer.strip()) - 1 and any(clause.list_like for clause in clauses):
+    listed = any(clause.list_like for clause in clauses)
+    story = story_text(clauses, language) if listed else answer
+    if listed and story:
         signals.append(KEYWORD_PADDING)
     story_tokens = tokenize(story, language) if story else tokens
     story = story or answer

@@ -55,6 +55,12 @@ def _concept_words(key_concepts: tuple) -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=8192)
+def _sentence_hits(key_concepts: tuple, sentence: str, language: str) -> int:
+    groups = tuple({name: list(terms) for name, terms in group} for group in key_concepts)
+    return len(concept_hits(groups, sentence, tokenize(sentence, language)))
+
+
 def _is_concept_word(word: str, concept_words: frozenset[str]) -> bool:
     """A concept word, or a Chinese word built on one (回归测试 holds 测试)."""
     if word in concept_words:
@@ -88,7 +94,7 @@ def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
     for sentence in sentences(answer):
         tokens = tokenize(sentence, language)
         actor = bool(_ACTOR.search(sentence))
-        hits = len(concept_hits(key_concepts, sentence, tokens)) if key_concepts else 0
+        hits = _sentence_hits(frozen, sentence, language) if key_concepts else 0
         others = [
             word
             for word in tokens.content

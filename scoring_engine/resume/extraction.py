@@ -38,7 +38,6 @@ def extract_text(data: bytes, filename: str | None, limits: ParseLimits) -> Extr
 
 
 def _read_pdf(data, what, limits, deadline) -> ExtractedText:
-    from scoring_engine.resume.ocr import ocr_images
     from scoring_engine.resume.pdf_text import read_pdf
 
     pdf = read_pdf(data, limits, deadline)
@@ -46,12 +45,32 @@ def _read_pdf(data, what, limits, deadline) -> ExtractedText:
     if pdf.pages_read < pdf.pages_total:
         warnings.append(f"only the first {pdf.pages_read} of {pdf.pages_total} pages were read")
     text = pdf.text
-    if not text.strip():
-        if not pdf.image_pages:
-            raise EmptyDocument(f"{what} has pages but no text and no images")
-        text = ocr_images(pdf.images, limits.timeout_seconds, f"{what} (a scanned PDF)")
+    if not text.strip() and not pdf.image_pages:
+        raise EmptyDocument(f"{what} has pages but no text and no images")
+    if pdf.scan_pages:
+        text = _ocr_scanned_pages(data, pdf, what, limits, deadline)
         warnings.append("text was read by OCR and may contain errors")
     return ExtractedText(text, sniff.PDF, pdf.pages_read, warnings)
+
+
+def _ocr_scanned_pages(data, pdf, what, limits, deadline) -> str:
+    """The PDF's text with each scanned page replaced by its OCR text.
+
+    Pages are rendered with pdftoppm where it is installed, so every image encoding OCR can see
+    (PNG-style Flate, JPEG behind a second filter, JBIG2, CCITT) is read; otherwise only plain JPEGs can be.
+    """
+    from scoring_engine.resume.ocr import ocr_images, pdftoppm_path, render_pdf_pages
+
+    label = f"{what} (a scanned PDF)"
+    if pdftoppm_path() is None:
+        ocr_text = ocr_images(pdf.images, deadline.remaining(), label)
+        has_text = [text for number, text in enumerate(pdf.page_texts, 1) if number not in pdf.scan_pages]
+        return "\n\n".join([*has_text, ocr_text])
+    pages = dict(zip(pdf.scan_pages, render_pdf_pages(data, pdf.scan_pages, deadline.remaining(), label)))
+    texts = []
+    for number, text in enumerate(pdf.page_texts, start=1):
+        texts.append(ocr_images([pages[number]], deadline.remaining(), label) if number in pages else text)
+    return "\n\n".join(texts)
 
 
 def _read_docx(data, what, limits, deadline) -> ExtractedText:

@@ -82,15 +82,22 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
         return False  # a sentence ended; the capitalised line is the next item
     # A line that opens an entry of its own ("Master of Science" / "University of ...", a date) is not a tail,
     # unless the first ends mid-phrase ("University of Texas at" / "Austin").
-    return bool(_OPEN_END.search(previous.text.rstrip())) or not _opens_entry(line.text)
+    return bool(_OPEN_END.search(previous.text.rstrip())) or not _opens_entry(line.text, previous.text)
 
 
-def _opens_entry(text: str) -> bool:
-    head = " ".join(text.split()[:3])
+def _opens_entry(text: str, previous: str) -> bool:
+    """True for a line that starts an entry: a date, a degree, or a school after a degree line or as
+    "University of ..." (a lone "University" ends the line before: "Swami Vivekananda Technical" / "University")."""
+    words = text.split()
+    head = " ".join(words[:3])
     if DATE_RANGE.match(text.strip()) or YEAR.match(text.strip()):
         return True
     degree = find_degree(head)
-    return bool(degree and degree[1].start() == 0) or bool(SCHOOL_EN.match(head))
+    if degree and degree[1].start() == 0:
+        return True
+    if SCHOOL_EN.match(head):
+        return (len(words) > 1 and words[1].lower() in ("of", "at", "for")) or bool(find_degree(previous))
+    return False
 
 
 def _tight(line: Line, right: float) -> bool:

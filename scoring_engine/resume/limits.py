@@ -30,6 +30,10 @@ class Deadline:
         self.seconds = seconds
         self._expires_at = time.monotonic() + seconds
 
+    def remaining(self) -> float:
+        """Seconds left (at least a moment, so a subprocess gets a timeout it can use)."""
+        return max(0.5, self._expires_at - time.monotonic())
+
     def check(self, where: str) -> None:
         if time.monotonic() > self._expires_at:
             raise ExtractionTimeout(

@@ -3,19 +3,23 @@ import io
 import logging
 from dataclasses import dataclass, field
 
+from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTChar, LTFigure, LTImage, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException, PSException
 from pdfminer.pdfinterp import PDFResourceManager
-from pdfminer.converter import PDFPageAggregator
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
 from scoring_engine.resume.errors import (
-    CorruptDocument, DocumentTooComplex, EmptyDocument, EncryptedDocument, ResumeFileError,
+    CorruptDocument,
+    DocumentTooComplex,
+    EmptyDocument,
+    EncryptedDocument,
+    ResumeFileError,
 )
-from scoring_engine.resume.limits import Deadline, ParseLimits
 from scoring_engine.resume.layout_text import block_lines
+from scoring_engine.resume.limits import Deadline, ParseLimits
 from scoring_engine.resume.pdf_budget import PdfBudget, budgeted_interpreter_class
 from scoring_engine.resume.reading_order import Box, Line, reading_blocks
 
@@ -31,6 +35,9 @@ class PdfText:
     pages_total: int
     image_pages: int = 0
     images: list[bytes] = field(default_factory=list)
+    # Text per page, and the 1-based numbers of the pages that are scans and need OCR.
+    page_texts: list[str] = field(default_factory=list)
+    scan_pages: list[int] = field(default_factory=list)
 
 
 def read_pdf(data: bytes, limits: ParseLimits, deadline: Deadline) -> PdfText:
@@ -59,7 +66,7 @@ def _read(data: bytes, limits: ParseLimits, deadline: Deadline, budget: PdfBudge
     # boxes_flow=None skips pdfminer's own box ordering: reading_order() does it, columns first.
     device = PDFPageAggregator(manager, laparams=LAParams(boxes_flow=None))
     interpreter = budgeted_interpreter_class()(manager, device)
-    page_texts, image_pages, images, chars = [], 0, [], 0
+    page_texts, image_pages, images, chars, scan_pages = [], 0, [], 0, []
     for number, page in enumerate(pages[: limits.max_pages], start=1):
         budget.where = f"PDF page {number}"
         deadline.check(budget.where)
@@ -67,16 +74,26 @@ def _read(data: bytes, limits: ParseLimits, deadline: Deadline, budget: PdfBudge
         layout = device.get_result()
         boxes = [_box(item) for item in layout if isinstance(item, LTTextBox)]
         text = "\n\n".join("\n".join(block_lines(block)) for block in reading_blocks(boxes, layout.width))
-        if not text.strip():
-            image_count, jpegs = _images(layout)
-            if image_count:
-                image_pages += 1
-                images.extend(jpegs)
+        image_count, jpegs, covered = _images(layout)
+        if image_count and (not text.strip() or _scan_with_a_stamp(text, covered / (layout.width * layout.height))):
+            image_pages += 1
+            images.extend(jpegs)
+            scan_pages.append(number)
         page_texts.append(text)
         chars += len(text)
         if chars >= limits.max_chars:
             break
-    return PdfText("\n\n".join(page_texts), len(page_texts), len(pages), image_pages, images)
+    return PdfText("\n\n".join(page_texts), len(page_texts), len(pages), image_pages, images, page_texts, scan_pages)
+
+
+# A page mostly covered by pictures whose text layer is this short is a scan with a stamp on it
+# ("Scanned with CamScanner", a page number): the words are in the picture.
+SCAN_COVERAGE = 0.5
+STAMP_CHARS = 120
+
+
+def _scan_with_a_stamp(text: str, coverage: float) -> bool:
+    return coverage >= SCAN_COVERAGE and len(text.strip()) < STAMP_CHARS
 
 
 def _box(item: LTTextBox) -> Box:
@@ -102,16 +119,19 @@ def _line(line: LTTextLine) -> Line:
     return Line(line.x0, line.x1, text, first_word_end - line.x0, sizes[len(sizes) // 2])
 
 
-def _images(layout) -> tuple[int, list[bytes]]:
-    """How many images a page holds, and the raw bytes of its JPEGs (the form scanners write; OCR reads those)."""
-    count, jpegs, stack = 0, [], list(layout)
+def _images(layout) -> tuple[int, list[bytes], float]:
+    """How many images a page holds, the bytes of its plain JPEGs (OCR reads those when pages can't be
+    rendered), and the area the images cover."""
+    count, jpegs, covered, stack = 0, [], 0.0, list(layout)
     while stack:
         item = stack.pop()
         if isinstance(item, LTFigure):
             stack.extend(item)
         elif isinstance(item, LTImage):
             count += 1
+            covered += max(item.width, 0) * max(item.height, 0)
             filters = [str(name) for name, _params in item.stream.get_filters()]
-            if filters and "DCTDecode" in filters[-1]:
+            # Only a JPEG stored as is: behind a second filter (Flate over DCT) the raw bytes are not a JPEG.
+            if len(filters) == 1 and "DCTDecode" in filters[0]:
                 jpegs.append(item.stream.get_rawdata())
-    return count, jpegs
+    return count, jpegs, covered

@@ -40,5 +40,6 @@ def _detect(data: bytes) -> str:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:65536]).best()
-    encoding = (best.encoding if best else "utf-8").lower().replace("_", "")
-    return _SUPERSETS.get(encoding, encoding)
+    encoding = (best.encoding if best else "utf-8").lower()
+    # Underscores go only to look the superset up: "utf16le" is no codec name, "utf_16_le" is.
+    return _SUPERSETS.get(encoding.replace("_", ""), encoding)

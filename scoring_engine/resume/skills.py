@@ -6,6 +6,7 @@ from scoring_engine.resume.dates import DATE_RANGE
 from scoring_engine.resume.model import CertificateMention, SkillMention
 from scoring_engine.resume.pieces import strip_bullet
 from scoring_engine.resume.sections import heading_of
+from scoring_engine.resume.skill_context import is_claimed
 from scoring_engine.resume.taxonomy import TermMatcher, taxonomy
 
 _LIST_LINE = re.compile(r"[,，、;；|/]|^\s*[•●▪■◆\-*·]")
@@ -66,6 +67,8 @@ def find_skills(text: str, skills_lines: list[str], skills_source_lines: list[st
     for hit in matcher.find(text):
         line = lines.around(hit.start, hit.end)
         listed = hit.name in listed_names and line in in_skills_section
+        if not listed and not is_claimed(matcher.terms.get(hit.name), text, hit.start, hit.end):
+            continue  # "I have no Java experience", "in spring 2021", "reading Franz Kafka"
         if hit.strict and not listed and not lines.is_list_line(line):
             continue  # "C" or "R" outside a list is a letter, not a language
         known = mentions.get(hit.name)

@@ -20,6 +20,7 @@ class Term:
     surfaces: tuple[str, ...]
     strict: bool = False
     related: tuple[str, ...] = ()
+    senses: tuple[re.Pattern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class TermMatcher:
                     case_sensitive.append(surface.upper())
                 else:
                     case_insensitive.append(surface)
-        self._latin = _alternation(case_insensitive, re.I)
+        self._latin = _alternation(case_insensitive, re.IGNORECASE)
         self._latin_exact = _alternation(case_sensitive, 0)
         self._cjk_re = re.compile("|".join(map(re.escape, sorted(set(self._cjk), key=len, reverse=True)))) if self._cjk else None
 
@@ -118,7 +119,8 @@ def taxonomy() -> Taxonomy:
 def _terms(entries: list[dict]) -> list[Term]:
     return [
         Term(entry["name"], tuple(dict.fromkeys([entry["name"], *entry.get("aliases", []), *entry.get("zh", [])])),
-             bool(entry.get("strict")), tuple(entry.get("related", ())))
+             bool(entry.get("strict")), tuple(entry.get("related", ())),
+             tuple(re.compile(pattern, re.IGNORECASE) for pattern in entry.get("senses", ())))
         for entry in entries
     ]
 

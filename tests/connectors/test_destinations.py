@@ -48,6 +48,10 @@ def fresh_wsdl_cache():
     ("https://127.0.0.1/", "loopback"),
     ("https://localhost:8443/", "names this machine"),
     ("https://hr.localhost/", "names this machine"),
+    ("https://ⓛocalhost/", "names this machine"),
+    ("https://[fe80::1%25eth0]/", "link-local"),
+    ("https://[64:ff9b::a9fe:a9fe]/", "169.254.169.254 (inside 64:ff9b::a9fe:a9fe) is a cloud metadata"),
+    ("https://192.0.2.10/", "private-network"),
     ("https://[::1]/", "loopback"),
     ("https://0.0.0.0/", "unspecified"),
     ("https://[::]/", "unspecified"),
@@ -199,9 +203,8 @@ def test_dns_rebinding_is_refused_at_connect_time(monkeypatch, make_context):
 def test_a_redirect_to_a_refused_address_is_refused():
     with HttpReceiver(host="127.0.0.2") as inner, HttpReceiver() as outer:
         outer.script("/start", Reply(302, headers={"Location": inner.url + "/secret"}))
-        with guarded_session(LOOPBACK) as session:
-            with pytest.raises(DestinationRefused, match="127.0.0.2 is a loopback address"):
-                session.get(outer.url + "/start", timeout=5)
+        with guarded_session(LOOPBACK) as session, pytest.raises(DestinationRefused, match="127.0.0.2 is a loopback"):
+            session.get(outer.url + "/start", timeout=5)
         assert len(outer.requests) == 1
         assert inner.requests == []
 
@@ -223,14 +226,13 @@ def test_token_fetches_and_outcome_pulls_pass_the_policy(make_context):
         with pytest.raises(ConfigError) as refused:
             validate_config("rest", config, policy=LOOPBACK)
         assert refused.value.pointer == "/auth/token_url"
-        with RestConnector(config, policy=LOOPBACK) as connector:
-            with pytest.raises(DestinationRefused, match="127.0.0.2"):
-                connector.deliver(GOALS_PAYLOAD, make_context())
+        with RestConnector(config, policy=LOOPBACK) as connector, pytest.raises(DestinationRefused, match="127.0.0.2"):
+            connector.deliver(GOALS_PAYLOAD, make_context())
         assert token_server.requests == [] and api.requests == []
     with HttpReceiver(host="127.0.0.2") as outcomes:
-        with RestConnector({"base_url": outcomes.url}, policy=LOOPBACK) as connector:
-            with pytest.raises(DestinationRefused, match="127.0.0.2"):
-                fetch_outcomes(connector, kinds=["performance_review"])
+        with RestConnector({"base_url": outcomes.url}, policy=LOOPBACK) as connector, \
+                pytest.raises(DestinationRefused, match="127.0.0.2"):
+            fetch_outcomes(connector, kinds=["performance_review"])
         assert outcomes.requests == []
 
 

@@ -150,3 +150,27 @@ def test_a_few_aliases_still_work(folders):
     mapping = Catalog.from_dirs([mappings_dir]).mapping("aliased")
     assert mapping.settings == {"path": "/hris-hub/events", "also": "/hris-hub/events"}
     assert safe_load("目标: &g {target: 95}\n复制: *g\n") == {"目标": {"target": 95}, "复制": {"target": 95}}
+
+
+@pytest.mark.parametrize("schema", ["/etc/passwd", "../keys.json", "../../../../etc/hosts"])
+def test_a_target_schema_outside_the_mapping_folder_is_refused(folders, tmp_path, schema):
+    mappings_dir, _ = folders
+    (tmp_path / "keys.json").write_text('{"type": "sk_live_0123456789abcdef"}', encoding="utf-8")
+    text = (PRESETS_DIR / "generic-rest.yaml").read_text(encoding="utf-8")
+    (mappings_dir / "escape.yaml").write_text(text.replace("schema: generic-rest-event.json", f"schema: {schema}"),
+                                              encoding="utf-8")
+    with pytest.raises(MappingError) as refused:
+        Catalog.from_dirs([mappings_dir]).mapping("escape")
+    assert "/schema" in str(refused.value) and "not a path leading out" in str(refused.value)
+    assert "sk_live" not in str(refused.value)
+
+
+def test_a_target_schema_that_is_not_a_schema_is_not_quoted(folders):
+    mappings_dir, _ = folders
+    (mappings_dir / "bad.json").write_text('{"type": "sk_live_0123456789abcdef"}', encoding="utf-8")
+    text = (PRESETS_DIR / "generic-rest.yaml").read_text(encoding="utf-8")
+    (mappings_dir / "badschema.yaml").write_text(text.replace("schema: generic-rest-event.json", "schema: bad.json"),
+                                                 encoding="utf-8")
+    with pytest.raises(MappingError, match="not a valid draft 2020-12 schema") as refused:
+        Catalog.from_dirs([mappings_dir]).mapping("badschema")
+    assert "sk_live" not in str(refused.value)

@@ -10,7 +10,11 @@ import time
 import pytest
 
 from mappings import MappingError, load_mapping, sample_document
-from mappings.render_limits import MAX_OUTPUT_CHARS, TemplateLimitExceeded, render_deadline
+from mappings.render_limits import (
+    MAX_OUTPUT_CHARS,
+    TemplateLimitExceeded,
+    render_deadline,
+)
 from mappings.template_engine import TemplateCompiler, TemplateFailure
 
 HEADER = textwrap.dedent("""\

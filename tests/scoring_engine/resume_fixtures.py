@@ -174,6 +174,69 @@ def zip_bomb_docx(uncompressed_bytes: int) -> bytes:
     return buffer.getvalue()
 
 
+def text_image(lines: list[str], font_path: str, size: int = 28, width: int = 1700):
+    """A white page picture with the lines typed on it in black, as a scanner would see them."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(font_path, size)
+    image = Image.new("L", (width, round(width * 842 / 595)), 255)  # an A4 page
+    draw = ImageDraw.Draw(image)
+    for index, line in enumerate(lines):
+        draw.text((100, 60 + index * int(size * 1.6)), line, fill=0, font=font)
+    return image
+
+
+def scan_pdf(image, stamp: str | None = None) -> bytes:
+    """A one-page PDF holding the picture over the whole page (reportlab stores it Flate-compressed, PNG-style),
+    with an optional short text layer on top, like the watermark a scanner app adds."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+
+    buffer = io.BytesIO()
+    pdf = _canvas(buffer)
+    width, height = A4
+    pdf.drawImage(ImageReader(image), 0, 0, width=width, height=height)
+    if stamp:
+        pdf.setFont("Helvetica", 7)
+        pdf.drawString(20, 12, stamp)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def jpeg_behind_flate_pdf(image) -> bytes:
+    """A PDF whose page picture is a JPEG compressed once more with Flate (/Filter [/FlateDecode /DCTDecode])."""
+    import zlib
+
+    jpeg = io.BytesIO()
+    image.convert("L").save(jpeg, format="JPEG", quality=85)
+    stream = zlib.compress(jpeg.getvalue())
+    width, height = image.size
+    content = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >>"
+         b" /Contents 5 0 R >>"),
+        (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
+         b" /Filter [/FlateDecode /DCTDecode] /Length %d >>\nstream\n" % (width, height, len(stream)) + stream
+         + b"\nendstream"),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
 def docx_with_body(body_xml: str) -> bytes:
     """A real DOCX (python-docx's template) whose body is replaced by the given WordprocessingML."""
     import re

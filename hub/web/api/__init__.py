@@ -16,5 +16,6 @@ def init_app(app: Flask) -> None:
         sync_jobs,
     )
 
+    app.url_map.converters["job_id"] = sync_jobs.JobIdConverter
     app.register_blueprint(health.bp)
     app.register_blueprint(api)

@@ -9,10 +9,9 @@ from sqlalchemy import select
 from hub.audit import chain as audit
 from hub.storage.models import AuditEntry
 from hub.web.api import api
-from hub.web.api.listing import limit_arg, time_arg, wants_csv
+from hub.web.api.listing import MAX_CURSOR, limit_arg, time_arg, wants_csv, whole_number
 from hub.web.auth import require
 from hub.web.downloads import audit_csv
-from hub.web.problems import Problem
 
 FILTERS = ("action", "actor", "object_type", "object_id")
 
@@ -25,7 +24,10 @@ def list_audit():
     for name in FILTERS:
         if request.args.get(name):
             query = query.where(getattr(AuditEntry, name) == request.args[name])
+    # Every parameter is read (and a bad one refused) whatever the format, though CSV takes no page.
     since, until = time_arg("since"), time_arg("until")
+    after = whole_number("after", request.args.get("after", "0"), 0, MAX_CURSOR)
+    limit = limit_arg()
     if since:
         query = query.where(AuditEntry.occurred_at >= since)
     if until:
@@ -33,11 +35,7 @@ def list_audit():
     session = current_app.extensions["hub"].session()
     if wants_csv():
         return audit_csv(current_app.extensions["hub"].read_session_factory, query)
-    after = request.args.get("after", "0")
-    if not after.isdigit():
-        raise Problem(400, "bad-query", "Bad cursor", f"after must be an entry's seq (a whole number), got {after!r}.")
-    limit = limit_arg()
-    entries = session.scalars(query.where(AuditEntry.seq > int(after)).limit(limit + 1)).all()
+    entries = session.scalars(query.where(AuditEntry.seq > after).limit(limit + 1)).all()
     page = entries[:limit]
     next_link = None
     if len(entries) > limit:

@@ -10,6 +10,7 @@ import scoring_engine
 from hub.audit import chain as audit
 from hub.intake import jobs
 from hub.storage.models import Candidate, Resume
+from hub.web import inputs
 from hub.web.api import api
 from hub.web.auth import require
 from hub.web.problems import Problem
@@ -29,8 +30,10 @@ def post_resume(external_id: str):
     if upload is None:
         raise Problem(400, "missing-file", "No file", "The multipart field 'file' is missing.",
                       errors=[{"pointer": "file", "message": "required form field"}])
-    data = upload.read()
+    inputs.check_text(upload.filename, "file (its file name)")
     job_code = request.form.get("job_code") or None
+    inputs.check_text(job_code, "job_code")
+    data = upload.read()
     job = jobs.find(state.settings.jobs_dir, job_code, "job_code") if job_code else None
     try:
         parsed = scoring_engine.parse_resume(data, upload.filename or None)

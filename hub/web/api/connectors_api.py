@@ -27,16 +27,15 @@ def list_connector_types():
 def list_connectors():
     """Configured connectors, secrets masked."""
     session = _state().session()
-    return jsonify(items=[connector_admin.view(c) for c in session.scalars(select(Connector).order_by(Connector.name))])
+    connectors = session.scalars(connector_admin.live(select(Connector).order_by(Connector.name)))
+    return jsonify(items=[connector_admin.view(c) for c in connectors])
 
 
 @api.post("/connectors")
 @require("admin")
 def add_connector():
     """Add a connector: config validated against its type's schema, mapping checked, secrets encrypted."""
-    spec = read_json()
-    if not isinstance(spec, dict):
-        spec = {"": spec}
+    spec = read_json("ConnectorSpec", secrets=("/config",))
     with _state().session_factory() as session, session.begin():
         connector = connector_admin.add(session, spec, actor=g.caller.actor)
         body = connector_admin.view(connector)
@@ -57,12 +56,19 @@ def get_connector(name: str):
 @require("admin")
 def update_connector(name: str):
     """Change a connector; secrets left out or sent back masked keep their stored values."""
-    changes = read_json()
-    if not isinstance(changes, dict):
-        changes = {"": changes}
+    changes = read_json("ConnectorChanges", secrets=("/config",))
     with _state().session_factory() as session, session.begin():
         body = connector_admin.view(connector_admin.update(session, name, changes, actor=g.caller.actor))
     return jsonify(body)
+
+
+@api.delete("/connectors/<name>")
+@require("admin")
+def delete_connector(name: str):
+    """Delete a connector: config and secrets erased, its jobs kept in the sync log; 204 No Content."""
+    with _state().session_factory() as session, session.begin():
+        connector_admin.delete(session, name, actor=g.caller.actor)
+    return "", 204
 
 
 @api.post("/connectors/<name>/check")

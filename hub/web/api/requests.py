@@ -1,16 +1,43 @@
 """Reading request bodies strictly: JSON only, UTF-8 only, with errors that say where."""
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 from flask import request
+from jsonschema import Draft202012Validator
 
+import jsonerrors
+from hub.errors import InvalidInput
+from hub.intake.validation import format_checker
+from hub.web import inputs
 from hub.web.problems import Problem
 
 
-def read_json() -> Any:
-    """The request's JSON document, or a 415/400 problem naming what is wrong and where."""
+@functools.cache
+def _validator(component: str) -> Draft202012Validator:
+    """A validator for one of the served OpenAPI document's schemas, so what the API checks is what it documents."""
+    from hub.web.api.openapi import spec
+
+    components = spec()["components"]
+    return Draft202012Validator({"$ref": f"#/components/schemas/{component}", "components": components},
+                                format_checker=format_checker)
+
+
+def read_json(schema: str | None = None, *, secrets: tuple[str, ...] = ()) -> Any:
+    """The request's JSON document, or a 415/400 problem naming what is wrong and where (422 for a number or
+    string the hub cannot store, at its JSON pointer). With `schema` (a name under the OpenAPI document's
+    components/schemas) the document must also match it; values under `secrets` pointers are never echoed."""
+    document = _parse()
+    if schema is not None:
+        errors = jsonerrors.schema_errors(_validator(schema), document, secrets=secrets)
+        if errors:
+            raise InvalidInput(f"{len(errors)} problem(s); each names its JSON pointer.", errors=errors)
+    return document
+
+
+def _parse() -> Any:
     mimetype = request.mimetype or ""
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         raise Problem(415, "unsupported-media-type", "Unsupported media type",
@@ -24,7 +51,7 @@ def read_json() -> Any:
     if not text.strip():
         raise Problem(400, "malformed-body", "Empty body", "Send an InterviewResult as a JSON object.")
     try:
-        return json.loads(text)
+        return inputs.loads(text)
     except json.JSONDecodeError as error:
         raise Problem(400, "malformed-json", "Malformed JSON",
                       f"{error.msg} at line {error.lineno}, column {error.colno} (character {error.pos}).",

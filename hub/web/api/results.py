@@ -1,6 +1,8 @@
 """POST /api/v1/results (ingest) and GET /api/v1/results/{id} (status, profile, sync status)."""
 from __future__ import annotations
 
+import re
+
 from flask import current_app, g, jsonify, request
 
 from hub.intake import ingest
@@ -13,6 +15,8 @@ from hub.web.auth import require
 from hub.web.problems import Problem
 from mappings import document
 
+# Visible ASCII: header values travel as Latin-1, so anything else arrives garbled.
+IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,200}")
 SCHEMAS = {"interview-result": "interview-result", "decision": "decision", "canonical-document": "canonical-document"}
 
 
@@ -22,8 +26,10 @@ def post_result():
     """Accept an InterviewResult; duplicates replay the first answer."""
     document = read_json()
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not (0 < len(key) <= 200 and key.isprintable()):
-        raise Problem(400, "bad-idempotency-key", "Bad Idempotency-Key", "The key must be 1-200 printable characters.")
+    if key is not None and IDEMPOTENCY_KEY.fullmatch(key) is None:
+        raise Problem(400, "bad-idempotency-key", "Bad Idempotency-Key",
+                      "The key must be 1-200 visible ASCII characters (a UUID, say).",
+                      errors=[{"pointer": "header:Idempotency-Key", "message": "expected 1-200 of ! to ~"}])
     accepted = ingest.ingest(current_app.extensions["hub"].session_factory, g.caller, document, key)
     response = jsonify(accepted.body)
     response.status_code = accepted.status

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, g, jsonify, request
 from sqlalchemy.orm import selectinload
+from werkzeug.routing import BaseConverter
 
 from hub.delivery import sync_log
 from hub.storage.models import SyncJob
@@ -14,6 +15,13 @@ from hub.web.api.requests import read_json
 from hub.web.auth import require
 from hub.web.downloads import csv_response
 from hub.web.problems import Problem
+
+
+class JobIdConverter(BaseConverter):
+    """A job id in a path: any segment but `replay`, so /sync-jobs/replay is only the bulk replay (a GET there is
+    405, and its Allow header names POST alone) rather than also a lookup of a job called "replay"."""
+
+    regex = r"(?!replay$)[^/]+"
 
 
 def _filters() -> sync_log.Filters:
@@ -31,11 +39,11 @@ def _filters() -> sync_log.Filters:
 def list_sync_jobs():
     """Jobs newest first, filtered by status, connector, candidate (external id), event and time; JSON or CSV."""
     filters = _filters()
+    limit = limit_arg()  # read (and a bad one refused) whatever the format, though CSV takes no page
     state = current_app.extensions["hub"]
     if wants_csv():
         rows = sync_log.iterate(state.read_session_factory, filters)
         return csv_response("sync-jobs.csv", sync_log.CSV_COLUMNS, rows)
-    limit = limit_arg()
     page, cursor = sync_log.page(state.session(), filters, limit=limit, before=request.args.get("before"))
     next_link = None
     if cursor:
@@ -44,7 +52,7 @@ def list_sync_jobs():
     return jsonify(items=page, next=next_link)
 
 
-@api.get("/sync-jobs/<job_id>")
+@api.get("/sync-jobs/<job_id:job_id>")
 @require("auditor")
 def get_sync_job(job_id: str):
     """One job with every attempt: outcome, status code, latency, the start of the reply (secrets masked)."""
@@ -55,17 +63,12 @@ def get_sync_job(job_id: str):
     return jsonify(sync_log.detail(job))
 
 
-@api.post("/sync-jobs/<job_id>/replay")
+@api.post("/sync-jobs/<job_id:job_id>/replay")
 @require("admin")
 def replay_one(job_id: str):
     """Send a dead job again from the start of its retry schedule."""
     with current_app.extensions["hub"].session_factory() as session, session.begin():
-        job = session.get(SyncJob, job_id)
-        if job is None:
-            raise Problem(404, "not-found", "No such sync job", f"no job {job_id!r}")
-        if job.status != "dead":
-            raise Problem(409, "conflict", "Only dead jobs are replayed", f"job {job_id} is {job.status}")
-        sync_log.replay(session, [job], actor=g.caller.actor)
+        job = sync_log.replay_one(session, job_id, actor=g.caller.actor)
         body = sync_log.row(job)
     return jsonify(body)
 
@@ -74,17 +77,10 @@ def replay_one(job_id: str):
 @require("admin")
 def replay_many():
     """Replay every dead job matching a filter: {connector, event, since, until}."""
-    spec = read_json()
-    if not isinstance(spec, dict):
-        raise Problem(422, "validation-failed", "Expected an object", errors=[{"pointer": "", "message": "an object"}])
-    unknown = set(spec) - {"connector", "event", "since", "until"}
-    if unknown:
-        raise Problem(422, "validation-failed", "Unknown filter",
-                      errors=[{"pointer": f"/{k}", "message": "unknown filter; use connector, event, since, until"} for k in sorted(unknown)])
-    filters = sync_log.Filters(status="dead", connector=spec.get("connector"), event=spec.get("event"),
+    spec = read_json("ReplayFilter")
+    filters = sync_log.Filters(connector=spec.get("connector"), event=spec.get("event"),
                                since=sync_log.parse_time(spec.get("since"), "/since"),
                                until=sync_log.parse_time(spec.get("until"), "/until"))
     with current_app.extensions["hub"].session_factory() as session, session.begin():
-        jobs = session.scalars(sync_log.query(filters)).all()
-        sync_log.replay(session, jobs, actor=g.caller.actor)
+        jobs = sync_log.replay_matching(session, filters, actor=g.caller.actor)
     return jsonify(replayed=len(jobs), job_ids=[job.id for job in jobs])

@@ -1,11 +1,11 @@
-"""Console actions (POST, CSRF-checked, on the audit trail): replay, enable/disable, verify the chain."""
+"""Console actions (POST, CSRF-checked, on the audit trail): replay, enable/disable/delete, verify the chain."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
 
+from hub import errors
 from hub.audit import chain as audit
 from hub.delivery import connector_admin, sync_log
-from hub.storage.models import SyncJob
 from hub.web.console import console
 from hub.web.console.auth import admin_only, hub_state
 
@@ -13,14 +13,14 @@ from hub.web.console.auth import admin_only, hub_state
 @console.post("/jobs/<job_id>/replay")
 @admin_only
 def replay_job(job_id: str):
-    with hub_state().session_factory() as session, session.begin():
-        job = session.get(SyncJob, job_id)
-        if job is None:
-            abort(404, f"No sync job {job_id!r}.")
-        if job.status != "dead":
-            flash(f"Job {job_id} is {job.status}; only dead jobs are replayed.", "error")
-            return redirect(url_for("console.job", job_id=job_id))
-        sync_log.replay(session, [job], actor=g.console_user.actor)
+    try:
+        with hub_state().session_factory() as session, session.begin():
+            sync_log.replay_one(session, job_id, actor=g.console_user.actor)
+    except errors.NotFound:
+        abort(404, f"No sync job {job_id!r}.")
+    except errors.Conflict as refused:
+        flash(f"Not replayed: {refused.detail}.", "error")
+        return redirect(url_for("console.job", job_id=job_id))
     flash(f"Job {job_id} queued again from the start of its retry schedule.", "success")
     return redirect(url_for("console.job", job_id=job_id))
 
@@ -30,8 +30,7 @@ def replay_job(job_id: str):
 def replay_connector(name: str):
     with hub_state().session_factory() as session, session.begin():
         connector_admin.get(session, name)
-        dead = session.scalars(sync_log.query(sync_log.Filters(status="dead", connector=name))).all()
-        sync_log.replay(session, dead, actor=g.console_user.actor)
+        dead = sync_log.replay_matching(session, sync_log.Filters(connector=name), actor=g.console_user.actor)
     flash(f"{len(dead)} dead job(s) of {name} queued again.", "success")
     return redirect(url_for("console.connector", name=name))
 
@@ -53,6 +52,19 @@ def disable_connector(name: str):
         connector_admin.disable(session, name, actor=g.console_user.actor, reason=reason)
     flash(f"Connector {name} disabled: its jobs wait until it is enabled again.", "success")
     return redirect(url_for("console.connector", name=name))
+
+
+@console.post("/connectors/<name>/delete")
+@admin_only
+def delete_connector(name: str):
+    if request.form.get("confirm_name", "").strip() != name:
+        flash(f"Type the connector's name ({name}) to delete it.", "error")
+        return redirect(url_for("console.connector", name=name))
+    with hub_state().session_factory() as session, session.begin():
+        kept = connector_admin.delete(session, name, actor=g.console_user.actor)
+    flash(f"Connector {name} deleted: its config and secrets are erased; its {kept} job(s) stay in the sync log.",
+          "success")
+    return redirect(url_for("console.connectors"))
 
 
 @console.post("/audit/verify")

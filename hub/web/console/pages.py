@@ -19,6 +19,7 @@ from hub.storage.models import (
     InterviewResult,
     SyncJob,
 )
+from hub.storage.statuses import JobStatus, ResultStatus
 from hub.web.console import console
 from hub.web.console.auth import hub_state
 from hub.web.console.rendering import render
@@ -27,7 +28,7 @@ from hub.web.downloads import csv_response
 from hub.web.problems import Problem
 
 PAGE_SIZE = 50
-RESULT_STATUSES = ("queued", "scored", "failed", "not_scored")
+RESULT_STATUSES = tuple(ResultStatus)
 
 
 def _page_link(cursor_name: str, cursor: str | None) -> str | None:
@@ -62,11 +63,11 @@ def overview():
     session = hub_state().session()
     results = dict(session.execute(select(InterviewResult.status, func.count()).group_by(InterviewResult.status)).all())
     jobs = dict(session.execute(select(SyncJob.status, func.count()).group_by(SyncJob.status)).all())
-    connectors = session.scalars(select(Connector).order_by(Connector.name)).all()
+    connectors = session.scalars(connector_admin.live(select(Connector).order_by(Connector.name))).all()
     dead_by_connector = dict(session.execute(
-        select(SyncJob.connector_id, func.count()).where(SyncJob.status == "dead").group_by(SyncJob.connector_id)).all())
+        select(SyncJob.connector_id, func.count()).where(SyncJob.status == JobStatus.DEAD).group_by(SyncJob.connector_id)).all())
     return render("overview.html", results=results, result_total=sum(results.values()), jobs=jobs,
-                  job_total=sum(jobs.values()), dead=jobs.get("dead", 0), statuses=sync_log.STATUSES,
+                  job_total=sum(jobs.values()), dead=jobs.get(JobStatus.DEAD, 0), statuses=sync_log.STATUSES,
                   connectors=[{"view": connector_admin.view(c), "dead": dead_by_connector.get(c.id, 0)} for c in connectors])
 
 
@@ -155,8 +156,8 @@ def job(job_id: str):
 def connectors():
     session = hub_state().session()
     dead = dict(session.execute(
-        select(SyncJob.connector_id, func.count()).where(SyncJob.status == "dead").group_by(SyncJob.connector_id)).all())
-    found = session.scalars(select(Connector).order_by(Connector.name)).all()
+        select(SyncJob.connector_id, func.count()).where(SyncJob.status == JobStatus.DEAD).group_by(SyncJob.connector_id)).all())
+    found = session.scalars(connector_admin.live(select(Connector).order_by(Connector.name))).all()
     return render("connectors.html", connectors=[{"view": connector_admin.view(c), "dead": dead.get(c.id, 0)} for c in found])
 
 
@@ -165,7 +166,7 @@ def connector(name: str):
     session = hub_state().session()
     found = connector_admin.get(session, name)
     dead = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == found.id,
-                                                                          SyncJob.status == "dead"))
+                                                                          SyncJob.status == JobStatus.DEAD))
     return render("connector.html", connector=connector_admin.view(found), dead=dead)
 
 

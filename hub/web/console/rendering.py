@@ -10,12 +10,13 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from hub.storage.statuses import AttemptOutcome, BreakerState, JobStatus, ResultStatus
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EXTENSION_KEY = "hub_console_templates"
-# Status words that have a badge colour; anything else gets the neutral one.
-BADGES = {"delivered", "scored", "closed", "enabled", "hired", "pending", "queued", "in_progress", "retrying", "retryable",
-          "half_open", "insufficient", "dead", "failed", "open", "disabled", "permanent", "cancelled", "not_scored",
-          "erased", "admin", "auditor"}
+# Words that have a badge colour (every stored status, and a few states shown beside them); anything else is neutral.
+BADGES = {*ResultStatus, *JobStatus, *AttemptOutcome, *BreakerState,
+          "enabled", "disabled", "hired", "insufficient", "erased", "admin", "auditor"}
 
 
 def when(value) -> str:

@@ -15,16 +15,33 @@ def test_demo_once_delivers_everything(tmp_path):
                          text=True, timeout=240)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "demo complete: everything delivered" in run.stdout
+    assert f"demo instance: {tmp_path / 'instance' / 'demo'}" in run.stdout
     assert "李娜" in run.stdout and "Maria Lopez" in run.stdout
     assert "Goal_1" in run.stdout
-    exports = list((tmp_path / "instance" / "exports").glob("*.csv"))
+    exports = list((tmp_path / "instance" / "demo" / "exports").glob("*.csv"))
     assert exports, "the CSV connector wrote no file"
+    # The hub's own instance is left alone: no database, no connectors pointing at the demo's ports.
+    assert not (tmp_path / "instance" / "hub.sqlite").exists()
     again = subprocess.run([sys.executable, "-m", "hub", "demo", "--once"], cwd=ROOT, env=env, capture_output=True,
                            text=True, timeout=240)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
-    audit = subprocess.run([sys.executable, "-m", "hub", "audit", "verify"], cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=60)
+    # Each run reports itself: the second counts its own jobs, not the first run's as well.
+    assert _jobs_line(again.stdout) == _jobs_line(run.stdout), (_jobs_line(run.stdout), _jobs_line(again.stdout))
+    assert sum(_jobs_line(again.stdout).values()) == again.stdout.count("      ok ") + again.stdout.count("      !! ")
+    demo_env = dict(env, HUB_INSTANCE_PATH=str(tmp_path / "instance" / "demo"))
+    audit = subprocess.run([sys.executable, "-m", "hub", "audit", "verify"], cwd=ROOT, env=demo_env,
+                           capture_output=True, text=True, timeout=60)
     assert audit.returncode == 0 and "intact" in audit.stdout
+
+
+def _jobs_line(stdout: str) -> dict[str, int]:
+    """`Sync jobs: 19 delivered, 2 dead` as {"delivered": 19, "dead": 2}."""
+    line = next(line for line in stdout.splitlines() if line.startswith("Sync jobs:"))
+    counts = {}
+    for part in line.split(":", 1)[1].split(","):
+        number, status = part.split()
+        counts[status] = int(number)
+    return counts
 
 
 def test_demo_keeps_running_with_the_console_and_the_api(tmp_path):

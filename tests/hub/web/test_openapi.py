@@ -63,3 +63,13 @@ def test_posting_the_documented_example_works(live):
     example = spec["paths"]["/api/v1/results"]["post"]["requestBody"]["content"]["application/json"]["examples"]
     response = live.request("POST", "/api/v1/results", live.key(), json=example["ready-scores"]["value"])
     assert response.status_code == 202, response.text
+
+
+def test_the_documented_job_statuses_are_the_stored_ones(live):
+    from hub.storage.statuses import JobStatus, ResultStatus
+
+    spec = live.request("GET", "/api/v1/openapi.json").json()
+    [status] = [p for p in spec["paths"]["/api/v1/sync-jobs"]["get"]["parameters"] if p["name"] == "status"]
+    assert status["schema"]["enum"] == [member.value for member in JobStatus]
+    accepted = spec["components"]["schemas"]["Accepted"]["properties"]["status"]["enum"]
+    assert accepted == [member.value for member in ResultStatus]

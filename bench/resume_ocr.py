@@ -1,0 +1,92 @@
+"""OCR of scanned resumes: name and email F1 on rendered scans of the English dev records, against plain text.
+
+Each record's first page is typeset (reportlab), rendered to a grey picture (pdftoppm, 200 dpi) and
+wrapped as a scan three ways: a PNG-style picture (Flate), a JPEG behind a second filter
+(Flate over DCT), and a PNG-style picture with a scanner app's one-line text stamp. Needs tesseract and
+pdftoppm. Prints F1 per variant and seconds per page; the last line is JSON.
+"""
+import argparse
+import io
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from resume_accuracy import SHARED, fields_of, gold_fields, prf  # noqa: E402
+from resume_layouts import pdf_one_column  # noqa: E402
+from scoring_engine.resume.errors import ResumeFileError  # noqa: E402
+from scoring_engine.resume.ocr import pdftoppm_path, tesseract_path  # noqa: E402
+from scoring_engine.resume.parser import parse_resume  # noqa: E402
+from tests.scoring_engine.resume_fixtures import jpeg_behind_flate_pdf, scan_pdf  # noqa: E402
+
+OCR_FIELDS = ("name", "email")
+VARIANTS = {
+    "png-scan": lambda image: scan_pdf(image),
+    "jpeg-behind-flate": jpeg_behind_flate_pdf,
+    "scan-with-stamp": lambda image: scan_pdf(image, stamp="Scanned with PocketScanner"),
+}
+
+
+def first_page_image(content: str, dpi: int):
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "page.pdf"
+        source.write_bytes(pdf_one_column(content))
+        subprocess.run([pdftoppm_path(), "-r", str(dpi), "-gray", "-png", "-f", "1", "-l", "1", "-singlefile",
+                        str(source), str(Path(folder) / "page")], check=True, capture_output=True)
+        return Image.open(io.BytesIO((Path(folder) / "page.png").read_bytes())).copy()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--en", type=Path, default=SHARED / "data/resumes-en/dataturks-dev.jsonl")
+    parser.add_argument("--limit", type=int, default=20, help="records to scan (default 20; about 10 s a page)")
+    parser.add_argument("--dpi", type=int, default=200)
+    arguments = parser.parse_args(argv)
+    if tesseract_path() is None or pdftoppm_path() is None:
+        print("tesseract or pdftoppm not installed: nothing measured")
+        return 1
+    records = [json.loads(line) for line in arguments.en.open(encoding="utf-8") if line.strip()][: arguments.limit]
+    counts = {name: {field: Counter() for field in OCR_FIELDS} for name in ["text", *VARIANTS]}
+    seconds, failures = Counter(), Counter()
+    for record in records:
+        gold = gold_fields(record)
+        predicted = {"text": fields_of(parse_resume(record["content"].encode("utf-8")))}
+        image = first_page_image(record["content"], arguments.dpi)
+        for name, make in VARIANTS.items():
+            started = time.perf_counter()
+            try:
+                predicted[name] = fields_of(parse_resume(make(image), "scan.pdf"))
+            except ResumeFileError:
+                failures[name] += 1
+                predicted[name] = {field: set() for field in OCR_FIELDS}
+            seconds[name] += time.perf_counter() - started
+        for name, values in predicted.items():
+            for field in OCR_FIELDS:
+                if gold[field]:
+                    counts[name][field]["tp"] += len(gold[field] & values[field])
+                    counts[name][field]["predicted"] += len(values[field])
+                    counts[name][field]["gold"] += len(gold[field])
+    results = {name: {"fields": {field: prf(counts[name][field]) for field in OCR_FIELDS},
+                      "seconds_per_page": round(seconds[name] / len(records), 2) if name != "text" else None,
+                      "failures": failures[name]} for name in counts}
+    print(f"{len(records)} English resumes, first page scanned at {arguments.dpi} dpi; F1 per field")
+    print(f"  {'variant':18} {'name F1':>8} {'email F1':>9} {'s/page':>7} {'fails':>6}")
+    for name, figures in results.items():
+        per_page = f"{figures['seconds_per_page']:.2f}" if figures["seconds_per_page"] is not None else "-"
+        print(f"  {name:18} {figures['fields']['name']['f1']:8.3f} {figures['fields']['email']['f1']:9.3f}"
+              f" {per_page:>7} {figures['failures']:6d}")
+    print(json.dumps({"records": len(records), "dpi": arguments.dpi, "variants": results}, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""Delivering one claimed job: read it, render it (policy, then mapping), build the live connector, send each payload.
+
+Nothing here writes to the database: what an attempt came to is an `Outcome`, which `attempts.Recorder` records.
+No transaction is held across the network call.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from sqlalchemy.orm import Session, selectinload
+
+import mappings
+from connectors.base import DeliveryContext, DeliveryResult
+from connectors.errors import (
+    ConnectorError,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+)
+from connectors.plugins import create_connector
+from hub.delivery import documents
+from hub.delivery.attempts import Outcome, clip
+from hub.delivery.rate_limit import RateLimiter
+from hub.delivery.reloading import reloading
+from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
+from hub.storage.statuses import AttemptOutcome
+
+load_mapping = reloading(mappings.load_mapping)
+MAPPING_ERRORS = (mappings.MappingError, mappings.PolicyError, mappings.InputError)
+NO_GOALS = "policy produced no goals"
+NOTHING_RENDERED = "the mapping rendered nothing to send"
+
+
+@dataclass
+class Rendered:
+    """A job's payloads, or (when there is nothing to send) why not."""
+
+    payloads: list[dict]
+    skip_reason: str | None = None
+
+
+def render_document(connector: Connector, document: dict) -> Rendered:
+    """Map a canonical document to the connector's payloads; a payload with no CSV rows is nothing to send."""
+    payloads = [p for p in load_mapping(connector.mapping).render(document) if not _empty_rows(p)]
+    if payloads:
+        return Rendered(payloads)
+    goals = (document.get("plan") or {}).get("goals")
+    return Rendered([], NO_GOALS if not goals else NOTHING_RENDERED)
+
+
+def _empty_rows(payload: dict) -> bool:
+    return isinstance(payload, dict) and "rows" in payload and not payload["rows"]
+
+
+def render(job: SyncJob, connector: Connector, result: InterviewResult, default_policy: str) -> Rendered | Outcome:
+    """The job's payloads, or the outcome that a job which cannot be rendered comes to."""
+    try:
+        return render_document(connector, documents.build(job, connector, result, default_policy=default_policy))
+    except documents.NotReady as error:
+        return Outcome(AttemptOutcome.RETRYABLE, error=str(error))
+    except MAPPING_ERRORS as error:
+        return Outcome(AttemptOutcome.PERMANENT, error=f"mapping failed: {error}")
+
+
+def load_job(session: Session, job_id: str) -> tuple[SyncJob, Connector, InterviewResult]:
+    """A job with its connector and its result as the document needs them (profiles, decision, candidate)."""
+    job = session.get_one(SyncJob, job_id, options=[selectinload(SyncJob.connector)])
+    result = session.get_one(InterviewResult, job.result_id, options=[
+        selectinload(InterviewResult.profiles), selectinload(InterviewResult.decision),
+        selectinload(InterviewResult.candidate)])
+    return job, job.connector, result
+
+
+class ConnectorPool:
+    """Live connector objects per connector row, rebuilt when the row changes (config, mapping...). Thread-safe."""
+
+    def __init__(self):
+        self._live: dict[int, tuple[datetime | None, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, connector: Connector):
+        """The live connector; ConnectorError when it cannot be built (bad config, or its plugin is not installed)."""
+        with self._lock:
+            cached = self._live.get(connector.id)
+            if cached and cached[0] == connector.updated_at:
+                return cached[1]
+            live = create_connector(connector.type, connector.config)
+            self._live[connector.id] = (connector.updated_at, live)
+        if cached:
+            cached[1].close()
+        return live
+
+    def close(self):
+        with self._lock:
+            live, self._live = list(self._live.values()), {}
+        for _, connector in live:
+            connector.close()
+
+
+def contexts(job: SyncJob, connector: Connector, attempt: int, cache_root: Path, count: int) -> list[DeliveryContext]:
+    """One context per payload; each payload of a job has its own stable idempotency key."""
+    now = utcnow()
+    cache_dir = cache_root / connector.name
+    return [DeliveryContext(job_id=job.id if count == 1 else f"{job.id}.{index + 1}", attempt=attempt,
+                            event=job.event, connector_name=connector.name, cache_dir=cache_dir, now=now)
+            for index in range(count)]
+
+
+def send(live, payloads: list[dict], job_contexts: list[DeliveryContext],
+         before_each: Callable[[], object] = lambda: None) -> Outcome:
+    """Deliver every payload of a job in order (each after `before_each`, the rate limit); the first failure decides."""
+    started = time.perf_counter()
+    results: list[DeliveryResult] = []
+    try:
+        for payload, context in zip(payloads, job_contexts):
+            before_each()
+            results.append(live.deliver(payload, context))
+    except RetryableDeliveryError as error:
+        return Outcome(AttemptOutcome.RETRYABLE, error.status_code, _ms(started), str(error), error.response_excerpt,
+                       retry_after=error.retry_after)
+    except PermanentDeliveryError as error:
+        return Outcome(AttemptOutcome.PERMANENT, error.status_code, _ms(started), str(error), error.response_excerpt,
+                       disable_connector=error.disable_connector)
+    except ConnectorError as error:
+        return Outcome(AttemptOutcome.PERMANENT, None, _ms(started), f"{error.__class__.__name__}: {error}")
+    last = results[-1] if results else None
+    return Outcome(AttemptOutcome.DELIVERED, last.status_code if last else None, _ms(started), None,
+                   clip("\n".join(r.response_excerpt or "" for r in results)))
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+class Delivery:
+    """What a worker's threads share to deliver single jobs: live connectors, the rate limiter, the cache folder."""
+
+    def __init__(self, state, *, connectors: ConnectorPool, limiter: RateLimiter, cache_root: Path):
+        self.state, self.connectors, self.limiter, self.cache_root = state, connectors, limiter, cache_root
+
+    def attempt(self, job_id: str) -> tuple[Outcome, str]:
+        """Try one claimed job once; returns what it came to and the connector's name."""
+        with self.state.read_session_factory() as session:
+            job, connector, result = load_job(session, job_id)
+            try:
+                rendered = render(job, connector, result, self.state.settings.policy)
+            finally:
+                session.expunge_all()
+        if isinstance(rendered, Outcome):
+            return rendered, connector.name
+        if rendered.skip_reason:
+            return Outcome.skipped(rendered.skip_reason), connector.name
+        try:
+            live = self.connectors.get(connector)
+        except ConnectorError as error:
+            return Outcome(AttemptOutcome.PERMANENT, error=f"connector cannot be built: {error}"), connector.name
+        job_contexts = contexts(job, connector, job.attempts + 1, self.cache_root, len(rendered.payloads))
+        outcome = send(live, rendered.payloads, job_contexts,
+                       before_each=lambda: self.limiter.wait(connector.id, connector.rate_per_second))
+        outcome.request = {"payloads": rendered.payloads}
+        return outcome, connector.name
