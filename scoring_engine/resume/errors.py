@@ -59,6 +59,13 @@ class DocumentTooComplex(ResumeFileError):
     code = "resume-too-complex"
 
 
+class ExtractionBusy(ResumeFileError):
+    """Every isolated reader stayed busy for longer than the queue allows; the upload can be retried."""
+
+    code = "resume-extraction-busy"
+    http_status = 503
+
+
 class ExtractionTimeout(ResumeFileError):
     """Reading the text took longer than the time limit."""
 

@@ -4,10 +4,15 @@ import logging
 from scoring_engine.resume import sections as section_names
 from scoring_engine.resume.chinese import detect_language, has_cjk
 from scoring_engine.resume.contacts import find_emails, find_links, find_phones
-from scoring_engine.resume.education import find_school, parse_education
 from scoring_engine.resume.degrees import find_degree
+from scoring_engine.resume.education import find_school, parse_education
 from scoring_engine.resume.entities import default_tagger
-from scoring_engine.resume.experience import headline_entry, parse_experience, total_years, undated_entry
+from scoring_engine.resume.experience import (
+    headline_entry,
+    parse_experience,
+    total_years,
+    undated_entry,
+)
 from scoring_engine.resume.extraction import extract_text
 from scoring_engine.resume.limits import ParseLimits
 from scoring_engine.resume.model import Resume
@@ -31,6 +36,11 @@ def parse_resume(
 ) -> Resume:
     """Read a PDF, DOCX, text or image resume; raise a ResumeFileError subclass when the file can't be read."""
     limits = ParseLimits(max_bytes, max_pages, max_chars, timeout_seconds, max_uncompressed_bytes)
+    return parse_resume_with_limits(data, filename, limits)
+
+
+def parse_resume_with_limits(data: bytes, filename: str | None, limits: ParseLimits) -> Resume:
+    """parse_resume() with every limit given as one ParseLimits (the PDF budgets included)."""
     extracted = extract_text(data, filename, limits)
     resume = parse_text(extracted.text)
     resume.file_type, resume.pages = extracted.file_type, extracted.pages

@@ -52,8 +52,10 @@ def read_pdf(data: bytes, limits: ParseLimits, deadline: Deadline) -> PdfText:
     except (PDFException, PSException, KeyError, TypeError, ValueError, AssertionError) as error:
         # pdfminer signals a broken file with its own errors but also with bare Python ones.
         raise CorruptDocument(f"the PDF is damaged and cannot be read ({type(error).__name__}: {error})") from error
-    except (RecursionError, MemoryError) as error:
-        raise DocumentTooComplex(f"the PDF is too deeply nested or too large to read ({type(error).__name__})") from None
+    except RecursionError:
+        raise DocumentTooComplex("the PDF's objects are nested too deeply to read") from None
+    except MemoryError:
+        raise DocumentTooComplex("reading the PDF needed more memory than a resume reader is allowed") from None
 
 
 def _read(data: bytes, limits: ParseLimits, deadline: Deadline, budget: PdfBudget) -> PdfText:
