@@ -14,12 +14,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from scoring_engine.resume import parse_resume  # noqa: E402
-from scoring_engine.resume.errors import ResumeFileError  # noqa: E402
-from scoring_engine.resume.isolation import IsolatedParser, Limits  # noqa: E402
-from scoring_engine.resume.limits import ParseLimits  # noqa: E402
-from tests.scoring_engine import resume_fixtures as fixtures  # noqa: E402
-from tests.scoring_engine.test_resume_hostile_text import HOSTILE_TEXTS  # noqa: E402
+from scoring_engine.resume import parse_resume
+from scoring_engine.resume.errors import ResumeFileError
+from scoring_engine.resume.isolation import IsolatedParser, Limits
+from scoring_engine.resume.limits import ParseLimits
+from tests.scoring_engine import resume_fixtures as fixtures
+from tests.scoring_engine.test_resume_hostile_text import HOSTILE_TEXTS
 
 
 def timed(call):

@@ -142,14 +142,9 @@ def _child_main(sender, data: bytes, filename: str | None, limits: Limits) -> No
     except ResumeFileError as error:
         outcome = ("error", (type(error).__name__, str(error)))
     except MemoryError:
-        outcome = (
-            "error",
-            (
-                "DocumentTooComplex",
-                f"reading {filename or 'the file'} needed more than "
-                f"{limits.memory_bytes // (1024 * 1024)} MiB of memory",
-            ),
-        )
+        megabytes = limits.memory_bytes // (1024 * 1024)
+        message = f"reading {filename or 'the file'} needed more than {megabytes} MiB of memory"
+        outcome = ("error", ("DocumentTooComplex", message))
     try:
         sender.send(outcome)
     except MemoryError:
