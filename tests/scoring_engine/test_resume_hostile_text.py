@@ -161,3 +161,14 @@ def test_many_empty_lines_and_a_glyph_without_unicode():
     text = "Jane Doe\n" + "\n" * 20_000 + "(cid:3) Python\n" + " \n" * 20_000
     assert _elapsed(lambda: parse_resume(text.encode(), "lines.txt")) < BOUND_SECONDS
     assert "• Python" in parse_resume(text.encode(), "lines.txt").text
+
+
+@pytest.mark.parametrize("unit", ["a", "Python developer at Acme. ", "张伟 "])
+def test_a_nine_megabyte_text_is_cut_and_read_in_bounded_time(unit):
+    # The server ignored SIGTERM for minutes on one: 200,000 characters are read, the rest is cut unread.
+    data = _repeat(unit, 9 * 1024 * 1024 // len(unit.encode())).encode()
+    seconds = _elapsed(lambda: parse_resume(data, "huge.txt"))
+    assert seconds < 2 * BOUND_SECONDS
+    assert parse_resume(data, "huge.txt").warnings == [
+        "text cut to the first 200000 characters"
+    ]
