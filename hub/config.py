@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 DEFAULT_INSTANCE_PATH = "instance"
 KEY_FILE_NAME = "encryption-keys"
 SECRET_FILE_NAME = "secret-key"
+AUDIT_SIGNING_KEY_FILE_NAME = "audit-signing-key"
+AUDIT_CHECKPOINT_FILE_NAME = "audit-checkpoints.jsonl"
 _KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 
 
@@ -48,6 +50,10 @@ class Settings:
     secure_cookies: bool = False
     breaker_threshold: int = 5
     breaker_cooldown: float = 60.0
+    # The Ed25519 seed (32 bytes) that signs audit checkpoints: never stored in the database.
+    audit_signing_key: bytes | None = field(default=None, repr=False)
+    audit_checkpoint_file: Path | None = None
+    audit_checkpoint_minutes: float = 60.0
     generated: tuple[str, ...] = field(default=())
 
     @property
@@ -86,6 +92,10 @@ class Settings:
         if len(secret_key) < 16:
             raise ConfigurationError("HUB_SECRET_KEY must be at least 16 characters (a long random string)")
 
+        raw_signing_key = env.get("HUB_AUDIT_SIGNING_KEY")
+        # Unset: generated into the instance folder on first use (audit_signing_seed), not at every start.
+        audit_signing_key = parse_signing_key(raw_signing_key) if raw_signing_key is not None else None
+
         values = dict(
             instance_path=instance_path,
             database_url=database_url,
@@ -107,6 +117,10 @@ class Settings:
             jobs_dir=Path(env["HUB_JOBS_DIR"]).resolve() if env.get("HUB_JOBS_DIR") else instance_path / "jobs",
             breaker_threshold=_int(env, "HUB_BREAKER_THRESHOLD", 5, minimum=1),
             breaker_cooldown=_float(env, "HUB_BREAKER_COOLDOWN", 60.0, minimum=0.1),
+            audit_signing_key=audit_signing_key,
+            audit_checkpoint_file=Path(env.get("HUB_AUDIT_CHECKPOINT_FILE")
+                                       or instance_path / AUDIT_CHECKPOINT_FILE_NAME).resolve(),
+            audit_checkpoint_minutes=_float(env, "HUB_AUDIT_CHECKPOINT_MINUTES", 60.0, minimum=0.0),
             generated=tuple(generated),
         )
         values.update(overrides)
@@ -137,6 +151,33 @@ def parse_encryption_keys(raw: str) -> tuple[tuple[str, bytes], ...]:
     if not keys:
         raise ConfigurationError("HUB_ENCRYPTION_KEYS is empty: expected at least one '<key id>:<base64 key>'")
     return tuple(keys)
+
+
+def parse_signing_key(raw: str) -> bytes:
+    """HUB_AUDIT_SIGNING_KEY: the base64 of 32 random bytes (an Ed25519 private key's seed)."""
+    try:
+        key = base64.b64decode(raw.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigurationError("HUB_AUDIT_SIGNING_KEY must be the base64 of 32 random bytes "
+                                 "(e.g. `openssl rand -base64 32`); it is not valid base64") from None
+    if len(key) != 32:
+        raise ConfigurationError(f"HUB_AUDIT_SIGNING_KEY must be the base64 of 32 bytes, got {len(key)} bytes")
+    return key
+
+
+def audit_signing_seed(settings: Settings) -> bytes:
+    """The checkpoint signing key: HUB_AUDIT_SIGNING_KEY, or the instance folder's file, made on first use."""
+    if settings.audit_signing_key is not None:
+        return settings.audit_signing_key
+    path = settings.instance_path / AUDIT_SIGNING_KEY_FILE_NAME
+    raw, made = _local_secret(path, lambda: base64.b64encode(secrets.token_bytes(32)).decode())
+    if made:
+        log.warning("first use: generated the audit signing key file %s; back it up apart from the database "
+                    "(checkpoints are verified with it)", path)
+    try:
+        return parse_signing_key(raw)
+    except ConfigurationError as error:
+        raise ConfigurationError(f"{path}: {error}") from None
 
 
 def new_key_id_and_secret(kid: str | None = None) -> str:

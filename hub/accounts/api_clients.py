@@ -13,10 +13,11 @@ from hub.audit import chain as audit
 from hub.errors import Unauthenticated
 from hub.storage.models import ApiClient, utcnow
 
-ROLES = ("ingest", "admin", "auditor")
+ROLES = ("ingest", "admin", "auditor", "outcomes")
 KEY_PREFIX = "hh"
 # Which roles may call an endpoint declared for a role: admins may do what auditors may read.
-ROLE_GRANTS = {"ingest": {"ingest", "admin"}, "admin": {"admin"}, "auditor": {"auditor", "admin"}}
+ROLE_GRANTS = {"ingest": {"ingest", "admin"}, "admin": {"admin"}, "auditor": {"auditor", "admin"},
+               "outcomes": {"outcomes", "admin"}}  # outcomes: an HR system posting reviews and attendance
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ class Caller:
 
     @property
     def actor(self) -> str:
-        return f"client:{self.name}"
+        """The audit trail names a client by its id; its name lives in api_clients."""
+        return f"client:{self.client_id}"
 
 
 class ClientExists(ValueError):
@@ -51,7 +53,7 @@ def create_client(session: Session, *, name: str, role: str, actor: str) -> tupl
     session.add(client)
     session.flush()
     audit.append(session, actor=actor, action="client.created", object_type="api_client", object_id=str(client.id),
-                 details={"name": name, "role": role, "key_id": key_id})
+                 details={"role": role, "key_id": key_id})
     return client, key
 
 
@@ -62,7 +64,7 @@ def revoke_client(session: Session, *, name: str, actor: str) -> ApiClient:
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         audit.append(session, actor=actor, action="client.revoked", object_type="api_client", object_id=str(client.id),
-                     details={"name": name})
+                     details={})
     return client
 
 

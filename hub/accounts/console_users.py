@@ -28,6 +28,11 @@ class AccountExists(ValueError):
     """A console user with that email exists already."""
 
 
+def actor_id(user_id: int) -> str:
+    """How the audit trail names a console user; the email stays in console_users, where it can be erased."""
+    return f"user:{user_id}"
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -56,7 +61,7 @@ def create_user(session: Session, *, email: str, role: str, password: str, actor
     session.add(user)
     session.flush()
     audit.append(session, actor=actor, action="console_user.created", object_type="console_user", object_id=str(user.id),
-                 details={"email": email, "role": role})
+                 details={"role": role})
     return user
 
 
@@ -68,7 +73,7 @@ def disable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
     if user.disabled_at is None:
         user.disabled_at = utcnow()
         audit.append(session, actor=actor, action="console_user.disabled", object_type="console_user",
-                     object_id=str(user.id), details={"email": user.email})
+                     object_id=str(user.id), details={})
     return user
 
 
@@ -103,7 +108,7 @@ def sign_in(session: Session, email: str, password: str) -> SignIn:
     if user.disabled_at is not None or user.locked_until is not None:
         reason = "disabled" if user.disabled_at is not None else "locked"
         audit.append(session, actor="console", action="console.sign_in_failed", object_type="console_user",
-                     object_id=str(user.id), details={"email": user.email, "reason": reason})
+                     object_id=str(user.id), details={"reason": reason})
         return SignIn(None)
     if not password_ok:
         user.failed_logins += 1
@@ -111,10 +116,10 @@ def sign_in(session: Session, email: str, password: str) -> SignIn:
         if locked:
             user.locked_until = now + LOCKOUT
         audit.append(session, actor="console", action="console.sign_in_failed", object_type="console_user",
-                     object_id=str(user.id), details={"email": user.email, "reason": "wrong password",
+                     object_id=str(user.id), details={"reason": "wrong password",
                                                       "failed_logins": user.failed_logins, "locked": locked})
         return SignIn(None)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    audit.append(session, actor=f"console:{user.email}", action="console.signed_in", object_type="console_user",
+    audit.append(session, actor=actor_id(user.id), action="console.signed_in", object_type="console_user",
                  object_id=str(user.id), details={"role": user.role})
     return SignIn(user)

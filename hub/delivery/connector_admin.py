@@ -9,15 +9,20 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 import mappings
-from jsonerrors import pointer
 from connectors.errors import ConfigError
-from connectors.plugins import connector_class, create_connector, mask_secrets, validate_config
+from connectors.plugins import (
+    connector_class,
+    create_connector,
+    mask_secrets,
+    validate_config,
+)
 from connectors.schema import MASK
 from hub.audit import chain as audit
 from hub.delivery.outbox import EVENTS
 from hub.errors import ConnectorExists, ConnectorNotFound, InvalidInput
 from hub.storage.models import Connector, SyncJob, utcnow
 from hub.storage.statuses import BreakerState, JobStatus
+from jsonerrors import pointer
 
 NAME_PATTERN = "^[a-z0-9][a-z0-9_-]{0,99}$"
 UPDATABLE = ("config", "mapping", "settings", "events", "job_codes", "retry_schedule", "max_concurrency",
@@ -170,8 +175,9 @@ def _merge_config(stored: dict, changes: dict) -> dict:
 def disable(session: Session, name: str, *, actor: str, reason: str) -> Connector:
     connector = get(session, name)
     connector.enabled, connector.disabled_reason = False, reason
+    # The reason is free text a person typed (it may name people): it stays on the connector, not in the trail.
     audit.append(session, actor=actor, action="connector.disabled", object_type="connector", object_id=name,
-                 details={"reason": reason})
+                 details={})
     return connector
 
 
