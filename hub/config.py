@@ -43,6 +43,12 @@ class Settings:
     secret_key: str
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 10 * 1024 * 1024
+    # Resumes are parsed in limited child processes (scoring_engine.resume.isolation), never in request threads.
+    resume_cpu_seconds: int = 20
+    resume_memory_mb: int = 768
+    resume_timeout_seconds: float = 30.0
+    resume_workers: int = 2
+    resume_queue_seconds: float = 5.0
     log_level: str = "INFO"
     log_format: str = "json"
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
@@ -67,6 +73,15 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def resume_limits(self):
+        """The hard limits of one isolated resume parse."""
+        from scoring_engine.resume.isolation import Limits
+
+        return Limits(cpu_seconds=self.resume_cpu_seconds, memory_bytes=self.resume_memory_mb * 1024 * 1024,
+                      wall_seconds=self.resume_timeout_seconds, workers=self.resume_workers,
+                      queue_seconds=self.resume_queue_seconds)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, overrides: dict | None = None) -> "Settings":
@@ -111,6 +126,11 @@ class Settings:
             secret_key=secret_key,
             max_body_bytes=_int(env, "HUB_MAX_BODY_BYTES", 1024 * 1024, minimum=1024),
             max_upload_bytes=_int(env, "HUB_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024),
+            resume_cpu_seconds=_int(env, "HUB_RESUME_CPU_SECONDS", 20, minimum=1),
+            resume_memory_mb=_int(env, "HUB_RESUME_MEMORY_MB", 768, minimum=128),
+            resume_timeout_seconds=_float(env, "HUB_RESUME_TIMEOUT_SECONDS", 30.0, minimum=1.0),
+            resume_workers=_int(env, "HUB_RESUME_WORKERS", 2, minimum=1),
+            resume_queue_seconds=_float(env, "HUB_RESUME_QUEUE_SECONDS", 5.0, minimum=0.0),
             log_level=_choice(env, "HUB_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
             log_format=_choice(env, "HUB_LOG_FORMAT", "json", ("json", "text")),
             retry_schedule=_schedule(env.get("HUB_RETRY_SCHEDULE")),

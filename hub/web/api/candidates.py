@@ -15,6 +15,7 @@ from hub.web.api import api
 from hub.web.auth import require
 from hub.web.problems import Problem
 from scoring_engine.errors import ScoringError
+from scoring_engine.resume.isolation import extract_isolated
 
 
 @api.post("/candidates/<external_id>/resumes")
@@ -36,9 +37,12 @@ def post_resume(external_id: str):
     data = upload.read()
     job = jobs.find(state.settings.jobs_dir, job_code, "job_code") if job_code else None
     try:
-        parsed = scoring_engine.parse_resume(data, upload.filename or None)
+        # In a limited child process from a bounded pool, never in this request thread (docs/resumes.md).
+        parsed = extract_isolated(data, upload.filename or None, state.settings.resume_limits())
     except ScoringError as error:
-        raise Problem(getattr(error, "http_status", 422), error.code, "The resume cannot be read", str(error)) from None
+        status = getattr(error, "http_status", 422)
+        raise Problem(status, error.code, "The resume cannot be read", str(error),
+                      **({"_headers": {"Retry-After": "5"}} if status == 503 else {})) from None
     match = scoring_engine.match(parsed, job).to_dict() if job else None
     parsed_view = parsed.to_dict()
     with state.session_factory() as session, session.begin():
