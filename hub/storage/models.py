@@ -133,6 +133,20 @@ class ConsoleUser(Base):
     last_login_at: Mapped[datetime | None]
 
 
+class ConsoleSession(Base):
+    """A signed-in console session, kept server-side so signing out (or disabling the user) ends it for good:
+    the cookie carries only a random token, the table its hash."""
+
+    __tablename__ = "console_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's token
+    user_id: Mapped[int] = mapped_column(ForeignKey("console_users.id"), index=True)
+    created_at: Mapped[Timestamp]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    ended_reason: Mapped[str | None] = mapped_column(String(20))
+
+
 class Candidate(Base):
     """A person as the front end knows them; PII encrypted, looked up by the front end's id."""
 

@@ -17,7 +17,8 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     if not app.config.get("SESSION_COOKIE_SAMESITE"):
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.config.setdefault("CONSOLE_SESSION_HOURS", 8)
+    app.config.setdefault("CONSOLE_SESSION_HOURS", 8)  # absolute: signed out this long after signing in
+    app.config.setdefault("CONSOLE_IDLE_MINUTES", 30)  # idle: signed out after this long without a request
     csrf.init_app(app)
     csrf.exempt(api)
     rendering.init_app(app)

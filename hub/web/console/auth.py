@@ -2,21 +2,22 @@
 from __future__ import annotations
 
 import functools
-import time
+import math
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 
+from hub.accounts import console_sessions
 from hub.accounts import console_users as accounts
-from hub.storage.models import ConsoleUser
+from hub.accounts.throttle import SignInThrottle
 from hub.web.console import console
 from hub.web.console.rendering import render
 
-SESSION_USER = "console_user_id"
-SESSION_SIGNED_IN_AT = "console_signed_in_at"
+SESSION_TOKEN = "console_session"  # the cookie holds only this random token; the session itself is server-side
 PUBLIC_ENDPOINTS = {"console.sign_in", "console.static"}
-SIGN_IN_FAILED = ("Sign-in failed: the email or password is wrong, or the account is disabled or locked after "
-                  f"{accounts.MAX_FAILED_SIGN_INS} failed attempts (for {accounts.LOCKOUT.seconds // 60} minutes).")
+SIGN_IN_FAILED = "Sign-in failed: the email or password is wrong, or the account is disabled."
+THROTTLE = SignInThrottle()
 
 
 @dataclass(frozen=True)
@@ -41,22 +42,24 @@ def hub_state():
     return current_app.extensions["hub"]
 
 
-def _session_expired() -> bool:
-    signed_in_at = session.get(SESSION_SIGNED_IN_AT, 0)
-    return time.time() - signed_in_at > current_app.config["CONSOLE_SESSION_HOURS"] * 3600
+def _limits() -> tuple[timedelta, timedelta]:
+    config = current_app.config
+    return timedelta(minutes=config["CONSOLE_IDLE_MINUTES"]), timedelta(hours=config["CONSOLE_SESSION_HOURS"])
 
 
 @console.before_request
 def load_signed_in_user():
-    """Every page but sign-in needs a live session of an enabled user (checked on each request)."""
+    """Every page but sign-in needs a live server-side session of an enabled user (checked on each request)."""
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    user_id = session.get(SESSION_USER)
-    user = hub_state().session().get(ConsoleUser, user_id) if user_id is not None else None
-    if user is None or user.disabled_at is not None or _session_expired():
+    idle, absolute = _limits()
+    with hub_state().session_factory() as db, db.begin():
+        user = console_sessions.resolve(db, session.get(SESSION_TOKEN), idle=idle, absolute=absolute)
+        identity = ConsoleIdentity(user.id, user.email, user.role) if user is not None else None
+    if identity is None:
         session.clear()
         return redirect(url_for("console.sign_in", next=request.full_path if request.method == "GET" else None))
-    g.console_user = ConsoleIdentity(user.id, user.email, user.role)
+    g.console_user = identity
     return None
 
 
@@ -85,14 +88,22 @@ def sign_in():
         return render("sign_in.html", next=request.args.get("next") or "", email="", error=None)
     email = request.form.get("email", "")
     password = request.form.get("password", "")
+    address = request.remote_addr or "unknown"
+    wait = THROTTLE.retry_after(address)
+    if wait > 0:
+        response = render("sign_in.html", 429, next=request.form.get("next", ""), email=email,
+                          error=f"Too many failed sign-ins from your address: try again in {math.ceil(wait)} s.")
+        response.headers["Retry-After"] = str(math.ceil(wait))
+        return response
     with hub_state().session_factory() as db, db.begin():
         outcome = accounts.sign_in(db, email, password)
-        identity = ConsoleIdentity(outcome.user.id, outcome.user.email, outcome.user.role) if outcome.user else None
-    if identity is None:
+        token = console_sessions.start(db, outcome.user.id) if outcome.user else None
+    if token is None:
+        THROTTLE.failed(address)
         return render("sign_in.html", 401, next=request.form.get("next", ""), email=email, error=SIGN_IN_FAILED)
+    THROTTLE.succeeded(address)
     session.clear()  # a fresh session (and CSRF token) for the signed-in user
-    session[SESSION_USER] = identity.id
-    session[SESSION_SIGNED_IN_AT] = int(time.time())
+    session[SESSION_TOKEN] = token
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -102,6 +113,7 @@ def sign_out():
 
     identity = g.console_user
     with hub_state().session_factory() as db, db.begin():
+        console_sessions.end(db, session.get(SESSION_TOKEN))  # a copied cookie stops working too
         audit.append(db, actor=identity.actor, action="console.signed_out", object_type="console_user",
                      object_id=str(identity.id), details={})
     session.clear()

@@ -159,26 +159,60 @@ def test_sign_in_success_failure_and_sign_out(live, browsers):
     assert audit_entries(state, "console.signed_out")[0].actor == actor(state, "hr.it@example.com")
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(live, browsers):
+def test_failures_throttle_the_address_with_backoff_and_never_lock_the_account(live, browsers, monkeypatch):
+    from hub.accounts import throttle
+    from hub.web.console import auth
+
     state = live.app.extensions["hub"]
     add_user(state, "auditor@example.com", "auditor")
+    clock = [1000.0]
+    monkeypatch.setattr(auth, "THROTTLE", throttle.SignInThrottle(clock=lambda: clock[0]))
     browser = browsers()
-    for _ in range(accounts.MAX_FAILED_SIGN_INS):
+    for _ in range(throttle.FREE_FAILURES):
         assert browser.sign_in("auditor@example.com", "not the password").status_code == 401
-    locked = browser.sign_in("auditor@example.com")  # the right password, but locked
-    assert locked.status_code == 401 and SIGN_IN_FAILED in browser.text()
+    held = browser.sign_in("auditor@example.com")  # the right password, but this address must wait
+    assert held.status_code == 429 and int(held.headers["Retry-After"]) == 2
+    clock[0] += 2.5
+    assert browser.sign_in("auditor@example.com", "wrong again").status_code == 401
+    assert int(browser.sign_in("auditor@example.com").headers["Retry-After"]) == 4  # the wait doubles
+    clock[0] += 5
+    assert browser.sign_in("auditor@example.com").status_code == 200  # the account itself was never locked
     with state.read_session_factory() as session:
         user = session.scalar(select(ConsoleUser).where(ConsoleUser.email == "auditor@example.com"))
-        assert user.failed_logins == 5
-        assert timedelta(minutes=14) < user.locked_until - utcnow() <= timedelta(minutes=15)
-    assert audit_entries(state, "console.sign_in_failed")[-1].details["reason"] == "locked"
+        assert user.locked_until is None and user.failed_logins == 0 and user.last_login_at is not None
+    assert all("locked" not in e.details for e in audit_entries(state, "console.sign_in_failed"))
 
-    with transaction(state.session_factory) as session:  # fifteen minutes pass
-        session.execute(update(ConsoleUser).values(locked_until=utcnow() - timedelta(seconds=1)))
-    assert browser.sign_in("auditor@example.com").status_code == 200
+
+def test_sign_out_revokes_the_session_so_a_copied_cookie_stops_working(live, browsers):
+    state = live.app.extensions["hub"]
+    browser = browsers("hr.it@example.com", "admin")
+    copied = requests.Session()
+    copied.cookies.update(browser.http.cookies)
+    assert copied.get(live.url + "/console/", allow_redirects=False).status_code == 200
+    browser.post("/console/sign-out")
+    stolen = copied.get(live.url + "/console/", allow_redirects=False)
+    assert stolen.status_code == 302 and "/console/sign-in" in stolen.headers["Location"]
+    from hub.storage.models import ConsoleSession
+
     with state.read_session_factory() as session:
-        user = session.scalar(select(ConsoleUser))
-        assert user.failed_logins == 0 and user.locked_until is None and user.last_login_at is not None
+        assert [s.ended_reason for s in session.scalars(select(ConsoleSession))] == ["signed_out"]
+
+
+def test_sessions_end_after_the_idle_and_the_absolute_limit(live, browsers):
+    from hub.storage.models import ConsoleSession
+
+    state = live.app.extensions["hub"]
+    idle = browsers("idle@example.com", "auditor")
+    with transaction(state.session_factory) as session:
+        session.execute(update(ConsoleSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
+    assert idle.get("/console/").url.startswith(live.url + "/console/sign-in")
+    old = browsers("old@example.com", "auditor")
+    with transaction(state.session_factory) as session:
+        session.execute(update(ConsoleSession).where(ConsoleSession.ended_at.is_(None)).values(
+            created_at=utcnow() - timedelta(hours=9)))
+    assert old.get("/console/").url.startswith(live.url + "/console/sign-in")
+    with state.read_session_factory() as session:
+        assert sorted(s.ended_reason for s in session.scalars(select(ConsoleSession))) == ["absolute", "idle"]
 
 
 def test_a_disabled_user_is_signed_out_and_cannot_sign_in(live, browsers):
