@@ -83,7 +83,7 @@ def test_console_admin_enables_and_unlocks_users(live, hub_state):
     admin.post(f"/console/users/{auditor_id}/enable")
     assert "wang.fang@example.cn may sign in again" in admin.text()
     assert _user(hub_state, "wang.fang@example.cn").disabled_at is None
-    assert _actions(hub_state, "console_user.enabled")[0].actor == "console:admin@example.com"
+    assert _actions(hub_state, "console_user.enabled")[0].actor == f"user:{_user(hub_state, 'admin@example.com').id}"
     auditor = Browser(live)
     auditor.sign_in("wang.fang@example.cn")
     assert auditor.get("/console/users").status_code == 403
