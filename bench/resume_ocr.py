@@ -19,12 +19,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from resume_accuracy import SHARED, fields_of, gold_fields, prf  # noqa: E402
-from resume_layouts import pdf_one_column  # noqa: E402
-from scoring_engine.resume.errors import ResumeFileError  # noqa: E402
-from scoring_engine.resume.ocr import pdftoppm_path, tesseract_path  # noqa: E402
-from scoring_engine.resume.parser import parse_resume  # noqa: E402
-from tests.scoring_engine.resume_fixtures import jpeg_behind_flate_pdf, scan_pdf  # noqa: E402
+from resume_accuracy import SHARED, fields_of, gold_fields, prf
+from resume_layouts import pdf_one_column
+
+from scoring_engine.resume.errors import ResumeFileError
+from scoring_engine.resume.ocr import pdftoppm_path, tesseract_path
+from scoring_engine.resume.parser import parse_resume
+from tests.scoring_engine.resume_fixtures import jpeg_behind_flate_pdf, scan_pdf
 
 OCR_FIELDS = ("name", "email")
 VARIANTS = {
@@ -50,13 +51,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--en", type=Path, default=SHARED / "data/resumes-en/dataturks-dev.jsonl")
     parser.add_argument("--limit", type=int, default=20, help="records to scan (default 20; about 10 s a page)")
     parser.add_argument("--dpi", type=int, default=200)
+    parser.add_argument("--timeout", type=float, default=120.0,
+                        help="seconds allowed per resume (the parser's default is 30; a busy machine needs more)")
     arguments = parser.parse_args(argv)
     if tesseract_path() is None or pdftoppm_path() is None:
         print("tesseract or pdftoppm not installed: nothing measured")
         return 1
     records = [json.loads(line) for line in arguments.en.open(encoding="utf-8") if line.strip()][: arguments.limit]
     counts = {name: {field: Counter() for field in OCR_FIELDS} for name in ["text", *VARIANTS]}
-    seconds, failures = Counter(), Counter()
+    seconds, failures, reasons = Counter(), Counter(), Counter()
     for record in records:
         gold = gold_fields(record)
         predicted = {"text": fields_of(parse_resume(record["content"].encode("utf-8")))}
@@ -64,9 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         for name, make in VARIANTS.items():
             started = time.perf_counter()
             try:
-                predicted[name] = fields_of(parse_resume(make(image), "scan.pdf"))
-            except ResumeFileError:
+                predicted[name] = fields_of(parse_resume(make(image), "scan.pdf", timeout_seconds=arguments.timeout))
+            except ResumeFileError as error:
                 failures[name] += 1
+                reasons[f"{name}: {error.code}"] += 1
                 predicted[name] = {field: set() for field in OCR_FIELDS}
             seconds[name] += time.perf_counter() - started
         for name, values in predicted.items():
@@ -84,7 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         per_page = f"{figures['seconds_per_page']:.2f}" if figures["seconds_per_page"] is not None else "-"
         print(f"  {name:18} {figures['fields']['name']['f1']:8.3f} {figures['fields']['email']['f1']:9.3f}"
               f" {per_page:>7} {figures['failures']:6d}")
-    print(json.dumps({"records": len(records), "dpi": arguments.dpi, "variants": results}, sort_keys=True))
+    if reasons:
+        print("  failures: " + ", ".join(f"{reason} x{count}" for reason, count in sorted(reasons.items())))
+    print(json.dumps({"records": len(records), "dpi": arguments.dpi, "timeout": arguments.timeout,
+                      "variants": results, "failure_reasons": dict(reasons)}, sort_keys=True))
     return 0
 
 

@@ -6,6 +6,7 @@ import hashlib
 import threading
 import time
 from datetime import datetime, timezone
+from typing import Any
 
 from connectors.base import CheckResult, Connector, DeliveryContext, DeliveryResult, PreparedDelivery
 from connectors.batch_schedule import batch_due, cron_trigger
@@ -154,7 +155,7 @@ class CsvExportConnector(Connector):
 
     def _checked_rows(self, items: list[tuple[DeliveryContext, dict]]) -> tuple[list[dict], list[dict]]:
         """The shared columns and all rows in order; PermanentDeliveryError naming the job that does not fit."""
-        columns = None
+        columns: Any = None
         rows: list[dict] = []
         for context, payload in items:
             require_payload_shape(PAYLOAD_SCHEMA, payload, f"job {context.job_id}: CSV payload")

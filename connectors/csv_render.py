@@ -49,7 +49,8 @@ def render_csv(
     Raises ValueError (with the row number) for a row that cannot be written in this dialect or encoding.
     """
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, quoting=QUOTING[quoting], lineterminator=line_terminator)
+    writer = csv.writer(buffer, delimiter=delimiter, quoting=QUOTING[quoting],  # type: ignore[arg-type]  # csv.QUOTE_* are ints
+                         lineterminator=line_terminator)
     writer.writerow([escape_formula(column["header"]) for column in columns])
     for number, row in enumerate(rows, start=1):
         try:

@@ -21,6 +21,7 @@ import socket
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -386,7 +387,7 @@ def create_guarded_connection(policy: DestinationPolicy, address: tuple[str, int
     last_error: OSError | None = None
     for family, socket_type, protocol, _name, socket_address in socket.getaddrinfo(host, port, 0,
                                                                                      socket.SOCK_STREAM):
-        reason = policy.address_refusal(socket_address[0], host)
+        reason = policy.address_refusal(str(socket_address[0]), host)
         if reason is not None:
             refusals.append(reason)
             continue
@@ -415,20 +416,27 @@ def create_guarded_connection(policy: DestinationPolicy, address: tuple[str, int
 
 class _GuardedConnectionMixin:
     destination_policy: DestinationPolicy
+    # What urllib3's HTTPConnection, which this is mixed into, provides.
+    _dns_host: str
+    host: str
+    port: int
+    timeout: Any
+    source_address: Any
+    socket_options: Any
 
     def _new_conn(self) -> socket.socket:
         try:
             return create_guarded_connection(self.destination_policy, (self._dns_host, self.port), self.timeout,
                                              source_address=self.source_address, socket_options=self.socket_options)
         except socket.gaierror as error:
-            raise NameResolutionError(self.host, self, error) from error
+            raise NameResolutionError(self.host, self, error) from error  # type: ignore[arg-type]
         except TimeoutError as error:
             raise ConnectTimeoutError(
                 self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})") from error
         except DestinationRefused:
             raise
         except OSError as error:
-            raise NewConnectionError(self, f"Failed to establish a new connection: {error}") from error
+            raise NewConnectionError(self, f"Failed to establish a new connection: {error}") from error  # type: ignore[arg-type]
 
 
 def _pool_classes(policy: DestinationPolicy) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -12,7 +13,8 @@ from urllib3.exceptions import NameResolutionError
 
 def _causes(exception: BaseException):
     """The exception and everything it wraps: causes, contexts, urllib3 `.reason`s and exceptions in `.args`."""
-    pending, seen = [exception], set()
+    pending: list[Any] = [exception]
+    seen: set[int] = set()
     while pending:
         current = pending.pop()
         if current is None or id(current) in seen:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import inspect
 import logging
 
 import pluggy
@@ -64,7 +65,7 @@ def connector_types() -> dict[str, type[Connector]]:
     providers: dict[str, str] = {}
     for hook_implementation in get_plugin_manager().hook.hub_connector_types.get_hookimpls():
         plugin_name = hook_implementation.plugin_name
-        for connector_class in hook_implementation.function() or []:
+        for connector_class in hook_implementation.function() or []:  # type: ignore[attr-defined]
             if not (isinstance(connector_class, type) and issubclass(connector_class, Connector)):
                 raise ConnectorError(
                     f"plugin {plugin_name!r} returned {connector_class!r} from hub_connector_types; "
@@ -108,9 +109,15 @@ def validate_config(type_name: str, config: dict, *, policy: DestinationPolicy |
 def create_connector(type_name: str, config: dict, *, policy: DestinationPolicy | None = None) -> Connector:
     """A ready connector of `type_name` from a config, validated first; `policy` overrides the default policy."""
     validated = validate_config(type_name, config, policy=policy)
+    cls = connector_class(type_name)
     if policy is None:
-        return connector_class(type_name)(validated)
-    return connector_class(type_name)(validated, policy=policy)
+        return cls(validated)
+    if "policy" not in inspect.signature(cls).parameters:
+        # A plugin written before the policy existed takes only its config; it still gets the policy to use.
+        connector = cls(validated)
+        connector.destination_policy = policy
+        return connector
+    return cls(validated, policy=policy)
 
 
 def fetch_outcomes(connector: Connector, *, kinds: list[str], since=None, settings: dict | None = None) -> list | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 from urllib.parse import urlencode
 
 import requests
@@ -236,7 +237,7 @@ class RestConnector(Connector):
         if verdict.kind == response_rules.BY_STATUS:
             raise error_for_status(status, response.headers, response_excerpt, latency_ms, target=target,
                                    now=context.now)
-        details = {"status_code": status, "response_excerpt": response_excerpt, "latency_ms": latency_ms}
+        details: dict[str, Any] = {"status_code": status, "response_excerpt": response_excerpt, "latency_ms": latency_ms}
         said = mask_text(verdict.describe(rule or {}), self._secrets())
         if verdict.kind == response_rules.RETRY:
             retry_after = parse_retry_after(response.headers.get("Retry-After"), context.now)

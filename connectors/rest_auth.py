@@ -9,6 +9,7 @@ import base64
 import logging
 import threading
 import time
+from typing import Any
 
 import requests
 
@@ -134,7 +135,7 @@ class OAuth2ClientCredentials(NoAuth):
                 "OAuth2 token endpoint: " + describe_network_error(exception, self.token_url, self.timeouts)
             ) from exception
         latency_ms = (time.perf_counter() - started) * 1000
-        details = {
+        details: dict[str, Any] = {
             "status_code": response.status_code,
             "response_excerpt": excerpt(response.content, self.secrets()),
             "latency_ms": latency_ms,

@@ -13,6 +13,7 @@ import logging
 import re
 import threading
 import weakref
+from typing import Any
 
 from lxml import etree
 from zeep.loader import load_external
@@ -75,7 +76,7 @@ def compile_schema(document) -> etree.XMLSchema | None:
     if not nodes:
         return None
     standalone = [(_standalone(node), base) for node, base in nodes]
-    by_namespace = {}
+    by_namespace: dict[str, Any] = {}
     for index, (node, _base) in enumerate(standalone):
         by_namespace.setdefault(node.get("targetNamespace"), f"{INLINE}{index}")
     inline = {}

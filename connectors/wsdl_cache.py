@@ -107,7 +107,7 @@ def load_document(
             cache = SqliteCache(path=str(cache_dir / CACHE_FILE_NAME), timeout=cache_seconds)
         transport = GuardedTransport(cache=cache, timeout=timeout, session=session, policy=policy)
         started = time.perf_counter()
-        document = Document(str(location), transport, settings=SAFE_SETTINGS)
+        document = Document(str(location), transport, settings=SAFE_SETTINGS)  # type: ignore[arg-type]
         logger.info("loaded WSDL %s in %.2f s", location, time.perf_counter() - started)
         with _lock:
             _documents[key] = document

@@ -12,7 +12,7 @@ from flask.cli import ScriptInfo
 from hub.clitools import run_guarded
 from hub.config import ConfigurationError
 
-LEVELS = {True: "DEBUG", False: "ERROR"}  # --verbose, --quiet; neither: HUB_LOG_LEVEL
+LEVELS: dict[bool | None, str | None] = {True: "DEBUG", False: "ERROR", None: None}  # None: HUB_LOG_LEVEL
 
 
 def _app_factory(log_level: str | None):
@@ -45,7 +45,7 @@ class HubGroup(click.Group):
 def main(ctx: click.Context, verbose: bool | None):
     """hris-hub: interview results to HR systems, scored, mapped, delivered and audited."""
     if not isinstance(ctx.obj, ScriptInfo):  # tests hand in their own app
-        ctx.obj = ScriptInfo(create_app=_app_factory(LEVELS.get(verbose)), set_debug_flag=False)
+        ctx.obj = ScriptInfo(create_app=_app_factory(LEVELS[verbose]), set_debug_flag=False)
 
 
 def _register_commands() -> None:
@@ -55,12 +55,13 @@ def _register_commands() -> None:
     from hub.delivery import cli as delivery_cli
     from hub.intake import cli as intake_cli
     from hub.ops import cli as ops_cli
+    from hub.outcomes import cli as outcomes_cli
     from hub.privacy import cli as privacy_cli
     from hub.storage import cli as storage_cli
     from mappings.cli import mappings_group, policies_group
     from scoring_engine.cli import score_group
 
-    for room in (storage_cli, accounts_cli, privacy_cli, audit_cli, intake_cli, delivery_cli, ops_cli):
+    for room in (storage_cli, accounts_cli, privacy_cli, audit_cli, intake_cli, delivery_cli, outcomes_cli, ops_cli):
         room.init_app(main)
     for command in (score_group, policies_group, mappings_group):
         main.add_command(command)

@@ -11,11 +11,17 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from connectors.destinations import DestinationPolicy
+from connectors.errors import ConfigError
+from mappings.catalog import Catalog, CatalogError
+
 log = logging.getLogger(__name__)
 
 DEFAULT_INSTANCE_PATH = "instance"
 KEY_FILE_NAME = "encryption-keys"
 SECRET_FILE_NAME = "secret-key"
+AUDIT_SIGNING_KEY_FILE_NAME = "audit-signing-key"
+AUDIT_CHECKPOINT_FILE_NAME = "audit-checkpoints.jsonl"
 _KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 
 
@@ -37,6 +43,12 @@ class Settings:
     secret_key: str
     max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 10 * 1024 * 1024
+    # Resumes are parsed in limited child processes (scoring_engine.resume.isolation), never in request threads.
+    resume_cpu_seconds: int = 20
+    resume_memory_mb: int = 768
+    resume_timeout_seconds: float = 30.0
+    resume_workers: int = 2
+    resume_queue_seconds: float = 5.0
     log_level: str = "INFO"
     log_format: str = "json"
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
@@ -48,11 +60,28 @@ class Settings:
     secure_cookies: bool = False
     breaker_threshold: int = 5
     breaker_cooldown: float = 60.0
+    # The Ed25519 seed (32 bytes) that signs audit checkpoints: never stored in the database.
+    audit_signing_key: bytes | None = field(default=None, repr=False)
+    audit_checkpoint_file: Path | None = None
+    audit_checkpoint_minutes: float = 60.0
+    # Where connectors may connect and which local files they may use (connectors/destinations.py).
+    destinations: DestinationPolicy = field(default_factory=DestinationPolicy)
+    # The mappings and policies connectors may name: presets plus HUB_MAPPING_DIRS / HUB_POLICY_DIRS.
+    catalog: Catalog = field(default_factory=Catalog)
     generated: tuple[str, ...] = field(default=())
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def resume_limits(self):
+        """The hard limits of one isolated resume parse."""
+        from scoring_engine.resume.isolation import Limits
+
+        return Limits(cpu_seconds=self.resume_cpu_seconds, memory_bytes=self.resume_memory_mb * 1024 * 1024,
+                      wall_seconds=self.resume_timeout_seconds, workers=self.resume_workers,
+                      queue_seconds=self.resume_queue_seconds)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, overrides: dict | None = None) -> "Settings":
@@ -86,6 +115,10 @@ class Settings:
         if len(secret_key) < 16:
             raise ConfigurationError("HUB_SECRET_KEY must be at least 16 characters (a long random string)")
 
+        raw_signing_key = env.get("HUB_AUDIT_SIGNING_KEY")
+        # Unset: generated into the instance folder on first use (audit_signing_seed), not at every start.
+        audit_signing_key = parse_signing_key(raw_signing_key) if raw_signing_key is not None else None
+
         values = dict(
             instance_path=instance_path,
             database_url=database_url,
@@ -93,6 +126,11 @@ class Settings:
             secret_key=secret_key,
             max_body_bytes=_int(env, "HUB_MAX_BODY_BYTES", 1024 * 1024, minimum=1024),
             max_upload_bytes=_int(env, "HUB_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024),
+            resume_cpu_seconds=_int(env, "HUB_RESUME_CPU_SECONDS", 20, minimum=1),
+            resume_memory_mb=_int(env, "HUB_RESUME_MEMORY_MB", 768, minimum=128),
+            resume_timeout_seconds=_float(env, "HUB_RESUME_TIMEOUT_SECONDS", 30.0, minimum=1.0),
+            resume_workers=_int(env, "HUB_RESUME_WORKERS", 2, minimum=1),
+            resume_queue_seconds=_float(env, "HUB_RESUME_QUEUE_SECONDS", 5.0, minimum=0.0),
             log_level=_choice(env, "HUB_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
             log_format=_choice(env, "HUB_LOG_FORMAT", "json", ("json", "text")),
             retry_schedule=_schedule(env.get("HUB_RETRY_SCHEDULE")),
@@ -103,14 +141,55 @@ class Settings:
             lease_seconds=_float(env, "HUB_LEASE_SECONDS", 120.0, minimum=1.0),
             scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
             secure_cookies=_tristate(env, "HUB_SECURE_COOKIES") is True,
-            policy=env.get("HUB_POLICY") or "default",
             jobs_dir=Path(env["HUB_JOBS_DIR"]).resolve() if env.get("HUB_JOBS_DIR") else instance_path / "jobs",
             breaker_threshold=_int(env, "HUB_BREAKER_THRESHOLD", 5, minimum=1),
             breaker_cooldown=_float(env, "HUB_BREAKER_COOLDOWN", 60.0, minimum=0.1),
+            audit_signing_key=audit_signing_key,
+            audit_checkpoint_file=Path(env.get("HUB_AUDIT_CHECKPOINT_FILE")
+                                       or instance_path / AUDIT_CHECKPOINT_FILE_NAME).resolve(),
+            audit_checkpoint_minutes=_float(env, "HUB_AUDIT_CHECKPOINT_MINUTES", 60.0, minimum=0.0),
             generated=tuple(generated),
         )
+        values.update(_targets(env))
         values.update(overrides)
         return cls(**values)
+
+
+def _paths(env, name) -> list[str]:
+    """Folders separated like PATH (so a folder may contain a comma or a space); each must be absolute."""
+    folders = [item for item in (env.get(name) or "").split(os.pathsep) if item.strip()]
+    for folder in folders:
+        if not os.path.isabs(folder):
+            raise ConfigurationError(f"{name} entry {folder!r} must be an absolute path")
+    return folders
+
+
+def _targets(env) -> dict:
+    """The destination policy, the catalog of mappings and policies, and the default policy's name."""
+    try:
+        destinations = DestinationPolicy.from_settings(
+            env.get("HUB_ALLOWED_DESTINATIONS"),
+            _tristate(env, "HUB_ALLOW_PLAIN_HTTP") is True,
+            _paths(env, "HUB_WSDL_ROOTS"),
+            _paths(env, "HUB_CSV_ROOTS"),
+            source="the hub's settings",
+        )
+    except ConfigError as error:
+        raise ConfigurationError(str(error)) from None
+    mapping_dirs = [Path(folder) for folder in _paths(env, "HUB_MAPPING_DIRS")]
+    policy_dirs = [Path(folder) for folder in _paths(env, "HUB_POLICY_DIRS")]
+    policy = env.get("HUB_POLICY") or "default"
+    if policy.endswith(".yaml"):
+        # An operator's setting may still name a policy file: its folder joins the catalog, the file is named.
+        file = Path(policy).resolve()
+        policy_dirs.insert(0, file.parent)
+        policy = file.stem
+    catalog = Catalog.from_dirs(mapping_dirs, policy_dirs)
+    try:
+        catalog.path_of(policy, "policy")
+    except CatalogError as error:
+        raise ConfigurationError(f"HUB_POLICY: {error}") from None
+    return {"destinations": destinations, "catalog": catalog, "policy": policy}
 
 
 def parse_encryption_keys(raw: str) -> tuple[tuple[str, bytes], ...]:
@@ -137,6 +216,33 @@ def parse_encryption_keys(raw: str) -> tuple[tuple[str, bytes], ...]:
     if not keys:
         raise ConfigurationError("HUB_ENCRYPTION_KEYS is empty: expected at least one '<key id>:<base64 key>'")
     return tuple(keys)
+
+
+def parse_signing_key(raw: str) -> bytes:
+    """HUB_AUDIT_SIGNING_KEY: the base64 of 32 random bytes (an Ed25519 private key's seed)."""
+    try:
+        key = base64.b64decode(raw.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigurationError("HUB_AUDIT_SIGNING_KEY must be the base64 of 32 random bytes "
+                                 "(e.g. `openssl rand -base64 32`); it is not valid base64") from None
+    if len(key) != 32:
+        raise ConfigurationError(f"HUB_AUDIT_SIGNING_KEY must be the base64 of 32 bytes, got {len(key)} bytes")
+    return key
+
+
+def audit_signing_seed(settings: Settings) -> bytes:
+    """The checkpoint signing key: HUB_AUDIT_SIGNING_KEY, or the instance folder's file, made on first use."""
+    if settings.audit_signing_key is not None:
+        return settings.audit_signing_key
+    path = settings.instance_path / AUDIT_SIGNING_KEY_FILE_NAME
+    raw, made = _local_secret(path, lambda: base64.b64encode(secrets.token_bytes(32)).decode())
+    if made:
+        log.warning("first use: generated the audit signing key file %s; back it up apart from the database "
+                    "(checkpoints are verified with it)", path)
+    try:
+        return parse_signing_key(raw)
+    except ConfigurationError as error:
+        raise ConfigurationError(f"{path}: {error}") from None
 
 
 def new_key_id_and_secret(kid: str | None = None) -> str:

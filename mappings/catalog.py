@@ -59,7 +59,7 @@ class Catalog:
         return (*self.mapping_dirs, PRESETS_DIR) if kind == "mapping" else (*self.policy_dirs, POLICIES_DIR)
 
     def _names(self, kind: str) -> list[str]:
-        names = set()
+        names: set[str] = set()
         for folder in self._folders(kind):
             if folder.is_dir():
                 names.update(path.stem for path in folder.glob("*.yaml") if NAME_PATTERN.fullmatch(path.stem)

@@ -118,7 +118,7 @@ def render_mapping(mapping: str, document_file: Path | None, sample: str | None)
     """Render MAPPING (a path or a preset name) for a canonical document and print the payloads as JSON."""
     if (document_file is None) == (sample is None):
         raise click.UsageError("give exactly one of --document FILE or --sample EVENT")
-    document = sample_document(sample) if sample else _read_json(document_file, "document")
+    document = sample_document(sample) if sample else _read_json(document_file, "document")  # type: ignore[arg-type]
     try:
         payloads = load_mapping(mapping).render(document)
     except MappingError as error:

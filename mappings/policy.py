@@ -265,7 +265,7 @@ def _merge_attendance(attendance: dict, patch: dict) -> dict:
 
 
 def _patched_fields(patch: dict) -> list[str]:
-    names = []
+    names: list[str] = []
     for key, value in patch.items():
         names.extend(f"probation.{sub}" for sub in value) if key == "probation" else names.append(key)
     return names

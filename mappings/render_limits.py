@@ -140,7 +140,7 @@ class _Watchdog:
         message = f"the render took longer than {seconds:g} s"
         # Raised asynchronously, so it cannot carry arguments: the message lives on its class.
         timeout = type("RenderTimeout", (TemplateLimitExceeded,), {"__str__": lambda self: message})
-        entry = {"thread": threading.get_ident(), "done": False, "fired": False, "exception": timeout}
+        entry: dict[str, Any] = {"thread": threading.get_ident(), "done": False, "fired": False, "exception": timeout}
         with self._condition:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="template-watchdog", daemon=True)

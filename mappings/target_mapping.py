@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -177,7 +177,7 @@ class TargetMapping:
         for prefix, target in targets:
             violation = first_violation(self._target_validator, target)
             if violation:
-                raise MappingError(f"target schema {self.schema_file.name}: {violation.message}",
+                raise MappingError(f"target schema {getattr(self.schema_file, 'name', '')}: {violation.message}",
                                    mapping=self.name, pointer=prefix + violation.pointer, payload_index=index)
 
     def _check_columns(self, payload: dict[str, Any], index: int | None) -> None:

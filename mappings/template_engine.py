@@ -186,7 +186,8 @@ class TemplateCompiler:
             if not isinstance(sequence, (list, tuple)):
                 raise TemplateFailure(f"$each expected a list or object, got {sequence!r} "
                                       f"({type(sequence).__name__})", jsonerrors.pointer(out))
-            rendered_list, rendered_object = [], {}
+            rendered_list: list[Any] = []
+            rendered_object: dict[str, Any] = {}
             for position, element in enumerate(sequence):
                 scope = {**variables, name: element}
                 if index_name:
@@ -236,7 +237,7 @@ def _render_object(fields: dict[str, Renderer], variables: dict[str, Any], out: 
 
 
 def _render_list(items: list[Renderer], variables: dict[str, Any], out: list) -> list:
-    rendered = []
+    rendered: list[Any] = []
     for item in items:
         value = item(variables, out + [len(rendered)])
         if value is not OMIT:

@@ -9,6 +9,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 import jsonerrors
+import safeyaml
 from scoring_engine.errors import InvalidInput
 
 
@@ -20,7 +21,7 @@ def fail(source: str, pointer: str, message: str):
 def parse_yaml(text: str, source: str):
     """Safe-load YAML text, or InvalidInput naming the line and column."""
     try:
-        return yaml.safe_load(text)
+        return safeyaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

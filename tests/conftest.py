@@ -88,6 +88,11 @@ def hub_config(tmp_path: Path, database_url: str, **extra) -> dict:
         "HUB_LOG_FORMAT": "text",
         "HUB_LOG_LEVEL": "WARNING",
         "HUB_SCORING_EMBEDDINGS": "false",
+        # Loopback receivers, plain http and temporary folders, explicitly, as an operator would allow them.
+        **LOOPBACK_DESTINATIONS,
+        # The catalog's own folders: a test writes <name>.yaml there and names it; connectors never take paths.
+        "HUB_MAPPING_DIRS": str(tmp_path / "mappings"),
+        "HUB_POLICY_DIRS": str(tmp_path / "policies"),
         **extra,
     }
 

@@ -3,20 +3,29 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
+import threading
+import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from hub.audit import chain as audit
 from hub.errors import Unauthenticated
+from hub.storage.db import transaction
 from hub.storage.models import ApiClient, utcnow
 
-ROLES = ("ingest", "admin", "auditor")
+log = logging.getLogger(__name__)
+
+ROLES = ("ingest", "admin", "auditor", "outcomes")
 KEY_PREFIX = "hh"
 # Which roles may call an endpoint declared for a role: admins may do what auditors may read.
-ROLE_GRANTS = {"ingest": {"ingest", "admin"}, "admin": {"admin"}, "auditor": {"auditor", "admin"}}
+ROLE_GRANTS = {"ingest": {"ingest", "admin"}, "admin": {"admin"}, "auditor": {"auditor", "admin"},
+               "outcomes": {"outcomes", "admin"}}  # outcomes: an HR system posting reviews and attendance
 
 
 @dataclass(frozen=True)
@@ -27,7 +36,8 @@ class Caller:
 
     @property
     def actor(self) -> str:
-        return f"client:{self.name}"
+        """The audit trail names a client by its id; its name lives in api_clients."""
+        return f"client:{self.client_id}"
 
 
 class ClientExists(ValueError):
@@ -39,19 +49,22 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_client(session: Session, *, name: str, role: str, actor: str) -> tuple[ApiClient, str]:
-    """Create a client and return it with its key; the key is not stored and cannot be shown again."""
+def create_client(session: Session, *, name: str, role: str, actor: str,
+                  expires_at: datetime | None = None) -> tuple[ApiClient, str]:
+    """Create a client and return it with its key; the key is not stored and cannot be shown again. A key with
+    `expires_at` is refused from then on."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     if session.scalar(select(ApiClient).where(ApiClient.name == name)):
         raise ClientExists(f"a client named {name!r} exists already")
     key_id = secrets.token_hex(6)
     key = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32)}"
-    client = ApiClient(name=name, role=role, key_prefix=key_id, key_hash=_hash(key))
+    client = ApiClient(name=name, role=role, key_prefix=key_id, key_hash=_hash(key), expires_at=expires_at)
     session.add(client)
     session.flush()
     audit.append(session, actor=actor, action="client.created", object_type="api_client", object_id=str(client.id),
-                 details={"name": name, "role": role, "key_id": key_id})
+                 details={"role": role, "key_id": key_id,
+                          "expires_at": expires_at.isoformat() if expires_at else None})
     return client, key
 
 
@@ -62,7 +75,7 @@ def revoke_client(session: Session, *, name: str, actor: str) -> ApiClient:
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         audit.append(session, actor=actor, action="client.revoked", object_type="api_client", object_id=str(client.id),
-                     details={"name": name})
+                     details={})
     return client
 
 
@@ -82,4 +95,38 @@ def authenticate(session: Session, header: str | None) -> Caller:
         raise Unauthenticated("The key is not one this hub issued.", title="Invalid API key")
     if client.revoked_at is not None:
         raise Unauthenticated("This key was revoked; ask HR IT for a new one.", title="Revoked API key")
+    if client.expires_at is not None and client.expires_at <= utcnow():
+        raise Unauthenticated(f"This key expired at {client.expires_at:%Y-%m-%d %H:%M} UTC; ask HR IT for a new one.",
+                              title="Expired API key")
     return Caller(client.id, client.name, client.role)
+
+
+# last_used_at is written at most once a minute per key: a busy client costs one small UPDATE a minute, not one a
+# request. Each process remembers its own last write (no database round trip at all within the minute); the
+# UPDATE's condition keeps processes from writing more often than that between them.
+LAST_USED_EVERY = timedelta(minutes=1)
+_clock = time.monotonic
+_last_written: dict[tuple[str, int], float] = {}  # (database, client id): when this process last wrote
+_last_written_lock = threading.Lock()
+
+
+def record_use(factory: sessionmaker[Session], caller: Caller) -> bool:
+    """Note that the caller's key was used now, unless that was noted less than a minute ago; True if written."""
+    moment = _clock()
+    key = (str(getattr(factory.kw.get("bind"), "url", "")), caller.client_id)
+    with _last_written_lock:
+        last = _last_written.get(key)
+        if last is not None and moment - last < LAST_USED_EVERY.total_seconds():
+            return False
+        _last_written[key] = moment
+    now = utcnow()
+    try:
+        with transaction(factory) as session:
+            written = session.execute(update(ApiClient).where(
+                ApiClient.id == caller.client_id,
+                or_(ApiClient.last_used_at.is_(None), ApiClient.last_used_at <= now - LAST_USED_EVERY),
+            ).values(last_used_at=now)).rowcount  # type: ignore[attr-defined]
+    except SQLAlchemyError as error:  # a note about use must never fail the request it is about
+        log.warning("could not record the use of key %r: %s", caller.name, error.__class__.__name__)
+        return False
+    return bool(written)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import timedelta
 
 import click
 from flask import current_app
@@ -58,7 +59,7 @@ def users_list():
     for user in users:
         if user.disabled_at:
             state = f"disabled {user.disabled_at:%Y-%m-%d}"
-        elif user.locked_until and user.locked_until > utcnow():
+        elif accounts.is_locked(user):
             state = f"locked until {user.locked_until:%H:%M} UTC"
         else:
             state = "active"
@@ -71,12 +72,34 @@ def users_list():
 @with_appcontext
 def users_disable(email):
     """Stop a user signing in; a session they have open ends at its next request."""
+    _change_user(accounts.disable_user, email)
+    click.echo(f"disabled {accounts.normalise_email(email)}")
+
+
+@users_group.command("enable")
+@click.argument("email")
+@with_appcontext
+def users_enable(email):
+    """Let a disabled user sign in again."""
+    _change_user(accounts.enable_user, email)
+    click.echo(f"enabled {accounts.normalise_email(email)}")
+
+
+@users_group.command("unlock")
+@click.argument("email")
+@with_appcontext
+def users_unlock(email):
+    """End a lockout after failed sign-ins now, instead of in 15 minutes."""
+    _change_user(accounts.unlock_user, email)
+    click.echo(f"unlocked {accounts.normalise_email(email)}")
+
+
+def _change_user(change, email: str) -> None:
     try:
         with transaction(current_app.extensions["hub"].session_factory) as session:
-            accounts.disable_user(session, email=email, actor=CLI_ACTOR)
+            change(session, email=email, actor=CLI_ACTOR)
     except LookupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"disabled {accounts.normalise_email(email)}")
 
 
 @click.group("clients")
@@ -87,19 +110,24 @@ def clients():
 @clients.command("create")
 @click.option("--name", required=True, help="A unique name, e.g. the mini-program backend's.")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="ingest (post results), admin, or auditor (read-only).")
+@click.option("--expires-in-days", type=click.IntRange(min=1), default=None,
+              help="Refuse the key this many days from now (default: never expires).")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @with_appcontext
-def clients_create(name, role, as_json):
+def clients_create(name, role, expires_in_days, as_json):
     """Create a client and print its key (shown once; only a hash is stored)."""
+    expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
     try:
         with transaction(hub_state().session_factory) as session:
-            client, key = create_client(session, name=name, role=role, actor=CLI_ACTOR)
+            client, key = create_client(session, name=name, role=role, actor=CLI_ACTOR, expires_at=expires_at)
     except ClientExists as error:
         raise click.ClickException(str(error)) from None
     if as_json:
-        click.echo(json.dumps({"name": name, "role": role, "key": key}))
+        click.echo(json.dumps({"name": name, "role": role, "key": key,
+                               "expires_at": expires_at.isoformat() if expires_at else None}))
     else:
-        click.echo(f"created client {name!r} with role {role}")
+        until = f", expires {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else ""
+        click.echo(f"created client {name!r} with role {role}{until}")
         click.echo(f"key (shown once, store it now): {key}")
 
 
@@ -107,13 +135,22 @@ def clients_create(name, role, as_json):
 @with_appcontext
 def clients_list():
     """List clients (never their keys)."""
-    with transaction(hub_state().session_factory) as session:
+    with hub_state().read_session_factory() as session:
         rows = session.scalars(select(ApiClient).order_by(ApiClient.id)).all()
     if not rows:
         click.echo("no clients yet: hris-hub clients create --name NAME --role ingest")
+    now = utcnow()
     for client in rows:
-        state = f"revoked {client.revoked_at:%Y-%m-%d}" if client.revoked_at else "active"
-        click.echo(f"{client.name:30} {client.role:8} key id {client.key_prefix}  {state}")
+        if client.revoked_at:
+            state = f"revoked {client.revoked_at:%Y-%m-%d}"
+        elif client.expires_at and client.expires_at <= now:
+            state = f"expired {client.expires_at:%Y-%m-%d}"
+        elif client.expires_at:
+            state = f"expires {client.expires_at:%Y-%m-%d}"
+        else:
+            state = "never expires"
+        used = f"last used {client.last_used_at:%Y-%m-%d %H:%M} UTC" if client.last_used_at else "never used"
+        click.echo(f"{client.name:30} {client.role:8} key id {client.key_prefix}  {state:18} {used}")
 
 
 @clients.command("revoke")

@@ -28,6 +28,11 @@ class AccountExists(ValueError):
     """A console user with that email exists already."""
 
 
+def actor_id(user_id: int) -> str:
+    """How the audit trail names a console user; the email stays in console_users, where it can be erased."""
+    return f"user:{user_id}"
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -56,19 +61,49 @@ def create_user(session: Session, *, email: str, role: str, password: str, actor
     session.add(user)
     session.flush()
     audit.append(session, actor=actor, action="console_user.created", object_type="console_user", object_id=str(user.id),
-                 details={"email": email, "role": role})
+                 details={"role": role})
+    return user
+
+
+def find_user(session: Session, email: str) -> ConsoleUser:
+    user = session.scalar(select(ConsoleUser).where(ConsoleUser.email == normalise_email(email)))
+    if user is None:
+        raise LookupError(f"no console user {normalise_email(email)!r}")
     return user
 
 
 def disable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
     """Stop a user signing in; their open sessions end at their next request."""
-    user = session.scalar(select(ConsoleUser).where(ConsoleUser.email == normalise_email(email)))
-    if user is None:
-        raise LookupError(f"no console user {normalise_email(email)!r}")
+    user = find_user(session, email)
     if user.disabled_at is None:
         user.disabled_at = utcnow()
         audit.append(session, actor=actor, action="console_user.disabled", object_type="console_user",
+                     object_id=str(user.id), details={})
+    return user
+
+
+def enable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
+    """Let a disabled user sign in again (with the password they had)."""
+    user = find_user(session, email)
+    if user.disabled_at is not None:
+        user.disabled_at = None
+        audit.append(session, actor=actor, action="console_user.enabled", object_type="console_user",
                      object_id=str(user.id), details={"email": user.email})
+    return user
+
+
+def is_locked(user: ConsoleUser) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def unlock_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
+    """End a lockout after failed sign-ins now, instead of when it runs out; the failure count starts again."""
+    user = find_user(session, email)
+    if user.locked_until is not None or user.failed_logins:
+        was_locked = is_locked(user)
+        user.failed_logins, user.locked_until = 0, None
+        audit.append(session, actor=actor, action="console_user.unlocked", object_type="console_user",
+                     object_id=str(user.id), details={"email": user.email, "was_locked": was_locked})
     return user
 
 
@@ -103,7 +138,7 @@ def sign_in(session: Session, email: str, password: str) -> SignIn:
     if user.disabled_at is not None or user.locked_until is not None:
         reason = "disabled" if user.disabled_at is not None else "locked"
         audit.append(session, actor="console", action="console.sign_in_failed", object_type="console_user",
-                     object_id=str(user.id), details={"email": user.email, "reason": reason})
+                     object_id=str(user.id), details={"reason": reason})
         return SignIn(None)
     if not password_ok:
         user.failed_logins += 1
@@ -111,10 +146,10 @@ def sign_in(session: Session, email: str, password: str) -> SignIn:
         if locked:
             user.locked_until = now + LOCKOUT
         audit.append(session, actor="console", action="console.sign_in_failed", object_type="console_user",
-                     object_id=str(user.id), details={"email": user.email, "reason": "wrong password",
+                     object_id=str(user.id), details={"reason": "wrong password",
                                                       "failed_logins": user.failed_logins, "locked": locked})
         return SignIn(None)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    audit.append(session, actor=f"console:{user.email}", action="console.signed_in", object_type="console_user",
+    audit.append(session, actor=actor_id(user.id), action="console.signed_in", object_type="console_user",
                  object_id=str(user.id), details={"role": user.role})
     return SignIn(user)

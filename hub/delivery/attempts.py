@@ -60,12 +60,12 @@ class Recorder:
     def record(self, job_id: str, outcome: Outcome, *, started_at: datetime) -> JobStatus:
         """Write the attempt, move the job on, and update the connector's breaker, in one transaction."""
         with self.factory() as session, session.begin():
-            job = session.get_one(SyncJob, job_id)
+            job = session.get_one(SyncJob, job_id, with_for_update=True)  # erasure locks it too (hub/privacy/erasure.py)
             connector = session.get_one(Connector, job.connector_id)
             number = (session.scalar(select(func.max(DeliveryAttempt.number)).where(DeliveryAttempt.job_id == job_id)) or 0) + 1
             erased = job.status == JobStatus.CANCELLED  # the candidate's data was erased while this attempt ran
             session.add(DeliveryAttempt(job_id=job_id, number=number, outcome=outcome.kind, status_code=outcome.status_code,
-                                        latency_ms=outcome.latency_ms, error=outcome.error,
+                                        latency_ms=outcome.latency_ms, error=None if erased else outcome.error,
                                         response_excerpt=None if erased else clip(outcome.excerpt),
                                         request=None if erased else outcome.request, worker=self.worker_id,
                                         started_at=started_at, finished_at=utcnow()))

@@ -46,7 +46,7 @@ def connectors_types():
 @connectors_group.command("add")
 @click.argument("name")
 @click.option("--type", "type_name", required=True, help="A connector type (see `connectors types`).")
-@click.option("--mapping", required=True, help="A preset name (see `mappings list`) or a mapping YAML path.")
+@click.option("--mapping", required=True, help="A mapping name: a preset (see `mappings list`) or a file of HUB_MAPPING_DIRS; never a path.")
 @click.option("--config", "config", required=True, help="The type's config as JSON, or @file.json.")
 @click.option("--events", default="candidate.hired", show_default=True, help="Comma-separated: result.scored, candidate.hired.")
 @click.option("--job-codes", default=None, help="Comma-separated job codes (default: every job).")
@@ -68,7 +68,7 @@ def connectors_add(name, type_name, mapping, config, events, job_codes, settings
     if retry_schedule:
         spec["retry_schedule"] = _schedule(retry_schedule)
     with _state().session_factory() as session, session.begin():
-        connector_admin.add(session, spec, actor=CLI_ACTOR)
+        connector_admin.add(session, spec, actor=CLI_ACTOR, settings=_state().settings)
     click.echo(f"added connector {name!r} ({type_name}, mapping {mapping})")
 
 
@@ -104,7 +104,7 @@ def connectors_list(as_json):
 @connectors_group.command("update")
 @click.argument("name")
 @click.option("--config", default=None, help="Config changes as JSON or @file (merged; secrets kept unless given).")
-@click.option("--mapping", default=None)
+@click.option("--mapping", default=None, help="A mapping name (as for `connectors add`).")
 @click.option("--events", default=None)
 @click.option("--settings", default=None)
 @click.option("--enable", "enabled", flag_value=True, default=None, help="Enable (also closes the breaker).")
@@ -118,7 +118,7 @@ def connectors_update(name, config, mapping, events, settings, enabled):
         "events": [e.strip() for e in events.split(",")] if events else None,
         "settings": json_option(settings, "--settings"), "enabled": enabled}.items() if v is not None}
     with _state().session_factory() as session, session.begin():
-        connector_admin.update(session, name, changes, actor=CLI_ACTOR)
+        connector_admin.update(session, name, changes, actor=CLI_ACTOR, settings=_state().settings)
     click.echo(f"updated {name!r}: {', '.join(sorted(changes)) or 'nothing'}")
 
 
@@ -155,13 +155,11 @@ def connectors_delete(name, yes):
 @with_appcontext
 def connectors_check(name):
     """Test the connection; exit 1 with a message saying what to fix."""
-    from connectors.plugins import create_connector
     from hub.delivery import connector_admin
 
     with _state().read_session_factory() as session:
         connector = connector_admin.get(session, name)
-    with create_connector(connector.type, connector.config) as live:
-        result = live.check()
+    result = connector_admin.check(connector, _state().settings)
     click.echo(("ok: " if result.ok else "FAILED: ") + result.message)
     sys.exit(0 if result.ok else 1)
 
@@ -250,6 +248,7 @@ def documents_group():
 @with_appcontext
 def documents_show(result_id, event, connector_name, reveal):
     """Print the document a mapping would render for RESULT_ID, personal data masked unless --reveal."""
+    import mappings
     from hub.audit import chain as audit
     from hub.delivery import connector_admin, documents
     from hub.errors import UnknownResult
@@ -262,8 +261,9 @@ def documents_show(result_id, event, connector_name, reveal):
             raise UnknownResult(f"no result {result_id!r}")
         connector = connector_admin.get(session, connector_name) if connector_name else None
         try:
-            built = documents.for_result(result, event, connector, default_policy=state.settings.policy, reveal=reveal)
-        except documents.NotReady as error:
+            built = documents.for_result(result, event, connector, default_policy=state.settings.policy,
+                                           catalog=state.settings.catalog, reveal=reveal)
+        except (documents.NotReady, mappings.PolicyError, mappings.InputError) as error:
             raise click.ClickException(str(error)) from None
         if reveal:
             audit.append(session, actor=CLI_ACTOR, action="document.revealed", object_type="interview_result",

@@ -9,15 +9,24 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 import mappings
-from jsonerrors import pointer
+from connectors.base import CheckResult
+from connectors.destinations import DestinationPolicy
 from connectors.errors import ConfigError
-from connectors.plugins import connector_class, create_connector, mask_secrets, validate_config
+from connectors.plugins import (
+    connector_class,
+    create_connector,
+    mask_secrets,
+    validate_config,
+)
 from connectors.schema import MASK
 from hub.audit import chain as audit
+from hub.config import Settings
 from hub.delivery.outbox import EVENTS
+from hub.delivery.reloading import load_mapping, load_policy
 from hub.errors import ConnectorExists, ConnectorNotFound, InvalidInput
 from hub.storage.models import Connector, SyncJob, utcnow
 from hub.storage.statuses import BreakerState, JobStatus
+from jsonerrors import pointer
 
 NAME_PATTERN = "^[a-z0-9][a-z0-9_-]{0,99}$"
 UPDATABLE = ("config", "mapping", "settings", "events", "job_codes", "retry_schedule", "max_concurrency",
@@ -34,8 +43,8 @@ SPEC_SCHEMA: dict[str, Any] = {
                  "x-message": "lower-case letters, digits, '-' and '_', starting with a letter or digit"},
         "type": {"type": "string", "minLength": 1, "x-message": "a connector type (see `connectors types`)"},
         "config": {"type": "object", "x-message": "an object, as the connector type's schema describes"},
-        "mapping": {"type": "string", "minLength": 1, "x-message": "a preset name or a mapping YAML path"},
-        "settings": {"type": "object", "x-message": "an object of mapping parameters"},
+        "mapping": {"type": "string", "minLength": 1, "x-message": "a mapping name: a preset (`mappings list`) or a file of HUB_MAPPING_DIRS, never a path"},
+        "settings": {"type": "object", "x-message": "an object of mapping parameters; `policy` is a policy name"},
         "events": {"type": "array", "minItems": 1, "items": {"enum": list(EVENTS)},
                    "x-message": f"a non-empty list of: {', '.join(EVENTS)}"},
         "job_codes": {"type": ["array", "null"], "items": {"type": "string"},
@@ -79,14 +88,15 @@ def check_fields(spec: Any, *, partial: bool) -> dict[str, Any]:
     return spec
 
 
-def _checked_config(type_name: str, config: dict) -> dict:
-    """The config as its type's schema and the type itself accept it, defaults filled; else every problem at its
-    pointer under /config."""
+def _checked_config(type_name: str, config: dict, policy: DestinationPolicy) -> dict:
+    """The config as its type's schema, the destination policy and the type itself accept it, defaults filled; else
+    every problem at its pointer under /config."""
     try:
-        checked = validate_config(type_name, config)
+        checked = validate_config(type_name, config, policy=policy)
     except ConfigError as error:
-        raise _config_problems(type_name, error.errors) from None
-    with create_connector(type_name, checked) as connector:
+        raise _config_problems(type_name, error.errors or [{"pointer": error.pointer or "", "message": str(error)}]) \
+            from None
+    with create_connector(type_name, checked, policy=policy) as connector:
         problems = connector.configuration_problems()
     if problems:
         raise _config_problems(type_name, problems)
@@ -99,17 +109,32 @@ def _config_problems(type_name: str, problems: list[dict]) -> InvalidInput:
                         errors=[{"pointer": "/config" + p["pointer"], "message": p["message"]} for p in problems])
 
 
-def _checked_mapping(type_name: str, mapping: str) -> None:
+def _checked_mapping(type_name: str, mapping: str, settings: Settings) -> None:
+    """The mapping is a catalog name whose file loads and renders the type's payloads; never a path."""
     try:
-        loaded = mappings.load_mapping(mapping)
-    except mappings.MappingError as error:
+        settings.catalog.path_of(mapping, "mapping")
+        loaded = load_mapping(settings.catalog, mapping)
+    except (mappings.CatalogError, mappings.MappingError) as error:
         raise _invalid("/mapping", str(error)) from None
     kind = connector_class(type_name).payload_kind
     if loaded.kind != kind:
         raise _invalid("/mapping", f"mapping {loaded.name!r} renders {loaded.kind} payloads; a {type_name} connector takes {kind}")
 
 
-def add(session: Session, spec: dict, *, actor: str) -> Connector:
+def _checked_policy(connector_settings: dict, settings: Settings) -> None:
+    """`settings.policy`, when given, is a policy name from the catalog whose file loads; never a path."""
+    if "policy" not in connector_settings:
+        return
+    name = connector_settings["policy"]
+    try:
+        settings.catalog.path_of(name, "policy")
+        load_policy(settings.catalog, name)
+    except (mappings.CatalogError, mappings.PolicyError) as error:
+        raise _invalid("/settings/policy", str(error)) from None
+
+
+def add(session: Session, spec: dict, *, actor: str, settings: Settings) -> Connector:
+    """Add a connector; `settings` (the hub's) give the destination policy and the catalog it is checked against."""
     check_fields(spec, partial=False)
     try:
         connector_class(spec["type"])
@@ -117,8 +142,9 @@ def add(session: Session, spec: dict, *, actor: str) -> Connector:
         raise _invalid("/type", str(error)) from None
     if session.scalar(select(Connector.id).where(Connector.name == spec["name"], Connector.deleted_at.is_(None))):
         raise ConnectorExists(f"a connector named {spec['name']!r} exists already")
-    config = _checked_config(spec["type"], spec["config"])
-    _checked_mapping(spec["type"], spec["mapping"])
+    config = _checked_config(spec["type"], spec["config"], settings.destinations)
+    _checked_mapping(spec["type"], spec["mapping"], settings)
+    _checked_policy(spec.get("settings") or {}, settings)
     connector = Connector(
         name=spec["name"], type=spec["type"], config=config, mapping=spec["mapping"],
         settings=spec.get("settings") or {}, events=spec["events"], job_codes=spec.get("job_codes"),
@@ -132,7 +158,7 @@ def add(session: Session, spec: dict, *, actor: str) -> Connector:
     return connector
 
 
-def update(session: Session, name: str, changes: dict, *, actor: str) -> Connector:
+def update(session: Session, name: str, changes: dict, *, actor: str, settings: Settings) -> Connector:
     connector = get(session, name)
     check_fields(changes, partial=True)
     if "name" in changes or "type" in changes:
@@ -140,9 +166,11 @@ def update(session: Session, name: str, changes: dict, *, actor: str) -> Connect
     if "config" in changes:
         # Secrets left out (or sent back masked) keep their stored values, so a form can round-trip.
         merged = _merge_config(connector.config, changes["config"])
-        changes = {**changes, "config": _checked_config(connector.type, merged)}
+        changes = {**changes, "config": _checked_config(connector.type, merged, settings.destinations)}
     if "mapping" in changes:
-        _checked_mapping(connector.type, changes["mapping"])
+        _checked_mapping(connector.type, changes["mapping"], settings)
+    if "settings" in changes:
+        _checked_policy(changes["settings"], settings)
     for key, value in changes.items():
         setattr(connector, key, value)
     if changes.get("enabled") is True:
@@ -170,8 +198,9 @@ def _merge_config(stored: dict, changes: dict) -> dict:
 def disable(session: Session, name: str, *, actor: str, reason: str) -> Connector:
     connector = get(session, name)
     connector.enabled, connector.disabled_reason = False, reason
+    # The reason is free text a person typed (it may name people): it stays on the connector, not in the trail.
     audit.append(session, actor=actor, action="connector.disabled", object_type="connector", object_id=name,
-                 details={"reason": reason})
+                 details={})
     return connector
 
 
@@ -188,14 +217,24 @@ def delete(session: Session, name: str, *, actor: str) -> int:
     ended = session.execute(
         sql_update(SyncJob).where(SyncJob.connector_id == connector.id, SyncJob.status.in_(UNFINISHED))
         .values(status=JobStatus.CANCELLED, next_attempt_at=None, last_error=f"connector {name!r} deleted by {actor}")
-        .execution_options(synchronize_session=False)).rowcount
-    jobs = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == connector.id))
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    jobs = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == connector.id)) or 0
     connector.name = f"{name[:80]} (deleted #{connector.id})"
     connector.config, connector.settings = {}, {}
     connector.enabled, connector.disabled_reason, connector.deleted_at = False, f"deleted by {actor}", now
     audit.append(session, actor=actor, action="connector.deleted", object_type="connector", object_id=name,
                  details={"type": connector.type, "jobs_kept": jobs, "jobs_ended": ended, "renamed": connector.name})
     return jobs
+
+
+def check(connector: Connector, settings: Settings) -> CheckResult:
+    """Test a stored connector's connection under the hub's destination policy; a refused config is a failed check."""
+    try:
+        live_connector = create_connector(connector.type, connector.config, policy=settings.destinations)
+    except ConfigError as error:
+        return CheckResult(False, f"the config is refused: {error}")
+    with live_connector:
+        return live_connector.check()
 
 
 def live(statement):

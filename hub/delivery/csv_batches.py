@@ -68,7 +68,8 @@ class CsvBatches:
             for job_id in job_ids:
                 try:
                     job, _, result = load_job(session, job_id)
-                    rendered = render(job, connector, result, self.state.settings.policy)
+                    rendered = render(job, connector, result, self.state.settings.policy,
+                                      self.state.settings.catalog)
                 except Exception as error:  # one job's bad data must not lose the others' file
                     log.exception("rendering job %s of %s failed", job_id, connector.name, extra={"job_id": job_id})
                     rendered = Outcome(AttemptOutcome.RETRYABLE, error=f"internal error: {error.__class__.__name__}: {error}")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import mappings
 from connectors.base import DeliveryContext, DeliveryResult
+from connectors.destinations import DestinationPolicy
 from connectors.errors import (
     ConnectorError,
     PermanentDeliveryError,
@@ -25,11 +26,11 @@ from connectors.plugins import create_connector
 from hub.delivery import documents
 from hub.delivery.attempts import Outcome, clip
 from hub.delivery.rate_limit import RateLimiter
-from hub.delivery.reloading import reloading
+from hub.delivery.reloading import load_mapping
 from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
 from hub.storage.statuses import AttemptOutcome
+from mappings.catalog import Catalog
 
-load_mapping = reloading(mappings.load_mapping)
 MAPPING_ERRORS = (mappings.MappingError, mappings.PolicyError, mappings.InputError)
 NO_GOALS = "policy produced no goals"
 NOTHING_RENDERED = "the mapping rendered nothing to send"
@@ -43,9 +44,10 @@ class Rendered:
     skip_reason: str | None = None
 
 
-def render_document(connector: Connector, document: dict) -> Rendered:
-    """Map a canonical document to the connector's payloads; a payload with no CSV rows is nothing to send."""
-    payloads = [p for p in load_mapping(connector.mapping).render(document) if not _empty_rows(p)]
+def render_document(connector: Connector, document: dict, catalog: Catalog) -> Rendered:
+    """Map a canonical document to the connector's payloads (its mapping is a catalog name, never a path); a payload
+    with no CSV rows is nothing to send."""
+    payloads = [p for p in load_mapping(catalog, connector.mapping).render(document) if not _empty_rows(p)]
     if payloads:
         return Rendered(payloads)
     goals = (document.get("plan") or {}).get("goals")
@@ -56,10 +58,12 @@ def _empty_rows(payload: dict) -> bool:
     return isinstance(payload, dict) and "rows" in payload and not payload["rows"]
 
 
-def render(job: SyncJob, connector: Connector, result: InterviewResult, default_policy: str) -> Rendered | Outcome:
+def render(job: SyncJob, connector: Connector, result: InterviewResult, default_policy: str,
+           catalog: Catalog) -> Rendered | Outcome:
     """The job's payloads, or the outcome that a job which cannot be rendered comes to."""
     try:
-        return render_document(connector, documents.build(job, connector, result, default_policy=default_policy))
+        document = documents.build(job, connector, result, default_policy=default_policy, catalog=catalog)
+        return render_document(connector, document, catalog)
     except documents.NotReady as error:
         return Outcome(AttemptOutcome.RETRYABLE, error=str(error))
     except MAPPING_ERRORS as error:
@@ -78,7 +82,8 @@ def load_job(session: Session, job_id: str) -> tuple[SyncJob, Connector, Intervi
 class ConnectorPool:
     """Live connector objects per connector row, rebuilt when the row changes (config, mapping...). Thread-safe."""
 
-    def __init__(self):
+    def __init__(self, policy: DestinationPolicy):
+        self.policy = policy  # the hub's destination policy, checked again at every connect
         self._live: dict[int, tuple[datetime | None, Any]] = {}
         self._lock = threading.Lock()
 
@@ -88,7 +93,7 @@ class ConnectorPool:
             cached = self._live.get(connector.id)
             if cached and cached[0] == connector.updated_at:
                 return cached[1]
-            live = create_connector(connector.type, connector.config)
+            live = create_connector(connector.type, connector.config, policy=self.policy)
             self._live[connector.id] = (connector.updated_at, live)
         if cached:
             cached[1].close()
@@ -147,7 +152,7 @@ class Delivery:
         with self.state.read_session_factory() as session:
             job, connector, result = load_job(session, job_id)
             try:
-                rendered = render(job, connector, result, self.state.settings.policy)
+                rendered = render(job, connector, result, self.state.settings.policy, self.state.settings.catalog)
             finally:
                 session.expunge_all()
         if isinstance(rendered, Outcome):

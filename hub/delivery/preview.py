@@ -5,6 +5,7 @@ import json
 import uuid
 from pathlib import Path
 
+import mappings
 import scoring_engine
 from connectors.errors import ConnectorError
 from connectors.plugins import create_connector
@@ -33,20 +34,24 @@ def prepare(state, name: str, *, result_id: str | None = None, sample_path: str 
                 raise PreviewError(f"no result {result_id!r}")
             job = SyncJob(id=f"preview-{uuid.uuid4()}", event=event, created_at=utcnow())
             try:
-                document = documents.build(job, connector, result, default_policy=state.settings.policy)
-            except documents.NotReady as error:
+                document = documents.build(job, connector, result, default_policy=state.settings.policy,
+                                           catalog=state.settings.catalog)
+            except (documents.NotReady, mappings.PolicyError, mappings.InputError) as error:
                 raise PreviewError(str(error)) from None
         else:
-            document = _sample_document(Path(sample_path), connector, event, state.settings.policy)
+            document = _sample_document(Path(str(sample_path)), connector, event, state.settings)
         session.expunge_all()
     try:
-        rendered = deliver.render_document(connector, document)
+        rendered = deliver.render_document(connector, document, state.settings.catalog)
     except deliver.MAPPING_ERRORS as error:
         raise PreviewError(f"mapping {connector.mapping!r} failed: {error}") from None
     if rendered.skip_reason:
         raise NothingToSend(rendered.skip_reason)
     payloads = rendered.payloads
-    live = create_connector(connector.type, connector.config)
+    try:
+        live = create_connector(connector.type, connector.config, policy=state.settings.destinations)
+    except ConnectorError as error:
+        raise PreviewError(f"the {connector.type} connector's config is refused: {error}") from None
     try:
         job = SyncJob(id=document["job_id"], event=event, attempts=0)
         job_contexts = deliver.contexts(job, connector, 1, Path(state.settings.instance_path) / "cache" / "connectors",
@@ -58,7 +63,7 @@ def prepare(state, name: str, *, result_id: str | None = None, sample_path: str 
         live.close()
 
 
-def _sample_document(path: Path, connector, event: str, default_policy: str) -> dict:
+def _sample_document(path: Path, connector, event: str, settings) -> dict:
     try:
         sample = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
@@ -85,9 +90,12 @@ def _sample_document(path: Path, connector, event: str, default_policy: str) -> 
     except ScoringError as error:
         raise PreviewError(f"{path}: {error.pointer or ''} {error}") from None
     profile_data = profile.to_dict()
-    return documents.assemble(
-        event=event, job_id=f"preview-{uuid.uuid4()}", occurred_at=utcnow().isoformat(),
-        result={"id": "preview", "external_id": sample["external_id"], "job_code": sample["job_code"]},
-        candidate=sample["candidate"], decision=decision, profile=profile_data, profile_version=1,
-        preferences=sample.get("preferences") or {}, connector_name=connector.name,
-        settings=connector.settings or {}, default_policy=default_policy)
+    try:
+        return documents.assemble(
+            event=event, job_id=f"preview-{uuid.uuid4()}", occurred_at=utcnow().isoformat(),
+            result={"id": "preview", "external_id": sample["external_id"], "job_code": sample["job_code"]},
+            candidate=sample["candidate"], decision=decision, profile=profile_data, profile_version=1,
+            preferences=sample.get("preferences") or {}, connector_name=connector.name,
+            settings=connector.settings or {}, default_policy=settings.policy, catalog=settings.catalog)
+    except (mappings.PolicyError, mappings.InputError) as error:
+        raise PreviewError(str(error)) from None

@@ -1,22 +1,36 @@
-"""Loading policies and mappings once, and again only when their file changes."""
+"""Loading catalog mappings and policies by name, once, and again only when their file changes."""
 from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Callable, TypeVar
 
-T = TypeVar("T")
+from mappings import MappingError, PolicyError
+from mappings.catalog import Catalog, CatalogError
+from mappings.policy import Policy
+from mappings.target_mapping import TargetMapping
 
 
-def reloading(loader: Callable[[str], T], maxsize: int = 128) -> Callable[[str], T]:
-    """Wrap a loader of shipped names or file paths: cached, but a changed file is read again."""
+@functools.lru_cache(maxsize=256)
+def _cached(catalog: Catalog, kind: str, name: str, path: str, mtime: float):
+    return catalog.mapping(name) if kind == "mapping" else catalog.policy(name)
 
-    @functools.lru_cache(maxsize=maxsize)
-    def cached(name_or_path: str, mtime: float | None) -> T:
-        return loader(name_or_path)
 
-    def load(name_or_path: str) -> T:
-        path = Path(name_or_path)
-        return cached(name_or_path, path.stat().st_mtime if path.is_file() else None)
+def _load(catalog: Catalog, kind: str, name: str):
+    try:
+        path = catalog.path_of(name, kind)
+    except CatalogError as error:
+        # Named for what the caller does next: a bad name is a broken mapping or policy, never retried.
+        if kind == "mapping":
+            raise MappingError(str(error), mapping=name if isinstance(name, str) else None) from None
+        raise PolicyError(str(error)) from None
+    return _cached(catalog, kind, name, str(path), Path(path).stat().st_mtime)
 
-    return load
+
+def load_mapping(catalog: Catalog, name: str) -> TargetMapping:
+    """The mapping the catalog calls `name`; MappingError for a name that is not in it or a broken file."""
+    return _load(catalog, "mapping", name)
+
+
+def load_policy(catalog: Catalog, name: str) -> Policy:
+    """The policy the catalog calls `name`; PolicyError for a name that is not in it or a broken file."""
+    return _load(catalog, "policy", name)

@@ -22,6 +22,7 @@ from typing import Any, Callable, TypeVar
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import and_, func, or_, select
 
+from hub.audit import checkpoints
 from hub.delivery.attempts import BreakerPolicy, Outcome, Recorder
 from hub.delivery.claim import Claimer, due
 from hub.delivery.csv_batches import CsvBatches
@@ -58,7 +59,7 @@ class Worker:
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         breaker = breaker or BreakerPolicy(self.settings.breaker_threshold, self.settings.breaker_cooldown)
         cache_root = Path(self.settings.instance_path) / "cache" / "connectors"
-        self.connectors = ConnectorPool()
+        self.connectors = ConnectorPool(self.settings.destinations)
         self.claimer = Claimer(state.session_factory, worker_id=self.worker_id, lease_seconds=self.settings.lease_seconds,
                                postgres=not self.settings.is_sqlite)
         self.recorder = Recorder(state.session_factory, worker_id=self.worker_id,
@@ -89,6 +90,9 @@ class Worker:
         self._guarded("listen", self._start_listening, None)
         self.scheduler.add_job(self.wake, "interval", seconds=5, id="batch-check")
         self.scheduler.add_job(self._report, "interval", seconds=60, id="report")
+        if self.settings.audit_checkpoint_minutes:  # signed audit checkpoints (docs/operations.md)
+            self.scheduler.add_job(checkpoints.write_for, "interval", args=[self.state], id="audit-checkpoint",
+                                   minutes=self.settings.audit_checkpoint_minutes)
         self.scheduler.start()
         log.info("worker %s started (%d delivery threads)", self.worker_id, self.threads)
         try:

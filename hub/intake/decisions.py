@@ -32,9 +32,10 @@ def record(session: Session, result: InterviewResult, document: dict, *, actor: 
     session.add(decision)
     session.flush()
     result.decision = decision
+    # The trail names the decision, not the person: `decided_by` is free text (a name) and stays in decisions.
     audit.append(session, actor=actor, action="candidate.hired" if decision.hired else "candidate.not_hired",
                  object_type="interview_result", object_id=result.id,
-                 details={"decided_by": decision.decided_by, "start_date": document.get("start_date"),
+                 details={"decision_id": decision.id, "start_date": document.get("start_date"),
                           "targets": sorted(employee_ids)})
     if decision.hired:
         outbox.enqueue(session, result, "candidate.hired")

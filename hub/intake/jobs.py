@@ -31,3 +31,11 @@ def find(directory: Path, code: str, pointer: str):
         known = ", ".join(sorted(jobs)) or f"none (put job profile YAML files in {directory})"
         raise UnknownJobCode(errors=[{"pointer": pointer, "message": f"no job profile with code {code!r}; known: {known}"}])
     return jobs[code]
+
+
+def recommendations(directory: Path, resume, top: int = 5) -> list[dict]:
+    """The catalog's jobs ranked for a parsed resume, with reasons per job (岗位匹配与推荐); advisory."""
+    from scoring_engine.resume.recommend import recommend
+
+    jobs = list(catalog(directory).values())
+    return [item.to_dict() for item in recommend(resume, jobs, top=top)] if jobs else []

@@ -97,7 +97,7 @@ def claim_due_results(session: Session, *, limit: int, lease_seconds: float) -> 
              .order_by(InterviewResult.scoring_due_at).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    results = session.scalars(query).all()
+    results = list(session.scalars(query).all())
     for result in results:
         result.scoring_due_at = now + timedelta(seconds=lease_seconds)
         result.scoring_attempts += 1

@@ -59,10 +59,12 @@ def _ensure_connectors(state, target_url: str, export_dir: Path) -> None:
             config = _connector_config(type_name, target_url, export_dir)
             if session.scalar(connector_admin.live(select(Connector).where(Connector.name == name))):
                 connector_admin.update(session, name, {"config": config, "enabled": True,
-                                                      "retry_schedule": DEMO_RETRY_SCHEDULE}, actor="demo")
+                                                      "retry_schedule": DEMO_RETRY_SCHEDULE},
+                                    actor="demo", settings=state.settings)
             else:
                 connector_admin.add(session, {"name": name, "type": type_name, "mapping": mapping, "config": config,
-                                              "events": events, "retry_schedule": DEMO_RETRY_SCHEDULE}, actor="demo")
+                                              "events": events, "retry_schedule": DEMO_RETRY_SCHEDULE},
+                                    actor="demo", settings=state.settings)
 
 
 def _post_examples(hub_url: str, key: str, run_id: str) -> list[dict]:
@@ -147,9 +149,13 @@ def demo_app(instance_path: Path):
     """A hub on a SQLite database, keys and exports of the demo's own; HUB_DATABASE_URL is not used."""
     from hub import create_app
 
+    # The demo HR system listens on loopback over plain http and exports go to the instance folder: the demo
+    # allows exactly these, as an operator would with HUB_ALLOWED_DESTINATIONS and HUB_CSV_ROOTS.
     return create_app({"HUB_INSTANCE_PATH": str(instance_path),
                        "HUB_DATABASE_URL": f"sqlite:///{instance_path / 'hub.sqlite'}",
-                       "HUB_JOBS_DIR": str(instance_path / "jobs")})
+                       "HUB_JOBS_DIR": str(instance_path / "jobs"),
+                       "HUB_ALLOWED_DESTINATIONS": "127.0.0.1/32", "HUB_ALLOW_PLAIN_HTTP": "true",
+                       "HUB_CSV_ROOTS": str(instance_path / "exports")})
 
 
 @click.command("demo")
@@ -164,7 +170,6 @@ def demo_command(once, port, timeout, instance):
     The demo runs in an instance of its own (database, keys, exports), so its connectors and results never
     mix with the hub's: delete the folder to forget it.
     """
-    from connectors import destinations
     from hub.accounts.api_clients import create_client
     from hub.accounts.console_users import create_user
     from hub.delivery.worker import Worker
@@ -181,10 +186,6 @@ def demo_command(once, port, timeout, instance):
     target_server, target_url = _serve(target.app(), "127.0.0.1", 0)
     export_dir = Path(state.settings.instance_path) / "exports"
     export_dir.mkdir(parents=True, exist_ok=True)
-    # The demo HR system listens on loopback over plain http and exports go to the instance folder: the demo
-    # allows exactly these, as an operator would with HUB_ALLOWED_DESTINATIONS and HUB_CSV_ROOTS.
-    destinations.set_default_policy(destinations.DestinationPolicy.from_settings(
-        "127.0.0.1/32", allow_plain_http=True, csv_roots=[str(export_dir)], source="the demo"))
     _ensure_connectors(state, target_url, export_dir)
     run_id = time.strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(2)
     with transaction(state.session_factory) as session:

@@ -20,7 +20,7 @@ def _mask(text: str) -> str:
 
 
 class JsonFormatter(logging.Formatter):
-    converter = time.gmtime  # the times are labelled Z, so they must be UTC whatever TZ the host has
+    converter = time.gmtime  # type: ignore[assignment]  # the times are labelled Z, so they must be UTC whatever TZ the host has
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -42,7 +42,7 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    converter = time.gmtime
+    converter = time.gmtime  # type: ignore[assignment]
 
     def format(self, record: logging.LogRecord) -> str:
         return _mask(super().format(record))

@@ -34,7 +34,7 @@ def count_stale(engine: Engine, keyring: KeyRing) -> int:
         for table, columns in encrypted_columns():
             for column in columns:
                 total += connection.scalar(select(func.count()).select_from(table).where(
-                    type_coerce(column, Text).not_like(f"enc1:{keyring.primary_id}:%"), column.isnot(None)))
+                    type_coerce(column, Text).not_like(f"enc1:{keyring.primary_id}:%"), column.isnot(None))) or 0
     return total
 
 

@@ -1,5 +1,5 @@
-"""The database: engines and sessions, the declarative models (one module: see docs/architecture.md), migrations.
+"""The database: engines and sessions, the declarative models (see docs/architecture.md), migrations.
 
 Other rooms import only the modules named in `__all__` (tests/test_layout.py holds them to it)."""
 
-__all__ = ["cli", "db", "migrate", "models", "statuses"]
+__all__ = ["cli", "db", "migrate", "models", "outcomes", "statuses"]

@@ -74,7 +74,7 @@ def _run(engine: Engine, step, revision: str) -> None:
 
 @functools.cache
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or "base"
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -330,8 +330,26 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
+
+# --- audit checkpoints (issue 16) -------------------------------------------------------------------------
+
+class AuditCheckpoint(Base):
+    """A signed statement of the chain's head: seq, hash and count at a time (copied to a file outside the database)."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    entry_count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[Timestamp]
+    key_id: Mapped[str] = mapped_column(String(32))
+    signature: Mapped[str] = mapped_column(String(128))
+
+
 __all__ = [
     "ApiClient",
+    "AuditCheckpoint",
     "AuditEntry",
     "Base",
     "Candidate",
@@ -345,3 +363,8 @@ __all__ = [
     "SyncJob",
     "utcnow",
 ]
+
+
+# Tables kept in modules of their own register in the same metadata (migrations, key rotation and the
+# metadata-vs-migrations test all see them).
+from hub.storage import outcomes as _outcomes  # noqa: E402,F401

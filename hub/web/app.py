@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g
+from flask import Flask, g, redirect, request, url_for
+from werkzeug.exceptions import NotFound
 
+from connectors import destinations
 from hub.config import Settings
 from hub.ops import logs
 from hub.privacy import crypto
@@ -32,6 +34,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.config.update({k: v for k, v in test_config.items() if not k.startswith("HUB_")})
 
+    # Where the hub creates connectors it passes this policy itself; as the process default it also covers what a
+    # third-party connector plugin opens through connectors.destinations without naming a policy.
+    destinations.set_default_policy(settings.destinations)
     keyring = crypto.KeyRing(settings.encryption_keys)
     crypto.set_keyring(keyring)
     engine = db.make_engine(settings.database_url)
@@ -54,6 +59,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hub.web.console import init_app as init_console
 
     init_console(app)
+
+    @app.get("/")
+    def front_door():
+        """A browser at the hub's address lands on the console; an API client gets the 404 problem document."""
+        if any(value == "text/html" for value, _quality in request.accept_mimetypes):
+            return redirect(url_for("console.overview"))
+        raise NotFound("Nothing here: the API is under /api/v1 (OpenAPI at /api/v1/openapi.json), the console at "
+                       "/console/.")
+
     return app
 
 

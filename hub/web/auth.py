@@ -5,7 +5,7 @@ import functools
 
 from flask import current_app, g, request
 
-from hub.accounts.api_clients import ROLE_GRANTS, authenticate
+from hub.accounts.api_clients import ROLE_GRANTS, authenticate, record_use
 from hub.errors import Forbidden
 
 
@@ -16,7 +16,9 @@ def require(role: str):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            caller = authenticate(current_app.extensions["hub"].session(), request.headers.get("Authorization"))
+            state = current_app.extensions["hub"]
+            caller = authenticate(state.session(), request.headers.get("Authorization"))
+            record_use(state.session_factory, caller)
             if caller.role not in allowed:
                 raise Forbidden(title="Wrong role for this endpoint", detail=
                               f"This endpoint needs the {role!r} role; key {caller.name!r} has {caller.role!r}.")

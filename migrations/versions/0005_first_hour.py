@@ -4,7 +4,7 @@ A deleted connector keeps its row (renamed to free its name, its config erased),
 the connector of every job it had. An API key may be given an expiry.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 """
 from alembic import op
 import sqlalchemy as sa

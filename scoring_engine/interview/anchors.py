@@ -251,7 +251,6 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
         score = min(score, NEGATIVE_BEHAVIOUR_CAP)
     flags = _flags(answer, tokens, story_tokens, language, spec, concept_hits(spec.key_concepts, answer, tokens), hits,
                    topic_overlap, relevance)
-
     if flags:
         score = min(score, FLAGGED_SCORE_CAP)
     reported = {name: rounded(value) for name, value in components.items()}

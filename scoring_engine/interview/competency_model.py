@@ -11,6 +11,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+import safeyaml
 from scoring_engine.errors import InvalidInput
 
 SHIPPED_MODELS = ("sales", "rnd")
@@ -211,7 +212,7 @@ def _check_coding_tasks(data: dict, source: str) -> None:
 def parse_competency_model(text: str, source: str) -> CompetencyModel:
     """Validate and build a model from YAML text; `source` names it in error messages."""
     try:
-        data = yaml.safe_load(text)
+        data = safeyaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

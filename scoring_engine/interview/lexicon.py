@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
+import safeyaml
 
 STAR_PARTS = ("situation", "task", "action", "result")
 
@@ -67,7 +67,7 @@ def lexicon() -> Lexicon:
     """The shipped lexicon (read on first use)."""
     from scoring_engine.interview.text import _stem
 
-    data = yaml.safe_load(resources.files(__package__).joinpath("lexicon.yaml").read_text(encoding="utf-8"))
+    data = safeyaml.safe_load(resources.files(__package__).joinpath("lexicon.yaml").read_text(encoding="utf-8"))
     _check_strings(data, "lexicon.yaml")
     stopwords = frozenset(data["stopwords"]["en"]) | frozenset(data["stopwords"]["zh"])
     return Lexicon(

@@ -11,8 +11,13 @@ DEFAULT_SCHEDULE = "fixed"
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _NEGATION_EN = re.compile(r"\b(?:not|no|don't|do not|never|rather than|instead of|prefer not)\b[\w\s-]{0,12}$", re.IGNORECASE)
 _NEGATION_ZH = re.compile(r"(?:不|不要|不想|不喜欢|没|非)[\u4e00-\u9fff]{0,2}$")
+# A negation ends at most 12 characters before the cue: look only that far back, not through the whole answer
+# again for every mention (quadratic on an answer that repeats a cue).
+_NEGATION_WINDOW = 40
 _TIME = re.compile(
-    r"(?P<period>上午|早上|早|中午|下午|晚上)?\s*(?P<hour>[01]?\d|2[0-3])\s*"
+    # The space after a period word belongs to it: a leading \s* of its own made every character of a long run of
+    # spaces start a scan to the run's end (quadratic).
+    r"(?:(?P<period>上午|早上|早|中午|下午|晚上)\s*)?(?P<hour>[01]?\d|2[0-3])\s*"
     r"(?:(?::|：)(?P<minute>[0-5]\d)|(?:点|时)(?P<half>半)?(?P<zh_minute>[0-5]\d)?分?)?"
     r"\s*(?P<meridiem>am|pm|a\.m\.|p\.m\.)?",
     re.IGNORECASE,
@@ -48,7 +53,7 @@ def parse_hours(text: str) -> dict[str, str] | None:
 
 def _mentioned(cue: str, text: str) -> bool:
     for match in re.finditer(re.escape(cue.lower()), text):
-        before = text[: match.start()]
+        before = text[max(0, match.start() - _NEGATION_WINDOW) : match.start()]
         if not (_NEGATION_EN.search(before) or _NEGATION_ZH.search(before)):
             return True
     return False

@@ -6,8 +6,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 
-import yaml
-
+import safeyaml
 from scoring_engine.interview.lexicon import lexicon
 from scoring_engine.interview.text import Tokens, has_cjk
 
@@ -37,7 +36,7 @@ def _english_letter_pairs() -> frozenset[str]:
     sources = [package.joinpath("lexicon.yaml"), *sorted(package.joinpath("models").iterdir(), key=lambda item: item.name)]
     for source in sources:
         if source.name.endswith(".yaml"):
-            _collect_english(yaml.safe_load(source.read_text(encoding="utf-8")), texts, inside_english=False)
+            _collect_english(safeyaml.safe_load(source.read_text(encoding="utf-8")), texts, inside_english=False)
     pairs = set()
     for word in _LATIN_WORD.findall(" ".join(texts).lower()):
         marked = f"^{word}$"

@@ -8,7 +8,12 @@ from scoring_engine.interview.text import Tokens, chinese_verbs, sentences
 
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?\s*%?")
 # A Chinese numeral only counts with a measure word or unit after it ("三个月", "两周", "百分之二十").
-_CHINESE_QUANTITY = re.compile(r"(?:百分之[零一二两三四五六七八九十百]+|[一二两三四五六七八九十百千万]+(?:个|次|天|周|月|年|倍|位|家|条|项|人|万|小时|分钟|点))")
+# A numeral starts where a run of numerals starts: tried from inside the run too, a long run of 一 is scanned to
+# its end once per character (quadratic), and a later start never finds what the first one did not.
+_CHINESE_QUANTITY = re.compile(
+    r"(?:百分之[零一二两三四五六七八九十百]+"
+    r"|(?<![一二两三四五六七八九十百千万])[一二两三四五六七八九十百千万]+(?:个|次|天|周|月|年|倍|位|家|条|项|人|万|小时|分钟|点))"
+)
 
 
 def count_numbers(text: str) -> int:

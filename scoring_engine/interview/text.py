@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from scoring_engine.interview.lexicon import lexicon
+from scoring_engine.text_pieces import bounded_pieces
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
@@ -61,7 +62,7 @@ def _stem(word: str) -> str:
 
 def _raw_words(text: str, language: str) -> list[str]:
     if language == "zh" or _CJK.search(text):
-        pieces = _jieba().lcut(text)
+        pieces = [word for _offset, piece in bounded_pieces(text) for word in _jieba().lcut(piece)]
         words = []
         for piece in pieces:
             piece = piece.strip()

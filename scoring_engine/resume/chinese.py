@@ -3,6 +3,8 @@ import functools
 import logging
 import re
 
+from scoring_engine.text_pieces import tokenize_bounded
+
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -36,7 +38,7 @@ def tokenizer():
 def word_boundaries(text: str) -> set[int]:
     """Offsets in text where jieba puts a word boundary."""
     boundaries = {0, len(text)}
-    for _word, start, end in tokenizer().tokenize(text):
+    for _word, start, end in tokenize_bounded(tokenizer(), text):
         boundaries.add(start)
         boundaries.add(end)
     return boundaries

@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 from scoring_engine.resume.bmes import Entity, tags_to_entities
+from scoring_engine.text_pieces import tokenize_bounded
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def sentence_features(chars: list[str]) -> list[list[str]]:
 
 def _word_positions(text: str, length: int, tokenizer) -> tuple[list[str], list[str]]:
     positions, words = ["S"] * length, [""] * length
-    for word, start, end in tokenizer.tokenize(text):
+    for word, start, end in tokenize_bounded(tokenizer, text):
         for index in range(start, min(end, length)):
             words[index] = word
             if end - start == 1:

@@ -53,6 +53,19 @@ class OCRUnavailable(ImageOnlyDocument):
     code = "resume-ocr-unavailable"
 
 
+class DocumentTooComplex(ResumeFileError):
+    """Reading the document would draw too many objects, nest too deep or need too much memory."""
+
+    code = "resume-too-complex"
+
+
+class ExtractionBusy(ResumeFileError):
+    """Every isolated reader stayed busy for longer than the queue allows; the upload can be retried."""
+
+    code = "resume-extraction-busy"
+    http_status = 503
+
+
 class ExtractionTimeout(ResumeFileError):
     """Reading the text took longer than the time limit."""
 

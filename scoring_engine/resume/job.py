@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator
 
+import safeyaml
 from scoring_engine.errors import InvalidInput
 from scoring_engine.resume.degrees import DEGREE_LEVELS, normalise_degree
 from scoring_engine.resume.taxonomy import taxonomy
@@ -82,7 +83,7 @@ def _read_yaml(path: Path):
     except OSError as error:
         raise InvalidInput(f"{path}: cannot read the job profile ({error.strerror})", pointer="") from error
     try:
-        return yaml.safe_load(text)
+        return safeyaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark else ""

@@ -12,9 +12,11 @@ LABEL_WORDS_EN = (
     "telephone|cell|e-?mail|address|location|city|linkedin|github|website|degree|major|school|university|"
     "objective|desired position|expected salary|availability"
 )
-_LABEL = re.compile(rf"^\s*(?:{LABEL_WORDS_ZH}|(?:{LABEL_WORDS_EN})\b)\s*[:：]?\s*$", re.IGNORECASE)
+# Spaces are possessive (\s*+) and a label glued after a value starts where a run of spaces starts: otherwise a
+# long run of spaces is rescanned from each of its characters.
+_LABEL = re.compile(rf"^\s*+(?:{LABEL_WORDS_ZH}|(?:{LABEL_WORDS_EN})\b)\s*+[:：]?\s*+$", re.IGNORECASE)
 # A label glued after a value ("张丽华性别", "张丽华 性别：女"): where the value ends.
-LABEL_AFTER_VALUE = re.compile(rf"\s*(?:{LABEL_WORDS_ZH})(?:\s*[:：].*)?$")
+LABEL_AFTER_VALUE = re.compile(rf"(?<!\s)\s*+(?:{LABEL_WORDS_ZH})(?:\s*+[:：].*)?$")
 
 
 def is_field_label(text: str) -> bool:

@@ -15,8 +15,10 @@ MIN_FULL_SHARE = 0.55
 _CJK_END = re.compile(r"[\u4e00-\u9fff，、；（]$")
 _CJK_START = re.compile(r"^[\u4e00-\u9fff，、；。）]")
 # A word cut inside an address, where no space was: "zhang.lihua@exam" + "ple.com".
-_ADDRESS_TAIL = re.compile(r"(?:\S*@[^\s.]*|\S*(?:@|://|www\.|\.[a-z]{2,}/)\S*[/\-_.?=&])$")
-_ADDRESS = re.compile(r"\S*(?:@|://|www\.|\.[a-z]{2,}/)\S*$")
+# What marks a token as an address. Tested on the line's last token in code: as "\S*(?:mark)\S*$" patterns they
+# were rescanned from every character of a long token (cubic on a 40 KB one).
+_ADDRESS_MARK = re.compile(r"@|://|www\.|\.[a-z]{2,}/")
+_ADDRESS_CONTINUES = "/-_.?=&"
 # What may follow inside a link or address cut at the edge: not a new address, not a phone number.
 _ADDRESS_PART = re.compile(r"^(?![^\s]*(?:@|\.[a-z]{2,}/))[\w\-/?=&%#.]{2,}(?:\s|$)")
 _OPEN_END = re.compile(r"(?:[,;/&(\-–]|\b(?:at|of|in|and|or|for|the|a|an|to|with|on|by|from|as))$", re.IGNORECASE)
@@ -74,7 +76,7 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
     first, second = previous.text.rstrip(), line.text.lstrip()
     if _CONTACT.search(first):
         # An address or a phone number is an item of its own, unless it was cut inside itself.
-        return bool(_ADDRESS_TAIL.search(first) or (_tight(previous, right) and _ADDRESS.search(first)
+        return bool(_ends_in_unfinished_address(first) or (_tight(previous, right) and _ends_in_address(first)
                                                     and _ADDRESS_PART.match(second)))
     if re.search(r"[.!?。！？]$", first) and second[:1].isupper():
         return False  # a sentence ended; the capitalised line is the next item
@@ -109,6 +111,25 @@ def _join(first: str, second: str, tight: bool = False) -> str:
         return first + second
     if first.endswith("-") and second[:1].islower():
         return first + second  # "full-" + "time": the hyphen was typed, the break was not
-    if _ADDRESS_TAIL.search(first) or (tight and _ADDRESS.search(first) and _ADDRESS_PART.match(second)):
+    if _ends_in_unfinished_address(first) or (tight and _ends_in_address(first) and _ADDRESS_PART.match(second)):
         return first + second
+    if tight and second and _ADDRESS.match(first.rsplit(None, 1)[-1] + second.split(None, 1)[0]):
+        return first + second  # "indeed.c" / "om/r/ann-lee/8baf": the break fell inside a link
     return f"{first} {second}"
+
+
+def _last_token(text: str) -> str:
+    return "" if not text or text[-1].isspace() else text.rsplit(None, 1)[-1]
+
+
+def _ends_in_address(text: str) -> bool:
+    """The line ends in a token holding an address mark (an @, ://, www. or a .domain/)."""
+    return _ADDRESS_MARK.search(_last_token(text)) is not None
+
+
+def _ends_in_unfinished_address(text: str) -> bool:
+    """The line ends in an address cut short: an email before its dot, or a link ending in / - _ . ? = &."""
+    token = _last_token(text)
+    if "@" in token and "." not in token.rsplit("@", 1)[1]:
+        return True
+    return len(token) > 1 and token[-1] in _ADDRESS_CONTINUES and _ADDRESS_MARK.search(token[:-1]) is not None

@@ -16,6 +16,11 @@ class ParseLimits:
     max_uncompressed_bytes: int = 100 * 1024 * 1024
     # Real DOCX parts compress about 5-20x; a much higher ratio is how zip bombs look.
     max_compression_ratio: float = 200.0
+    # A dense 20-page resume parses about 200,000 content objects (operands, operators, characters drawn);
+    # the ceiling is ten times that, and every replay of a form XObject counts again.
+    max_pdf_objects: int = 2_000_000
+    max_pdf_forms: int = 2_000
+    max_pdf_form_depth: int = 12
 
 
 class Deadline:

@@ -6,7 +6,9 @@ from scoring_engine.resume.labels import LABEL_AFTER_VALUE, is_field_label
 from scoring_engine.resume.vocabulary import TITLE_WORDS_EN
 
 # The label opens the line or a cell: "Company Name: Acme" names a company, not the candidate.
-_LABELLED = re.compile(r"(?:^|[|｜]|\s{2,}|\t)\s*(?:姓\s*名|name|full name|candidate name)\s*[:：|]\s*(?P<name>[^|,;:：\n]{2,40})", re.IGNORECASE)
+# A cell gap is a whole run of spaces (two or more, or holding a tab), taken from where the run starts and never
+# given back: "\s{2,}\s*" split each run every possible way, from each of its characters (cubic on a long run).
+_LABELLED = re.compile(r"(?:^\s*+|[|｜]\s*+|(?<!\s)(?=\s\s|\s*+\t)\s++)(?:姓\s*名|name|full name|candidate name)\s*[:：|]\s*(?P<name>[^|,;:：\n]{2,40})", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:[|｜•·,;/]|\s{3,}|\t)\s*")
 _NOT_NAMES = re.compile(
     r"resume|curriculum|vitae|\bcv\b|profile|summary|objective|contact|address|phone|mobile|email|e-mail|"

@@ -4,10 +4,15 @@ import logging
 from scoring_engine.resume import sections as section_names
 from scoring_engine.resume.chinese import detect_language, has_cjk
 from scoring_engine.resume.contacts import find_emails, find_links, find_phones
-from scoring_engine.resume.education import find_school, parse_education
 from scoring_engine.resume.degrees import find_degree
+from scoring_engine.resume.education import find_school, parse_education
 from scoring_engine.resume.entities import default_tagger
-from scoring_engine.resume.experience import headline_entry, parse_experience, total_years, undated_entry
+from scoring_engine.resume.experience import (
+    headline_entry,
+    parse_experience,
+    total_years,
+    undated_entry,
+)
 from scoring_engine.resume.extraction import extract_text
 from scoring_engine.resume.limits import ParseLimits
 from scoring_engine.resume.model import Resume
@@ -31,6 +36,11 @@ def parse_resume(
 ) -> Resume:
     """Read a PDF, DOCX, text or image resume; raise a ResumeFileError subclass when the file can't be read."""
     limits = ParseLimits(max_bytes, max_pages, max_chars, timeout_seconds, max_uncompressed_bytes)
+    return parse_resume_with_limits(data, filename, limits)
+
+
+def parse_resume_with_limits(data: bytes, filename: str | None, limits: ParseLimits) -> Resume:
+    """parse_resume() with every limit given as one ParseLimits (the PDF budgets included)."""
     extracted = extract_text(data, filename, limits)
     resume = parse_text(extracted.text)
     resume.file_type, resume.pages = extracted.file_type, extracted.pages
@@ -102,10 +112,20 @@ def _same_company(first: str | None, second: str | None) -> bool:
     return first in second or second in first
 
 
+# A name stands near the start of a header line: the model reads no further (a 200,000-character line took 10 s).
+_TAGGED_CHARS = 200
+
+
 def _entity_texts(tagger, lines: list[str], kind: str) -> list[str]:
     if tagger is None:
         return []
-    return [entity.text for line in lines if has_cjk(line) for entity in tagger.tag(line.strip()) if entity.type == kind]
+    return [
+        entity.text
+        for line in lines
+        if has_cjk(line)
+        for entity in tagger.tag(line.strip()[:_TAGGED_CHARS])
+        if entity.type == kind
+    ]
 
 
 def _piece_classifier(tagger):

@@ -7,18 +7,20 @@ from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTChar, LTFigure, LTImage, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfexceptions import PDFException, PSException
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
 from scoring_engine.resume.errors import (
     CorruptDocument,
+    DocumentTooComplex,
     EmptyDocument,
     EncryptedDocument,
     ResumeFileError,
 )
 from scoring_engine.resume.layout_text import block_lines
 from scoring_engine.resume.limits import Deadline, ParseLimits
+from scoring_engine.resume.pdf_budget import PdfBudget, budgeted_interpreter_class
 from scoring_engine.resume.reading_order import Box, Line, reading_blocks
 
 logger = logging.getLogger(__name__)
@@ -41,7 +43,8 @@ class PdfText:
 def read_pdf(data: bytes, limits: ParseLimits, deadline: Deadline) -> PdfText:
     """Extract the text layer; raise EncryptedDocument, CorruptDocument or EmptyDocument where it can't."""
     try:
-        return _read(data, limits, deadline)
+        with PdfBudget.for_limits(limits, deadline).active() as budget:
+            return _read(data, limits, deadline, budget)
     except ResumeFileError:
         raise  # our own verdicts (timeout, empty) are ValueErrors too: let them through unchanged
     except (PDFPasswordIncorrect, PDFEncryptionError) as error:
@@ -49,9 +52,13 @@ def read_pdf(data: bytes, limits: ParseLimits, deadline: Deadline) -> PdfText:
     except (PDFException, PSException, KeyError, TypeError, ValueError, AssertionError) as error:
         # pdfminer signals a broken file with its own errors but also with bare Python ones.
         raise CorruptDocument(f"the PDF is damaged and cannot be read ({type(error).__name__}: {error})") from error
+    except RecursionError:
+        raise DocumentTooComplex("the PDF's objects are nested too deeply to read") from None
+    except MemoryError:
+        raise DocumentTooComplex("reading the PDF needed more memory than a resume reader is allowed") from None
 
 
-def _read(data: bytes, limits: ParseLimits, deadline: Deadline) -> PdfText:
+def _read(data: bytes, limits: ParseLimits, deadline: Deadline, budget: PdfBudget) -> PdfText:
     parser = PDFParser(io.BytesIO(data))
     document = PDFDocument(parser, password="")
     pages = list(PDFPage.create_pages(document))
@@ -60,10 +67,11 @@ def _read(data: bytes, limits: ParseLimits, deadline: Deadline) -> PdfText:
     manager = PDFResourceManager(caching=True)
     # boxes_flow=None skips pdfminer's own box ordering: reading_order() does it, columns first.
     device = PDFPageAggregator(manager, laparams=LAParams(boxes_flow=None))
-    interpreter = PDFPageInterpreter(manager, device)
+    interpreter = budgeted_interpreter_class()(manager, device)
     page_texts, image_pages, images, chars, scan_pages = [], 0, [], 0, []
     for number, page in enumerate(pages[: limits.max_pages], start=1):
-        deadline.check(f"PDF page {number}")
+        budget.where = f"PDF page {number}"
+        deadline.check(budget.where)
         interpreter.process_page(page)
         layout = device.get_result()
         boxes = [_box(item) for item in layout if isinstance(item, LTTextBox)]
@@ -93,24 +101,24 @@ def _scan_with_a_stamp(text: str, coverage: float) -> bool:
 def _box(item: LTTextBox) -> Box:
     lines = [line for line in item if isinstance(line, LTTextLine)]
     baselines = tuple(line.y0 for line in lines)
-    return Box(item.x0, item.y0, item.x1, item.y1, item.get_text().rstrip("\n"), baselines,
-               tuple(_line(line) for line in lines))
+    text_lines = tuple(_line(line) for line in lines)
+    return Box(item.x0, item.y0, item.x1, item.y1, "\n".join(line.text for line in text_lines), baselines, text_lines)
 
 
 def _line(line: LTTextLine) -> Line:
-    chars = [char for char in line if isinstance(char, LTChar)]
     text = line.get_text().rstrip("\n")
+    chars = [char for char in line if isinstance(char, LTChar)]
     if not chars:
         return Line(line.x0, line.x1, text)
     first_word_end = chars[0].x1
     for char in chars:
-        if not char.get_text().strip():
+        glyph = char.get_text()
+        if not glyph.strip():
             break
         first_word_end = char.x1
-        if "\u4e00" <= char.get_text() <= "\u9fff":
+        if "\u4e00" <= glyph <= "\u9fff":
             break  # Chinese wraps between any two characters: the first "word" is one character
-    sizes = sorted(char.size for char in chars)
-    return Line(line.x0, line.x1, text, first_word_end - line.x0, sizes[len(sizes) // 2])
+    return Line(line.x0, line.x1, text, first_word_end - line.x0, chars[len(chars) // 2].size)
 
 
 def _images(layout) -> tuple[int, list[bytes], float]:

@@ -26,10 +26,11 @@ _HEADINGS = [
             r"|personal (details|information|profile)|publications|activities|获奖(情况|经历)?|荣誉(奖励)?|兴趣爱好|语言能力"
             r"|个人信息|基本信息|其他|附加信息|校园经历|在校经历"),
 ]
-_HEADING_RE = [(name, re.compile(rf"^(?:{pattern})$", re.I)) for name, pattern in _HEADINGS]
+_HEADING_RE = [(name, re.compile(rf"^(?:{pattern})$", re.IGNORECASE)) for name, pattern in _HEADINGS]
 _DECORATION = " \t•·*#=_|:：-—–【】[]()()<>《》0123456789.、一二三四五六七八九十"
 _SENTENCE_END = re.compile(r"[a-z]\.$")
-_INLINE = re.compile(r"^\s*(?P<heading>[^:：]{2,30}?)\s*[:：]\s*(?P<rest>\S.*)$")
+# Possessive \s*+: a heading never starts with a space, and backtracking into a long run of spaces was quadratic.
+_INLINE = re.compile(r"^\s*+(?P<heading>[^:：]{2,30}?)\s*[:：]\s*(?P<rest>\S.*)$")
 
 
 @dataclass

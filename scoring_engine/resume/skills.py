@@ -1,4 +1,5 @@
 """Skills and certificates: taxonomy terms anywhere in the resume, plus what skills sections list."""
+import bisect
 import re
 
 from scoring_engine.resume.dates import DATE_RANGE
@@ -24,6 +25,33 @@ def line_around(text: str, start: int, end: int) -> str:
     return text[line_start: line_end if line_end != -1 else len(text)].strip()
 
 
+class _Lines:
+    """line_around() for many hits in one text: line starts found once, each line's verdicts kept.
+
+    Searching (or copying, or hashing) the line again for every hit is quadratic on one long line holding
+    thousands of skill names: the same line object is handed out again, so its hash is computed once.
+    """
+
+    def __init__(self, text: str):
+        self._text = text
+        self._starts = [0, *(found.end() for found in re.finditer("\n", text))]
+        self._lines: dict[tuple[int, int], str] = {}
+        self._list_line: dict[int, bool] = {}
+
+    def around(self, start: int, end: int) -> str:
+        span = (bisect.bisect_right(self._starts, start) - 1, bisect.bisect_right(self._starts, end) - 1)
+        if span not in self._lines:
+            first, last = span
+            line_end = self._starts[last + 1] - 1 if last + 1 < len(self._starts) else len(self._text)
+            self._lines[span] = self._text[self._starts[first]: line_end].strip()
+        return self._lines[span]
+
+    def is_list_line(self, line: str) -> bool:
+        if id(line) not in self._list_line:
+            self._list_line[id(line)] = _LIST_LINE.search(line) is not None
+        return self._list_line[id(line)]
+
+
 def find_skills(text: str, skills_lines: list[str], skills_source_lines: list[str]) -> tuple[list[SkillMention], list[str]]:
     """(taxonomy skills with the text that named them, other items listed under a skills heading).
 
@@ -35,12 +63,13 @@ def find_skills(text: str, skills_lines: list[str], skills_source_lines: list[st
     in_skills_section = {line.strip() for line in skills_source_lines}
     listed_names, other_items = _listed_items(skills_lines, matcher)
     mentions: dict[str, SkillMention] = {}
+    lines = _Lines(text)
     for hit in matcher.find(text):
-        line = line_around(text, hit.start, hit.end)
+        line = lines.around(hit.start, hit.end)
         listed = hit.name in listed_names and line in in_skills_section
         if not listed and not is_claimed(matcher.terms.get(hit.name), text, hit.start, hit.end):
             continue  # "I have no Java experience", "in spring 2021", "reading Franz Kafka"
-        if hit.strict and not listed and not _LIST_LINE.search(line):
+        if hit.strict and not listed and not lines.is_list_line(line):
             continue  # "C" or "R" outside a list is a letter, not a language
         known = mentions.get(hit.name)
         if known is None or (listed and not known.listed):
@@ -85,8 +114,10 @@ def find_certificates(text: str, certificate_lines: list[str]) -> list[Certifica
     """Known certificates anywhere, plus each line of a certificates section as written."""
     matcher = taxonomy().certificates
     found: dict[str, CertificateMention] = {}
+    lines = _Lines(text)
     for hit in matcher.find(text):
-        found.setdefault(hit.name, CertificateMention(hit.name, hit.surface, line_around(text, hit.start, hit.end)))
+        if hit.name not in found:
+            found[hit.name] = CertificateMention(hit.name, hit.surface, lines.around(hit.start, hit.end))
     known_lines = {mention.evidence for mention in found.values()}
     for line in certificate_lines:
         item = strip_bullet(line).strip()

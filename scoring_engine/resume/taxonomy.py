@@ -4,8 +4,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-import yaml
-
+import safeyaml
 from scoring_engine.resume.chinese import has_cjk
 
 # Aliases this short ("AI", "ML", "HR") are only read in capitals: in lower case they are other words.
@@ -112,7 +111,7 @@ class Taxonomy:
 @functools.lru_cache(maxsize=1)
 def taxonomy() -> Taxonomy:
     """The taxonomy shipped in data/skills.yaml (read once)."""
-    raw = yaml.safe_load(resources.files("scoring_engine.resume").joinpath("data/skills.yaml").read_text("utf-8"))
+    raw = safeyaml.safe_load(resources.files("scoring_engine.resume").joinpath("data/skills.yaml").read_text("utf-8"))
     return Taxonomy(TermMatcher(_terms(raw["skills"])), TermMatcher(_terms(raw["certificates"])))
 
 

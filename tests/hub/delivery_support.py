@@ -27,7 +27,7 @@ def add_rest_connector(state, name: str, base_url: str, **overrides):
                        "webhook_secret": "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
             "retry_schedule": FAST_SCHEDULE, **overrides}
     with transaction(state.session_factory) as session:
-        connector_admin.add(session, spec, actor="test")
+        connector_admin.add(session, spec, actor="test", settings=state.settings)
 
 
 def caller(state) -> Caller:

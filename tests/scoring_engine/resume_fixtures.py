@@ -235,3 +235,92 @@ def jpeg_behind_flate_pdf(image) -> bytes:
         out.write(b"%010d 00000 n \n" % offset)
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
     return out.getvalue()
+
+
+def docx_with_body(body_xml: str) -> bytes:
+    """A real DOCX (python-docx's template) whose body is replaced by the given WordprocessingML."""
+    import re
+
+    original = zipfile.ZipFile(io.BytesIO(resume_docx(["placeholder"])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as document:
+        for item in original.infolist():
+            content = original.read(item.filename)
+            if item.filename == "word/document.xml":
+                content = re.sub(rb"<w:body>.*<w:sectPr", b"<w:body>" + body_xml.encode() + b"<w:sectPr",
+                                 content, flags=re.S)
+            document.writestr(item, content)
+    return buffer.getvalue()
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF written byte by byte: objects[0] is object 1 (the catalog), with a correct cross-reference table."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def stream(content: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s >>\nstream\n" % (len(content), extra) + content + b"\nendstream"
+
+
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def one_page_pdf(content_object: bytes, resources: bytes = b"<< /Font << /F1 3 0 R >> >>", more=()) -> bytes:
+    """Catalog, pages, font, page, then the page's content stream as object 5, then `more` objects."""
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        _FONT,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources " + resources + b" /Contents 5 0 R >>",
+        content_object,
+        *more,
+    ])
+
+
+def inflate_bomb_pdf(inflated_bytes: int) -> bytes:
+    """One page whose Flate content stream holds `inflated_bytes` of spaces after a line of real text.
+
+    A gigabyte is not compressed here: once the compressor's window is all spaces, each 16 MiB of spaces
+    compresses to the same bytes, so that block is repeated, then closed and checksummed by hand.
+    """
+    import zlib
+
+    chunk = b" " * (16 * 1024 * 1024)
+    text = b"BT /F1 12 Tf 50 800 Td (Jane Doe) Tj ET\n"
+    deflater = zlib.compressobj(9)
+    head = deflater.compress(text + chunk) + deflater.flush(zlib.Z_SYNC_FLUSH)
+    block = deflater.compress(chunk) + deflater.flush(zlib.Z_SYNC_FLUSH)
+    assert deflater.compress(chunk) + deflater.flush(zlib.Z_SYNC_FLUSH) == block
+    repeats = max(inflated_bytes // len(chunk) - 1, 0)
+    checksum = zlib.adler32(text + chunk)
+    for _ in range(repeats):
+        checksum = zlib.adler32(chunk, checksum)
+    # b"\x03\x00" is an empty final block with fixed codes; the zlib trailer is the Adler-32 of all the data.
+    data = head + block * repeats + b"\x03\x00" + checksum.to_bytes(4, "big")
+    return one_page_pdf(stream(data, b"/Filter /FlateDecode"))
+
+
+def nested_forms_pdf(depth: int, copies: int = 10) -> bytes:
+    """Form k draws form k-1 `copies` times; form 0 writes a word; the page draws the top form once."""
+    forms = []
+    first = 6  # objects 1-5 are the catalog, pages, font, page and page content
+    for level in range(depth + 1):
+        if level == 0:
+            content, resources = b"BT /F1 9 Tf 10 10 Td (word) Tj ET", b"<< /Font << /F1 3 0 R >> >>"
+        else:
+            content = b"/X Do " * copies
+            resources = b"<< /XObject << /X %d 0 R >> >>" % (first + level - 1)
+        forms.append(stream(content, b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources " + resources))
+    page_resources = b"<< /XObject << /X %d 0 R >> >>" % (first + depth)
+    return one_page_pdf(stream(b"/X Do"), page_resources, forms)

@@ -307,3 +307,9 @@ def test_a_column_of_row_headings_is_read_row_by_row():
     cells = Box(200, 614, 500, 710, "\n".join(line.text for line in lines), (700, 687, 640, 627), tuple(lines))
     order = [box.text for block in reading_order(heads + [cells]) for box in block]
     assert order == ["SKILLS", "Python, SQL\nTableau", "EDUCATION", "MSc Statistics\nUT Austin"]
+
+
+def test_a_link_broken_inside_a_word_is_put_back_together():
+    sidebar = ["Priya Raman", "Profile: indeed.com/r/Priya-Raman/4f5e6a7b8c9d0e1f2a3b", "", *EN_SIDEBAR[4:]]
+    resume = parse_resume(two_column_pdf(sidebar, EN_MAIN, sidebar_width=120), "cv.pdf")
+    assert resume.links == ["https://indeed.com/r/Priya-Raman/4f5e6a7b8c9d0e1f2a3b"], resume.text

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
         connectors_api,
         health,
         openapi,
+        outcomes,
         results,
         sync_jobs,
     )

@@ -15,12 +15,14 @@ from hub.web.api import api
 from hub.web.auth import require
 from hub.web.problems import Problem
 from scoring_engine.errors import ScoringError
+from scoring_engine.resume.isolation import extract_isolated
 
 
 @api.post("/candidates/<external_id>/resumes")
 @require("ingest")
 def post_resume(external_id: str):
-    """Upload a resume (multipart field `file`: PDF, DOCX or TXT; optional field `job_code` to match)."""
+    """Upload a resume (multipart field `file`: PDF, DOCX or TXT; optional `job_code` to match, and `recommend=true`
+    for the whole job catalog ranked with reasons)."""
     state = current_app.extensions["hub"]
     request.max_content_length = state.settings.max_upload_bytes
     if not request.mimetype.startswith("multipart/form-data"):
@@ -33,13 +35,18 @@ def post_resume(external_id: str):
     inputs.check_text(upload.filename, "file (its file name)")
     job_code = request.form.get("job_code") or None
     inputs.check_text(job_code, "job_code")
+    recommend = request.form.get("recommend", "").lower() in ("1", "true", "yes")
     data = upload.read()
     job = jobs.find(state.settings.jobs_dir, job_code, "job_code") if job_code else None
     try:
-        parsed = scoring_engine.parse_resume(data, upload.filename or None)
+        # In a limited child process from a bounded pool, never in this request thread (docs/resumes.md).
+        parsed = extract_isolated(data, upload.filename or None, state.settings.resume_limits())
     except ScoringError as error:
-        raise Problem(getattr(error, "http_status", 422), error.code, "The resume cannot be read", str(error)) from None
+        status = getattr(error, "http_status", 422)
+        raise Problem(status, error.code, "The resume cannot be read", str(error),
+                      **({"_headers": {"Retry-After": "5"}} if status == 503 else {})) from None
     match = scoring_engine.match(parsed, job).to_dict() if job else None
+    recommended = jobs.recommendations(state.settings.jobs_dir, parsed) if recommend else None
     parsed_view = parsed.to_dict()
     with state.session_factory() as session, session.begin():
         candidate = session.scalars(select(Candidate).where(Candidate.client_id == g.caller.client_id,
@@ -57,6 +64,8 @@ def post_resume(external_id: str):
                      object_id=candidate.id, details={"resume_id": row.id, "size": len(data), "job_code": job_code,
                                                       "match_status": match and match.get("status")})
         body = {"id": row.id, "candidate": {"external_id": external_id}, "parsed": parsed_view, "match": match}
+        if recommended is not None:
+            body["recommendations"] = recommended
     response = jsonify(body)
     response.status_code = 201
     return response

@@ -42,7 +42,7 @@ def add_connector():
     connector_admin.check_fields(spec, partial=False)
     check_document(spec, "ConnectorSpec", secrets=("/config",))
     with _state().session_factory() as session, session.begin():
-        connector = connector_admin.add(session, spec, actor=g.caller.actor)
+        connector = connector_admin.add(session, spec, actor=g.caller.actor, settings=_state().settings)
         body = connector_admin.view(connector)
     response = jsonify(body)
     response.status_code = 201
@@ -67,7 +67,8 @@ def update_connector(name: str):
     connector_admin.check_fields(changes, partial=True)
     check_document(changes, "ConnectorChanges", secrets=("/config",))
     with _state().session_factory() as session, session.begin():
-        body = connector_admin.view(connector_admin.update(session, name, changes, actor=g.caller.actor))
+        body = connector_admin.view(connector_admin.update(session, name, changes, actor=g.caller.actor,
+                                                           settings=_state().settings))
     return jsonify(body)
 
 
@@ -84,9 +85,6 @@ def delete_connector(name: str):
 @require("admin")
 def check_connector(name: str):
     """Test the connection with a real request; the message says what to fix."""
-    from connectors.plugins import create_connector
-
     connector = connector_admin.get(_state().session(), name)
-    with create_connector(connector.type, connector.config) as live:
-        result = live.check()
+    result = connector_admin.check(connector, _state().settings)
     return jsonify(ok=result.ok, message=result.message)

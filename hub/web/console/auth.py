@@ -29,7 +29,8 @@ class ConsoleIdentity:
 
     @property
     def actor(self) -> str:
-        return f"console:{self.email}"
+        """The audit trail's name for this person: a pseudonymous id, never the email (docs/operations.md)."""
+        return accounts.actor_id(self.id)
 
     @property
     def is_admin(self) -> bool:

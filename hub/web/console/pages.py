@@ -8,6 +8,7 @@ from flask import abort, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only, selectinload
 
+from hub.accounts import console_users as accounts
 from hub.audit import chain as audit
 from hub.delivery import connector_admin, sync_log
 from hub.delivery.outbox import EVENTS
@@ -16,12 +17,13 @@ from hub.storage.models import (
     AuditEntry,
     Candidate,
     Connector,
+    ConsoleUser,
     InterviewResult,
     SyncJob,
 )
 from hub.storage.statuses import JobStatus, ResultStatus
 from hub.web.console import console
-from hub.web.console.auth import hub_state
+from hub.web.console.auth import admin_only, hub_state
 from hub.web.console.rendering import render
 from hub.web.downloads import audit_csv as audit_csv_export
 from hub.web.downloads import csv_response
@@ -170,6 +172,15 @@ def connector(name: str):
     dead = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == found.id,
                                                                           SyncJob.status == JobStatus.DEAD))
     return render("connector.html", connector=connector_admin.view(found), dead=dead)
+
+
+# --- console users (admins only: who may sign in) ------------------------------------------------------
+
+@console.get("/users")
+@admin_only
+def users():
+    found = hub_state().session().scalars(select(ConsoleUser).order_by(ConsoleUser.email)).all()
+    return render("users.html", users=[{"user": u, "locked": accounts.is_locked(u)} for u in found])
 
 
 # --- audit trail ----------------------------------------------------------------------------------------

@@ -6,7 +6,14 @@ import requests
 from sqlalchemy import select
 
 from hub.storage.models import AuditEntry, Connector
-from tests.hub.delivery_support import add_rest_connector, caller, hire, jobs, run_worker
+from tests.hub.delivery_support import (
+    add_rest_connector,
+    caller,
+    hire,
+    jobs,
+    run_worker,
+)
+from tests.hub.web.test_console import actor as console_actor
 from tests.support.http_receiver import HttpReceiver, Reply
 from tests.support.hub_process import hub_env, run_hub
 
@@ -99,7 +106,7 @@ def test_console_delete_needs_an_admin_the_csrf_token_and_the_name_typed(live, h
     assert done.status_code == 200 and "deleted" in admin.text()
     assert lxml.html.fromstring(done.text).xpath("//h1")[0].text_content().strip() == "Connectors"
     [entry] = _deleted_entries(hub_state)
-    assert entry.actor == "console:admin@example.com"
+    assert entry.actor == console_actor(hub_state, "admin@example.com")  # a pseudonymous id, never the email
     assert requests.get(f"{live.url}/console/connectors/{name}", cookies=admin.http.cookies, timeout=10).status_code == 404
     auditor.close()
     admin.close()

@@ -23,7 +23,7 @@ def test_add_validates_masks_and_encrypts(live, hub_state):
                                                                         config={"auth": {"type": "bearer"}}))
     assert bad.status_code == 422
     pointers = {e["pointer"] for e in bad.json()["errors"]}
-    assert {"/events", "/extra"} <= pointers
+    assert {"/events/0", "/extra"} <= pointers  # the bad item itself
     bad_config = live.request("POST", "/api/v1/connectors", admin, json=spec("https://hr.example.com",
                                                                                config={"auth": {"type": "bearer"}}))
     assert bad_config.status_code == 422
@@ -81,14 +81,15 @@ def test_cli_add_list_preview_with_a_sample(app):
 
 
 def test_cli_preview_of_a_payload_the_soap_service_cannot_take(app, tmp_path):
-    mapping = tmp_path / "wrong.yaml"
+    (tmp_path / "mappings").mkdir()
+    mapping = tmp_path / "mappings" / "wrong.yaml"
     mapping.write_text("name: wrong\nversion: '1'\nkind: soap\nevents: [candidate.hired]\n"
                        "payload:\n  operation: PutPerformanceGoals\n  body:\n    employeeId: '{{ employee.id }}'\n"
                        "    salary: 100\n", encoding="utf-8")
     from tests.support.soap_server import LegacyHrSoapServer
 
     with LegacyHrSoapServer() as server:
-        added = cli(app, "connectors", "add", "legacy", "--type", "soap", "--mapping", str(mapping),
+        added = cli(app, "connectors", "add", "legacy", "--type", "soap", "--mapping", "wrong",
                     "--config", json.dumps({"wsdl": server.wsdl_url, "operation": "PutPerformanceGoals"}))
         assert added.exit_code == 0, added.output
         preview = cli(app, "connectors", "preview", "legacy", "--sample", str(ROOT / "examples/results/zh-rnd-ready-scores.json"))

@@ -247,13 +247,14 @@ def test_dead_jobs_replay_from_the_api(live, hub_state, receiver):
 
 
 def test_a_payload_that_fails_the_target_schema_is_dead_before_sending(hub_state, receiver, tmp_path):
-    (tmp_path / "strict.json").write_text(json.dumps({
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "strict.json").write_text(json.dumps({
         "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "required": ["employee_number"],
         "properties": {"employee_number": {"type": "integer"}}}))
-    (tmp_path / "strict.yaml").write_text(
+    (tmp_path / "mappings" / "strict.yaml").write_text(
         "name: strict\nversion: '1'\nkind: rest\nevents: [candidate.hired]\nschema: strict.json\n"
         "payload:\n  method: POST\n  path: /strict\n  body:\n    employee_number: '{{ employee.id }}'\n")
-    add_rest_connector(hub_state, "strict", receiver.url, mapping=str(tmp_path / "strict.yaml"))
+    add_rest_connector(hub_state, "strict", receiver.url, mapping="strict")
     hire(hub_state, caller(hub_state))
     run_worker(hub_state)
     [job] = jobs(hub_state)

@@ -17,7 +17,8 @@ from tests.support.soap_server import LegacyHrSoapServer
 
 def add(state, **spec):
     with transaction(state.session_factory) as session:
-        connector_admin.add(session, {"events": ["candidate.hired"], "retry_schedule": FAST_SCHEDULE, **spec}, actor="test")
+        connector_admin.add(session, {"events": ["candidate.hired"], "retry_schedule": FAST_SCHEDULE, **spec}, actor="test",
+                            settings=state.settings)
 
 
 def test_goals_and_rules_reach_a_legacy_soap_service(hub_state):

@@ -132,15 +132,16 @@ def test_a_connector_whose_plugin_is_missing_does_not_stop_the_worker(hub_state,
 
 
 def test_a_broken_mapping_file_fails_its_own_jobs_only(hub_state, receiver, tmp_path):
-    rest_mapping, csv_mapping = tmp_path / "rest-goals.yaml", tmp_path / "csv-goals.yaml"
+    (tmp_path / "mappings").mkdir()
+    rest_mapping, csv_mapping = tmp_path / "mappings" / "rest-goals.yaml", tmp_path / "mappings" / "csv-goals.yaml"
     rest_mapping.write_text((ROOT / "mappings" / "presets" / "generic-rest.yaml").read_text(encoding="utf-8"),
                             encoding="utf-8")
     csv_mapping.write_text((ROOT / "mappings" / "presets" / "generic-csv-goals.yaml").read_text(encoding="utf-8")
                            .replace("schema: csv-goal-row.json\n", ""), encoding="utf-8")
     folder = tmp_path / "drop"
     folder.mkdir()
-    add_rest_connector(hub_state, "edited", receiver.url + "/edited", mapping=str(rest_mapping))
-    add_rest_connector(hub_state, "edited-csv", receiver.url, type="csv", mapping=str(csv_mapping),
+    add_rest_connector(hub_state, "edited", receiver.url + "/edited", mapping="rest-goals")
+    add_rest_connector(hub_state, "edited-csv", receiver.url, type="csv", mapping="csv-goals",
                        config={"destination": {"type": "folder", "path": str(folder)}, "schedule": {"batch_size": 1}})
     add_rest_connector(hub_state, "healthy", receiver.url)
     # Someone saves half-edited files after the connectors were added: YAML that no longer parses, a field gone.
@@ -251,8 +252,9 @@ payload:
 def test_the_rate_limit_holds_across_the_workers_threads_and_each_request(hub_state, receiver, tmp_path):
     """Two jobs of three requests each, four threads, 5 a second: six requests spread over a second, never three
     in a burst (a job's requests each wait their turn, and the two jobs' threads share the connector's pace)."""
-    (tmp_path / "burst.yaml").write_text(BURST_MAPPING, encoding="utf-8")
-    add_rest_connector(hub_state, "limited", receiver.url, mapping=str(tmp_path / "burst.yaml"), rate_per_second=5,
+    (tmp_path / "mappings").mkdir()
+    (tmp_path / "mappings" / "burst.yaml").write_text(BURST_MAPPING, encoding="utf-8")
+    add_rest_connector(hub_state, "limited", receiver.url, mapping="burst", rate_per_second=5,
                        max_concurrency=4)
     hire(hub_state, caller(hub_state), count=2)
     run_worker(hub_state, threads=4)

@@ -69,3 +69,17 @@ def test_unknown_job_code_and_missing_file(live):
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["pointer"] == "job_code"
     missing = live.request("POST", "/api/v1/candidates/cand-1/resumes", key, data={"job_code": "x"})
     assert missing.status_code in (400, 415)
+
+
+def test_recommend_ranks_the_whole_catalog_with_reasons(live):
+    """岗位匹配与推荐 beside the upload: the data scientist's right job first, the sales resume's likewise."""
+    key = live.key()
+    english = upload(live, key, resume_pdf(ENGLISH_RESUME), "jane.pdf", recommend="true").json()
+    ranked = english["recommendations"]
+    assert [item["rank"] for item in ranked] == list(range(1, len(ranked) + 1)) and len(ranked) == 4
+    assert ranked[0]["job_code"] == "RND-ML-01", [(r["job_code"], r["score"]) for r in ranked]
+    assert all(item["reasons"] for item in ranked)
+    chinese = upload(live, key, CHINESE_RESUME.encode("utf-8"), "zhang.txt", recommend="true").json()
+    assert chinese["recommendations"][0]["job_code"] == "SALES-KA-02"
+    plain = upload(live, key, resume_pdf(ENGLISH_RESUME), "jane.pdf").json()
+    assert "recommendations" not in plain
