@@ -105,7 +105,9 @@ def test_raw_database_holds_no_pii(live, hub_state):
             assert secret.encode() not in raw
 
 
-AWKWARD_NAMES = ["a\u0000b", "张三🙂", "\u202eمحمد", "Robert'); DROP TABLE candidates;--", "<script>alert(1)</script>"]
+# NUL is not among them: every JSON body refuses it at its pointer (PostgreSQL text cannot hold it), as
+# tests/hub/web/test_bad_input.py shows for /candidate/name.
+AWKWARD_NAMES = ["张三🙂", "\u202eمحمد", "Robert'); DROP TABLE candidates;--", "<script>alert(1)</script>"]
 
 
 @pytest.mark.parametrize("name", AWKWARD_NAMES)
