@@ -76,8 +76,9 @@ def check_fields(spec: Any, *, partial: bool) -> dict[str, Any]:
             for key in sorted(set(spec) - set(properties)):
                 found[pointer([key])] = f"unknown field {key!r}; allowed: {', '.join(sorted(properties))}"
         elif error.absolute_path:
+            # At the bad item itself (/events/0), told what the field as a whole expects.
             field = str(error.absolute_path[0])
-            found.setdefault(pointer([field]), properties[field]["x-message"])
+            found.setdefault(pointer([str(part) for part in error.absolute_path]), properties[field]["x-message"])
     if not partial:
         for key in REQUIRED:
             if key not in spec:
