@@ -38,9 +38,9 @@ def add_connector():
     spec = read_json()
     if not isinstance(spec, dict):
         spec = {"": spec}
-    # The domain's own words for its rules first (what the CLI says too), then anything else the document promises.
-    connector_admin.check_fields(spec, partial=False)
+    # What the served document promises first (each bad list item at its own pointer), then the domain's rules.
     check_document(spec, "ConnectorSpec", secrets=("/config",))
+    connector_admin.check_fields(spec, partial=False)
     with _state().session_factory() as session, session.begin():
         connector = connector_admin.add(session, spec, actor=g.caller.actor, settings=_state().settings)
         body = connector_admin.view(connector)
@@ -64,8 +64,8 @@ def update_connector(name: str):
     changes = read_json()
     if not isinstance(changes, dict):
         changes = {"": changes}
-    connector_admin.check_fields(changes, partial=True)
     check_document(changes, "ConnectorChanges", secrets=("/config",))
+    connector_admin.check_fields(changes, partial=True)
     with _state().session_factory() as session, session.begin():
         body = connector_admin.view(connector_admin.update(session, name, changes, actor=g.caller.actor,
                                                            settings=_state().settings))

@@ -44,7 +44,7 @@ def config_for(key: str) -> SchemathesisConfig:
         },
         "checks": {"enabled": True},
         "operations": [
-            {"include-method": method, "include-path": path,
+            {"include-name": f"{method} {path}",
              "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED + extra}}}
             for method, path, extra in SEMANTIC_REFUSALS
         ],
@@ -69,7 +69,7 @@ def run(url: str, key: str) -> tuple[list[str], set[str], int]:
                         answer = f"{interaction.response.status_code} {interaction.response.content[:300]!r}" \
                             if interaction and interaction.response else "no answer"
                         failures.append(f"{event.phase} {check.name}: {failure.title}: {failure.message}\n"
-                                        f"    {check.failure_info.code_sample}\n    -> {answer}"[:2000])
+                                        f"    {check.failure_info.code_sample}\n    -> {answer}"[-2500:])
         elif isinstance(event, NonFatalError):
             failures.append(f"error in {event.label}: {event.info.format()}"[:1500])
         elif isinstance(event, EngineFinished):
