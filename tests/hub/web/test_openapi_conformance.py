@@ -23,6 +23,9 @@ SEMANTIC_REFUSALS = [
     ("POST", "/api/v1/connectors", ["422"]),
     ("PATCH", "/api/v1/connectors/{name}", ["422"]),
     ("GET", "/api/v1/sync-jobs", ["400"]),
+    # Each record is a performance review or an attendance summary with cross-field rules (a rating within its
+    # scale, late arrivals at most the workdays) that the request schema leaves to the endpoint.
+    ("POST", "/api/v1/outcomes", ["422"]),
 ]
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 
@@ -85,5 +88,9 @@ def test_the_served_spec_holds_for_every_operation(live, role):
                   if method != "parameters"}
     failures, operations, scenarios = run(live.url, live.key(role))
     assert not failures, f"{len(failures)} failure(s) with the {role} key:\n" + "\n".join(failures)
+    # Schemathesis leaves out the operation that serves the schema it was loaded from; the spec's own answer is
+    # checked here and in tests/hub/web/test_openapi.py.
+    assert spec["openapi"].startswith("3.1")
+    documented.discard("GET /api/v1/openapi.json")
     assert documented <= operations, f"not exercised: {sorted(documented - operations)}"
     assert scenarios >= len(documented)
