@@ -14,8 +14,9 @@ def cron_trigger(expression: str, timezone_name: str, pointer: str) -> CronTrigg
     try:
         return CronTrigger.from_crontab(expression, timezone=timezone_name)
     except (ValueError, LookupError) as error:
-        raise ConfigError(f"{pointer}: invalid cron expression {expression!r} or timezone "
-                          f"{timezone_name!r}: {error}", pointer=pointer) from error
+        raise ConfigError(
+            f"{pointer}: invalid cron expression {expression!r} or timezone {timezone_name!r}: {error}", pointer=pointer
+        ) from error
 
 
 def _aware(moment: datetime) -> datetime:

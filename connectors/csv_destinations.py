@@ -195,8 +195,9 @@ class SftpDestination(Destination):
         self.host_key = parse_host_key(config["host_key"], "/destination/host_key")
         self.private_key = None
         if config.get("private_key"):
-            self.private_key = parse_private_key(config["private_key"], config.get("private_key_passphrase"),
-                                                 "/destination/private_key")
+            self.private_key = parse_private_key(
+                config["private_key"], config.get("private_key_passphrase"), "/destination/private_key"
+            )
         self._transport: paramiko.Transport | None = None
         self._sftp: paramiko.SFTPClient | None = None
 
@@ -215,8 +216,9 @@ class SftpDestination(Destination):
         transport.banner_timeout = transport.auth_timeout = self.timeout
         try:
             # Passing hostkey makes paramiko refuse a server whose key differs: no trust on first use.
-            transport.connect(hostkey=self.host_key, username=self.username, password=self.password,
-                              pkey=self.private_key)
+            transport.connect(
+                hostkey=self.host_key, username=self.username, password=self.password, pkey=self.private_key
+            )
             sftp = paramiko.SFTPClient.from_transport(transport)
             sftp.get_channel().settimeout(self.timeout)
         except BaseException:
@@ -292,8 +294,9 @@ class SftpDestination(Destination):
             self.close()
         if not _is_directory(attributes):
             return CheckResult(False, f"{self.url('')} is not a folder")
-        return CheckResult(True, f"logged in to {self.host}:{self.port} as {self.username}; "
-                                 f"{self.remote_dir} is reachable")
+        return CheckResult(
+            True, f"logged in to {self.host}:{self.port} as {self.username}; {self.remote_dir} is reachable"
+        )
 
     def close(self) -> None:
         if self._sftp is not None:
@@ -311,11 +314,15 @@ def _classify_sftp_error(error: BaseException, destination: SftpDestination) -> 
     """Credentials, host key and permissions are permanent; network trouble is retryable; None: not ours."""
     where = f"{destination.host}:{destination.port}"
     if isinstance(error, paramiko.AuthenticationException):
-        return PermanentDeliveryError(f"SFTP {where} refused the login of {destination.username!r}: "
-                                      "check destination/username, password or private_key")
+        return PermanentDeliveryError(
+            f"SFTP {where} refused the login of {destination.username!r}: "
+            "check destination/username, password or private_key"
+        )
     if isinstance(error, paramiko.BadHostKeyException) or "Bad host key" in str(error):
-        return PermanentDeliveryError(f"SFTP {where} presented a host key other than destination/host_key: "
-                                      "verify the server's key before changing the config")
+        return PermanentDeliveryError(
+            f"SFTP {where} presented a host key other than destination/host_key: "
+            "verify the server's key before changing the config"
+        )
     if isinstance(error, PermissionError):
         return PermanentDeliveryError(f"SFTP {where}: permission denied in {destination.remote_dir}: {error}")
     if isinstance(error, ConnectionRefusedError):

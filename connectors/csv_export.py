@@ -34,54 +34,104 @@ CONFIG_SCHEMA = {
                 "type": {"enum": ["folder", "sftp"], "description": "Destination kind."},
                 "path": {"type": "string", "minLength": 1, "description": "Folder path (type folder)."},
                 "host": {"type": "string", "minLength": 1, "description": "SFTP host name (type sftp)."},
-                "port": {"type": "integer", "minimum": 1, "maximum": 65535, "default": 22,
-                         "description": "SFTP port."},
+                "port": {"type": "integer", "minimum": 1, "maximum": 65535, "default": 22, "description": "SFTP port."},
                 "username": {"type": "string", "minLength": 1, "description": "SFTP user name."},
-                "password": {"type": "string", "secret": True, "writeOnly": True,
-                             "description": "SFTP password (or use private_key)."},
-                "private_key": {"type": "string", "secret": True, "writeOnly": True,
-                                "description": "SFTP private key, PEM or OpenSSH text."},
-                "private_key_passphrase": {"type": "string", "secret": True, "writeOnly": True,
-                                           "description": "Passphrase of private_key, if it has one."},
-                "host_key": {"type": "string", "minLength": 1,
-                             "description": "The server's public host key as in known_hosts: '<type> <base64>'; "
-                                            "a server showing another key is refused."},
-                "remote_dir": {"type": "string", "minLength": 1, "default": ".",
-                               "description": "Folder on the SFTP server to write into."},
-                "timeout": {"type": "number", "exclusiveMinimum": 0, "default": 30,
-                            "description": "Seconds allowed for connecting and for each SFTP operation."},
+                "password": {
+                    "type": "string",
+                    "secret": True,
+                    "writeOnly": True,
+                    "description": "SFTP password (or use private_key).",
+                },
+                "private_key": {
+                    "type": "string",
+                    "secret": True,
+                    "writeOnly": True,
+                    "description": "SFTP private key, PEM or OpenSSH text.",
+                },
+                "private_key_passphrase": {
+                    "type": "string",
+                    "secret": True,
+                    "writeOnly": True,
+                    "description": "Passphrase of private_key, if it has one.",
+                },
+                "host_key": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "The server's public host key as in known_hosts: '<type> <base64>'; "
+                    "a server showing another key is refused.",
+                },
+                "remote_dir": {
+                    "type": "string",
+                    "minLength": 1,
+                    "default": ".",
+                    "description": "Folder on the SFTP server to write into.",
+                },
+                "timeout": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "default": 30,
+                    "description": "Seconds allowed for connecting and for each SFTP operation.",
+                },
             },
             "allOf": [
-                {"if": {"required": ["type"], "properties": {"type": {"const": "folder"}}},
-                 "then": {"required": ["path"]}},
-                {"if": {"required": ["type"], "properties": {"type": {"const": "sftp"}}},
-                 "then": {"required": ["host", "username", "host_key"],
-                          "anyOf": [{"required": ["password"]}, {"required": ["private_key"]}]}},
+                {
+                    "if": {"required": ["type"], "properties": {"type": {"const": "folder"}}},
+                    "then": {"required": ["path"]},
+                },
+                {
+                    "if": {"required": ["type"], "properties": {"type": {"const": "sftp"}}},
+                    "then": {
+                        "required": ["host", "username", "host_key"],
+                        "anyOf": [{"required": ["password"]}, {"required": ["private_key"]}],
+                    },
+                },
             ],
         },
-        "file_prefix": {"type": "string", "pattern": "^[A-Za-z0-9._-]+$", "default": "hris-hub-export",
-                        "description": "File names are <file_prefix>-<digest of the batch's job ids>.csv."},
-        "encoding": {"enum": list(ENCODINGS), "default": "utf-8-sig",
-                     "description": "File encoding: " + "; ".join(f"{name}: {text}" for name, text in ENCODINGS.items())
-                                    + "."},
-        "delimiter": {"type": "string", "minLength": 1, "maxLength": 1, "default": ",",
-                      "description": "Field delimiter, one character (e.g. ',', ';', '\\t', '|')."},
-        "quoting": {"enum": list(QUOTING), "default": "minimal",
-                    "description": "Which fields are quoted: minimal, all, nonnumeric or none."},
-        "line_terminator": {"enum": ["\r\n", "\n"], "default": "\r\n",
-                            "description": "Line ending: CRLF (RFC 4180) or LF."},
+        "file_prefix": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9._-]+$",
+            "default": "hris-hub-export",
+            "description": "File names are <file_prefix>-<digest of the batch's job ids>.csv.",
+        },
+        "encoding": {
+            "enum": list(ENCODINGS),
+            "default": "utf-8-sig",
+            "description": "File encoding: " + "; ".join(f"{name}: {text}" for name, text in ENCODINGS.items()) + ".",
+        },
+        "delimiter": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1,
+            "default": ",",
+            "description": "Field delimiter, one character (e.g. ',', ';', '\\t', '|').",
+        },
+        "quoting": {
+            "enum": list(QUOTING),
+            "default": "minimal",
+            "description": "Which fields are quoted: minimal, all, nonnumeric or none.",
+        },
+        "line_terminator": {
+            "enum": ["\r\n", "\n"],
+            "default": "\r\n",
+            "description": "Line ending: CRLF (RFC 4180) or LF.",
+        },
         "schedule": {
             "type": "object",
             "default": {},
             "additionalProperties": False,
-            "description": "When pending jobs are flushed into a file; with neither field, as soon as any is "
-                           "pending.",
+            "description": "When pending jobs are flushed into a file; with neither field, as soon as any is pending.",
             "properties": {
-                "cron": {"type": "string", "minLength": 9,
-                         "description": "Five-field cron expression, e.g. '0 2 * * *' for 02:00 daily."},
+                "cron": {
+                    "type": "string",
+                    "minLength": 9,
+                    "description": "Five-field cron expression, e.g. '0 2 * * *' for 02:00 daily.",
+                },
                 "timezone": {"type": "string", "default": "UTC", "description": "Time zone of the cron expression."},
-                "batch_size": {"type": "integer", "minimum": 1,
-                               "description": "Flush as soon as this many jobs are pending."},
+                "batch_size": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "Flush as soon as this many jobs are pending.",
+                },
             },
         },
     },
@@ -122,8 +172,11 @@ class CsvExportConnector(Connector):
         if schedule.get("cron"):
             self.trigger = cron_trigger(schedule["cron"], schedule["timezone"], "/schedule/cron")
         destination = self.config["destination"]
-        self.destination = (SftpDestination(destination, self.destination_policy) if destination["type"] == "sftp"
-                            else FolderDestination(destination, self.destination_policy))
+        self.destination = (
+            SftpDestination(destination, self.destination_policy)
+            if destination["type"] == "sftp"
+            else FolderDestination(destination, self.destination_policy)
+        )
         # One batch at a time per instance: the destination holds one connection and a manifest cache.
         self._lock = threading.Lock()
 
@@ -137,16 +190,27 @@ class CsvExportConnector(Connector):
         if destination.get("type") == "sftp" and destination.get("host"):
             reason = policy.host_refusal(destination["host"])
             if reason is not None:
-                return [{"pointer": "/destination/host",
-                         "message": f"{destination['host']!r} is refused: {reason}; {ADMIT_HINT}"}]
+                return [
+                    {
+                        "pointer": "/destination/host",
+                        "message": f"{destination['host']!r} is refused: {reason}; {ADMIT_HINT}",
+                    }
+                ]
         return []
 
     # ---- batching ------------------------------------------------------------------------------
 
-    def batch_due(self, pending: int, oldest_pending_at: datetime | None, last_flush_at: datetime | None,
-                  now: datetime) -> bool:
-        return batch_due(pending, oldest_pending_at, last_flush_at, now, trigger=self.trigger,
-                         batch_size=self.config["schedule"].get("batch_size"))
+    def batch_due(
+        self, pending: int, oldest_pending_at: datetime | None, last_flush_at: datetime | None, now: datetime
+    ) -> bool:
+        return batch_due(
+            pending,
+            oldest_pending_at,
+            last_flush_at,
+            now,
+            trigger=self.trigger,
+            batch_size=self.config["schedule"].get("batch_size"),
+        )
 
     def file_name(self, job_ids: list[str]) -> str:
         """Deterministic: the same job ids always give the same name, whatever their order."""
@@ -178,8 +242,14 @@ class CsvExportConnector(Connector):
 
     def _render(self, columns: list[dict], rows: list[dict], job_ids: list[str]) -> bytes:
         try:
-            return render_csv(columns, rows, encoding=self.config["encoding"], delimiter=self.config["delimiter"],
-                              quoting=self.config["quoting"], line_terminator=self.config["line_terminator"])
+            return render_csv(
+                columns,
+                rows,
+                encoding=self.config["encoding"],
+                delimiter=self.config["delimiter"],
+                quoting=self.config["quoting"],
+                line_terminator=self.config["line_terminator"],
+            )
         except ValueError as error:
             raise PermanentDeliveryError(f"jobs {', '.join(job_ids)}: {error}") from error
 
@@ -200,8 +270,9 @@ class CsvExportConnector(Connector):
             DeliveryResult(
                 status_code=None,
                 latency_ms=latency_ms,
-                response_excerpt=committed.get(context.job_id,
-                                               f"already delivered in {already[context.job_id]}; not written again"),
+                response_excerpt=committed.get(
+                    context.job_id, f"already delivered in {already[context.job_id]}; not written again"
+                ),
                 remote_id=already[context.job_id],
             )
             for context, _payload in items
@@ -228,8 +299,11 @@ class CsvExportConnector(Connector):
                 "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             }
             written = self.destination.commit(name, content, manifest, staging_dir=fresh[0][0].cache_dir)
-            note = (f"committed {self.destination.url(name)}: {len(rows)} rows, sha256 {manifest['sha256']}"
-                    if written else f"{self.destination.url(name)} was already committed; not rewritten")
+            note = (
+                f"committed {self.destination.url(name)}: {len(rows)} rows, sha256 {manifest['sha256']}"
+                if written
+                else f"{self.destination.url(name)} was already committed; not rewritten"
+            )
             committed = {job_id: note for job_id in job_ids}
             already.update({job_id: name for job_id in job_ids})
         return already, committed
@@ -244,9 +318,12 @@ class CsvExportConnector(Connector):
         content = self._render(columns, rows, [context.job_id])
         name = self.file_name([context.job_id])
         encoding = self.config["encoding"]
-        return PreparedDelivery(method="WRITE", url=self.destination.url(name),
-                                headers={"Content-Type": f"text/csv; charset={encoding.removesuffix('-sig')}"},
-                                body=content.decode(encoding))
+        return PreparedDelivery(
+            method="WRITE",
+            url=self.destination.url(name),
+            headers={"Content-Type": f"text/csv; charset={encoding.removesuffix('-sig')}"},
+            body=content.decode(encoding),
+        )
 
     def check(self) -> CheckResult:
         with self._lock:

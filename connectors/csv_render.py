@@ -49,8 +49,12 @@ def render_csv(
     Raises ValueError (with the row number) for a row that cannot be written in this dialect or encoding.
     """
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, quoting=QUOTING[quoting],  # type: ignore[arg-type]  # csv.QUOTE_* are ints
-                         lineterminator=line_terminator)
+    writer = csv.writer(
+        buffer,
+        delimiter=delimiter,
+        quoting=QUOTING[quoting],  # type: ignore[arg-type]  # csv.QUOTE_* are ints
+        lineterminator=line_terminator,
+    )
     writer.writerow([escape_formula(column["header"]) for column in columns])
     for number, row in enumerate(rows, start=1):
         try:
@@ -60,4 +64,4 @@ def render_csv(
     try:
         return buffer.getvalue().encode(encoding)
     except UnicodeEncodeError as error:
-        raise ValueError(f"text {error.object[error.start:error.end]!r} cannot be encoded as {encoding}") from error
+        raise ValueError(f"text {error.object[error.start : error.end]!r} cannot be encoded as {encoding}") from error

@@ -82,8 +82,14 @@ def _parse_ipv4_spelling(host: str) -> ipaddress.IPv4Address | None:
     if not 1 <= len(labels) <= 4 or not all(_NUMERIC_LABEL.match(label) for label in labels):
         return None
     try:
-        numbers = [int(label, 16) if label.startswith("0x") else int(label, 8) if label.startswith("0") and
-                   len(label) > 1 else int(label) for label in labels]
+        numbers = [
+            int(label, 16)
+            if label.startswith("0x")
+            else int(label, 8)
+            if label.startswith("0") and len(label) > 1
+            else int(label)
+            for label in labels
+        ]
     except ValueError:
         return None
     *leading, last = numbers
@@ -186,7 +192,9 @@ class DestinationPolicy:
                 if not re.match(r"^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?$", host):
                     raise ConfigError(
                         f"HUB_ALLOWED_DESTINATIONS entry {item!r} is neither a CIDR (10.20.0.0/16), an address "
-                        "nor a host name", pointer="HUB_ALLOWED_DESTINATIONS") from None
+                        "nor a host name",
+                        pointer="HUB_ALLOWED_DESTINATIONS",
+                    ) from None
                 hosts.add(host)
 
         def roots(value, name: str) -> tuple[str, ...]:
@@ -227,8 +235,9 @@ class DestinationPolicy:
             return any(network.num_addresses == 1 and address in network for network in self.allowed_networks)
         return any(address.version == network.version and address in network for network in self.allowed_networks)
 
-    def address_refusal(self, address: str | ipaddress.IPv4Address | ipaddress.IPv6Address,
-                        host: str | None = None) -> str | None:
+    def address_refusal(
+        self, address: str | ipaddress.IPv4Address | ipaddress.IPv6Address, host: str | None = None
+    ) -> str | None:
         """Why a connection to `address` (reached through the name `host`) is refused; None when it is admitted."""
         if isinstance(address, str):
             address = ipaddress.ip_address(address.split("%", 1)[0])
@@ -261,8 +270,7 @@ class DestinationPolicy:
             address = None
         if address is not None:
             if address.version == 6 and address.ipv4_mapped is not None and not self._allowed_by_network(address):
-                return (f"{host} is an IPv4-mapped IPv6 spelling of {address.ipv4_mapped}; "
-                        "write the IPv4 address itself")
+                return f"{host} is an IPv4-mapped IPv6 spelling of {address.ipv4_mapped}; write the IPv4 address itself"
             return self.address_refusal(address)
         spelled = _parse_ipv4_spelling(name)
         if spelled is not None:
@@ -288,8 +296,10 @@ class DestinationPolicy:
         if scheme not in ("http", "https"):
             return f"the scheme {scheme or '(none)'}:// is not http(s)"
         if scheme == "http" and not self.allow_plain_http:
-            return "plain http:// is refused (credentials and candidate data would travel unencrypted); use " \
-                   "https://, or set HUB_ALLOW_PLAIN_HTTP=true for a trusted network"
+            return (
+                "plain http:// is refused (credentials and candidate data would travel unencrypted); use "
+                "https://, or set HUB_ALLOW_PLAIN_HTTP=true for a trusted network"
+            )
         reason = self.host_refusal(parts.hostname or "")
         if reason is not None:
             return f"{reason}; {ADMIT_HINT}"
@@ -378,15 +388,20 @@ def url_errors(urls: Iterable[tuple[str, str | None]], policy: DestinationPolicy
 
 # ---- connect time -------------------------------------------------------------------------------
 
-def create_guarded_connection(policy: DestinationPolicy, address: tuple[str, int], timeout=_DEFAULT_TIMEOUT,
-                              source_address=None, socket_options=None) -> socket.socket:
+
+def create_guarded_connection(
+    policy: DestinationPolicy,
+    address: tuple[str, int],
+    timeout=_DEFAULT_TIMEOUT,
+    source_address=None,
+    socket_options=None,
+) -> socket.socket:
     """socket.create_connection that connects only to resolved addresses the policy admits."""
     host, port = address
     host = host.strip("[]")
     refusals = []
     last_error: OSError | None = None
-    for family, socket_type, protocol, _name, socket_address in socket.getaddrinfo(host, port, 0,
-                                                                                     socket.SOCK_STREAM):
+    for family, socket_type, protocol, _name, socket_address in socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM):
         reason = policy.address_refusal(str(socket_address[0]), host)
         if reason is not None:
             refusals.append(reason)
@@ -409,8 +424,9 @@ def create_guarded_connection(policy: DestinationPolicy, address: tuple[str, int
     if last_error is not None:
         raise last_error
     if refusals:
-        raise DestinationRefused(f"destination refused: {host} resolves to {'; '.join(sorted(set(refusals)))}; "
-                                 f"{ADMIT_HINT}")
+        raise DestinationRefused(
+            f"destination refused: {host} resolves to {'; '.join(sorted(set(refusals)))}; {ADMIT_HINT}"
+        )
     raise OSError(f"getaddrinfo returned no address for {host}")
 
 
@@ -426,13 +442,19 @@ class _GuardedConnectionMixin:
 
     def _new_conn(self) -> socket.socket:
         try:
-            return create_guarded_connection(self.destination_policy, (self._dns_host, self.port), self.timeout,
-                                             source_address=self.source_address, socket_options=self.socket_options)
+            return create_guarded_connection(
+                self.destination_policy,
+                (self._dns_host, self.port),
+                self.timeout,
+                source_address=self.source_address,
+                socket_options=self.socket_options,
+            )
         except socket.gaierror as error:
             raise NameResolutionError(self.host, self, error) from error  # type: ignore[arg-type]
         except TimeoutError as error:
             raise ConnectTimeoutError(
-                self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})") from error
+                self, f"Connection to {self.host} timed out. (connect timeout={self.timeout})"
+            ) from error
         except DestinationRefused:
             raise
         except OSError as error:
@@ -440,10 +462,12 @@ class _GuardedConnectionMixin:
 
 
 def _pool_classes(policy: DestinationPolicy) -> dict:
-    connection = type("GuardedHTTPConnection", (_GuardedConnectionMixin, HTTPConnection),
-                      {"destination_policy": policy})
-    secure_connection = type("GuardedHTTPSConnection", (_GuardedConnectionMixin, HTTPSConnection),
-                             {"destination_policy": policy})
+    connection = type(
+        "GuardedHTTPConnection", (_GuardedConnectionMixin, HTTPConnection), {"destination_policy": policy}
+    )
+    secure_connection = type(
+        "GuardedHTTPSConnection", (_GuardedConnectionMixin, HTTPSConnection), {"destination_policy": policy}
+    )
     return {
         "http": type("GuardedHTTPConnectionPool", (HTTPConnectionPool,), {"ConnectionCls": connection}),
         "https": type("GuardedHTTPSConnectionPool", (HTTPSConnectionPool,), {"ConnectionCls": secure_connection}),
@@ -485,8 +509,9 @@ def _without_query(url: str) -> str:
 def guarded_session(policy: DestinationPolicy | None = None, *, pool_size: int = 10) -> requests.Session:
     """A requests session whose every connection passes the policy (default: the process-wide one)."""
     session = requests.Session()
-    adapter = GuardedAdapter(policy or default_policy(), pool_connections=pool_size, pool_maxsize=pool_size,
-                             max_retries=0)
+    adapter = GuardedAdapter(
+        policy or default_policy(), pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0
+    )
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session

@@ -57,7 +57,11 @@ def error_for_status(
     now: datetime | None = None,
 ):
     """The delivery error for a non-2xx answer: retryable (408, 429, 5xx) or permanent (410 disables)."""
-    details: dict[str, Any] = {"status_code": status_code, "response_excerpt": response_excerpt, "latency_ms": latency_ms}
+    details: dict[str, Any] = {
+        "status_code": status_code,
+        "response_excerpt": response_excerpt,
+        "latency_ms": latency_ms,
+    }
     if is_retryable_status(status_code):
         retry_after = parse_retry_after(headers.get("Retry-After"), now)
         hint = f", Retry-After {retry_after:g} s" if retry_after is not None else ""

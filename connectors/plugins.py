@@ -101,8 +101,11 @@ def validate_config(type_name: str, config: dict, *, policy: DestinationPolicy |
     validated = validate(cls.config_schema, config, what=f"{type_name!r} connector")
     errors = cls.destination_errors(validated, policy or default_policy())
     if errors:
-        raise ConfigError(f"invalid {type_name!r} connector config: {format_errors(errors)}",
-                          pointer=errors[0]["pointer"], errors=errors)
+        raise ConfigError(
+            f"invalid {type_name!r} connector config: {format_errors(errors)}",
+            pointer=errors[0]["pointer"],
+            errors=errors,
+        )
     return validated
 
 
@@ -122,5 +125,6 @@ def create_connector(type_name: str, config: dict, *, policy: DestinationPolicy 
 
 def fetch_outcomes(connector: Connector, *, kinds: list[str], since=None, settings: dict | None = None) -> list | None:
     """Outcome records the connector's target gives back (hub_fetch_outcomes); None when no plugin pulls for its type."""
-    return get_plugin_manager().hook.hub_fetch_outcomes(connector=connector, kinds=list(kinds), since=since,
-                                                        settings=settings or {})
+    return get_plugin_manager().hook.hub_fetch_outcomes(
+        connector=connector, kinds=list(kinds), since=since, settings=settings or {}
+    )

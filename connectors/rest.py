@@ -58,18 +58,35 @@ CONFIG_SCHEMA = {
                     "enum": ["none", "bearer", "basic", "oauth2_client_credentials", *vendor_tokens.AUTH_TYPES],
                     "description": "Authentication scheme.",
                 },
-                "token": {"type": "string", "minLength": 1, "secret": True, "writeOnly": True,
-                          "description": "Bearer token (type bearer)."},
+                "token": {
+                    "type": "string",
+                    "minLength": 1,
+                    "secret": True,
+                    "writeOnly": True,
+                    "description": "Bearer token (type bearer).",
+                },
                 "username": {"type": "string", "description": "User name (type basic)."},
-                "password": {"type": "string", "secret": True, "writeOnly": True,
-                             "description": "Password (type basic)."},
-                "token_url": {"type": "string", "format": "uri", "pattern": "^https?://",
-                              "description": "OAuth2 token endpoint (type oauth2_client_credentials); for the "
-                                             "vendor token types, overrides the vendor's endpoint on base_url's "
-                                             "host."},
+                "password": {
+                    "type": "string",
+                    "secret": True,
+                    "writeOnly": True,
+                    "description": "Password (type basic).",
+                },
+                "token_url": {
+                    "type": "string",
+                    "format": "uri",
+                    "pattern": "^https?://",
+                    "description": "OAuth2 token endpoint (type oauth2_client_credentials); for the "
+                    "vendor token types, overrides the vendor's endpoint on base_url's "
+                    "host.",
+                },
                 "client_id": {"type": "string", "description": "OAuth2 client id."},
-                "client_secret": {"type": "string", "secret": True, "writeOnly": True,
-                                  "description": "OAuth2 client secret."},
+                "client_secret": {
+                    "type": "string",
+                    "secret": True,
+                    "writeOnly": True,
+                    "description": "OAuth2 client secret.",
+                },
                 "scope": {"type": "string", "description": "OAuth2 scope(s), space separated; optional."},
                 "client_auth_method": {
                     "enum": ["client_secret_basic", "client_secret_post"],
@@ -112,20 +129,37 @@ CONFIG_SCHEMA = {
             "additionalProperties": False,
             "description": "Timeouts in seconds.",
             "properties": {
-                "connect": {"type": "number", "exclusiveMinimum": 0, "default": 5,
-                            "description": "Seconds to wait for the TCP/TLS connection."},
-                "read": {"type": "number", "exclusiveMinimum": 0, "default": 30,
-                         "description": "Seconds to wait for the answer once connected."},
+                "connect": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "default": 5,
+                    "description": "Seconds to wait for the TCP/TLS connection.",
+                },
+                "read": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "default": 30,
+                    "description": "Seconds to wait for the answer once connected.",
+                },
             },
         },
         **tls_properties("target"),
-        "health_path": {"type": "string", "pattern": "^/(?!/)",
-                        "description": "Path that check() GETs (expects 2xx); default: HEAD on base_url."},
-        "pool_size": {"type": "integer", "minimum": 1, "default": 10,
-                      "description": "Connections kept open to the target."},
-        "response_rule": {**response_rules.RULE_SCHEMA,
-                          "description": "How to read the vendor's result code in the answer; overrides the "
-                                         "mapping's `response` rule. Without either, any 2xx is success."},
+        "health_path": {
+            "type": "string",
+            "pattern": "^/(?!/)",
+            "description": "Path that check() GETs (expects 2xx); default: HEAD on base_url.",
+        },
+        "pool_size": {
+            "type": "integer",
+            "minimum": 1,
+            "default": 10,
+            "description": "Connections kept open to the target.",
+        },
+        "response_rule": {
+            **response_rules.RULE_SCHEMA,
+            "description": "How to read the vendor's result code in the answer; overrides the "
+            "mapping's `response` rule. Without either, any 2xx is success.",
+        },
     },
 }
 
@@ -182,8 +216,9 @@ class RestConnector(Connector):
         public = {"User-Agent": USER_AGENT, "Accept": "application/json", "Content-Type": "application/json"}
         for source in (self.config["headers"], payload.get("headers") or {}):
             public.update({name: value for name, value in source.items() if name.lower() not in RESERVED_HEADERS})
-        secret = {name: value for name, value in self.config["secret_headers"].items()
-                  if name.lower() not in RESERVED_HEADERS}
+        secret = {
+            name: value for name, value in self.config["secret_headers"].items() if name.lower() not in RESERVED_HEADERS
+        }
         public["Idempotency-Key"] = context.job_id
         if self.config.get("webhook_secret"):
             timestamp = int(context.now.timestamp())
@@ -203,8 +238,13 @@ class RestConnector(Connector):
         started = time.perf_counter()
         try:
             response = self.session.request(
-                method, url, data=body, headers={**headers, **self.auth.headers()}, params=self.auth.params(),
-                timeout=self.timeouts, allow_redirects=False,
+                method,
+                url,
+                data=body,
+                headers={**headers, **self.auth.headers()},
+                params=self.auth.params(),
+                timeout=self.timeouts,
+                allow_redirects=False,
             )
         except requests.RequestException as exception:
             # A token sent as a query parameter is part of the URL requests quotes in its messages.
@@ -226,26 +266,46 @@ class RestConnector(Connector):
             verdict = response_rules.judge(rule, response.status_code, response.content)
         return self._outcome(response, latency_ms, verdict, rule, target=f"{method} {url}", context=context)
 
-    def _outcome(self, response: requests.Response, latency_ms: float, verdict: response_rules.Verdict,
-                 rule: dict | None, target: str, context: DeliveryContext) -> DeliveryResult:
+    def _outcome(
+        self,
+        response: requests.Response,
+        latency_ms: float,
+        verdict: response_rules.Verdict,
+        rule: dict | None,
+        target: str,
+        context: DeliveryContext,
+    ) -> DeliveryResult:
         """The result of a delivery, or the error to raise, from the answer and the rule's verdict on it."""
         status = response.status_code
         response_excerpt = excerpt(response.content, self._secrets())
         if verdict.kind == response_rules.SUCCESS or (verdict.kind == response_rules.BY_STATUS and is_success(status)):
-            return DeliveryResult(status_code=status, latency_ms=latency_ms, response_excerpt=response_excerpt,
-                                  remote_id=_remote_id(response))
+            return DeliveryResult(
+                status_code=status,
+                latency_ms=latency_ms,
+                response_excerpt=response_excerpt,
+                remote_id=_remote_id(response),
+            )
         if verdict.kind == response_rules.BY_STATUS:
-            raise error_for_status(status, response.headers, response_excerpt, latency_ms, target=target,
-                                   now=context.now)
-        details: dict[str, Any] = {"status_code": status, "response_excerpt": response_excerpt, "latency_ms": latency_ms}
+            raise error_for_status(
+                status, response.headers, response_excerpt, latency_ms, target=target, now=context.now
+            )
+        details: dict[str, Any] = {
+            "status_code": status,
+            "response_excerpt": response_excerpt,
+            "latency_ms": latency_ms,
+        }
         said = mask_text(verdict.describe(rule or {}), self._secrets())
         if verdict.kind == response_rules.RETRY:
             retry_after = parse_retry_after(response.headers.get("Retry-After"), context.now)
-            raise RetryableDeliveryError(f"{target} answered HTTP {status} with {said}; will retry",
-                                         retry_after=retry_after, **details)
+            raise RetryableDeliveryError(
+                f"{target} answered HTTP {status} with {said}; will retry", retry_after=retry_after, **details
+            )
         if verdict.kind == response_rules.REFRESH:
-            hint = ("a freshly fetched token was refused too: check the app's credentials and permissions"
-                    if self.auth.refreshable else "check auth: this auth type cannot fetch a new token")
+            hint = (
+                "a freshly fetched token was refused too: check the app's credentials and permissions"
+                if self.auth.refreshable
+                else "check auth: this auth type cannot fetch a new token"
+            )
             raise PermanentDeliveryError(f"{target} answered HTTP {status} with {said}; {hint}", **details)
         raise PermanentDeliveryError(f"{target} answered HTTP {status} with {said}; not retried", **details)
 
@@ -255,9 +315,17 @@ class RestConnector(Connector):
         started = time.perf_counter()
         try:
             response = self.session.request(
-                method, url, headers={"User-Agent": USER_AGENT, **self.config["headers"],
-                                      **self.config["secret_headers"], **self.auth.headers()},
-                params=self.auth.params(), timeout=self.timeouts, allow_redirects=False,
+                method,
+                url,
+                headers={
+                    "User-Agent": USER_AGENT,
+                    **self.config["headers"],
+                    **self.config["secret_headers"],
+                    **self.auth.headers(),
+                },
+                params=self.auth.params(),
+                timeout=self.timeouts,
+                allow_redirects=False,
             )
         except requests.RequestException as exception:
             return CheckResult(False, mask_text(describe_network_error(exception, url, self.timeouts), self._secrets()))
@@ -273,7 +341,6 @@ class RestConnector(Connector):
 
     def close(self) -> None:
         self.session.close()
-
 
 
 def _remote_id(response: requests.Response) -> str | None:

@@ -127,7 +127,11 @@ class OAuth2ClientCredentials(NoAuth):
         started = time.perf_counter()
         try:
             response = self.session.post(
-                self.token_url, data=form, auth=auth, timeout=self.timeouts, allow_redirects=False,
+                self.token_url,
+                data=form,
+                auth=auth,
+                timeout=self.timeouts,
+                allow_redirects=False,
                 headers={"Accept": "application/json"},
             )
         except requests.RequestException as exception:
@@ -164,8 +168,9 @@ class OAuth2ClientCredentials(NoAuth):
         return token, lifetime
 
 
-def build_auth(auth_config: dict, session: requests.Session, timeouts: tuple[float, float],
-               base_url: str = "") -> NoAuth:
+def build_auth(
+    auth_config: dict, session: requests.Session, timeouts: tuple[float, float], base_url: str = ""
+) -> NoAuth:
     """The authenticator for a validated `auth` config."""
     from connectors import vendor_tokens  # imports this module for NoAuth
 

@@ -16,11 +16,19 @@ MASK = "********"
 def tls_properties(peer: str) -> dict:
     """Config properties for TLS verification, shared by connector types that speak HTTPS."""
     return {
-        "verify_tls": {"type": "boolean", "default": True,
-                       "description": f"Verify the {peer}'s TLS certificate; turn off only for testing."},
-        "ca_bundle": {"type": "string", "minLength": 1,
-                      "description": "Path to a PEM file of CA certificates to trust instead of the system's."},
+        "verify_tls": {
+            "type": "boolean",
+            "default": True,
+            "description": f"Verify the {peer}'s TLS certificate; turn off only for testing.",
+        },
+        "ca_bundle": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Path to a PEM file of CA certificates to trust instead of the system's.",
+        },
     }
+
+
 _SUBSCHEMA_KEYWORDS = ("allOf", "anyOf", "oneOf")
 _CONDITIONAL_KEYWORDS = ("if", "then", "else")
 
@@ -134,8 +142,9 @@ def validate(schema: dict, config: Any, what: str) -> dict:
     """Validate `config` against `schema`; return it with defaults filled, or raise ConfigError listing every error."""
     errors = schema_errors(schema, config)
     if errors:
-        raise ConfigError(f"invalid {what} config: {format_errors(errors)}", pointer=errors[0]["pointer"],
-                          errors=errors)
+        raise ConfigError(
+            f"invalid {what} config: {format_errors(errors)}", pointer=errors[0]["pointer"], errors=errors
+        )
     return apply_defaults(schema, config)
 
 

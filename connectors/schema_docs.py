@@ -13,8 +13,9 @@ import re
 
 from connectors.schema import same_level_subschemas
 
-BLOCK = re.compile(r"(<!-- config-reference:(?P<type>[\w.-]+) -->\n)(?P<body>.*?)(<!-- /config-reference:(?P=type) -->)",
-                   re.DOTALL)
+BLOCK = re.compile(
+    r"(<!-- config-reference:(?P<type>[\w.-]+) -->\n)(?P<body>.*?)(<!-- /config-reference:(?P=type) -->)", re.DOTALL
+)
 
 
 def _type_text(schema: dict) -> str:
@@ -33,8 +34,9 @@ def _rows(schema: dict, prefix: str = ""):
         properties.update(subschema.get("properties", {}))
     for name, property_schema in properties.items():
         field = prefix + name
-        default = f"`{json.dumps(property_schema['default'], ensure_ascii=False)}`" \
-            if "default" in property_schema else ""
+        default = (
+            f"`{json.dumps(property_schema['default'], ensure_ascii=False)}`" if "default" in property_schema else ""
+        )
         notes = []
         if name in required:
             notes.append("required")
@@ -55,6 +57,7 @@ def render_config_reference(schema: dict) -> str:
 
 def update_document(text: str, schemas: dict[str, dict]) -> str:
     """`text` with each config-reference block regenerated; KeyError for a block naming an unknown type."""
+
     def replace(match: re.Match) -> str:
         return match.group(1) + render_config_reference(schemas[match.group("type")]) + match.group(4)
 

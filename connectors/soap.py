@@ -47,12 +47,20 @@ def _credentials_schema(description: str) -> dict:
 
 
 _WSSE_SCHEMA = _credentials_schema("WS-Security UsernameToken added to every request; omit for none.")
-_WSSE_SCHEMA["properties"].update({
-    "password_type": {"enum": ["digest", "text"], "default": "digest",
-                      "description": "PasswordDigest (SHA-1 of nonce, Created and password) or PasswordText."},
-    "timestamp": {"type": "boolean", "default": True,
-                  "description": "Add a wsu:Timestamp (Created/Expires, 5 minutes) to the security header."},
-})
+_WSSE_SCHEMA["properties"].update(
+    {
+        "password_type": {
+            "enum": ["digest", "text"],
+            "default": "digest",
+            "description": "PasswordDigest (SHA-1 of nonce, Created and password) or PasswordText.",
+        },
+        "timestamp": {
+            "type": "boolean",
+            "default": True,
+            "description": "Add a wsu:Timestamp (Created/Expires, 5 minutes) to the security header.",
+        },
+    }
+)
 
 CONFIG_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -60,17 +68,28 @@ CONFIG_SCHEMA = {
     "additionalProperties": False,
     "required": ["wsdl", "operation"],
     "properties": {
-        "wsdl": {"type": "string", "minLength": 1,
-                 "description": "WSDL location: a file path or an http(s) URL; parsed once per process."},
+        "wsdl": {
+            "type": "string",
+            "minLength": 1,
+            "description": "WSDL location: a file path or an http(s) URL; parsed once per process.",
+        },
         "service": {"type": "string", "description": "wsdl:service name; default: the first one."},
         "port": {"type": "string", "description": "wsdl:port name within the service; default: the first one."},
-        "binding": {"type": "string",
-                    "description": "Binding name ({namespace}Name or Name) to use with endpoint, instead of "
-                                   "service and port."},
-        "endpoint": {"type": "string", "format": "uri", "pattern": "^https?://",
-                     "description": "Endpoint address overriding the WSDL's (when it is relative or wrong)."},
-        "operation": {"type": "string", "minLength": 1,
-                      "description": "Operation called; a payload's \"operation\" overrides it."},
+        "binding": {
+            "type": "string",
+            "description": "Binding name ({namespace}Name or Name) to use with endpoint, instead of service and port.",
+        },
+        "endpoint": {
+            "type": "string",
+            "format": "uri",
+            "pattern": "^https?://",
+            "description": "Endpoint address overriding the WSDL's (when it is relative or wrong).",
+        },
+        "operation": {
+            "type": "string",
+            "minLength": 1,
+            "description": 'Operation called; a payload\'s "operation" overrides it.',
+        },
         "wsse": _WSSE_SCHEMA,
         "basic_auth": _credentials_schema("HTTP basic authentication for the endpoint (and a WSDL URL)."),
         "timeouts": {
@@ -79,20 +98,39 @@ CONFIG_SCHEMA = {
             "additionalProperties": False,
             "description": "Timeouts in seconds.",
             "properties": {
-                "connect": {"type": "number", "exclusiveMinimum": 0, "default": 5,
-                            "description": "Seconds to wait for the TCP/TLS connection."},
-                "operation": {"type": "number", "exclusiveMinimum": 0, "default": 60,
-                              "description": "Seconds to wait for an operation's answer (zeep operation_timeout)."},
-                "load": {"type": "number", "exclusiveMinimum": 0, "default": 60,
-                         "description": "Seconds allowed to fetch the WSDL and its imports."},
+                "connect": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "default": 5,
+                    "description": "Seconds to wait for the TCP/TLS connection.",
+                },
+                "operation": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "default": 60,
+                    "description": "Seconds to wait for an operation's answer (zeep operation_timeout).",
+                },
+                "load": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "default": 60,
+                    "description": "Seconds allowed to fetch the WSDL and its imports.",
+                },
             },
         },
         **tls_properties("endpoint"),
-        "wsdl_cache_seconds": {"type": "integer", "minimum": 0, "default": 86400,
-                               "description": "How long a WSDL fetched by URL is reused from the instance folder."},
-        "validate_xsd": {"type": "boolean", "default": True,
-                         "description": "Validate each request body against the WSDL's XSD (facets, lexical forms, "
-                                        "choices) before sending; turn off only for a service whose schema is wrong."},
+        "wsdl_cache_seconds": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 86400,
+            "description": "How long a WSDL fetched by URL is reused from the instance folder.",
+        },
+        "validate_xsd": {
+            "type": "boolean",
+            "default": True,
+            "description": "Validate each request body against the WSDL's XSD (facets, lexical forms, "
+            "choices) before sending; turn off only for a service whose schema is wrong.",
+        },
     },
     "dependentRequired": {"binding": ["endpoint"]},
 }
@@ -104,8 +142,10 @@ PAYLOAD_SCHEMA = {
 }
 
 
-RELATIVE_ADDRESS = ("the WSDL {wsdl} gives the service address {address!r}, not an absolute http(s) URL; "
-                    "set endpoint to the service's URL")
+RELATIVE_ADDRESS = (
+    "the WSDL {wsdl} gives the service address {address!r}, not an absolute http(s) URL; "
+    "set endpoint to the service's URL"
+)
 
 
 def _absolute_url(address) -> bool:
@@ -149,8 +189,12 @@ class SoapConnector(Connector):
 
     def _load_document(self, cache_dir):
         return wsdl_cache.load_document(
-            self.config["wsdl"], cache_dir=cache_dir, timeout=float(self.config["timeouts"]["load"]),
-            verify=self.session.verify, auth=self.session.auth, cache_seconds=self.config["wsdl_cache_seconds"],
+            self.config["wsdl"],
+            cache_dir=cache_dir,
+            timeout=float(self.config["timeouts"]["load"]),
+            verify=self.session.verify,
+            auth=self.session.auth,
+            cache_seconds=self.config["wsdl_cache_seconds"],
             policy=self.destination_policy,
         )
 
@@ -162,15 +206,20 @@ class SoapConnector(Connector):
                 wsse = None
                 if self.config.get("wsse"):
                     wsse_config = self.config["wsse"]
-                    wsse = FreshUsernameToken(wsse_config["username"], wsse_config["password"],
-                                              use_digest=wsse_config["password_type"] == "digest",
-                                              add_timestamp=wsse_config["timestamp"])
+                    wsse = FreshUsernameToken(
+                        wsse_config["username"],
+                        wsse_config["password"],
+                        use_digest=wsse_config["password_type"] == "digest",
+                        add_timestamp=wsse_config["timestamp"],
+                    )
                 # zeep passes operation_timeout straight to requests, so (connect, read) works.
                 transport = wsdl_cache.GuardedTransport(
-                    session=self.session, timeout=float(self.config["timeouts"]["load"]),
-                    operation_timeout=(self.connect_timeout, self.operation_timeout), policy=self.destination_policy)
-                client = zeep.Client(wsdl=document, transport=transport, wsse=wsse,
-                                     settings=wsdl_cache.SAFE_SETTINGS)
+                    session=self.session,
+                    timeout=float(self.config["timeouts"]["load"]),
+                    operation_timeout=(self.connect_timeout, self.operation_timeout),
+                    policy=self.destination_policy,
+                )
+                client = zeep.Client(wsdl=document, transport=transport, wsse=wsse, settings=wsdl_cache.SAFE_SETTINGS)
                 self._service = self._bind(client, document)
                 self._client = client
                 self._document = document
@@ -187,8 +236,9 @@ class SoapConnector(Connector):
                 f"WSDL {self.config['wsdl']}: {exception}; services: {', '.join(document.services) or 'none'}"
             ) from exception
         if service is None:
-            raise PermanentDeliveryError(f"WSDL {self.config['wsdl']} defines no wsdl:service; "
-                                         "configure binding and endpoint instead")
+            raise PermanentDeliveryError(
+                f"WSDL {self.config['wsdl']} defines no wsdl:service; configure binding and endpoint instead"
+            )
         if endpoint:
             return client.create_service(service._binding.name.text, endpoint)
         address = service._binding_options.get("address")
@@ -240,8 +290,9 @@ class SoapConnector(Connector):
             )
         try:
             arguments = operation_arguments(operation.input.body, payload["body"])
-            envelope, http_headers = binding._create(operation_name, (), arguments, client=client,
-                                                     options=service._binding_options)
+            envelope, http_headers = binding._create(
+                operation_name, (), arguments, client=client, options=service._binding_options
+            )
         except PayloadMismatch as mismatch:
             raise PermanentDeliveryError(f"SOAP payload does not fit {operation_name}: {mismatch}") from mismatch
         except (TypeError, ValueError, zeep_errors.Error) as exception:
@@ -293,57 +344,83 @@ class SoapConnector(Connector):
                 latency_ms=(time.perf_counter() - started) * 1000,
             ) from exception
         latency_ms = (time.perf_counter() - started) * 1000
-        details = {"status_code": response.status_code,
-                   "response_excerpt": excerpt(response.content, self._secrets()),
-                   "latency_ms": latency_ms}
+        details = {
+            "status_code": response.status_code,
+            "response_excerpt": excerpt(response.content, self._secrets()),
+            "latency_ms": latency_ms,
+        }
         try:
             result = operation.binding.process_reply(client, operation, response)
         except zeep_errors.Fault as fault:
             raise _fault_error(fault, operation.name, details) from fault
         except (zeep_errors.DTDForbidden, zeep_errors.EntitiesForbidden) as exception:
-            raise _refused_response(operation.name, f"it declares a DTD or entities ({exception})", details) \
-                from exception
+            raise _refused_response(
+                operation.name, f"it declares a DTD or entities ({exception})", details
+            ) from exception
         except zeep_errors.TransportError as exception:
             if not is_success(response.status_code):
-                raise error_for_status(response.status_code, response.headers, details["response_excerpt"],
-                                       latency_ms, target=f"SOAP {operation.name} at {address}",
-                                       now=context.now) from exception
+                raise error_for_status(
+                    response.status_code,
+                    response.headers,
+                    details["response_excerpt"],
+                    latency_ms,
+                    target=f"SOAP {operation.name} at {address}",
+                    now=context.now,
+                ) from exception
             # zeep's own message quotes the whole response; the lxml reason is what a person needs.
             reason = exception.__context__ if isinstance(exception.__context__, zeep_errors.Error) else exception
             raise _refused_response(operation.name, reason.message, details) from exception
         except (zeep_errors.Error, etree.LxmlError) as exception:
             raise _refused_response(operation.name, str(exception), details) from exception
         if not is_success(response.status_code):
-            raise error_for_status(response.status_code, response.headers, details["response_excerpt"], latency_ms,
-                                   target=f"SOAP {operation.name} at {address}", now=context.now)
-        return DeliveryResult(status_code=response.status_code, latency_ms=latency_ms,
-                              response_excerpt=details["response_excerpt"], remote_id=_remote_id(result))
+            raise error_for_status(
+                response.status_code,
+                response.headers,
+                details["response_excerpt"],
+                latency_ms,
+                target=f"SOAP {operation.name} at {address}",
+                now=context.now,
+            )
+        return DeliveryResult(
+            status_code=response.status_code,
+            latency_ms=latency_ms,
+            response_excerpt=details["response_excerpt"],
+            remote_id=_remote_id(result),
+        )
 
     def check(self) -> CheckResult:
         try:
             _client, service = self._service_proxy()
         except requests.RequestException as exception:
-            return CheckResult(False, "cannot fetch the WSDL: " + describe_network_error(exception, self.config["wsdl"]))
+            return CheckResult(
+                False, "cannot fetch the WSDL: " + describe_network_error(exception, self.config["wsdl"])
+            )
         except (DeliveryError, OSError, zeep_errors.Error, etree.LxmlError, ValueError) as exception:
             return CheckResult(False, f"cannot load WSDL {self.config['wsdl']}: {exception}")
         operations = service._binding.all()
         if self.config["operation"] not in operations:
-            return CheckResult(False, f"operation {self.config['operation']!r} is not in the WSDL; "
-                                      f"operations include: {', '.join(sorted(operations)[:20])}")
+            return CheckResult(
+                False,
+                f"operation {self.config['operation']!r} is not in the WSDL; "
+                f"operations include: {', '.join(sorted(operations)[:20])}",
+            )
         address = service._binding_options["address"]
         try:
-            response = self.session.get(address, timeout=(self.connect_timeout, self.operation_timeout),
-                                        allow_redirects=False)
+            response = self.session.get(
+                address, timeout=(self.connect_timeout, self.operation_timeout), allow_redirects=False
+            )
         except requests.RequestException as exception:
-            return CheckResult(False, describe_network_error(exception, address,
-                                                             (self.connect_timeout, self.operation_timeout)))
+            return CheckResult(
+                False, describe_network_error(exception, address, (self.connect_timeout, self.operation_timeout))
+            )
         except DeliveryError as error:
             return CheckResult(False, str(error))
         # A GET on a SOAP endpoint commonly answers 405, or 500 with a fault: it is there, which is what counts.
         if response.status_code in (401, 403) or response.status_code > 500:
             return CheckResult(False, describe_http_status(response.status_code, address))
-        return CheckResult(True, f"WSDL loaded ({len(operations)} operations); endpoint {address} "
-                                 f"answered HTTP {response.status_code}")
+        return CheckResult(
+            True, f"WSDL loaded ({len(operations)} operations); endpoint {address} answered HTTP {response.status_code}"
+        )
 
     def close(self) -> None:
         self.session.close()
@@ -362,7 +439,8 @@ def _fault_error(fault: zeep_errors.Fault, operation_name: str, details: dict) -
 def _refused_response(operation_name: str, reason: str, details: dict) -> PermanentDeliveryError:
     return PermanentDeliveryError(
         f"{operation_name}: response refused, not safe or not valid XML (entity expansion and DTDs are "
-        f"forbidden): {reason[:300]}", **details
+        f"forbidden): {reason[:300]}",
+        **details,
     )
 
 

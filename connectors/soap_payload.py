@@ -44,8 +44,9 @@ def _attribute_names(complex_type: ComplexType) -> set[str]:
 
 def _complex_value(complex_type: ComplexType, value: Any, path: list, problems: list) -> Any:
     if not isinstance(value, dict):
-        problems.append((jsonerrors.pointer(path), f"expected an object for {_type_name(complex_type)}, "
-                                                  f"got {type(value).__name__}"))
+        problems.append(
+            (jsonerrors.pointer(path), f"expected an object for {_type_name(complex_type)}, got {type(value).__name__}")
+        )
         return value
     children = _child_elements(complex_type)
     allowed = set(children) | _attribute_names(complex_type)
@@ -55,8 +56,12 @@ def _complex_value(complex_type: ComplexType, value: Any, path: list, problems: 
             shaped[name] = item  # zeep's names for simple content and xsd:any
         elif name not in allowed:
             expected = ", ".join(sorted(allowed)) or "no fields"
-            problems.append((jsonerrors.pointer(path + [name]),
-                             f"field {name!r} does not exist in {_type_name(complex_type)}; expected: {expected}"))
+            problems.append(
+                (
+                    jsonerrors.pointer(path + [name]),
+                    f"field {name!r} does not exist in {_type_name(complex_type)}; expected: {expected}",
+                )
+            )
         elif name in children:
             shaped[name] = _element_value(children[name], item, path + [name], problems)
         else:
@@ -104,8 +109,9 @@ def _type_value(xsd_type, value: Any, path: list, problems: list) -> Any:
 
 def _simple_value(xsd_type, value: Any, path: list, problems: list) -> Any:
     if isinstance(value, (dict, list)):
-        problems.append((jsonerrors.pointer(path), f"expected a single {_type_name(xsd_type)} value, "
-                                                  f"got {type(value).__name__}"))
+        problems.append(
+            (jsonerrors.pointer(path), f"expected a single {_type_name(xsd_type)} value, got {type(value).__name__}")
+        )
         return value
     if isinstance(xsd_type, Boolean):
         if isinstance(value, bool) or str(value).lower() in _BOOLEAN_LEXICAL:
@@ -116,8 +122,9 @@ def _simple_value(xsd_type, value: Any, path: list, problems: list) -> Any:
         # What zeep would write, read back as the XSD type: catches 'abc' for a float, True for an int.
         xsd_type.pythonvalue(xsd_type.xmlvalue(value))
     except Exception as exception:  # noqa: BLE001 - each XSD type raises its own kind of parse error
-        problems.append((jsonerrors.pointer(path),
-                         f"{value!r} is not a valid {_type_name(xsd_type)} ({type(exception).__name__})"))
+        problems.append(
+            (jsonerrors.pointer(path), f"{value!r} is not a valid {_type_name(xsd_type)} ({type(exception).__name__})")
+        )
     return value
 
 

@@ -224,7 +224,10 @@ class VendorToken(NoAuth):
             # The WeCom secret travels in the query string, which requests quotes in its messages.
             message = describe_network_error(exception, self.token_url, self.timeouts)
             raise RetryableDeliveryError(f"{label} endpoint: {mask_text(message, self.secrets())}") from exception
-        details: dict[str, Any] = {"status_code": response.status_code, "latency_ms": (time.perf_counter() - started) * 1000}
+        details: dict[str, Any] = {
+            "status_code": response.status_code,
+            "latency_ms": (time.perf_counter() - started) * 1000,
+        }
         try:
             answer = response.json()
         except ValueError:

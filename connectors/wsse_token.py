@@ -31,13 +31,16 @@ class FreshUsernameToken(UsernameToken):
         now = datetime.datetime.now(datetime.timezone.utc)
         if not self.use_digest:
             token = security.find("{%s}UsernameToken" % ns.WSSE)
-            token.append(utils.WSSE.Nonce(
-                base64.b64encode(os.urandom(16)).decode("ascii"),
-                EncodingType="%s#Base64Binary" % self.soap_message_secutity_ns,
-            ))
+            token.append(
+                utils.WSSE.Nonce(
+                    base64.b64encode(os.urandom(16)).decode("ascii"),
+                    EncodingType="%s#Base64Binary" % self.soap_message_secutity_ns,
+                )
+            )
             token.append(utils.WSU.Created(_timestamp(now)))
         if self.add_timestamp:
             expires = now + datetime.timedelta(seconds=TIMESTAMP_TTL_SECONDS)
-            security.insert(0, utils.WSU.Timestamp(utils.WSU.Created(_timestamp(now)),
-                                                   utils.WSU.Expires(_timestamp(expires))))
+            security.insert(
+                0, utils.WSU.Timestamp(utils.WSU.Created(_timestamp(now)), utils.WSU.Expires(_timestamp(expires)))
+            )
         return envelope, headers

@@ -1,4 +1,5 @@
 """`python -m hub` is `hris-hub`."""
+
 from hub.cli import main
 
 main(prog_name="hris-hub")

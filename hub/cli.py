@@ -4,6 +4,7 @@ A plain click group, not Flask's: `--help` and `--version` build no app (so they
 keys and no log lines), and only the hub's own options are shown. Commands that need the app get it through
 Flask's `with_appcontext`, from the `ScriptInfo` the group puts in the context.
 """
+
 from __future__ import annotations
 
 import click
@@ -24,8 +25,10 @@ def _app_factory(log_level: str | None):
         except ConfigurationError as error:
             raise click.ClickException(f"configuration: {error}") from None
         except OSError as error:  # the instance folder or a key file cannot be written
-            raise click.ClickException(f"cannot set up the instance folder: {error.strerror}: {error.filename} "
-                                       "(set HUB_INSTANCE_PATH to a folder this user may write)") from None
+            raise click.ClickException(
+                f"cannot set up the instance folder: {error.strerror}: {error.filename} "
+                "(set HUB_INSTANCE_PATH to a folder this user may write)"
+            ) from None
 
     return create
 
@@ -39,8 +42,12 @@ class HubGroup(click.Group):
 
 @click.group(cls=HubGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="hris-hub", prog_name="hris-hub")
-@click.option("--verbose/--quiet", "verbose", default=None,
-              help="Log lines on stderr: --verbose shows debug lines, --quiet only errors  [default: HUB_LOG_LEVEL]")
+@click.option(
+    "--verbose/--quiet",
+    "verbose",
+    default=None,
+    help="Log lines on stderr: --verbose shows debug lines, --quiet only errors  [default: HUB_LOG_LEVEL]",
+)
 @click.pass_context
 def main(ctx: click.Context, verbose: bool | None):
     """hris-hub: interview results to HR systems, scored, mapped, delivered and audited."""

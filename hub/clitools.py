@@ -1,5 +1,6 @@
 """What every room's commands share: the app state, JSON options, the CLI actor, and the mapping of domain and
 database errors to messages of a line or two (done once, in `HubGroup.invoke`)."""
+
 from __future__ import annotations
 
 import json
@@ -60,18 +61,26 @@ def database_lines(error: DBAPIError, url: str | None) -> list[str]:
     first = text.strip().splitlines()[0] if text.strip() else type(error.orig).__name__
     where = make_url(url).render_as_string(hide_password=True) if url else "the database"
     if "no such table" in text or getattr(error.orig, "sqlstate", None) == "42P01":
-        return [f"{where} has no hub tables yet ({first}).",
-                "Run `hris-hub db upgrade`, or point HUB_DATABASE_URL or HUB_INSTANCE_PATH at the hub's database "
-                "(by default ./instance in the current folder)."]
+        return [
+            f"{where} has no hub tables yet ({first}).",
+            "Run `hris-hub db upgrade`, or point HUB_DATABASE_URL or HUB_INSTANCE_PATH at the hub's database "
+            "(by default ./instance in the current folder).",
+        ]
     if url and url.startswith("sqlite") and "unable to open database file" in text:
         path = make_url(url).database or url
-        return [f"cannot open the SQLite database {path}: its folder does not exist or this user may not write there.",
-                "Create the folder, or set HUB_DATABASE_URL (or HUB_INSTANCE_PATH) to one that works."]
+        return [
+            f"cannot open the SQLite database {path}: its folder does not exist or this user may not write there.",
+            "Create the folder, or set HUB_DATABASE_URL (or HUB_INSTANCE_PATH) to one that works.",
+        ]
     missing = re.search(r'database "([^"]+)" does not exist', text)
     if missing:
-        return [f"PostgreSQL answers, but has no database {missing.group(1)!r} ({where}).",
-                f"Create it (createdb {missing.group(1)}) or fix the name in HUB_DATABASE_URL."]
+        return [
+            f"PostgreSQL answers, but has no database {missing.group(1)!r} ({where}).",
+            f"Create it (createdb {missing.group(1)}) or fix the name in HUB_DATABASE_URL.",
+        ]
     if isinstance(error, OperationalError) and url and url.startswith("postgresql"):
-        return [f"cannot reach PostgreSQL at {where}: {first}",
-                "Is the server running and listening there? Check the host, port and credentials in HUB_DATABASE_URL."]
+        return [
+            f"cannot reach PostgreSQL at {where}: {first}",
+            "Is the server running and listening there? Check the host, port and credentials in HUB_DATABASE_URL.",
+        ]
     return [f"database error on {where}: {first}"]

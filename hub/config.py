@@ -1,4 +1,5 @@
 """Configuration: read from the environment in one place, validated at start-up."""
+
 from __future__ import annotations
 
 import base64
@@ -79,9 +80,13 @@ class Settings:
         """The hard limits of one isolated resume parse."""
         from scoring_engine.resume.isolation import Limits
 
-        return Limits(cpu_seconds=self.resume_cpu_seconds, memory_bytes=self.resume_memory_mb * 1024 * 1024,
-                      wall_seconds=self.resume_timeout_seconds, workers=self.resume_workers,
-                      queue_seconds=self.resume_queue_seconds)
+        return Limits(
+            cpu_seconds=self.resume_cpu_seconds,
+            memory_bytes=self.resume_memory_mb * 1024 * 1024,
+            wall_seconds=self.resume_timeout_seconds,
+            workers=self.resume_workers,
+            queue_seconds=self.resume_queue_seconds,
+        )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, overrides: dict | None = None) -> "Settings":
@@ -136,8 +141,9 @@ class Settings:
             retry_schedule=_schedule(env.get("HUB_RETRY_SCHEDULE")),
             # PostgreSQL wakes idle workers with NOTIFY, so its poll is only a fallback; SQLite has no such
             # signal, and its idle check is two indexed reads of a local file.
-            worker_poll_seconds=_float(env, "HUB_WORKER_POLL_SECONDS",
-                                       0.2 if database_url.startswith("sqlite") else 1.0, minimum=0.05),
+            worker_poll_seconds=_float(
+                env, "HUB_WORKER_POLL_SECONDS", 0.2 if database_url.startswith("sqlite") else 1.0, minimum=0.05
+            ),
             lease_seconds=_float(env, "HUB_LEASE_SECONDS", 120.0, minimum=1.0),
             scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
             secure_cookies=_tristate(env, "HUB_SECURE_COOKIES") is True,
@@ -145,8 +151,9 @@ class Settings:
             breaker_threshold=_int(env, "HUB_BREAKER_THRESHOLD", 5, minimum=1),
             breaker_cooldown=_float(env, "HUB_BREAKER_COOLDOWN", 60.0, minimum=0.1),
             audit_signing_key=audit_signing_key,
-            audit_checkpoint_file=Path(env.get("HUB_AUDIT_CHECKPOINT_FILE")
-                                       or instance_path / AUDIT_CHECKPOINT_FILE_NAME).resolve(),
+            audit_checkpoint_file=Path(
+                env.get("HUB_AUDIT_CHECKPOINT_FILE") or instance_path / AUDIT_CHECKPOINT_FILE_NAME
+            ).resolve(),
             audit_checkpoint_minutes=_float(env, "HUB_AUDIT_CHECKPOINT_MINUTES", 60.0, minimum=0.0),
             generated=tuple(generated),
         )
@@ -223,8 +230,10 @@ def parse_signing_key(raw: str) -> bytes:
     try:
         key = base64.b64decode(raw.strip(), validate=True)
     except (binascii.Error, ValueError):
-        raise ConfigurationError("HUB_AUDIT_SIGNING_KEY must be the base64 of 32 random bytes "
-                                 "(e.g. `openssl rand -base64 32`); it is not valid base64") from None
+        raise ConfigurationError(
+            "HUB_AUDIT_SIGNING_KEY must be the base64 of 32 random bytes "
+            "(e.g. `openssl rand -base64 32`); it is not valid base64"
+        ) from None
     if len(key) != 32:
         raise ConfigurationError(f"HUB_AUDIT_SIGNING_KEY must be the base64 of 32 bytes, got {len(key)} bytes")
     return key
@@ -237,8 +246,11 @@ def audit_signing_seed(settings: Settings) -> bytes:
     path = settings.instance_path / AUDIT_SIGNING_KEY_FILE_NAME
     raw, made = _local_secret(path, lambda: base64.b64encode(secrets.token_bytes(32)).decode())
     if made:
-        log.warning("first use: generated the audit signing key file %s; back it up apart from the database "
-                    "(checkpoints are verified with it)", path)
+        log.warning(
+            "first use: generated the audit signing key file %s; back it up apart from the database "
+            "(checkpoints are verified with it)",
+            path,
+        )
     try:
         return parse_signing_key(raw)
     except ConfigurationError as error:

@@ -2,6 +2,7 @@
 and the CLI to one-line messages. Domain code raises these, never an HTTP `Problem`.
 
 A leaf module: it imports nothing from the hub, so every room may raise and catch these."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,8 +14,14 @@ class HubError(Exception):
 
     title = "Request refused"
 
-    def __init__(self, detail: str | None = None, *, title: str | None = None,
-                 errors: list[dict[str, str]] | None = None, **extra: Any):
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        title: str | None = None,
+        errors: list[dict[str, str]] | None = None,
+        **extra: Any,
+    ):
         self.title = title or type(self).title
         self.detail = detail
         self.errors = list(errors or [])

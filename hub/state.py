@@ -1,4 +1,5 @@
 """What the running hub shares between requests, commands and worker threads."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

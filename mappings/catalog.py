@@ -40,7 +40,10 @@ def check_name(name: object, kind: str = "mapping") -> str:
         shown = name if len(name) <= 60 and name.isprintable() else name[:60].encode("unicode_escape").decode()
         raise CatalogError(
             f"{kind} name {shown!r} is not a catalog name: use lower-case letters, digits, '.', '_' and '-' "
-            f"(no path separators or '..'), as listed by the catalog", kind, name)
+            f"(no path separators or '..'), as listed by the catalog",
+            kind,
+            name,
+        )
     return name
 
 
@@ -62,8 +65,11 @@ class Catalog:
         names: set[str] = set()
         for folder in self._folders(kind):
             if folder.is_dir():
-                names.update(path.stem for path in folder.glob("*.yaml") if NAME_PATTERN.fullmatch(path.stem)
-                             and self._inside(path, folder))
+                names.update(
+                    path.stem
+                    for path in folder.glob("*.yaml")
+                    if NAME_PATTERN.fullmatch(path.stem) and self._inside(path, folder)
+                )
         return sorted(names)
 
     @staticmethod

@@ -46,8 +46,10 @@ def _echo_outcome(outcome: PolicyOutcome) -> None:
                 click.echo(f"  {skip.rule}  ({skip.reason})")
     click.echo(f"plan {outcome.plan['period']}:")
     for goal in outcome.plan["goals"]:
-        click.echo(f"  {goal['key']}: {_name_text(goal['name'])}  target {goal['target']}{goal['unit']}  "
-                   f"weight {goal['weight']}  period {goal['period']}")
+        click.echo(
+            f"  {goal['key']}: {_name_text(goal['name'])}  target {goal['target']}{goal['unit']}  "
+            f"weight {goal['weight']}  period {goal['period']}"
+        )
     if not outcome.plan["goals"]:
         click.echo("  (no goals)")
     click.echo("attendance:")
@@ -63,10 +65,19 @@ def policies_group() -> None:
 
 @policies_group.command("test")
 @click.argument("policy")
-@click.option("--profile", "profile_file", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="Profile JSON, or {\"profile\": ..., \"context\": ...}.")
-@click.option("--context", "context_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Context JSON (job_code, job_family, start_date, preferences).")
+@click.option(
+    "--profile",
+    "profile_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help='Profile JSON, or {"profile": ..., "context": ...}.',
+)
+@click.option(
+    "--context",
+    "context_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Context JSON (job_code, job_family, start_date, preferences).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 def test_policy(policy: str, profile_file: Path, context_file: Path | None, as_json: bool) -> None:
     """Evaluate POLICY (a path or a shipped name like "default") for a profile; show which rules fired."""
@@ -110,10 +121,14 @@ def list_mappings() -> None:
 
 @mappings_group.command("render")
 @click.argument("mapping")
-@click.option("--document", "document_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Canonical document JSON.")
-@click.option("--sample", type=click.Choice(["candidate.hired", "result.scored"]),
-              help="Use the shipped sample document for this event instead of --document.")
+@click.option(
+    "--document", "document_file", type=click.Path(path_type=Path, dir_okay=False), help="Canonical document JSON."
+)
+@click.option(
+    "--sample",
+    type=click.Choice(["candidate.hired", "result.scored"]),
+    help="Use the shipped sample document for this event instead of --document.",
+)
 def render_mapping(mapping: str, document_file: Path | None, sample: str | None) -> None:
     """Render MAPPING (a path or a preset name) for a canonical document and print the payloads as JSON."""
     if (document_file is None) == (sample is None):

@@ -86,8 +86,9 @@ def evaluate(condition: dict, facts: EvaluationInput) -> ConditionResult:
     if "not" in condition:
         inner = evaluate(condition["not"], facts)
         value = None if inner.value is None else not inner.value
-        return ConditionResult(value, [f"not ({inner.reason})"] if inner.value is not None else inner.reasons,
-                               inner.evidence)
+        return ConditionResult(
+            value, [f"not ({inner.reason})"] if inner.value is not None else inner.reasons, inner.evidence
+        )
     if "dimension" in condition:
         return _evaluate_dimension(condition, facts)
     if "job_family" in condition:
@@ -105,8 +106,11 @@ def _combine(results: list[ConditionResult], *, short_circuit_on: bool) -> Condi
     unknown = [result for result in results if result.value is None]
     if unknown:
         return ConditionResult(None, [reason for result in unknown for reason in result.reasons])
-    return ConditionResult(not short_circuit_on, [reason for result in results for reason in result.reasons],
-                           [evidence for result in results for evidence in result.evidence])
+    return ConditionResult(
+        not short_circuit_on,
+        [reason for result in results for reason in result.reasons],
+        [evidence for result in results for evidence in result.evidence],
+    )
 
 
 def _evaluate_dimension(condition: dict, facts: EvaluationInput) -> ConditionResult:

@@ -23,23 +23,45 @@ def job_family(profile: dict | None) -> str | None:
     return MODEL_FAMILIES.get(model) if model else None
 
 
-def assemble(*, event: str, job_id: str, occurred_at: str, result: dict, candidate: dict, decision: dict | None,
-             profile: dict, profile_version: int, preferences: dict, connector_name: str, settings: dict,
-             policy) -> dict[str, Any]:
+def assemble(
+    *,
+    event: str,
+    job_id: str,
+    occurred_at: str,
+    result: dict,
+    candidate: dict,
+    decision: dict | None,
+    profile: dict,
+    profile_version: int,
+    preferences: dict,
+    connector_name: str,
+    settings: dict,
+    policy,
+) -> dict[str, Any]:
     """The canonical document from plain values; `policy` (a loaded mappings Policy) derives plan and attendance."""
     family = job_family(profile)
     start_date = (decision or {}).get("start_date")
-    outcome = policy.evaluate(profile, {"job_code": result["job_code"], "job_family": family,
-                                        "start_date": start_date, "preferences": preferences}).to_dict()
+    outcome = policy.evaluate(
+        profile,
+        {"job_code": result["job_code"], "job_family": family, "start_date": start_date, "preferences": preferences},
+    ).to_dict()
     employee_ids = (decision or {}).get("employee_ids") or {}
     return {
         "event": event,
         "job_id": job_id,
         "occurred_at": occurred_at,
-        "result": {"id": result["id"], "external_id": result["external_id"], "job_code": result["job_code"],
-                   "job_family": family},
-        "candidate": {"external_id": candidate["external_id"], "name": candidate.get("name"),
-                      "email": candidate.get("email"), "phone": candidate.get("phone")},
+        "result": {
+            "id": result["id"],
+            "external_id": result["external_id"],
+            "job_code": result["job_code"],
+            "job_family": family,
+        },
+        "candidate": {
+            "external_id": candidate["external_id"],
+            "name": candidate.get("name"),
+            "email": candidate.get("email"),
+            "phone": candidate.get("phone"),
+        },
         "employee": {"id": employee_ids.get(connector_name) or employee_ids.get("default"), "start_date": start_date},
         "profile": profile,
         "profile_version": profile_version,

@@ -20,8 +20,16 @@ class PolicyError(ValueError):
 class MappingError(ValueError):
     """A mapping could not render a valid payload; a permanent failure for the delivery job."""
 
-    def __init__(self, message: str, *, mapping: str | None = None, pointer: str = "",
-                 file: str | None = None, line: int | None = None, payload_index: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        mapping: str | None = None,
+        pointer: str = "",
+        file: str | None = None,
+        line: int | None = None,
+        payload_index: int | None = None,
+    ):
         self.mapping = mapping
         self.pointer = pointer
         self.file = file

@@ -91,8 +91,9 @@ def weekdays(days: Any, style: str = "iso") -> Any:
     Styles: iso (unchanged), sunday0 (0 = Sunday .. 6 = Saturday), short_en (MON..SUN), long_en, zh (周一..周日),
     mask (one integer, bit d-1 set for ISO day d).
     """
-    if not isinstance(days, (list, tuple)) or not all(day in ISO_WEEKDAYS and not isinstance(day, bool)
-                                                       for day in days):
+    if not isinstance(days, (list, tuple)) or not all(
+        day in ISO_WEEKDAYS and not isinstance(day, bool) for day in days
+    ):
         raise ValueError(f"expected a list of ISO weekdays 1..7, got {days!r}")
     if style == "iso":
         return list(days)
@@ -102,8 +103,9 @@ def weekdays(days: Any, style: str = "iso") -> Any:
         return sum(1 << (day - 1) for day in set(days))
     if style in WEEKDAY_NAMES:
         return [WEEKDAY_NAMES[style][day - 1] for day in days]
-    raise ValueError(f"unknown weekday style {style!r}; expected iso, sunday0, mask or one of "
-                     f"{', '.join(WEEKDAY_NAMES)}")
+    raise ValueError(
+        f"unknown weekday style {style!r}; expected iso, sunday0, mask or one of {', '.join(WEEKDAY_NAMES)}"
+    )
 
 
 def weekday_map(days: Any, mapping: dict) -> list:

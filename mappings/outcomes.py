@@ -55,7 +55,8 @@ def outcome_errors(record: Any, *, prefix: str = "") -> list[dict]:
     errors = sorted(validator.iter_errors(record), key=lambda error: list(map(str, error.absolute_path)))
     if errors:
         return [
-            {"pointer": prefix + jsonerrors.pointer(error.absolute_path), "message": error.message} for error in errors[:20]
+            {"pointer": prefix + jsonerrors.pointer(error.absolute_path), "message": error.message}
+            for error in errors[:20]
         ]
     return [{"pointer": prefix + error["pointer"], "message": error["message"]} for error in _cross_field(record)]
 

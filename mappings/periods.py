@@ -33,5 +33,6 @@ def period_bounds(period: str) -> tuple[date, date]:
     interval = INTERVAL_PATTERN.match(period or "")
     if interval:
         return date.fromisoformat(interval.group(1)), date.fromisoformat(interval.group(2))
-    raise ValueError(f"period {period!r} is neither a quarter like '2027-Q1' nor an interval like "
-                     "'2027-01-15/2027-04-14'")
+    raise ValueError(
+        f"period {period!r} is neither a quarter like '2027-Q1' nor an interval like '2027-01-15/2027-04-14'"
+    )

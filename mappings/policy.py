@@ -22,8 +22,17 @@ logger = logging.getLogger(__name__)
 
 POLICY_SCHEMA = "policy.schema.json"
 # Attendance fields in the order AttendanceRule lists them; "probation" is reported per sub-field.
-ATTENDANCE_FIELDS = ("schedule_type", "workdays", "work_hours", "core_hours", "flexible_window", "breaks",
-                     "probation", "overtime_cap", "holiday_calendar")
+ATTENDANCE_FIELDS = (
+    "schedule_type",
+    "workdays",
+    "work_hours",
+    "core_hours",
+    "flexible_window",
+    "breaks",
+    "probation",
+    "overtime_cap",
+    "holiday_calendar",
+)
 FLEXIBLE_ONLY_FIELDS = ("core_hours", "flexible_window")
 
 
@@ -78,15 +87,18 @@ class Policy:
         seen: dict[str, int] = {}
         for index, rule in enumerate(self.rules):
             if rule["id"] in seen:
-                raise self._error(f"expected a unique rule id; {rule['id']!r} is also rule {seen[rule['id']]}",
-                                  f"/rules/{index}/id")
+                raise self._error(
+                    f"expected a unique rule id; {rule['id']!r} is also rule {seen[rule['id']]}", f"/rules/{index}/id"
+                )
             seen[rule["id"]] = index
         base = self.data.get("parameters", {})
         for family, settings in self.data.get("job_families", {}).items():
             for name in settings.get("parameters", {}):
                 if name not in base:
-                    raise self._error(f"unknown parameter {name!r}; expected it declared in /parameters first",
-                                      f"/job_families/{family}/parameters/{name}")
+                    raise self._error(
+                        f"unknown parameter {name!r}; expected it declared in /parameters first",
+                        f"/job_families/{family}/parameters/{name}",
+                    )
         for family in [None, *self.data.get("job_families", {})]:
             self._check_resolves(family)
         defaults = self.data["defaults"]["attendance"]
@@ -111,35 +123,42 @@ class Policy:
             violation = first_violation(validator, resolved)
             if violation:
                 family_note = f" (with job family {family}'s parameters)" if family else ""
-                raise self._error(f"after resolving parameters{family_note}: {violation.message}",
-                                  pointer + violation.pointer)
+                raise self._error(
+                    f"after resolving parameters{family_note}: {violation.message}", pointer + violation.pointer
+                )
 
     def _check_schedule(self, attendance: dict, pointer: str) -> None:
         if attendance.get("schedule_type") == "flexible":
             missing = [name for name in FLEXIBLE_ONLY_FIELDS if name not in attendance]
             if missing:
-                raise self._error(f"a flexible schedule expects {' and '.join(missing)} (here or in "
-                                  "/defaults/attendance)", pointer)
+                raise self._error(
+                    f"a flexible schedule expects {' and '.join(missing)} (here or in /defaults/attendance)", pointer
+                )
         for name in ("work_hours", "core_hours"):
             span = attendance.get(name)
             if span and span["start"] >= span["end"]:
-                raise self._error(f"expected {name} start before end, got {span['start']}-{span['end']}",
-                                  f"{pointer}/{name}")
+                raise self._error(
+                    f"expected {name} start before end, got {span['start']}-{span['end']}", f"{pointer}/{name}"
+                )
 
     def _resolve(self, value: Any, parameters: dict[str, Any], pointer: str) -> Any:
         """Replace {param: name, add:, multiply:} references with their values."""
         if _is_param_ref(value):
             if value["param"] not in parameters:
-                raise self._error(f"unknown parameter {value['param']!r}; expected one of "
-                                  f"{', '.join(sorted(parameters)) or '(none declared)'}", pointer + "/param")
+                raise self._error(
+                    f"unknown parameter {value['param']!r}; expected one of "
+                    f"{', '.join(sorted(parameters)) or '(none declared)'}",
+                    pointer + "/param",
+                )
             result = parameters[value["param"]]
             for operation in ("multiply", "add"):
                 if operation in value:
                     operand = self._resolve(value[operation], parameters, f"{pointer}/{operation}")
-                    if not all(isinstance(number, (int, float)) and not isinstance(number, bool)
-                               for number in (result, operand)):
-                        raise self._error(f"expected numbers to {operation}, got {result!r} and {operand!r}",
-                                          pointer)
+                    if not all(
+                        isinstance(number, (int, float)) and not isinstance(number, bool)
+                        for number in (result, operand)
+                    ):
+                        raise self._error(f"expected numbers to {operation}, got {result!r} and {operand!r}", pointer)
                     result = result * operand if operation == "multiply" else result + operand
             return result
         if isinstance(value, dict):
@@ -196,8 +215,10 @@ class Policy:
         plan_kind = self.data.get("plan", {}).get("period", "quarter")
         for goal in goals.values():
             goal["period"] = _period_label(goal["period"] or plan_kind, reference_day, months)
-        outcome.plan = {"period": _period_label(plan_kind, reference_day, months),
-                        "goals": _normalise_weights(list(goals.values()))}
+        outcome.plan = {
+            "period": _period_label(plan_kind, reference_day, months),
+            "goals": _normalise_weights(list(goals.values())),
+        }
         logger.debug("policy %s fired %s", self.reference, outcome.fired_rules)
         return outcome
 
@@ -234,8 +255,9 @@ def _facts(profile: dict, context: dict) -> conditions.EvaluationInput:
     }
     preferences = dict(profile.get("preferences") or {})
     preferences.update({key: value for key, value in (context.get("preferences") or {}).items() if value is not None})
-    return conditions.EvaluationInput(merged_dimensions, context.get("job_family"), context.get("job_code"),
-                                      preferences)
+    return conditions.EvaluationInput(
+        merged_dimensions, context.get("job_family"), context.get("job_code"), preferences
+    )
 
 
 def _reference_day(context: dict) -> date:
@@ -283,10 +305,13 @@ def _finish_attendance(attendance: dict, set_by_rules: list[dict[str, str]], pol
         grouped["fields"].append(entry["field"])
     decided = {entry["field"] for entry in set_by_rules}
     defaulted = [name for name in _patched_fields(finished) if name not in decided]
-    finished["rationale"] = list(rationale.values()) + [{
-        "rule": "defaults", "fields": defaulted,
-        "reason": f"policy {policy_reference} defaults; no rule set these fields",
-    }]
+    finished["rationale"] = list(rationale.values()) + [
+        {
+            "rule": "defaults",
+            "fields": defaulted,
+            "reason": f"policy {policy_reference} defaults; no rule set these fields",
+        }
+    ]
     return finished
 
 

@@ -39,8 +39,7 @@ def _size(value: Any) -> int:
 
 def _check_size(value: Any, limit: int) -> Any:
     if _size(value) > limit:
-        raise TemplateLimitExceeded(f"a value of {_size(value):,} characters or items is over the limit of "
-                                    f"{limit:,}")
+        raise TemplateLimitExceeded(f"a value of {_size(value):,} characters or items is over the limit of {limit:,}")
     return value
 
 
@@ -57,8 +56,9 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"**", "*", "+", "%", "//"})
 
-    def __init__(self, *args, max_output_chars: int = MAX_OUTPUT_CHARS, max_number_bits: int = MAX_NUMBER_BITS,
-                 **kwargs):
+    def __init__(
+        self, *args, max_output_chars: int = MAX_OUTPUT_CHARS, max_number_bits: int = MAX_NUMBER_BITS, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.max_output_chars = max_output_chars
         self.max_number_bits = max_number_bits
@@ -70,20 +70,25 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
         limit = self.max_output_chars
-        positive_power = operator == "**" and isinstance(right, (int, float)) and not isinstance(right, bool) and right > 0
+        positive_power = (
+            operator == "**" and isinstance(right, (int, float)) and not isinstance(right, bool) and right > 0
+        )
         if positive_power and self._number_bits(left) * right > self.max_number_bits:
-            raise TemplateLimitExceeded(f"{left!r} ** {right!r} would be a number of more than "
-                                        f"{self.max_number_bits} bits")
+            raise TemplateLimitExceeded(
+                f"{left!r} ** {right!r} would be a number of more than {self.max_number_bits} bits"
+            )
         if operator == "*":
             for sized, count in ((left, right), (right, left)):
                 if _size(sized) and isinstance(count, int) and _size(sized) * count > limit:
-                    raise TemplateLimitExceeded(f"repeating {_size(sized):,} characters or items {count:,} times "
-                                                f"is over the limit of {limit:,}")
+                    raise TemplateLimitExceeded(
+                        f"repeating {_size(sized):,} characters or items {count:,} times is over the limit of {limit:,}"
+                    )
             if self._number_bits(left) + self._number_bits(right) > self.max_number_bits:
                 raise TemplateLimitExceeded(f"a product of more than {self.max_number_bits} bits")
         if operator == "+" and _size(left) + _size(right) > limit:
-            raise TemplateLimitExceeded(f"joining {_size(left) + _size(right):,} characters or items is over "
-                                        f"the limit of {limit:,}")
+            raise TemplateLimitExceeded(
+                f"joining {_size(left) + _size(right):,} characters or items is over the limit of {limit:,}"
+            )
         if operator == "%" and isinstance(left, str):
             _check_arguments((left,), {}, limit)
         return _check_size(super().call_binop(context, operator, left, right), limit)
@@ -93,7 +98,8 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
         # Jinja2 hands str.format out wrapped (its safe formatter); the format string is the wrapped method's self.
         method = getattr(obj, "__wrapped__", obj)
         if getattr(method, "__name__", None) in ("format", "format_map") and isinstance(
-                getattr(method, "__self__", None), str):
+            getattr(method, "__self__", None), str
+        ):
             _check_arguments((method.__self__,), {}, self.max_output_chars)
         return _check_size(super().call(context, obj, *args, **kwargs), self.max_output_chars)
 
@@ -110,6 +116,7 @@ def limit_filter(function, limit: int):
 
 
 # ---- wall-clock time ----------------------------------------------------------------------------
+
 
 class _Watchdog:
     """One daemon thread that interrupts renders past their deadline by raising in the rendering thread."""
@@ -159,8 +166,9 @@ class _Watchdog:
 
 
 def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id),
-                                               ctypes.py_object(exception) if exception else None)
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None
+    )
 
 
 _watchdog = _Watchdog()

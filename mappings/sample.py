@@ -39,5 +39,9 @@ def sample_document(event: str = "candidate.hired") -> dict[str, Any]:
 def sample_context() -> dict[str, Any]:
     """The policy context the sample document's plan and attendance rule were derived with."""
     inputs = _inputs()
-    return {"job_code": inputs["result"]["job_code"], "job_family": _document("candidate.hired")["result"]["job_family"],
-            "start_date": inputs["decision"]["start_date"], "preferences": copy.deepcopy(inputs["preferences"])}
+    return {
+        "job_code": inputs["result"]["job_code"],
+        "job_family": _document("candidate.hired")["result"]["job_family"],
+        "start_date": inputs["decision"]["start_date"],
+        "preferences": copy.deepcopy(inputs["preferences"]),
+    }

@@ -91,22 +91,26 @@ def describe_kind(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def first_violation(validator: Draft202012Validator, instance: Any, *,
-                    quote_values: bool = True) -> SchemaViolation | None:
+def first_violation(
+    validator: Draft202012Validator, instance: Any, *, quote_values: bool = True
+) -> SchemaViolation | None:
     """Return the most relevant violation of instance against the validator's schema, or None.
 
     With quote_values=False the message says what was expected and what kind of value was found, never the value
     itself: loaders use it, so a file that is not a mapping (a key file, /etc/passwd) is never echoed.
     """
     # Sorted by location so that, among equally relevant errors, the first in the document is reported.
-    errors = sorted(validator.iter_errors(instance),
-                    key=lambda error: [(isinstance(part, str), part) for part in error.absolute_path])
+    errors = sorted(
+        validator.iter_errors(instance),
+        key=lambda error: [(isinstance(part, str), part) for part in error.absolute_path],
+    )
     error = best_match(errors, key=_relevance_without_position)
     if error is None:
         return None
     if not quote_values:
-        return SchemaViolation(jsonerrors.pointer(error.absolute_path),
-                               f"{_expectation(error)}; found {describe_kind(error.instance)}")
+        return SchemaViolation(
+            jsonerrors.pointer(error.absolute_path), f"{_expectation(error)}; found {describe_kind(error.instance)}"
+        )
     return SchemaViolation(jsonerrors.pointer(error.absolute_path), f"{error.message} ({_expectation(error)})")
 
 
@@ -125,8 +129,9 @@ def _packaged_registry() -> Registry:
 def _validator_for(path: Path, mtime: float) -> Draft202012Validator:
     schema = json.loads(path.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, registry=_packaged_registry(),
-                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(
+        schema, registry=_packaged_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def load_validator(path: Path) -> Draft202012Validator:
@@ -143,8 +148,10 @@ def load_validator(path: Path) -> Draft202012Validator:
         raise ValueError(f"schema {path}:{error.lineno}: not valid JSON ({error.msg})") from None
     except SchemaError as error:
         # The metaschema keyword it breaks, not jsonschema's message: that would quote the file.
-        raise ValueError(f"schema {path} at {jsonerrors.pointer(error.absolute_path)}: not a valid draft 2020-12 schema "
-                         f"(fails the metaschema's {error.validator!r})") from None
+        raise ValueError(
+            f"schema {path} at {jsonerrors.pointer(error.absolute_path)}: not a valid draft 2020-12 schema "
+            f"(fails the metaschema's {error.validator!r})"
+        ) from None
 
 
 def packaged_validator(file_name: str) -> Draft202012Validator:

@@ -27,5 +27,6 @@ def resolve(name_or_path: str | Path, directory: Path) -> Path:
         shipped = directory / f"{text}.yaml"
         if shipped.is_file():
             return shipped
-    raise FileNotFoundError(f"{text!r} is neither a file nor a shipped name "
-                            f"(shipped: {', '.join(shipped_names(directory)) or 'none'})")
+    raise FileNotFoundError(
+        f"{text!r} is neither a file nor a shipped name (shipped: {', '.join(shipped_names(directory)) or 'none'})"
+    )

@@ -84,8 +84,9 @@ class TargetMapping:
         return f"<TargetMapping {self.name} ({self.kind}) from {self.file}>"
 
     def _load_error(self, message: str, pointer: str) -> MappingError:
-        return MappingError(message, mapping=self.name, pointer=pointer, file=self.file,
-                            line=self._document.line_of(pointer))
+        return MappingError(
+            message, mapping=self.name, pointer=pointer, file=self.file, line=self._document.line_of(pointer)
+        )
 
     def _schema_path(self, schema: str | None) -> Path | None:
         if schema is None:
@@ -95,8 +96,11 @@ class TargetMapping:
         for root, candidate in ((folder, folder / schema), (SCHEMAS_DIR, SCHEMAS_DIR / schema)):
             real, base = os.path.realpath(candidate), os.path.realpath(root)
             if Path(schema).is_absolute() or not real.startswith(base.rstrip(os.sep) + os.sep):
-                raise self._load_error("the target schema must be a file beside the mapping or a shipped schema "
-                                       "name, not a path leading out of them", "/schema")
+                raise self._load_error(
+                    "the target schema must be a file beside the mapping or a shipped schema "
+                    "name, not a path leading out of them",
+                    "/schema",
+                )
             if os.path.isfile(real):
                 return Path(real)
         return SCHEMAS_DIR / schema
@@ -113,8 +117,12 @@ class TargetMapping:
         """What templates see: the document's top-level keys, document itself, settings and mapping."""
         connector = document.get("connector") or {}
         settings = {**copy.deepcopy(self.settings), **(connector.get("settings") or {})}
-        return {**document, "document": document, "settings": settings,
-                "mapping": {"name": self.name, "version": self.version}}
+        return {
+            **document,
+            "document": document,
+            "settings": settings,
+            "mapping": {"name": self.name, "version": self.version},
+        }
 
     def render(self, document: dict[str, Any]) -> list[dict[str, Any]]:
         """Render the document into payloads, each validated against the envelope and the target schema.
@@ -124,8 +132,11 @@ class TargetMapping:
         if not isinstance(document, dict):
             raise MappingError("expected the canonical document to be an object", mapping=self.name)
         if document.get("event") not in self.events:
-            raise MappingError(f"this mapping handles {', '.join(self.events)}; the document's event is "
-                               f"{document.get('event')!r}", mapping=self.name, pointer="")
+            raise MappingError(
+                f"this mapping handles {', '.join(self.events)}; the document's event is {document.get('event')!r}",
+                mapping=self.name,
+                pointer="",
+            )
         try:
             with render_deadline(self.max_render_seconds):
                 produced = self._renderer(self.template_variables(document), [])
@@ -134,8 +145,11 @@ class TargetMapping:
             check_json_value(rendered)
             size = len(json.dumps(rendered, ensure_ascii=False, default=str))
             if size > MAX_OUTPUT_CHARS:
-                raise TemplateFailure(f"template limit: the rendered payload is {size:,} characters, over the "
-                                      f"limit of {MAX_OUTPUT_CHARS:,}", "")
+                raise TemplateFailure(
+                    f"template limit: the rendered payload is {size:,} characters, over the "
+                    f"limit of {MAX_OUTPUT_CHARS:,}",
+                    "",
+                )
         except TemplateFailure as failure:
             raise self._render_error(failure.message, failure.pointer, failure.source) from failure
         except TemplateLimitExceeded as exceeded:
@@ -149,8 +163,7 @@ class TargetMapping:
                     payload["response"] = copy.deepcopy(self.response_rule)
         for index, payload in enumerate(payloads):
             self._validate(payload, index if self._many else None)
-        logger.debug("mapping %s rendered %d payload(s) for job %s", self.name, len(payloads),
-                     document.get("job_id"))
+        logger.debug("mapping %s rendered %d payload(s) for job %s", self.name, len(payloads), document.get("job_id"))
         return payloads
 
     def _render_error(self, message: str, pointer: str, source: str | None = None) -> MappingError:
@@ -160,16 +173,29 @@ class TargetMapping:
             index, pointer = int(first), ("/" + rest if rest else "")
         # The template's own line in the mapping file, so the person fixing it finds it.
         line = self._document.line_of(source) if source is not None else None
-        return MappingError(message, mapping=self.name, pointer=pointer, payload_index=index,
-                            file=self.file if source is not None else None, line=line)
+        return MappingError(
+            message,
+            mapping=self.name,
+            pointer=pointer,
+            payload_index=index,
+            file=self.file if source is not None else None,
+            line=line,
+        )
 
     def _validate(self, payload: Any, index: int | None) -> None:
         violation = first_violation(_envelope_validator(self.kind), payload)
         if violation:
-            raise MappingError(f"{self.kind} payload: {violation.message}", mapping=self.name,
-                               pointer=violation.pointer, payload_index=index)
-        targets = ([("/body", payload["body"])] if self.kind in ("rest", "soap") else
-                   [(f"/rows/{row}", item) for row, item in enumerate(payload["rows"])])
+            raise MappingError(
+                f"{self.kind} payload: {violation.message}",
+                mapping=self.name,
+                pointer=violation.pointer,
+                payload_index=index,
+            )
+        targets = (
+            [("/body", payload["body"])]
+            if self.kind in ("rest", "soap")
+            else [(f"/rows/{row}", item) for row, item in enumerate(payload["rows"])]
+        )
         if self.kind == "csv":
             self._check_columns(payload, index)
         if self._target_validator is None:
@@ -177,14 +203,21 @@ class TargetMapping:
         for prefix, target in targets:
             violation = first_violation(self._target_validator, target)
             if violation:
-                raise MappingError(f"target schema {getattr(self.schema_file, 'name', '')}: {violation.message}",
-                                   mapping=self.name, pointer=prefix + violation.pointer, payload_index=index)
+                raise MappingError(
+                    f"target schema {getattr(self.schema_file, 'name', '')}: {violation.message}",
+                    mapping=self.name,
+                    pointer=prefix + violation.pointer,
+                    payload_index=index,
+                )
 
     def _check_columns(self, payload: dict[str, Any], index: int | None) -> None:
         keys = [column["key"] for column in payload["columns"]]
         for row_number, row in enumerate(payload["rows"]):
             for key in row:
                 if key not in keys:
-                    raise MappingError(f"row key {key!r} is not a declared column; expected one of "
-                                       f"{', '.join(keys)}", mapping=self.name,
-                                       pointer=f"/rows/{row_number}/{key}", payload_index=index)
+                    raise MappingError(
+                        f"row key {key!r} is not a declared column; expected one of {', '.join(keys)}",
+                        mapping=self.name,
+                        pointer=f"/rows/{row_number}/{key}",
+                        payload_index=index,
+                    )

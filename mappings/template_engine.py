@@ -51,8 +51,9 @@ def make_environment(max_output_chars: int = MAX_OUTPUT_CHARS) -> ImmutableSandb
     """The only environment templates run in: sandboxed, immutable, strict about undefined names, size-limited."""
     environment = LimitedSandbox(undefined=StrictUndefined, autoescape=False, max_output_chars=max_output_chars)
     environment.filters.update(FILTERS)
-    environment.filters = {name: limit_filter(function, max_output_chars)
-                           for name, function in environment.filters.items()}
+    environment.filters = {
+        name: limit_filter(function, max_output_chars) for name, function in environment.filters.items()
+    }
     return environment
 
 
@@ -102,7 +103,9 @@ class TemplateCompiler:
         try:
             compiled = self.environment.compile_expression(_strip_braces(source), undefined_to_none=False)
         except (TemplateError, TemplateLimitExceeded, RecursionError) as error:
-            raise TemplateFailure(_describe_failure(error), jsonerrors.pointer(path), jsonerrors.pointer(path)) from error
+            raise TemplateFailure(
+                _describe_failure(error), jsonerrors.pointer(path), jsonerrors.pointer(path)
+            ) from error
 
         def evaluate(variables: dict[str, Any]) -> Any:
             value = compiled(**variables)
@@ -129,8 +132,10 @@ class TemplateCompiler:
     def _compile_object(self, node: dict, path: list) -> Renderer:
         unknown = [key for key in node if isinstance(key, str) and key.startswith("$") and key not in DIRECTIVES]
         if unknown:
-            raise TemplateFailure(f"unknown directive {unknown[0]!r}; expected one of {', '.join(sorted(DIRECTIVES))}",
-                                  jsonerrors.pointer(path + [unknown[0]]))
+            raise TemplateFailure(
+                f"unknown directive {unknown[0]!r}; expected one of {', '.join(sorted(DIRECTIVES))}",
+                jsonerrors.pointer(path + [unknown[0]]),
+            )
         when = self._expression(node["$when"], path + ["$when"]) if "$when" in node else None
         if "$each" in node:
             body = self._compile_each(node, path)
@@ -139,7 +144,9 @@ class TemplateCompiler:
         else:
             stray = [key for key in node if key in DIRECTIVES and key != "$when"]
             if stray:
-                raise TemplateFailure(f"{stray[0]} needs $value or $each beside it", jsonerrors.pointer(path + [stray[0]]))
+                raise TemplateFailure(
+                    f"{stray[0]} needs $value or $each beside it", jsonerrors.pointer(path + [stray[0]])
+                )
             fields = {key: self.compile(value, path + [key]) for key, value in node.items() if key != "$when"}
             body = lambda variables, out: _render_object(fields, variables, out)  # noqa: E731
         if when is None:
@@ -154,8 +161,10 @@ class TemplateCompiler:
         value = self.compile(node["$value"], path + ["$value"])
         wanted = node.get("$type")
         if wanted is not None and wanted not in COERCIONS:
-            raise TemplateFailure(f"unknown $type {wanted!r}; expected one of {', '.join(COERCIONS)}",
-                                  jsonerrors.pointer(path + ["$type"]))
+            raise TemplateFailure(
+                f"unknown $type {wanted!r}; expected one of {', '.join(COERCIONS)}",
+                jsonerrors.pointer(path + ["$type"]),
+            )
         nullable = bool(node.get("$nullable", False))
 
         def render(variables: dict[str, Any], out: list) -> Any:
@@ -165,8 +174,11 @@ class TemplateCompiler:
             try:
                 return COERCIONS[wanted](result)
             except (TypeError, ValueError) as error:
-                raise TemplateFailure(f"expected {wanted}{' or null' if nullable else ''}, got {result!r}"
-                                      f" ({type(result).__name__}): {error}", jsonerrors.pointer(out)) from error
+                raise TemplateFailure(
+                    f"expected {wanted}{' or null' if nullable else ''}, got {result!r}"
+                    f" ({type(result).__name__}): {error}",
+                    jsonerrors.pointer(out),
+                ) from error
 
         return render
 
@@ -184,8 +196,10 @@ class TemplateCompiler:
             if isinstance(sequence, dict):
                 sequence = [[item_key, item_value] for item_key, item_value in sequence.items()]
             if not isinstance(sequence, (list, tuple)):
-                raise TemplateFailure(f"$each expected a list or object, got {sequence!r} "
-                                      f"({type(sequence).__name__})", jsonerrors.pointer(out))
+                raise TemplateFailure(
+                    f"$each expected a list or object, got {sequence!r} ({type(sequence).__name__})",
+                    jsonerrors.pointer(out),
+                )
             rendered_list: list[Any] = []
             rendered_object: dict[str, Any] = {}
             for position, element in enumerate(sequence):
@@ -222,8 +236,16 @@ def _guarded(action: Callable[[], Any], out: list, source: str | None = None) ->
         return action()
     except TemplateFailure:
         raise
-    except (TemplateError, SecurityError, ValueError, TypeError, ArithmeticError, LookupError,
-            TemplateLimitExceeded, RecursionError) as error:
+    except (
+        TemplateError,
+        SecurityError,
+        ValueError,
+        TypeError,
+        ArithmeticError,
+        LookupError,
+        TemplateLimitExceeded,
+        RecursionError,
+    ) as error:
         raise TemplateFailure(_describe_failure(error), jsonerrors.pointer(out), source) from error
 
 
@@ -315,5 +337,7 @@ def check_json_value(value: Any, path: list | None = None) -> None:
         for index, item in enumerate(value):
             check_json_value(item, path + [index])
     elif not (value is None or isinstance(value, (str, int, float, bool))):
-        raise TemplateFailure(f"expected a JSON value, got {type(value).__name__} {value!r}; format it with a "
-                              "filter (e.g. | string)", jsonerrors.pointer(path))
+        raise TemplateFailure(
+            f"expected a JSON value, got {type(value).__name__} {value!r}; format it with a filter (e.g. | string)",
+            jsonerrors.pointer(path),
+        )

@@ -38,8 +38,9 @@ class _AliasCountingLoader(yaml.SafeLoader):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
                 mark = self.peek_event().start_mark
-                raise YamlRefused(f"more than {MAX_ALIASES} aliases (*name); write the values out instead",
-                                  line=mark.line + 1)
+                raise YamlRefused(
+                    f"more than {MAX_ALIASES} aliases (*name); write the values out instead", line=mark.line + 1
+                )
         return super().compose_node(parent, index)
 
 
@@ -48,8 +49,9 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> 
     if key in sizes:
         return sizes[key]
     if key in active:
-        raise YamlRefused("an alias refers to a node that contains it (a recursive structure)",
-                          line=node.start_mark.line + 1)
+        raise YamlRefused(
+            "an alias refers to a node that contains it (a recursive structure)", line=node.start_mark.line + 1
+        )
     active.add(key)
     size = 1
     if isinstance(node, yaml.MappingNode):
@@ -59,8 +61,9 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> 
     active.discard(key)
     sizes[key] = size
     if size > MAX_EXPANDED_NODES:
-        raise YamlRefused(f"expands to more than {MAX_EXPANDED_NODES:,} values through aliases",
-                          line=node.start_mark.line + 1)
+        raise YamlRefused(
+            f"expands to more than {MAX_EXPANDED_NODES:,} values through aliases", line=node.start_mark.line + 1
+        )
     return size
 
 

@@ -1,4 +1,5 @@
 """API clients: keys shown once, stored hashed; roles ingest, admin, auditor."""
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,12 @@ log = logging.getLogger(__name__)
 ROLES = ("ingest", "admin", "auditor", "outcomes")
 KEY_PREFIX = "hh"
 # Which roles may call an endpoint declared for a role: admins may do what auditors may read.
-ROLE_GRANTS = {"ingest": {"ingest", "admin"}, "admin": {"admin"}, "auditor": {"auditor", "admin"},
-               "outcomes": {"outcomes", "admin"}}  # outcomes: an HR system posting reviews and attendance
+ROLE_GRANTS = {
+    "ingest": {"ingest", "admin"},
+    "admin": {"admin"},
+    "auditor": {"auditor", "admin"},
+    "outcomes": {"outcomes", "admin"},
+}  # outcomes: an HR system posting reviews and attendance
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,9 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_client(session: Session, *, name: str, role: str, actor: str,
-                  expires_at: datetime | None = None) -> tuple[ApiClient, str]:
+def create_client(
+    session: Session, *, name: str, role: str, actor: str, expires_at: datetime | None = None
+) -> tuple[ApiClient, str]:
     """Create a client and return it with its key; the key is not stored and cannot be shown again. A key with
     `expires_at` is refused from then on."""
     if role not in ROLES:
@@ -62,9 +68,14 @@ def create_client(session: Session, *, name: str, role: str, actor: str,
     client = ApiClient(name=name, role=role, key_prefix=key_id, key_hash=_hash(key), expires_at=expires_at)
     session.add(client)
     session.flush()
-    audit.append(session, actor=actor, action="client.created", object_type="api_client", object_id=str(client.id),
-                 details={"role": role, "key_id": key_id,
-                          "expires_at": expires_at.isoformat() if expires_at else None})
+    audit.append(
+        session,
+        actor=actor,
+        action="client.created",
+        object_type="api_client",
+        object_id=str(client.id),
+        details={"role": role, "key_id": key_id, "expires_at": expires_at.isoformat() if expires_at else None},
+    )
     return client, key
 
 
@@ -74,8 +85,14 @@ def revoke_client(session: Session, *, name: str, actor: str) -> ApiClient:
         raise LookupError(f"no client named {name!r}")
     if client.revoked_at is None:
         client.revoked_at = utcnow()
-        audit.append(session, actor=actor, action="client.revoked", object_type="api_client", object_id=str(client.id),
-                     details={})
+        audit.append(
+            session,
+            actor=actor,
+            action="client.revoked",
+            object_type="api_client",
+            object_id=str(client.id),
+            details={},
+        )
     return client
 
 
@@ -96,8 +113,10 @@ def authenticate(session: Session, header: str | None) -> Caller:
     if client.revoked_at is not None:
         raise Unauthenticated("This key was revoked; ask HR IT for a new one.", title="Revoked API key")
     if client.expires_at is not None and client.expires_at <= utcnow():
-        raise Unauthenticated(f"This key expired at {client.expires_at:%Y-%m-%d %H:%M} UTC; ask HR IT for a new one.",
-                              title="Expired API key")
+        raise Unauthenticated(
+            f"This key expired at {client.expires_at:%Y-%m-%d %H:%M} UTC; ask HR IT for a new one.",
+            title="Expired API key",
+        )
     return Caller(client.id, client.name, client.role)
 
 
@@ -122,10 +141,14 @@ def record_use(factory: sessionmaker[Session], caller: Caller) -> bool:
     now = utcnow()
     try:
         with transaction(factory) as session:
-            written = session.execute(update(ApiClient).where(
-                ApiClient.id == caller.client_id,
-                or_(ApiClient.last_used_at.is_(None), ApiClient.last_used_at <= now - LAST_USED_EVERY),
-            ).values(last_used_at=now)).rowcount  # type: ignore[attr-defined]
+            written = session.execute(
+                update(ApiClient)
+                .where(
+                    ApiClient.id == caller.client_id,
+                    or_(ApiClient.last_used_at.is_(None), ApiClient.last_used_at <= now - LAST_USED_EVERY),
+                )
+                .values(last_used_at=now)
+            ).rowcount  # type: ignore[attr-defined]
     except SQLAlchemyError as error:  # a note about use must never fail the request it is about
         log.warning("could not record the use of key %r: %s", caller.name, error.__class__.__name__)
         return False

@@ -1,4 +1,5 @@
 """`hris-hub users ...`: the people who sign in to the web console."""
+
 from __future__ import annotations
 
 import json
@@ -31,9 +32,15 @@ def users_group():
 
 @users_group.command("create")
 @click.option("--email", required=True, help="The address the person signs in with.")
-@click.option("--role", required=True, type=click.Choice(accounts.ROLES),
-              help="admin (HR IT: replay, enable/disable connectors) or auditor (read-only).")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin instead of prompting.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(accounts.ROLES),
+    help="admin (HR IT: replay, enable/disable connectors) or auditor (read-only).",
+)
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin instead of prompting."
+)
 @with_appcontext
 def users_create(email, role, password_stdin):
     """Create a console user; the password is stored only as a salted hash."""
@@ -109,9 +116,15 @@ def clients():
 
 @clients.command("create")
 @click.option("--name", required=True, help="A unique name, e.g. the mini-program backend's.")
-@click.option("--role", required=True, type=click.Choice(ROLES), help="ingest (post results), admin, or auditor (read-only).")
-@click.option("--expires-in-days", type=click.IntRange(min=1), default=None,
-              help="Refuse the key this many days from now (default: never expires).")
+@click.option(
+    "--role", required=True, type=click.Choice(ROLES), help="ingest (post results), admin, or auditor (read-only)."
+)
+@click.option(
+    "--expires-in-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse the key this many days from now (default: never expires).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @with_appcontext
 def clients_create(name, role, expires_in_days, as_json):
@@ -123,8 +136,11 @@ def clients_create(name, role, expires_in_days, as_json):
     except ClientExists as error:
         raise click.ClickException(str(error)) from None
     if as_json:
-        click.echo(json.dumps({"name": name, "role": role, "key": key,
-                               "expires_at": expires_at.isoformat() if expires_at else None}))
+        click.echo(
+            json.dumps(
+                {"name": name, "role": role, "key": key, "expires_at": expires_at.isoformat() if expires_at else None}
+            )
+        )
     else:
         until = f", expires {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else ""
         click.echo(f"created client {name!r} with role {role}{until}")

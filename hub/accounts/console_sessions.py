@@ -1,12 +1,13 @@
 """Console sessions kept server-side: a random token in the (signed) cookie, its hash in the database, so a
 session ends for good at sign-out, when its user is disabled, after an idle time and after an absolute time."""
+
 from __future__ import annotations
 
 import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from hub.storage.models import ConsoleSession, ConsoleUser, utcnow
@@ -49,17 +50,8 @@ def resolve(session: Session, token: str | None, *, idle: timedelta, absolute: t
 
 def end(session: Session, token: str | None, reason: str = "signed_out") -> None:
     if token:
-        session.execute(update(ConsoleSession).where(ConsoleSession.id == _hash(token), ConsoleSession.ended_at.is_(None))
-                        .values(ended_at=utcnow(), ended_reason=reason))
-
-
-def end_all_for(session: Session, user_id: int, reason: str) -> int:
-    """End every live session of a user (disabled, password changed); returns how many."""
-    return session.execute(update(ConsoleSession).where(ConsoleSession.user_id == user_id,
-                                                        ConsoleSession.ended_at.is_(None))
-                           .values(ended_at=utcnow(), ended_reason=reason)).rowcount
-
-
-def live_sessions(session: Session, user_id: int) -> list[ConsoleSession]:
-    return list(session.scalars(select(ConsoleSession).where(ConsoleSession.user_id == user_id,
-                                                             ConsoleSession.ended_at.is_(None))))
+        session.execute(
+            update(ConsoleSession)
+            .where(ConsoleSession.id == _hash(token), ConsoleSession.ended_at.is_(None))
+            .values(ended_at=utcnow(), ended_reason=reason)
+        )

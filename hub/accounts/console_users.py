@@ -1,10 +1,10 @@
 """Console users: created by HR IT on the command line, passwords hashed, sign-in with lockout."""
+
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,7 +44,9 @@ def check_email(email: str) -> str:
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidAccount(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long (got {len(password)})")
+        raise InvalidAccount(
+            f"the password must be at least {MIN_PASSWORD_LENGTH} characters long (got {len(password)})"
+        )
 
 
 def create_user(session: Session, *, email: str, role: str, password: str, actor: str) -> ConsoleUser:
@@ -58,8 +60,14 @@ def create_user(session: Session, *, email: str, role: str, password: str, actor
     user = ConsoleUser(email=email, role=role, password_hash=generate_password_hash(password), failed_logins=0)
     session.add(user)
     session.flush()
-    audit.append(session, actor=actor, action="console_user.created", object_type="console_user", object_id=str(user.id),
-                 details={"role": role})
+    audit.append(
+        session,
+        actor=actor,
+        action="console_user.created",
+        object_type="console_user",
+        object_id=str(user.id),
+        details={"role": role},
+    )
     return user
 
 
@@ -75,8 +83,14 @@ def disable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
     user = find_user(session, email)
     if user.disabled_at is None:
         user.disabled_at = utcnow()
-        audit.append(session, actor=actor, action="console_user.disabled", object_type="console_user",
-                     object_id=str(user.id), details={})
+        audit.append(
+            session,
+            actor=actor,
+            action="console_user.disabled",
+            object_type="console_user",
+            object_id=str(user.id),
+            details={},
+        )
     return user
 
 
@@ -85,8 +99,14 @@ def enable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
     user = find_user(session, email)
     if user.disabled_at is not None:
         user.disabled_at = None
-        audit.append(session, actor=actor, action="console_user.enabled", object_type="console_user",
-                     object_id=str(user.id), details={})
+        audit.append(
+            session,
+            actor=actor,
+            action="console_user.enabled",
+            object_type="console_user",
+            object_id=str(user.id),
+            details={},
+        )
     return user
 
 
@@ -100,8 +120,14 @@ def unlock_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
     if user.locked_until is not None or user.failed_logins:
         was_locked = is_locked(user)
         user.failed_logins, user.locked_until = 0, None
-        audit.append(session, actor=actor, action="console_user.unlocked", object_type="console_user",
-                     object_id=str(user.id), details={"was_locked": was_locked})
+        audit.append(
+            session,
+            actor=actor,
+            action="console_user.unlocked",
+            object_type="console_user",
+            object_id=str(user.id),
+            details={"was_locked": was_locked},
+        )
     return user
 
 
@@ -128,24 +154,48 @@ def sign_in(session: Session, email: str, password: str) -> SignIn:
     user = session.scalar(select(ConsoleUser).where(ConsoleUser.email == email).with_for_update())
     password_ok = check_password_hash(user.password_hash if user else _decoy_hash(), password)
     if user is None:
-        audit.append(session, actor="console", action="console.sign_in_failed", object_type="console_user",
-                     object_id="unknown", details={"reason": "unknown email"})
+        audit.append(
+            session,
+            actor="console",
+            action="console.sign_in_failed",
+            object_type="console_user",
+            object_id="unknown",
+            details={"reason": "unknown email"},
+        )
         return SignIn(None)
     if user.locked_until is not None and user.locked_until <= now:
         user.failed_logins, user.locked_until = 0, None
     if user.disabled_at is not None or user.locked_until is not None:
         reason = "disabled" if user.disabled_at is not None else "locked"
-        audit.append(session, actor="console", action="console.sign_in_failed", object_type="console_user",
-                     object_id=str(user.id), details={"reason": reason})
+        audit.append(
+            session,
+            actor="console",
+            action="console.sign_in_failed",
+            object_type="console_user",
+            object_id=str(user.id),
+            details={"reason": reason},
+        )
         return SignIn(None)
     if not password_ok:
         # Counted for the Users page and the trail; never a lock: anyone could lock an admin out by typing wrong
         # passwords. The sign-in form throttles the *address* that fails instead (hub/accounts/throttle.py).
         user.failed_logins += 1
-        audit.append(session, actor="console", action="console.sign_in_failed", object_type="console_user",
-                     object_id=str(user.id), details={"reason": "wrong password", "failed_logins": user.failed_logins})
+        audit.append(
+            session,
+            actor="console",
+            action="console.sign_in_failed",
+            object_type="console_user",
+            object_id=str(user.id),
+            details={"reason": "wrong password", "failed_logins": user.failed_logins},
+        )
         return SignIn(None)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    audit.append(session, actor=actor_id(user.id), action="console.signed_in", object_type="console_user",
-                 object_id=str(user.id), details={"role": user.role})
+    audit.append(
+        session,
+        actor=actor_id(user.id),
+        action="console.signed_in",
+        object_type="console_user",
+        object_id=str(user.id),
+        details={"role": user.role},
+    )
     return SignIn(user)

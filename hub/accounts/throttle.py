@@ -3,6 +3,7 @@ down, and never lock the account itself (which anyone could do to an admin by ty
 
 Per process: each server process counts on its own, so N processes allow N times the attempts
 (docs/operations.md). The counts live in memory and are forgotten `WINDOW` after the last failure."""
+
 from __future__ import annotations
 
 import threading
@@ -30,7 +31,7 @@ class SignInThrottle:
 
     def _wait(self, record: _Record) -> float:
         over = record.failures - FREE_FAILURES
-        return 0.0 if over < 0 else min(MAX_WAIT, FIRST_WAIT * 2 ** over)
+        return 0.0 if over < 0 else min(MAX_WAIT, FIRST_WAIT * 2**over)
 
     def retry_after(self, address: str) -> float:
         """Seconds this address must still wait before its next attempt (0: it may try now)."""

@@ -1,4 +1,5 @@
 """The audit trail: append-only, hash-chained, written in the same transaction as the change."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,14 @@ AUDIT_LOCK_ID = 0x6872_6973_6875_62  # "hrishub"
 
 
 def entry_hash(
-    seq: int, prev_hash: str, occurred_at: datetime, actor: str, action: str, object_type: str, object_id: str, details: Any
+    seq: int,
+    prev_hash: str,
+    occurred_at: datetime,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    details: Any,
 ) -> str:
     """The SHA-256 of an entry's canonical JSON, including the previous entry's hash."""
     canonical = json.dumps(
@@ -49,7 +57,8 @@ def append(
     serialises appenders is held only for the last moment of the transaction, not all of it.
     """
     session.info.setdefault(PENDING, []).append(
-        dict(actor=actor, action=action, object_type=object_type, object_id=str(object_id), details=details or {}))
+        dict(actor=actor, action=action, object_type=object_type, object_id=str(object_id), details=details or {})
+    )
 
 
 PENDING = "hub.audit.chain.pending"
@@ -69,8 +78,16 @@ def _chain_pending(session: Session) -> None:
     for item in pending:
         seq += 1
         occurred_at = utcnow()
-        entry_digest = entry_hash(seq, prev_hash, occurred_at, item["actor"], item["action"], item["object_type"],
-                                  item["object_id"], item["details"])
+        entry_digest = entry_hash(
+            seq,
+            prev_hash,
+            occurred_at,
+            item["actor"],
+            item["action"],
+            item["object_type"],
+            item["object_id"],
+            item["details"],
+        )
         session.add(AuditEntry(seq=seq, occurred_at=occurred_at, prev_hash=prev_hash, hash=entry_digest, **item))
         prev_hash = entry_digest
 
@@ -93,12 +110,25 @@ def verify(session: Session, *, batch_size: int = 1000, progress=None) -> Verify
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
     for entry in entries(session, batch_size=batch_size):
         if entry.seq != expected_seq:
-            return VerifyReport(False, checked, expected_seq, f"entry {expected_seq} is missing (next present is {entry.seq})")
+            return VerifyReport(
+                False, checked, expected_seq, f"entry {expected_seq} is missing (next present is {entry.seq})"
+            )
         if entry.prev_hash != prev_hash:
-            return VerifyReport(False, checked, entry.seq, "its previous-hash does not match the entry before it (reordered or replaced)")
+            return VerifyReport(
+                False,
+                checked,
+                entry.seq,
+                "its previous-hash does not match the entry before it (reordered or replaced)",
+            )
         recomputed = entry_hash(
-            entry.seq, entry.prev_hash, entry.occurred_at, entry.actor, entry.action,
-            entry.object_type, entry.object_id, entry.details,
+            entry.seq,
+            entry.prev_hash,
+            entry.occurred_at,
+            entry.actor,
+            entry.action,
+            entry.object_type,
+            entry.object_id,
+            entry.details,
         )
         if recomputed != entry.hash:
             return VerifyReport(False, checked, entry.seq, "its content does not match its hash (edited)")

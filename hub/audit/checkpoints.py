@@ -7,6 +7,7 @@ outside the database, and a copy of each checkpoint goes to an append-only file 
 `verify` then sees a chain that lost entries a checkpoint saw (truncation) or whose entries no longer
 hash to what was signed (recomputation), and checkpoint rows deleted from the database (via the file).
 """
+
 from __future__ import annotations
 
 import base64
@@ -80,8 +81,10 @@ def parse_public_key(text: str) -> Ed25519PublicKey:
         raw = base64.b64decode(text.strip(), validate=True)
         return Ed25519PublicKey.from_public_bytes(raw)
     except (binascii.Error, ValueError):
-        raise InvalidInput("the public key must be the base64 of 32 bytes, as `hris-hub audit public-key` prints it",
-                           title="Not an Ed25519 public key") from None
+        raise InvalidInput(
+            "the public key must be the base64 of 32 bytes, as `hris-hub audit public-key` prints it",
+            title="Not an Ed25519 public key",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,14 @@ class Checkpoint:
         return signed_message(self.seq, self.head_hash, self.count, self.at)
 
     def as_dict(self) -> dict:
-        return {"seq": self.seq, "hash": self.head_hash, "count": self.count,
-                "at": self.at.isoformat(timespec="microseconds"), "key_id": self.key_id, "signature": self.signature}
+        return {
+            "seq": self.seq,
+            "hash": self.head_hash,
+            "count": self.count,
+            "at": self.at.isoformat(timespec="microseconds"),
+            "key_id": self.key_id,
+            "signature": self.signature,
+        }
 
     @classmethod
     def from_row(cls, row: AuditCheckpoint) -> Checkpoint:
@@ -109,8 +118,11 @@ class Checkpoint:
 
 
 def signed_message(seq: int, head_hash: str, count: int, at: datetime) -> bytes:
-    return json.dumps({"seq": seq, "hash": head_hash, "count": count, "at": at.isoformat(timespec="microseconds")},
-                      sort_keys=True, separators=(",", ":")).encode()
+    return json.dumps(
+        {"seq": seq, "hash": head_hash, "count": count, "at": at.isoformat(timespec="microseconds")},
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode()
 
 
 def is_valid(checkpoint: Checkpoint, public_key: Ed25519PublicKey) -> bool:
@@ -125,8 +137,10 @@ def is_valid(checkpoint: Checkpoint, public_key: Ed25519PublicKey) -> bool:
 
 # --- writing ----------------------------------------------------------------------------------------------
 
-def write(factory: sessionmaker[Session], signer: Signer, export_file: Path | None, *,
-          skip_unchanged: bool = False) -> tuple[Checkpoint, bool]:
+
+def write(
+    factory: sessionmaker[Session], signer: Signer, export_file: Path | None, *, skip_unchanged: bool = False
+) -> tuple[Checkpoint, bool]:
     """Sign the current head and store it, then append it to the export file (an OSError there leaves
     the checkpoint stored: the next one is exported).
 
@@ -137,14 +151,29 @@ def write(factory: sessionmaker[Session], signer: Signer, export_file: Path | No
         head = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
         seq, head_hash = (head.seq, head.hash) if head else (0, chain.GENESIS_HASH)
         last = session.scalar(select(AuditCheckpoint).order_by(AuditCheckpoint.id.desc()).limit(1))
-        if skip_unchanged and last is not None and last.seq == seq and last.head_hash == head_hash and last.key_id == signer.key_id:
+        if (
+            skip_unchanged
+            and last is not None
+            and last.seq == seq
+            and last.head_hash == head_hash
+            and last.key_id == signer.key_id
+        ):
             return Checkpoint.from_row(last), False
         count = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
         at = utcnow()
-        checkpoint = Checkpoint(seq, head_hash, count, at, signer.key_id,
-                                signer.sign(signed_message(seq, head_hash, count, at)))
-        session.add(AuditCheckpoint(seq=seq, head_hash=head_hash, entry_count=count, created_at=at,
-                                    key_id=checkpoint.key_id, signature=checkpoint.signature))
+        checkpoint = Checkpoint(
+            seq, head_hash, count, at, signer.key_id, signer.sign(signed_message(seq, head_hash, count, at))
+        )
+        session.add(
+            AuditCheckpoint(
+                seq=seq,
+                head_hash=head_hash,
+                entry_count=count,
+                created_at=at,
+                key_id=checkpoint.key_id,
+                signature=checkpoint.signature,
+            )
+        )
     if export_file is not None:
         export(checkpoint, export_file)
     return checkpoint, True
@@ -165,8 +194,12 @@ def export(checkpoint: Checkpoint, path: Path) -> None:
 def write_for(state) -> Checkpoint | None:
     """Write a checkpoint with the hub's settings; for schedulers, which log instead of raising."""
     try:
-        checkpoint, written = write(state.session_factory, Signer.for_settings(state.settings),
-                                    state.settings.audit_checkpoint_file, skip_unchanged=True)
+        checkpoint, written = write(
+            state.session_factory,
+            Signer.for_settings(state.settings),
+            state.settings.audit_checkpoint_file,
+            skip_unchanged=True,
+        )
     except Exception:
         log.exception("writing the audit checkpoint failed; the next run tries again")
         return None
@@ -183,24 +216,34 @@ def read_file(path: Path) -> list[Checkpoint]:
     except FileNotFoundError:
         raise InvalidInput(f"no checkpoint file at {path}", title="Checkpoint file not found") from None
     except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"{path} cannot be read as text: {error.__class__.__name__}",
-                           title="Checkpoint file unreadable") from None
+        raise InvalidInput(
+            f"{path} cannot be read as text: {error.__class__.__name__}", title="Checkpoint file unreadable"
+        ) from None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
-            checkpoints.append(Checkpoint(int(item["seq"]), str(item["hash"]), int(item["count"]),
-                                          datetime.fromisoformat(item["at"]), str(item["key_id"]),
-                                          str(item["signature"])))
+            checkpoints.append(
+                Checkpoint(
+                    int(item["seq"]),
+                    str(item["hash"]),
+                    int(item["count"]),
+                    datetime.fromisoformat(item["at"]),
+                    str(item["key_id"]),
+                    str(item["signature"]),
+                )
+            )
         except (ValueError, KeyError, TypeError):
-            raise InvalidInput(f"{path} line {number}: expected a checkpoint "
-                               '{"seq", "hash", "count", "at", "key_id", "signature"}',
-                               title="Not a checkpoint file") from None
+            raise InvalidInput(
+                f'{path} line {number}: expected a checkpoint {{"seq", "hash", "count", "at", "key_id", "signature"}}',
+                title="Not a checkpoint file",
+            ) from None
     return checkpoints
 
 
 # --- verifying --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class CheckpointReport:
@@ -218,8 +261,11 @@ class CheckpointReport:
         return self.chain.ok and not (self.forged or self.truncated or self.rewritten or self.rows_missing)
 
 
-def verify(session: Session, public_keys: list[Ed25519PublicKey], file_checkpoints: list[Checkpoint] | None = None,
-           ) -> CheckpointReport:
+def verify(
+    session: Session,
+    public_keys: list[Ed25519PublicKey],
+    file_checkpoints: list[Checkpoint] | None = None,
+) -> CheckpointReport:
     """Verify the chain, then every checkpoint (database and file) against it.
 
     `public_keys`: the current key first, then any retired ones whose checkpoints are still to be trusted.
@@ -237,8 +283,10 @@ def verify(session: Session, public_keys: list[Ed25519PublicKey], file_checkpoin
         where = f"checkpoint of {checkpoint.at.isoformat()} (entry {checkpoint.seq}, {checkpoint.count} entries)"
         signer_key = keys.get(checkpoint.key_id)
         if signer_key is None or not is_valid(checkpoint, signer_key):
-            report.forged.append(f"{where}: its signature does not verify under this hub's key(s) "
-                                 f"({', '.join(keys)}): forged, altered or signed by another key")
+            report.forged.append(
+                f"{where}: its signature does not verify under this hub's key(s) "
+                f"({', '.join(keys)}): forged, altered or signed by another key"
+            )
             continue
         trusted.append(checkpoint)
         if checkpoint in only_in_file:
@@ -247,16 +295,22 @@ def verify(session: Session, public_keys: list[Ed25519PublicKey], file_checkpoin
             continue
         entry_hash = session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == checkpoint.seq))
         if entry_hash is None and checkpoint.seq > head:
-            report.truncated.append(f"{where}: the chain now ends at entry {head}; "
-                                    f"{checkpoint.seq - head} or more entries were deleted from its end")
+            report.truncated.append(
+                f"{where}: the chain now ends at entry {head}; "
+                f"{checkpoint.seq - head} or more entries were deleted from its end"
+            )
         elif entry_hash is None:
             report.truncated.append(f"{where}: entry {checkpoint.seq} is missing")
         elif entry_hash != checkpoint.head_hash:
-            report.rewritten.append(f"{where}: entry {checkpoint.seq} no longer has the signed hash; "
-                                    "history up to it was rewritten and the hashes recomputed")
+            report.rewritten.append(
+                f"{where}: entry {checkpoint.seq} no longer has the signed hash; "
+                "history up to it was rewritten and the hashes recomputed"
+            )
     if trusted:
         latest = max(trusted, key=lambda c: (c.count, c.seq))
         if latest.count > count and not report.truncated:
-            report.truncated.append(f"the checkpoint of {latest.at.isoformat()} counted {latest.count} entries; "
-                                    f"the chain now holds {count}: entries were deleted")
+            report.truncated.append(
+                f"the checkpoint of {latest.at.isoformat()} counted {latest.count} entries; "
+                f"the chain now holds {count}: entries were deleted"
+            )
     return report

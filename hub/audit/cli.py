@@ -1,4 +1,5 @@
 """`hris-hub audit ...`: the hash-chained audit trail and its signed checkpoints."""
+
 from __future__ import annotations
 
 import sys
@@ -21,12 +22,20 @@ def _signer() -> checkpoints.Signer:
 
 
 @audit_group.command("verify")
-@click.option("--checkpoints", "checkpoint_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also check the checkpoints of this exported file (a copy kept outside the database); "
-                   "default: HUB_AUDIT_CHECKPOINT_FILE when it exists.")
-@click.option("--public-key", "public_keys", multiple=True,
-              help="Check signatures with this public key (`hris-hub audit public-key` prints it) instead of "
-                   "the one of HUB_AUDIT_SIGNING_KEY; repeat it to trust a retired key's checkpoints too.")
+@click.option(
+    "--checkpoints",
+    "checkpoint_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also check the checkpoints of this exported file (a copy kept outside the database); "
+    "default: HUB_AUDIT_CHECKPOINT_FILE when it exists.",
+)
+@click.option(
+    "--public-key",
+    "public_keys",
+    multiple=True,
+    help="Check signatures with this public key (`hris-hub audit public-key` prints it) instead of "
+    "the one of HUB_AUDIT_SIGNING_KEY; repeat it to trust a retired key's checkpoints too.",
+)
 @with_appcontext
 def audit_verify(checkpoint_file, public_keys):
     """Check the chain and its checkpoints: exit 0 when intact, 1 naming each problem found."""
@@ -39,17 +48,26 @@ def audit_verify(checkpoint_file, public_keys):
         report = checkpoints.verify(session, keys, from_file)
     chain = report.chain
     if not chain.ok:
-        click.echo(f"audit trail BROKEN at entry {chain.first_broken_seq}: {chain.reason} "
-                   f"({chain.checked} entries before it verified)", err=True)
-    for title, findings in (("TRUNCATED", report.truncated), ("RECOMPUTED", report.rewritten),
-                            ("CHECKPOINT ROWS DELETED", report.rows_missing), ("FORGED CHECKPOINT", report.forged)):
+        click.echo(
+            f"audit trail BROKEN at entry {chain.first_broken_seq}: {chain.reason} "
+            f"({chain.checked} entries before it verified)",
+            err=True,
+        )
+    for title, findings in (
+        ("TRUNCATED", report.truncated),
+        ("RECOMPUTED", report.rewritten),
+        ("CHECKPOINT ROWS DELETED", report.rows_missing),
+        ("FORGED CHECKPOINT", report.forged),
+    ):
         for finding in findings:
             click.echo(f"audit trail {title}: {finding}", err=True)
     if not report.ok:
         sys.exit(1)
     where = f" and {checkpoint_file}" if checkpoint_file else ""
-    click.echo(f"audit trail intact: {chain.checked} entries verified, "
-               f"{report.checkpoints} signed checkpoint(s) from the database{where} agree")
+    click.echo(
+        f"audit trail intact: {chain.checked} entries verified, "
+        f"{report.checkpoints} signed checkpoint(s) from the database{where} agree"
+    )
 
 
 @audit_group.command("checkpoint")
@@ -63,9 +81,12 @@ def audit_checkpoint():
         raise click.ClickException(
             f"the checkpoint is stored in the database but could not be appended to {settings.audit_checkpoint_file} "
             f"({error.strerror or error.__class__.__name__}); fix HUB_AUDIT_CHECKPOINT_FILE or its folder's "
-            "permissions and run `hris-hub audit checkpoint` again") from None
-    click.echo(f"checkpoint at entry {checkpoint.seq} ({checkpoint.count} entries), signed by {checkpoint.key_id}, "
-               f"appended to {settings.audit_checkpoint_file}")
+            "permissions and run `hris-hub audit checkpoint` again"
+        ) from None
+    click.echo(
+        f"checkpoint at entry {checkpoint.seq} ({checkpoint.count} entries), signed by {checkpoint.key_id}, "
+        f"appended to {settings.audit_checkpoint_file}"
+    )
 
 
 @audit_group.command("public-key")

@@ -2,6 +2,7 @@
 
 A claimed job is `in_progress`, leased to one worker until `lease_until`; a worker that dies loses only its lease.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,10 @@ BATCH_LIMIT = 10_000  # jobs in one CSV file at most; the rest wait for the next
 
 def due(now: datetime):
     """Due jobs: waiting and their time has come, or claimed by a worker whose lease ran out."""
-    return or_(and_(SyncJob.status.in_(DUE_JOB_STATUSES), SyncJob.next_attempt_at <= now),
-               and_(SyncJob.status == JobStatus.IN_PROGRESS, SyncJob.lease_until < now))
+    return or_(
+        and_(SyncJob.status.in_(DUE_JOB_STATUSES), SyncJob.next_attempt_at <= now),
+        and_(SyncJob.status == JobStatus.IN_PROGRESS, SyncJob.lease_until < now),
+    )
 
 
 def is_batching(connector: Connector) -> bool:
@@ -84,19 +87,32 @@ class Claimer:
         """Lease due jobs of single-delivery connectors: `free` threads shared out fairly (see `share_out`)."""
         now = utcnow()
         with self.factory() as session, session.begin():
-            waiting = dict(session.execute(select(SyncJob.connector_id, func.count()).where(due(now))
-                                           .group_by(SyncJob.connector_id)).all())
-            query = select(Connector).where(Connector.enabled.is_(True), Connector.id.in_(list(waiting))).order_by(Connector.id)
+            waiting = dict(
+                session.execute(
+                    select(SyncJob.connector_id, func.count()).where(due(now)).group_by(SyncJob.connector_id)
+                ).all()
+            )
+            query = (
+                select(Connector)
+                .where(Connector.enabled.is_(True), Connector.id.in_(list(waiting)))
+                .order_by(Connector.id)
+            )
             if self.postgres:
                 # One worker claims for a connector at a time (the others skip it this pass), so the in-flight
                 # count read next is exact and max_concurrency holds across every worker process.
                 query = query.with_for_update(skip_locked=True)
             connectors = [c for c in session.scalars(query) if not is_batching(c)]
-            in_flight = dict(session.execute(
-                select(SyncJob.connector_id, func.count()).where(SyncJob.status == JobStatus.IN_PROGRESS,
-                                                                  SyncJob.lease_until > now,
-                                                                  SyncJob.connector_id.in_([c.id for c in connectors]))
-                .group_by(SyncJob.connector_id)).all())
+            in_flight = dict(
+                session.execute(
+                    select(SyncJob.connector_id, func.count())
+                    .where(
+                        SyncJob.status == JobStatus.IN_PROGRESS,
+                        SyncJob.lease_until > now,
+                        SyncJob.connector_id.in_([c.id for c in connectors]),
+                    )
+                    .group_by(SyncJob.connector_id)
+                ).all()
+            )
             wanted = {c.id: min(waiting[c.id], capacity(c, in_flight.get(c.id, 0), now)) for c in connectors}
             claimed: list[Claimed] = []
             for connector_id, count in share_out(wanted, free, running_here).items():
@@ -111,7 +127,9 @@ class Claimer:
             session.get_one(Connector, connector_id).last_flush_at = now
         return job_ids
 
-    def _lease(self, session: Session, connector_id: int, limit: int, now: datetime, *, oldest_first: bool = False) -> list[str]:
+    def _lease(
+        self, session: Session, connector_id: int, limit: int, now: datetime, *, oldest_first: bool = False
+    ) -> list[str]:
         order = SyncJob.created_at if oldest_first else SyncJob.next_attempt_at
         query = select(SyncJob).where(SyncJob.connector_id == connector_id, due(now)).order_by(order).limit(limit)
         if self.postgres:
@@ -128,6 +146,8 @@ class Claimer:
         if not job_ids:
             return
         with self.factory() as session, session.begin():
-            for job in session.scalars(select(SyncJob).where(SyncJob.id.in_(job_ids), SyncJob.leased_by == self.worker_id)):
+            for job in session.scalars(
+                select(SyncJob).where(SyncJob.id.in_(job_ids), SyncJob.leased_by == self.worker_id)
+            ):
                 job.status = JobStatus.RETRYING if job.attempts else JobStatus.PENDING
                 job.lease_until, job.leased_by = None, None

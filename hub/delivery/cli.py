@@ -1,4 +1,5 @@
 """`hris-hub worker`, `hris-hub connectors ...` and `hris-hub jobs ...`: delivery from the command line."""
+
 from __future__ import annotations
 
 import json
@@ -46,25 +47,38 @@ def connectors_types():
 @connectors_group.command("add")
 @click.argument("name")
 @click.option("--type", "type_name", required=True, help="A connector type (see `connectors types`).")
-@click.option("--mapping", required=True, help="A mapping name: a preset (see `mappings list`) or a file of HUB_MAPPING_DIRS; never a path.")
+@click.option(
+    "--mapping",
+    required=True,
+    help="A mapping name: a preset (see `mappings list`) or a file of HUB_MAPPING_DIRS; never a path.",
+)
 @click.option("--config", "config", required=True, help="The type's config as JSON, or @file.json.")
-@click.option("--events", default="candidate.hired", show_default=True, help="Comma-separated: result.scored, candidate.hired.")
+@click.option(
+    "--events", default="candidate.hired", show_default=True, help="Comma-separated: result.scored, candidate.hired."
+)
 @click.option("--job-codes", default=None, help="Comma-separated job codes (default: every job).")
 @click.option("--settings", default=None, help="Mapping parameters as JSON, or @file.json.")
 @click.option("--retry-schedule", default=None, help="Seconds between attempts, e.g. 5,300,1800.")
 @click.option("--max-concurrency", default=4, show_default=True, type=int)
 @click.option("--rate", "rate_per_second", default=None, type=float, help="At most this many deliveries a second.")
 @with_appcontext
-def connectors_add(name, type_name, mapping, config, events, job_codes, settings, retry_schedule, max_concurrency,
-                   rate_per_second):
+def connectors_add(
+    name, type_name, mapping, config, events, job_codes, settings, retry_schedule, max_concurrency, rate_per_second
+):
     """Add a connector; its config is validated and its secrets stored encrypted."""
     from hub.delivery import connector_admin
 
-    spec = {"name": name, "type": type_name, "mapping": mapping, "config": json_option(config, "--config"),
-            "events": [e.strip() for e in events.split(",") if e.strip()],
-            "job_codes": [c.strip() for c in job_codes.split(",")] if job_codes else None,
-            "settings": json_option(settings, "--settings") or {}, "max_concurrency": max_concurrency,
-            "rate_per_second": rate_per_second}
+    spec = {
+        "name": name,
+        "type": type_name,
+        "mapping": mapping,
+        "config": json_option(config, "--config"),
+        "events": [e.strip() for e in events.split(",") if e.strip()],
+        "job_codes": [c.strip() for c in job_codes.split(",")] if job_codes else None,
+        "settings": json_option(settings, "--settings") or {},
+        "max_concurrency": max_concurrency,
+        "rate_per_second": rate_per_second,
+    }
     if retry_schedule:
         spec["retry_schedule"] = _schedule(retry_schedule)
     with _state().session_factory() as session, session.begin():
@@ -88,17 +102,23 @@ def connectors_list(as_json):
     from hub.storage.models import Connector
 
     with _state().read_session_factory() as session:
-        views = [connector_admin.view(c)
-                 for c in session.scalars(connector_admin.live(select(Connector).order_by(Connector.name)))]
+        views = [
+            connector_admin.view(c)
+            for c in session.scalars(connector_admin.live(select(Connector).order_by(Connector.name)))
+        ]
     if as_json:
         click.echo(json.dumps(views, ensure_ascii=False, indent=2))
         return
     if not views:
-        click.echo("no connectors yet: hris-hub connectors add NAME --type rest --mapping generic-rest --config '{...}'")
+        click.echo(
+            "no connectors yet: hris-hub connectors add NAME --type rest --mapping generic-rest --config '{...}'"
+        )
     for view in views:
         state = "enabled" if view["enabled"] else f"disabled ({view['disabled_reason']})"
-        click.echo(f"{view['name']:20} {view['type']:8} {view['mapping']:24} {','.join(view['events']):30} "
-                   f"breaker {view['breaker']['state']:9} {state}")
+        click.echo(
+            f"{view['name']:20} {view['type']:8} {view['mapping']:24} {','.join(view['events']):30} "
+            f"breaker {view['breaker']['state']:9} {state}"
+        )
 
 
 @connectors_group.command("update")
@@ -113,10 +133,17 @@ def connectors_update(name, config, mapping, events, settings, enabled):
     """Change a connector."""
     from hub.delivery import connector_admin
 
-    changes = {k: v for k, v in {
-        "config": json_option(config, "--config"), "mapping": mapping,
-        "events": [e.strip() for e in events.split(",")] if events else None,
-        "settings": json_option(settings, "--settings"), "enabled": enabled}.items() if v is not None}
+    changes = {
+        k: v
+        for k, v in {
+            "config": json_option(config, "--config"),
+            "mapping": mapping,
+            "events": [e.strip() for e in events.split(",")] if events else None,
+            "settings": json_option(settings, "--settings"),
+            "enabled": enabled,
+        }.items()
+        if v is not None
+    }
     with _state().session_factory() as session, session.begin():
         connector_admin.update(session, name, changes, actor=CLI_ACTOR, settings=_state().settings)
     click.echo(f"updated {name!r}: {', '.join(sorted(changes)) or 'nothing'}")
@@ -147,7 +174,7 @@ def connectors_delete(name, yes):
         click.confirm(f"Delete connector {name!r}? Its config and secrets are erased", abort=True)
     with _state().session_factory() as session, session.begin():
         kept = connector_admin.delete(session, name, actor=CLI_ACTOR)
-    click.echo(f"deleted {name!r}; its {kept} job(s) stay in the sync log as \"{name} (deleted)\"")
+    click.echo(f'deleted {name!r}; its {kept} job(s) stay in the sync log as "{name} (deleted)"')
 
 
 @connectors_group.command("check")
@@ -167,8 +194,12 @@ def connectors_check(name):
 @connectors_group.command("preview")
 @click.argument("name")
 @click.option("--result", "result_id", default=None, help="A stored result's id.")
-@click.option("--sample", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="An InterviewResult JSON with a 'decision' object, for trying a mapping before any data exists.")
+@click.option(
+    "--sample",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="An InterviewResult JSON with a 'decision' object, for trying a mapping before any data exists.",
+)
 @click.option("--event", default=None, help="Which event to preview (default: the connector's first).")
 @with_appcontext
 def connectors_preview(name, result_id, sample, event):
@@ -211,8 +242,10 @@ def jobs_list(status, connector, limit):
     with _state().read_session_factory() as session:
         rows, _ = sync_log.page(session, sync_log.Filters(status=status, connector=connector), limit=limit, before=None)
     for row in rows:
-        click.echo(f"{row['job_id']}  {row['connector']:18} {row['event']:16} {row['status']:10} "
-                   f"attempts {row['attempts']}  {row['last_error'] or ''}")
+        click.echo(
+            f"{row['job_id']}  {row['connector']:18} {row['event']:16} {row['status']:10} "
+            f"attempts {row['attempts']}  {row['last_error'] or ''}"
+        )
 
 
 @jobs_group.command("replay")
@@ -234,7 +267,6 @@ def jobs_replay(job_id, connector, all_dead):
     click.echo(f"replayed {len(jobs)} job(s)")
 
 
-
 @click.group("documents")
 def documents_group():
     """Canonical documents: what a mapping renders for a result (schema: /api/v1/schemas/canonical-document.json)."""
@@ -242,7 +274,9 @@ def documents_group():
 
 @documents_group.command("show")
 @click.argument("result_id")
-@click.option("--event", default="candidate.hired", show_default=True, type=click.Choice(["candidate.hired", "result.scored"]))
+@click.option(
+    "--event", default="candidate.hired", show_default=True, type=click.Choice(["candidate.hired", "result.scored"])
+)
 @click.option("--connector", "connector_name", default=None, help="Use this connector's settings and policy.")
 @click.option("--reveal", is_flag=True, help="Show the candidate's name, email and phone (audited).")
 @with_appcontext
@@ -261,13 +295,25 @@ def documents_show(result_id, event, connector_name, reveal):
             raise UnknownResult(f"no result {result_id!r}")
         connector = connector_admin.get(session, connector_name) if connector_name else None
         try:
-            built = documents.for_result(result, event, connector, default_policy=state.settings.policy,
-                                           catalog=state.settings.catalog, reveal=reveal)
+            built = documents.for_result(
+                result,
+                event,
+                connector,
+                default_policy=state.settings.policy,
+                catalog=state.settings.catalog,
+                reveal=reveal,
+            )
         except (documents.NotReady, mappings.PolicyError, mappings.InputError) as error:
             raise click.ClickException(str(error)) from None
         if reveal:
-            audit.append(session, actor=CLI_ACTOR, action="document.revealed", object_type="interview_result",
-                         object_id=result.id, details={"event": event, "connector": connector_name})
+            audit.append(
+                session,
+                actor=CLI_ACTOR,
+                action="document.revealed",
+                object_type="interview_result",
+                object_id=result.id,
+                details={"event": event, "connector": connector_name},
+            )
     click.echo(json.dumps(built, ensure_ascii=False, indent=2))
 
 

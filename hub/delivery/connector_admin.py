@@ -1,4 +1,5 @@
 """Connector instances: add, change, disable and look at the target systems the hub delivers to."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,8 +30,17 @@ from hub.storage.statuses import BreakerState, JobStatus
 from jsonerrors import pointer
 
 NAME_PATTERN = "^[a-z0-9][a-z0-9_-]{0,99}$"
-UPDATABLE = ("config", "mapping", "settings", "events", "job_codes", "retry_schedule", "max_concurrency",
-             "rate_per_second", "enabled")
+UPDATABLE = (
+    "config",
+    "mapping",
+    "settings",
+    "events",
+    "job_codes",
+    "retry_schedule",
+    "max_concurrency",
+    "rate_per_second",
+    "enabled",
+)
 REQUIRED = ("name", "type", "config", "mapping", "events")
 
 # A connector spec (API body, CLI options) as JSON Schema; `x-message` is what a person is told at the field's
@@ -39,22 +49,39 @@ SPEC_SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "name": {"type": "string", "pattern": NAME_PATTERN,
-                 "x-message": "lower-case letters, digits, '-' and '_', starting with a letter or digit"},
+        "name": {
+            "type": "string",
+            "pattern": NAME_PATTERN,
+            "x-message": "lower-case letters, digits, '-' and '_', starting with a letter or digit",
+        },
         "type": {"type": "string", "minLength": 1, "x-message": "a connector type (see `connectors types`)"},
         "config": {"type": "object", "x-message": "an object, as the connector type's schema describes"},
-        "mapping": {"type": "string", "minLength": 1, "x-message": "a mapping name: a preset (`mappings list`) or a file of HUB_MAPPING_DIRS, never a path"},
+        "mapping": {
+            "type": "string",
+            "minLength": 1,
+            "x-message": "a mapping name: a preset (`mappings list`) or a file of HUB_MAPPING_DIRS, never a path",
+        },
         "settings": {"type": "object", "x-message": "an object of mapping parameters; `policy` is a policy name"},
-        "events": {"type": "array", "minItems": 1, "items": {"enum": list(EVENTS)},
-                   "x-message": f"a non-empty list of: {', '.join(EVENTS)}"},
-        "job_codes": {"type": ["array", "null"], "items": {"type": "string"},
-                      "x-message": "a list of job codes, or null for every job"},
-        "retry_schedule": {"anyOf": [{"type": "null"},
-                                     {"type": "array", "minItems": 1, "items": {"type": "number", "minimum": 0}}],
-                           "x-message": "a list of seconds between attempts, e.g. [5, 300, 1800]"},
+        "events": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"enum": list(EVENTS)},
+            "x-message": f"a non-empty list of: {', '.join(EVENTS)}",
+        },
+        "job_codes": {
+            "type": ["array", "null"],
+            "items": {"type": "string"},
+            "x-message": "a list of job codes, or null for every job",
+        },
+        "retry_schedule": {
+            "anyOf": [{"type": "null"}, {"type": "array", "minItems": 1, "items": {"type": "number", "minimum": 0}}],
+            "x-message": "a list of seconds between attempts, e.g. [5, 300, 1800]",
+        },
         "max_concurrency": {"type": "integer", "minimum": 1, "maximum": 64, "x-message": "a whole number from 1 to 64"},
-        "rate_per_second": {"anyOf": [{"type": "null"}, {"type": "number", "exclusiveMinimum": 0}],
-                            "x-message": "a positive number, or null for no limit"},
+        "rate_per_second": {
+            "anyOf": [{"type": "null"}, {"type": "number", "exclusiveMinimum": 0}],
+            "x-message": "a positive number, or null for no limit",
+        },
         "enabled": {"type": "boolean", "x-message": "true or false"},
     },
 }
@@ -95,8 +122,9 @@ def _checked_config(type_name: str, config: dict, policy: DestinationPolicy) -> 
     try:
         checked = validate_config(type_name, config, policy=policy)
     except ConfigError as error:
-        raise _config_problems(type_name, error.errors or [{"pointer": error.pointer or "", "message": str(error)}]) \
-            from None
+        raise _config_problems(
+            type_name, error.errors or [{"pointer": error.pointer or "", "message": str(error)}]
+        ) from None
     with create_connector(type_name, checked, policy=policy) as connector:
         problems = connector.configuration_problems()
     if problems:
@@ -105,9 +133,11 @@ def _checked_config(type_name: str, config: dict, policy: DestinationPolicy) -> 
 
 
 def _config_problems(type_name: str, problems: list[dict]) -> InvalidInput:
-    return InvalidInput(f"the {type_name} connector's config has {len(problems)} problem(s)",
-                        title="Invalid connector configuration",
-                        errors=[{"pointer": "/config" + p["pointer"], "message": p["message"]} for p in problems])
+    return InvalidInput(
+        f"the {type_name} connector's config has {len(problems)} problem(s)",
+        title="Invalid connector configuration",
+        errors=[{"pointer": "/config" + p["pointer"], "message": p["message"]} for p in problems],
+    )
 
 
 def _checked_mapping(type_name: str, mapping: str, settings: Settings) -> None:
@@ -119,7 +149,9 @@ def _checked_mapping(type_name: str, mapping: str, settings: Settings) -> None:
         raise _invalid("/mapping", str(error)) from None
     kind = connector_class(type_name).payload_kind
     if loaded.kind != kind:
-        raise _invalid("/mapping", f"mapping {loaded.name!r} renders {loaded.kind} payloads; a {type_name} connector takes {kind}")
+        raise _invalid(
+            "/mapping", f"mapping {loaded.name!r} renders {loaded.kind} payloads; a {type_name} connector takes {kind}"
+        )
 
 
 def _checked_policy(connector_settings: dict, settings: Settings) -> None:
@@ -147,15 +179,28 @@ def add(session: Session, spec: dict, *, actor: str, settings: Settings) -> Conn
     _checked_mapping(spec["type"], spec["mapping"], settings)
     _checked_policy(spec.get("settings") or {}, settings)
     connector = Connector(
-        name=spec["name"], type=spec["type"], config=config, mapping=spec["mapping"],
-        settings=spec.get("settings") or {}, events=spec["events"], job_codes=spec.get("job_codes"),
-        retry_schedule=spec.get("retry_schedule"), max_concurrency=spec.get("max_concurrency", 4),
-        rate_per_second=spec.get("rate_per_second"), enabled=spec.get("enabled", True),
+        name=spec["name"],
+        type=spec["type"],
+        config=config,
+        mapping=spec["mapping"],
+        settings=spec.get("settings") or {},
+        events=spec["events"],
+        job_codes=spec.get("job_codes"),
+        retry_schedule=spec.get("retry_schedule"),
+        max_concurrency=spec.get("max_concurrency", 4),
+        rate_per_second=spec.get("rate_per_second"),
+        enabled=spec.get("enabled", True),
     )
     session.add(connector)
     session.flush()
-    audit.append(session, actor=actor, action="connector.added", object_type="connector", object_id=connector.name,
-                 details={"type": connector.type, "mapping": connector.mapping, "events": connector.events})
+    audit.append(
+        session,
+        actor=actor,
+        action="connector.added",
+        object_type="connector",
+        object_id=connector.name,
+        details={"type": connector.type, "mapping": connector.mapping, "events": connector.events},
+    )
     return connector
 
 
@@ -163,7 +208,9 @@ def update(session: Session, name: str, changes: dict, *, actor: str, settings: 
     connector = get(session, name)
     check_fields(changes, partial=True)
     if "name" in changes or "type" in changes:
-        raise _invalid("/name" if "name" in changes else "/type", "a connector's name and type cannot change; add a new one")
+        raise _invalid(
+            "/name" if "name" in changes else "/type", "a connector's name and type cannot change; add a new one"
+        )
     if "config" in changes:
         # Secrets left out (or sent back masked) keep their stored values, so a form can round-trip.
         merged = _merge_config(connector.config, changes["config"])
@@ -177,10 +224,15 @@ def update(session: Session, name: str, changes: dict, *, actor: str, settings: 
     if changes.get("enabled") is True:
         connector.disabled_reason = None
         connector.breaker_state, connector.breaker_failures, connector.breaker_open_until = BreakerState.CLOSED, 0, None
-    audit.append(session, actor=actor, action="connector.updated", object_type="connector", object_id=name,
-                 details={"fields": sorted(changes)})
+    audit.append(
+        session,
+        actor=actor,
+        action="connector.updated",
+        object_type="connector",
+        object_id=name,
+        details={"fields": sorted(changes)},
+    )
     return connector
-
 
 
 def _merge_config(stored: dict, changes: dict) -> dict:
@@ -200,8 +252,7 @@ def disable(session: Session, name: str, *, actor: str, reason: str) -> Connecto
     connector = get(session, name)
     connector.enabled, connector.disabled_reason = False, reason
     # The reason is free text a person typed (it may name people): it stays on the connector, not in the trail.
-    audit.append(session, actor=actor, action="connector.disabled", object_type="connector", object_id=name,
-                 details={})
+    audit.append(session, actor=actor, action="connector.disabled", object_type="connector", object_id=name, details={})
     return connector
 
 
@@ -216,15 +267,23 @@ def delete(session: Session, name: str, *, actor: str) -> int:
     connector = get(session, name)
     now = utcnow()
     ended = session.execute(
-        sql_update(SyncJob).where(SyncJob.connector_id == connector.id, SyncJob.status.in_(UNFINISHED))
+        sql_update(SyncJob)
+        .where(SyncJob.connector_id == connector.id, SyncJob.status.in_(UNFINISHED))
         .values(status=JobStatus.CANCELLED, next_attempt_at=None, last_error=f"connector {name!r} deleted by {actor}")
-        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
     jobs = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == connector.id)) or 0
     connector.name = f"{name[:80]} (deleted #{connector.id})"
     connector.config, connector.settings = {}, {}
     connector.enabled, connector.disabled_reason, connector.deleted_at = False, f"deleted by {actor}", now
-    audit.append(session, actor=actor, action="connector.deleted", object_type="connector", object_id=name,
-                 details={"type": connector.type, "jobs_kept": jobs, "jobs_ended": ended, "renamed": connector.name})
+    audit.append(
+        session,
+        actor=actor,
+        action="connector.deleted",
+        object_type="connector",
+        object_id=name,
+        details={"type": connector.type, "jobs_kept": jobs, "jobs_ended": ended, "renamed": connector.name},
+    )
     return jobs
 
 
@@ -266,8 +325,11 @@ def view(connector: Connector) -> dict:
         "retry_schedule": connector.retry_schedule,
         "max_concurrency": connector.max_concurrency,
         "rate_per_second": connector.rate_per_second,
-        "breaker": {"state": connector.breaker_state, "failures": connector.breaker_failures,
-                    "open_until": connector.breaker_open_until.isoformat() if connector.breaker_open_until else None},
+        "breaker": {
+            "state": connector.breaker_state,
+            "failures": connector.breaker_failures,
+            "open_until": connector.breaker_open_until.isoformat() if connector.breaker_open_until else None,
+        },
         "created_at": connector.created_at.isoformat(),
         "updated_at": connector.updated_at.isoformat() if connector.updated_at else None,
     }
@@ -276,7 +338,14 @@ def view(connector: Connector) -> dict:
 def types_view() -> list[dict]:
     from connectors.plugins import connector_types
 
-    return [{"type": name, "version": cls.version, "description": cls.description, "payload_kind": cls.payload_kind,
-             "batching": cls.batching, "config_schema": cls.config_schema} for name, cls in connector_types().items()]
-
-
+    return [
+        {
+            "type": name,
+            "version": cls.version,
+            "description": cls.description,
+            "payload_kind": cls.payload_kind,
+            "batching": cls.batching,
+            "config_schema": cls.config_schema,
+        }
+        for name, cls in connector_types().items()
+    ]

@@ -1,5 +1,6 @@
 """Batching connectors (CSV files): when a connector's batch is due, lease its due jobs, render each, write one
 file, and record every job through the same `Recorder` the single-job path uses."""
+
 from __future__ import annotations
 
 import logging
@@ -35,12 +36,23 @@ class CsvBatches:
         checked; one that cannot be built is flushed at once, so each of its jobs records why."""
         now = utcnow()
         with self.state.read_session_factory() as session:
-            batching = [c for c in session.scalars(select(Connector).where(Connector.enabled.is_(True)).order_by(Connector.id))
-                        if c.id not in skip and is_batching(c)]
-            waiting = dict(session.execute(select(SyncJob.connector_id, func.count()).where(due(now))
-                                           .group_by(SyncJob.connector_id)).all())
-            oldest = dict(session.execute(select(SyncJob.connector_id, func.min(SyncJob.created_at)).where(due(now))
-                                          .group_by(SyncJob.connector_id)).all())
+            batching = [
+                c
+                for c in session.scalars(select(Connector).where(Connector.enabled.is_(True)).order_by(Connector.id))
+                if c.id not in skip and is_batching(c)
+            ]
+            waiting = dict(
+                session.execute(
+                    select(SyncJob.connector_id, func.count()).where(due(now)).group_by(SyncJob.connector_id)
+                ).all()
+            )
+            oldest = dict(
+                session.execute(
+                    select(SyncJob.connector_id, func.min(SyncJob.created_at))
+                    .where(due(now))
+                    .group_by(SyncJob.connector_id)
+                ).all()
+            )
             session.expunge_all()
         found = []
         for connector in batching:
@@ -68,11 +80,12 @@ class CsvBatches:
             for job_id in job_ids:
                 try:
                     job, _, result = load_job(session, job_id)
-                    rendered = render(job, connector, result, self.state.settings.policy,
-                                      self.state.settings.catalog)
+                    rendered = render(job, connector, result, self.state.settings.policy, self.state.settings.catalog)
                 except Exception as error:  # one job's bad data must not lose the others' file
                     log.exception("rendering job %s of %s failed", job_id, connector.name, extra={"job_id": job_id})
-                    rendered = Outcome(AttemptOutcome.RETRYABLE, error=f"internal error: {error.__class__.__name__}: {error}")
+                    rendered = Outcome(
+                        AttemptOutcome.RETRYABLE, error=f"internal error: {error.__class__.__name__}: {error}"
+                    )
                 if isinstance(rendered, Outcome):
                     outcomes[job_id] = rendered
                 elif rendered.skip_reason:
@@ -107,17 +120,27 @@ class CsvBatches:
         try:
             results = dict(zip((c.job_id for c, _ in items), live.deliver_batch(items)))
         except RetryableDeliveryError as error:
-            return _every(Outcome(AttemptOutcome.RETRYABLE, error.status_code, None, str(error), retry_after=error.retry_after))
+            return _every(
+                Outcome(AttemptOutcome.RETRYABLE, error.status_code, None, str(error), retry_after=error.retry_after)
+            )
         except (PermanentDeliveryError, ConnectorError) as error:
             return _every(Outcome(AttemptOutcome.PERMANENT, None, None, str(error)))
         except Exception as error:  # a plugin's bug: retried on the schedule, recorded on each job
             log.exception("the %s batch of %s failed", connector.type, connector.name)
-            return _every(Outcome(AttemptOutcome.RETRYABLE, error=f"internal error: {error.__class__.__name__}: {error}"))
+            return _every(
+                Outcome(AttemptOutcome.RETRYABLE, error=f"internal error: {error.__class__.__name__}: {error}")
+            )
 
         def delivered(context, payload):
             result = results[context.job_id]
-            return Outcome(AttemptOutcome.DELIVERED, result.status_code, result.latency_ms, None, result.response_excerpt,
-                           request={"payloads": [payload]})
+            return Outcome(
+                AttemptOutcome.DELIVERED,
+                result.status_code,
+                result.latency_ms,
+                None,
+                result.response_excerpt,
+                request={"payloads": [payload]},
+            )
 
         return delivered
 

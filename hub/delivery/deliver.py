@@ -3,6 +3,7 @@
 Nothing here writes to the database: what an attempt came to is an `Outcome`, which `attempts.Recorder` records.
 No transaction is held across the network call.
 """
+
 from __future__ import annotations
 
 import threading
@@ -58,8 +59,9 @@ def _empty_rows(payload: dict) -> bool:
     return isinstance(payload, dict) and "rows" in payload and not payload["rows"]
 
 
-def render(job: SyncJob, connector: Connector, result: InterviewResult, default_policy: str,
-           catalog: Catalog) -> Rendered | Outcome:
+def render(
+    job: SyncJob, connector: Connector, result: InterviewResult, default_policy: str, catalog: Catalog
+) -> Rendered | Outcome:
     """The job's payloads, or the outcome that a job which cannot be rendered comes to."""
     try:
         document = documents.build(job, connector, result, default_policy=default_policy, catalog=catalog)
@@ -73,9 +75,15 @@ def render(job: SyncJob, connector: Connector, result: InterviewResult, default_
 def load_job(session: Session, job_id: str) -> tuple[SyncJob, Connector, InterviewResult]:
     """A job with its connector and its result as the document needs them (profiles, decision, candidate)."""
     job = session.get_one(SyncJob, job_id, options=[selectinload(SyncJob.connector)])
-    result = session.get_one(InterviewResult, job.result_id, options=[
-        selectinload(InterviewResult.profiles), selectinload(InterviewResult.decision),
-        selectinload(InterviewResult.candidate)])
+    result = session.get_one(
+        InterviewResult,
+        job.result_id,
+        options=[
+            selectinload(InterviewResult.profiles),
+            selectinload(InterviewResult.decision),
+            selectinload(InterviewResult.candidate),
+        ],
+    )
     return job, job.connector, result
 
 
@@ -110,13 +118,22 @@ def contexts(job: SyncJob, connector: Connector, attempt: int, cache_root: Path,
     """One context per payload; each payload of a job has its own stable idempotency key."""
     now = utcnow()
     cache_dir = cache_root / connector.name
-    return [DeliveryContext(job_id=job.id if count == 1 else f"{job.id}.{index + 1}", attempt=attempt,
-                            event=job.event, connector_name=connector.name, cache_dir=cache_dir, now=now)
-            for index in range(count)]
+    return [
+        DeliveryContext(
+            job_id=job.id if count == 1 else f"{job.id}.{index + 1}",
+            attempt=attempt,
+            event=job.event,
+            connector_name=connector.name,
+            cache_dir=cache_dir,
+            now=now,
+        )
+        for index in range(count)
+    ]
 
 
-def send(live, payloads: list[dict], job_contexts: list[DeliveryContext],
-         before_each: Callable[[], object] = lambda: None) -> Outcome:
+def send(
+    live, payloads: list[dict], job_contexts: list[DeliveryContext], before_each: Callable[[], object] = lambda: None
+) -> Outcome:
     """Deliver every payload of a job in order (each after `before_each`, the rate limit); the first failure decides."""
     started = time.perf_counter()
     results: list[DeliveryResult] = []
@@ -125,16 +142,33 @@ def send(live, payloads: list[dict], job_contexts: list[DeliveryContext],
             before_each()
             results.append(live.deliver(payload, context))
     except RetryableDeliveryError as error:
-        return Outcome(AttemptOutcome.RETRYABLE, error.status_code, _ms(started), str(error), error.response_excerpt,
-                       retry_after=error.retry_after)
+        return Outcome(
+            AttemptOutcome.RETRYABLE,
+            error.status_code,
+            _ms(started),
+            str(error),
+            error.response_excerpt,
+            retry_after=error.retry_after,
+        )
     except PermanentDeliveryError as error:
-        return Outcome(AttemptOutcome.PERMANENT, error.status_code, _ms(started), str(error), error.response_excerpt,
-                       disable_connector=error.disable_connector)
+        return Outcome(
+            AttemptOutcome.PERMANENT,
+            error.status_code,
+            _ms(started),
+            str(error),
+            error.response_excerpt,
+            disable_connector=error.disable_connector,
+        )
     except ConnectorError as error:
         return Outcome(AttemptOutcome.PERMANENT, None, _ms(started), f"{error.__class__.__name__}: {error}")
     last = results[-1] if results else None
-    return Outcome(AttemptOutcome.DELIVERED, last.status_code if last else None, _ms(started), None,
-                   clip("\n".join(r.response_excerpt or "" for r in results)))
+    return Outcome(
+        AttemptOutcome.DELIVERED,
+        last.status_code if last else None,
+        _ms(started),
+        None,
+        clip("\n".join(r.response_excerpt or "" for r in results)),
+    )
 
 
 def _ms(started: float) -> float:
@@ -164,7 +198,11 @@ class Delivery:
         except ConnectorError as error:
             return Outcome(AttemptOutcome.PERMANENT, error=f"connector cannot be built: {error}"), connector.name
         job_contexts = contexts(job, connector, job.attempts + 1, self.cache_root, len(rendered.payloads))
-        outcome = send(live, rendered.payloads, job_contexts,
-                       before_each=lambda: self.limiter.wait(connector.id, connector.rate_per_second))
+        outcome = send(
+            live,
+            rendered.payloads,
+            job_contexts,
+            before_each=lambda: self.limiter.wait(connector.id, connector.rate_per_second),
+        )
         outcome.request = {"payloads": rendered.payloads}
         return outcome, connector.name

@@ -1,4 +1,5 @@
 """The canonical document a mapping renders: result, candidate, employee, profile, plan and attendance rule."""
+
 from __future__ import annotations
 
 from connectors.schema import MASK
@@ -16,37 +17,64 @@ class NotReady(Exception):
 PII_FIELDS = ("name", "email", "phone")
 
 
-def for_result(result: InterviewResult, event: str, connector: Connector | None, *, default_policy: str,
-               catalog: Catalog, reveal: bool = False) -> dict:
+def for_result(
+    result: InterviewResult,
+    event: str,
+    connector: Connector | None,
+    *,
+    default_policy: str,
+    catalog: Catalog,
+    reveal: bool = False,
+) -> dict:
     """The document a mapping would render for `result` now (`hris-hub documents show`): personal fields masked
     unless `reveal`, which the caller audits."""
     if event not in document.EVENTS:
         raise InvalidInput(f"unknown event {event!r}; expected one of {', '.join(document.EVENTS)}")
     job = SyncJob(id="preview", event=event, created_at=utcnow())
-    built = build(job, connector or Connector(name="(no connector)", settings={}), result, default_policy=default_policy,
-                  catalog=catalog)
+    built = build(
+        job,
+        connector or Connector(name="(no connector)", settings={}),
+        result,
+        default_policy=default_policy,
+        catalog=catalog,
+    )
     if not reveal:
-        built["candidate"] = {key: (MASK if key in PII_FIELDS and value is not None else value)
-                              for key, value in built["candidate"].items()}
+        built["candidate"] = {
+            key: (MASK if key in PII_FIELDS and value is not None else value)
+            for key, value in built["candidate"].items()
+        }
     return built
 
 
-def build(job: SyncJob, connector: Connector, result: InterviewResult, *, default_policy: str,
-          catalog: Catalog) -> dict:
+def build(
+    job: SyncJob, connector: Connector, result: InterviewResult, *, default_policy: str, catalog: Catalog
+) -> dict:
     """The document for one job; policies run here so a plan always reflects the policy in force."""
     profile_row = result.profiles[-1] if result.profiles else None
     if profile_row is None:
         raise NotReady("the result has no profile yet (scoring is still queued)")
     decision = result.decision
     return assemble(
-        event=job.event, job_id=job.id, occurred_at=(job.created_at or utcnow()).isoformat(),
+        event=job.event,
+        job_id=job.id,
+        occurred_at=(job.created_at or utcnow()).isoformat(),
         result={"id": result.id, "external_id": result.external_id, "job_code": result.job_code},
         candidate={"external_id": result.candidate.external_id, **(result.candidate.pii or {})},
-        decision=({"employee_ids": decision.employee_ids,
-                   "start_date": decision.start_date.isoformat() if decision.start_date else None} if decision else None),
-        profile=profile_row.data, profile_version=profile_row.version,
+        decision=(
+            {
+                "employee_ids": decision.employee_ids,
+                "start_date": decision.start_date.isoformat() if decision.start_date else None,
+            }
+            if decision
+            else None
+        ),
+        profile=profile_row.data,
+        profile_version=profile_row.version,
         preferences=(result.payload or {}).get("preferences") or {},
-        connector_name=connector.name, settings=connector.settings or {}, default_policy=default_policy, catalog=catalog,
+        connector_name=connector.name,
+        settings=connector.settings or {},
+        default_policy=default_policy,
+        catalog=catalog,
     )
 
 

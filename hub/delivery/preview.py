@@ -1,4 +1,5 @@
 """`connectors preview`: render and prepare exactly what a connector would send, sending nothing."""
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,9 @@ class NothingToSend(Exception):
     """The job would be skipped: nothing to send (the message says why, e.g. policy produced no goals)."""
 
 
-def prepare(state, name: str, *, result_id: str | None = None, sample_path: str | None = None, event: str | None = None):
+def prepare(
+    state, name: str, *, result_id: str | None = None, sample_path: str | None = None, event: str | None = None
+):
     with state.read_session_factory() as session:
         connector = connector_admin.get(session, name)
         event = event or connector.events[0]
@@ -34,8 +37,9 @@ def prepare(state, name: str, *, result_id: str | None = None, sample_path: str 
                 raise PreviewError(f"no result {result_id!r}")
             job = SyncJob(id=f"preview-{uuid.uuid4()}", event=event, created_at=utcnow())
             try:
-                document = documents.build(job, connector, result, default_policy=state.settings.policy,
-                                           catalog=state.settings.catalog)
+                document = documents.build(
+                    job, connector, result, default_policy=state.settings.policy, catalog=state.settings.catalog
+                )
             except (documents.NotReady, mappings.PolicyError, mappings.InputError) as error:
                 raise PreviewError(str(error)) from None
         else:
@@ -54,8 +58,9 @@ def prepare(state, name: str, *, result_id: str | None = None, sample_path: str 
         raise PreviewError(f"the {connector.type} connector's config is refused: {error}") from None
     try:
         job = SyncJob(id=document["job_id"], event=event, attempts=0)
-        job_contexts = deliver.contexts(job, connector, 1, Path(state.settings.instance_path) / "cache" / "connectors",
-                                         len(payloads))
+        job_contexts = deliver.contexts(
+            job, connector, 1, Path(state.settings.instance_path) / "cache" / "connectors", len(payloads)
+        )
         return [live.prepare(payload, context) for payload, context in zip(payloads, job_contexts)]
     except ConnectorError as error:
         raise PreviewError(f"the {connector.type} connector would refuse this payload: {error}") from None
@@ -71,17 +76,30 @@ def _sample_document(path: Path, connector, event: str, settings) -> dict:
     if not isinstance(sample, dict):
         raise PreviewError(f"{path}: expected a JSON object (an InterviewResult with a 'decision')")
     decision = sample.pop("decision", None)
-    errors = schema_errors("interview-result", sample) + [
-        {"pointer": "/decision" + e["pointer"], "message": e["message"]} for e in schema_errors("decision", decision or {})
-    ] if decision is not None else schema_errors("interview-result", sample)
+    errors = (
+        schema_errors("interview-result", sample)
+        + [
+            {"pointer": "/decision" + e["pointer"], "message": e["message"]}
+            for e in schema_errors("decision", decision or {})
+        ]
+        if decision is not None
+        else schema_errors("interview-result", sample)
+    )
     if errors:
         raise PreviewError(f"{path}: " + "; ".join(f"{e['pointer'] or '/'}: {e['message']}" for e in errors))
     try:
         if "scores" in sample:
-            model = scoring_engine.load_competency_model(sample["scores"]["model"]) if sample["scores"].get("model") else None
-            profile = scoring_engine.profile_from_ready_scores(sample["scores"]["dimensions"], model=model,
-                                                               source=f"external:{sample['scores']['source']}",
-                                                               preferences=sample.get("preferences"))
+            model = (
+                scoring_engine.load_competency_model(sample["scores"]["model"])
+                if sample["scores"].get("model")
+                else None
+            )
+            profile = scoring_engine.profile_from_ready_scores(
+                sample["scores"]["dimensions"],
+                model=model,
+                source=f"external:{sample['scores']['source']}",
+                preferences=sample.get("preferences"),
+            )
         else:
             model = scoring.choose_model(sample["answers"])
             if model is None:
@@ -92,10 +110,19 @@ def _sample_document(path: Path, connector, event: str, settings) -> dict:
     profile_data = profile.to_dict()
     try:
         return documents.assemble(
-            event=event, job_id=f"preview-{uuid.uuid4()}", occurred_at=utcnow().isoformat(),
+            event=event,
+            job_id=f"preview-{uuid.uuid4()}",
+            occurred_at=utcnow().isoformat(),
             result={"id": "preview", "external_id": sample["external_id"], "job_code": sample["job_code"]},
-            candidate=sample["candidate"], decision=decision, profile=profile_data, profile_version=1,
-            preferences=sample.get("preferences") or {}, connector_name=connector.name,
-            settings=connector.settings or {}, default_policy=settings.policy, catalog=settings.catalog)
+            candidate=sample["candidate"],
+            decision=decision,
+            profile=profile_data,
+            profile_version=1,
+            preferences=sample.get("preferences") or {},
+            connector_name=connector.name,
+            settings=connector.settings or {},
+            default_policy=settings.policy,
+            catalog=settings.catalog,
+        )
     except (mappings.PolicyError, mappings.InputError) as error:
         raise PreviewError(str(error)) from None

@@ -4,6 +4,7 @@ One limiter serves all of a worker's delivery threads, so a connector's `rate_pe
 its jobs are in flight at once. Each worker process has its own: N workers may send up to N times the rate
 (docs/operations.md says so, and how to size for it).
 """
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """Loading catalog mappings and policies by name, once, and again only when their file changes."""
+
 from __future__ import annotations
 
 import functools

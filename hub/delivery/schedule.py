@@ -1,4 +1,5 @@
 """When a failed job is tried again: its connector's retry schedule (or the hub's), jitter, Retry-After; dead when spent."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """Reading and replaying sync jobs: the queries behind the sync log API and CLI."""
+
 from __future__ import annotations
 
 import base64
@@ -16,8 +17,20 @@ from hub.storage.models import Candidate, Connector, InterviewResult, SyncJob, u
 from hub.storage.statuses import DUE_JOB_STATUSES, JobStatus
 
 STATUSES = tuple(JobStatus)
-CSV_COLUMNS = ["job_id", "connector", "event", "status", "attempts", "result_id", "candidate", "created_at",
-               "delivered_at", "next_attempt_at", "last_error", "skip_reason"]
+CSV_COLUMNS = [
+    "job_id",
+    "connector",
+    "event",
+    "status",
+    "attempts",
+    "result_id",
+    "candidate",
+    "created_at",
+    "delivered_at",
+    "next_attempt_at",
+    "last_error",
+    "skip_reason",
+]
 # Only dead jobs are replayed: a delivered job would be sent twice, a skipped one has nothing to send, a cancelled
 # one belongs to a candidate whose data is gone, and a waiting or running one is on its way already.
 REPLAYABLE = JobStatus.DEAD
@@ -42,13 +55,20 @@ def parse_time(value, pointer: str) -> datetime | None:
     except (ValueError, OverflowError):
         parsed = None
     if parsed is None or parsed.tzinfo is None:
-        raise InvalidInput(title="Bad time", errors=[{"pointer": pointer, "message": "an ISO-8601 time with an offset"}])
+        raise InvalidInput(
+            title="Bad time", errors=[{"pointer": pointer, "message": "an ISO-8601 time with an offset"}]
+        )
     return parsed
 
 
 def query(filters: Filters):
-    statement = (select(SyncJob).join(Connector).join(InterviewResult).join(Candidate)
-                 .options(selectinload(SyncJob.connector), selectinload(SyncJob.result).selectinload(InterviewResult.candidate)))
+    statement = (
+        select(SyncJob)
+        .join(Connector)
+        .join(InterviewResult)
+        .join(Candidate)
+        .options(selectinload(SyncJob.connector), selectinload(SyncJob.result).selectinload(InterviewResult.candidate))
+    )
     if filters.status:
         statement = statement.where(SyncJob.status == filters.status)
     if filters.connector:
@@ -81,7 +101,9 @@ def page(session: Session, filters: Filters, *, limit: int, before: str | None) 
     statement = query(filters)
     if before:
         created, job_id = decode_cursor(before)
-        statement = statement.where(or_(SyncJob.created_at < created, and_(SyncJob.created_at == created, SyncJob.id < job_id)))
+        statement = statement.where(
+            or_(SyncJob.created_at < created, and_(SyncJob.created_at == created, SyncJob.id < job_id))
+        )
     jobs = session.scalars(statement.limit(limit + 1)).all()
     cursor = encode_cursor(jobs[limit - 1]) if len(jobs) > limit else None
     return [row(job) for job in jobs[:limit]], cursor
@@ -119,11 +141,23 @@ def row(job: SyncJob) -> dict:
 
 
 def detail(job: SyncJob) -> dict:
-    return {**row(job), "attempts_log": [
-        {"number": a.number, "outcome": a.outcome, "status_code": a.status_code, "latency_ms": a.latency_ms,
-         "error": a.error, "response_excerpt": a.response_excerpt, "worker": a.worker,
-         "started_at": _iso(a.started_at), "finished_at": _iso(a.finished_at)}
-        for a in job.attempts_log]}
+    return {
+        **row(job),
+        "attempts_log": [
+            {
+                "number": a.number,
+                "outcome": a.outcome,
+                "status_code": a.status_code,
+                "latency_ms": a.latency_ms,
+                "error": a.error,
+                "response_excerpt": a.response_excerpt,
+                "worker": a.worker,
+                "started_at": _iso(a.started_at),
+                "finished_at": _iso(a.finished_at),
+            }
+            for a in job.attempts_log
+        ],
+    }
 
 
 def replay_one(session: Session, job_id: str, *, actor: str) -> SyncJob:
@@ -132,7 +166,9 @@ def replay_one(session: Session, job_id: str, *, actor: str) -> SyncJob:
     if job is None:
         raise NotFound(f"no job {job_id!r}", title="No such sync job")
     if job.status != REPLAYABLE:
-        raise Conflict(f"job {job_id} is {job.status}; only dead jobs are replayed", title="Only dead jobs are replayed")
+        raise Conflict(
+            f"job {job_id} is {job.status}; only dead jobs are replayed", title="Only dead jobs are replayed"
+        )
     _replay(session, [job], actor=actor)
     return job
 
@@ -149,5 +185,11 @@ def _replay(session: Session, jobs: list[SyncJob], *, actor: str) -> None:
     now = utcnow()
     for job in jobs:
         job.status, job.attempts, job.next_attempt_at, job.last_error = JobStatus.PENDING, 0, now, None
-        audit.append(session, actor=actor, action="sync_job.replayed", object_type="sync_job", object_id=job.id,
-                     details={"connector": job.connector.name})
+        audit.append(
+            session,
+            actor=actor,
+            action="sync_job.replayed",
+            object_type="sync_job",
+            object_id=job.id,
+            details={"connector": job.connector.name},
+        )

@@ -3,6 +3,7 @@
 Each part is its own module (claim, deliver, attempts, schedule, csv_batches) and runs guarded: an error in one
 part, or in one connector's turn of it, is recorded (an attempt, a dead job, or a log entry) and the loop goes on.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,8 +52,9 @@ class Worker:
 
     BATCH_CHECK_SECONDS = 1.0  # batches are files on a schedule: looking once a second is plenty
 
-    def __init__(self, state: HubState, *, threads: int = 8, breaker: BreakerPolicy | None = None,
-                 worker_id: str | None = None):
+    def __init__(
+        self, state: HubState, *, threads: int = 8, breaker: BreakerPolicy | None = None, worker_id: str | None = None
+    ):
         self.state = state
         self.settings = state.settings
         self.threads = threads
@@ -60,13 +62,22 @@ class Worker:
         breaker = breaker or BreakerPolicy(self.settings.breaker_threshold, self.settings.breaker_cooldown)
         cache_root = Path(self.settings.instance_path) / "cache" / "connectors"
         self.connectors = ConnectorPool(self.settings.destinations)
-        self.claimer = Claimer(state.session_factory, worker_id=self.worker_id, lease_seconds=self.settings.lease_seconds,
-                               postgres=not self.settings.is_sqlite)
-        self.recorder = Recorder(state.session_factory, worker_id=self.worker_id,
-                                 default_schedule=self.settings.retry_schedule, breaker=breaker)
+        self.claimer = Claimer(
+            state.session_factory,
+            worker_id=self.worker_id,
+            lease_seconds=self.settings.lease_seconds,
+            postgres=not self.settings.is_sqlite,
+        )
+        self.recorder = Recorder(
+            state.session_factory,
+            worker_id=self.worker_id,
+            default_schedule=self.settings.retry_schedule,
+            breaker=breaker,
+        )
         self.delivery = Delivery(state, connectors=self.connectors, limiter=RateLimiter(), cache_root=cache_root)
-        self.batches = CsvBatches(state, claimer=self.claimer, connectors=self.connectors, recorder=self.recorder,
-                                  cache_root=cache_root)
+        self.batches = CsvBatches(
+            state, claimer=self.claimer, connectors=self.connectors, recorder=self.recorder, cache_root=cache_root
+        )
         self.pool = ThreadPoolExecutor(max_workers=threads + EXTRA_THREADS, thread_name_prefix="deliver")
         self.stop_event = threading.Event()
         self.wake_event = threading.Event()
@@ -74,7 +85,9 @@ class Worker:
         self._wake_read, self._wake_write = os.pipe()
         os.set_blocking(self._wake_read, False)
         os.set_blocking(self._wake_write, False)
-        self._in_flight: dict[Future, tuple[str | None, int]] = {}  # future -> (job id or None for a batch, connector id)
+        self._in_flight: dict[
+            Future, tuple[str | None, int]
+        ] = {}  # future -> (job id or None for a batch, connector id)
         self._lock = threading.Lock()
         self._listener: Any = None  # a psycopg connection that LISTENs, on PostgreSQL
         self._batches_checked_at = 0.0
@@ -91,15 +104,24 @@ class Worker:
         self.scheduler.add_job(self.wake, "interval", seconds=5, id="batch-check")
         self.scheduler.add_job(self._report, "interval", seconds=60, id="report")
         if self.settings.audit_checkpoint_minutes:  # signed audit checkpoints (docs/operations.md)
-            self.scheduler.add_job(checkpoints.write_for, "interval", args=[self.state], id="audit-checkpoint",
-                                   minutes=self.settings.audit_checkpoint_minutes)
+            self.scheduler.add_job(
+                checkpoints.write_for,
+                "interval",
+                args=[self.state],
+                id="audit-checkpoint",
+                minutes=self.settings.audit_checkpoint_minutes,
+            )
         self.scheduler.start()
         log.info("worker %s started (%d delivery threads)", self.worker_id, self.threads)
         try:
             while not self.stop_event.is_set():
                 busy = self.tick()
-                if until_idle and not busy and not self._in_flight and not self._guarded(
-                        "idle check", self._anything_due_soon, True):
+                if (
+                    until_idle
+                    and not busy
+                    and not self._in_flight
+                    and not self._guarded("idle check", self._anything_due_soon, True)
+                ):
                     break
                 if deadline and utcnow() > deadline:
                     break
@@ -130,8 +152,15 @@ class Worker:
         if now - self._errors_logged.get(key, -ERROR_LOG_SECONDS) >= ERROR_LOG_SECONDS:
             self._errors_logged[key] = now
             where = f"{part} for connector {connector}" if connector else part
-            log.error("worker %s: %s failed, the loop goes on: %s: %s", self.worker_id, where,
-                      error.__class__.__name__, error, exc_info=error, extra={"connector": connector or None})
+            log.error(
+                "worker %s: %s failed, the loop goes on: %s: %s",
+                self.worker_id,
+                where,
+                error.__class__.__name__,
+                error,
+                exc_info=error,
+                extra={"connector": connector or None},
+            )
 
     def wake(self) -> None:
         """Make the loop look for work now (a slot freed, a batch may be due, a result was scored)."""
@@ -222,19 +251,27 @@ class Worker:
         try:
             status = self.recorder.record(job_id, outcome, started_at=started_at)
         except Exception:  # e.g. the database is away: the lease runs out and the job comes back
-            log.exception("recording job %s failed; it is tried again when its lease runs out", job_id,
-                          extra={"job_id": job_id})
+            log.exception(
+                "recording job %s failed; it is tried again when its lease runs out", job_id, extra={"job_id": job_id}
+            )
             return "unrecorded"
-        log.info("job %s to %s: %s (%s)", job_id, connector_name, status,
-                 outcome.error or outcome.skip_reason or outcome.status_code,
-                 extra={"job_id": job_id, "connector": connector_name})
+        log.info(
+            "job %s to %s: %s (%s)",
+            job_id,
+            connector_name,
+            status,
+            outcome.error or outcome.skip_reason or outcome.status_code,
+            extra={"job_id": job_id, "connector": connector_name},
+        )
         return status
 
     # --- scoring ---------------------------------------------------------------------------------------
 
     def _score_due(self, limit: int = 8) -> int:
         with self.state.session_factory() as session, session.begin():
-            claimed = [r.id for r in scoring.claim_due_results(session, limit=limit, lease_seconds=self.settings.lease_seconds)]
+            claimed = [
+                r.id for r in scoring.claim_due_results(session, limit=limit, lease_seconds=self.settings.lease_seconds)
+            ]
         for result_id in claimed:
             # One result that cannot be scored must not hold up the others: it stays queued, and comes back
             # when the lease that claiming set runs out.
@@ -246,8 +283,9 @@ class Worker:
     def _score(self, result_id: str) -> None:
         with self.state.session_factory() as session, session.begin():
             result = session.get_one(InterviewResult, result_id)
-            scoring.score_result(session, result, use_embeddings=self.settings.scoring_use_embeddings,
-                                 actor=f"worker:{self.worker_id}")
+            scoring.score_result(
+                session, result, use_embeddings=self.settings.scoring_use_embeddings, actor=f"worker:{self.worker_id}"
+            )
 
     # --- waiting ---------------------------------------------------------------------------------------
 
@@ -287,8 +325,14 @@ class Worker:
         """Whether results wait to be scored and jobs are due: two indexed reads, no write lock."""
         now = utcnow()
         with self.state.read_session_factory() as session:
-            queued = session.scalar(select(InterviewResult.id).where(
-                InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= now).limit(1)) is not None
+            queued = (
+                session.scalar(
+                    select(InterviewResult.id)
+                    .where(InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= now)
+                    .limit(1)
+                )
+                is not None
+            )
             due_now = session.scalar(select(SyncJob.id).where(due(now)).limit(1)) is not None
         return queued, due_now
 
@@ -296,12 +340,21 @@ class Worker:
         """Whether work is queued, in flight, or due within the horizon (used by --until-idle runs)."""
         soon = utcnow() + timedelta(seconds=horizon_seconds)
         with self.state.read_session_factory() as session:
-            jobs = session.scalar(select(func.count()).select_from(SyncJob).join(Connector).where(
-                Connector.enabled.is_(True),
-                or_(SyncJob.status == JobStatus.IN_PROGRESS,
-                    and_(SyncJob.status.in_(DUE_JOB_STATUSES), SyncJob.next_attempt_at <= soon))))
-            queued = session.scalar(select(func.count()).select_from(InterviewResult).where(
-                InterviewResult.status == ResultStatus.QUEUED))
+            jobs = session.scalar(
+                select(func.count())
+                .select_from(SyncJob)
+                .join(Connector)
+                .where(
+                    Connector.enabled.is_(True),
+                    or_(
+                        SyncJob.status == JobStatus.IN_PROGRESS,
+                        and_(SyncJob.status.in_(DUE_JOB_STATUSES), SyncJob.next_attempt_at <= soon),
+                    ),
+                )
+            )
+            queued = session.scalar(
+                select(func.count()).select_from(InterviewResult).where(InterviewResult.status == ResultStatus.QUEUED)
+            )
         return bool(jobs or queued)
 
     def _report(self) -> None:

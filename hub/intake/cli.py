@@ -1,4 +1,5 @@
 """`hris-hub results ...`: interview results."""
+
 from __future__ import annotations
 
 import click
@@ -25,7 +26,9 @@ def results_rescore(result_ids, every):
         raise click.UsageError("give RESULT_IDS or --all")
     with hub_state().session_factory() as session, session.begin():
         queued, skipped = queue_rescore(session, None if every else list(result_ids), actor=CLI_ACTOR)
-    click.echo(f"queued {queued} result(s) for re-scoring" + (f"; skipped {skipped} without answers" if skipped else ""))
+    click.echo(
+        f"queued {queued} result(s) for re-scoring" + (f"; skipped {skipped} without answers" if skipped else "")
+    )
 
 
 def init_app(main: click.Group) -> None:

@@ -1,4 +1,5 @@
 """What the candidate consented to: a result's consent scopes decide what the hub may do with it."""
+
 from __future__ import annotations
 
 SCORING = "scoring"

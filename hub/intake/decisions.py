@@ -1,4 +1,5 @@
 """Hire decisions: a person decides (scores are advisory); a hire fires `candidate.hired`."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,18 +26,29 @@ def record(session: Session, result: InterviewResult, document: dict, *, actor: 
         if not same:
             raise AlreadyDecided(
                 f"result {result.id} was decided by {existing.decided_by} at {existing.decided_at.isoformat()}; "
-                          "a decision is recorded once")
+                "a decision is recorded once"
+            )
         return existing, False
-    decision = Decision(result_id=result.id, hired=document["hired"], decided_by=document["decided_by"],
-                        employee_ids=employee_ids, start_date=start, note=document.get("note"))
+    decision = Decision(
+        result_id=result.id,
+        hired=document["hired"],
+        decided_by=document["decided_by"],
+        employee_ids=employee_ids,
+        start_date=start,
+        note=document.get("note"),
+    )
     session.add(decision)
     session.flush()
     result.decision = decision
     # The trail names the decision, not the person: `decided_by` is free text (a name) and stays in decisions.
-    audit.append(session, actor=actor, action="candidate.hired" if decision.hired else "candidate.not_hired",
-                 object_type="interview_result", object_id=result.id,
-                 details={"decision_id": decision.id, "start_date": document.get("start_date"),
-                          "targets": sorted(employee_ids)})
+    audit.append(
+        session,
+        actor=actor,
+        action="candidate.hired" if decision.hired else "candidate.not_hired",
+        object_type="interview_result",
+        object_id=result.id,
+        details={"decision_id": decision.id, "start_date": document.get("start_date"), "targets": sorted(employee_ids)},
+    )
     if decision.hired:
         outbox.enqueue(session, result, "candidate.hired")
     return decision, True

@@ -1,4 +1,5 @@
 """Ingest: validate an InterviewResult, settle idempotency, store it encrypted with its outbox rows."""
+
 from __future__ import annotations
 
 import hashlib
@@ -41,11 +42,18 @@ def body_digest(document: Any) -> str:
 def validate(document: Any) -> None:
     errors = schema_errors(SCHEMA, document)
     if not errors and "scores" in document and not consent.allows(document, consent.SCORING):
-        errors = [{"pointer": "/consent/scopes",
-                   "message": "scores were given but the candidate's consent does not include 'scoring'"}]
+        errors = [
+            {
+                "pointer": "/consent/scopes",
+                "message": "scores were given but the candidate's consent does not include 'scoring'",
+            }
+        ]
     if errors:
-        raise InvalidInput(f"{len(errors)} problem(s); each names its JSON pointer.",
-                           title="The interview result is not valid", errors=errors)
+        raise InvalidInput(
+            f"{len(errors)} problem(s); each names its JSON pointer.",
+            title="The interview result is not valid",
+            errors=errors,
+        )
 
 
 def accepted_body(result: InterviewResult) -> dict:
@@ -91,11 +99,16 @@ def _existing(session: Session, caller: Caller, external_id: str, key: str | Non
 
 def _replay(existing: InterviewResult, digest: str, key: str | None) -> Accepted:
     if existing.body_sha256 != digest:
-        what = f"Idempotency-Key {key!r}" if key and existing.idempotency_key == key else f"external_id {existing.external_id!r}"
+        what = (
+            f"Idempotency-Key {key!r}"
+            if key and existing.idempotency_key == key
+            else f"external_id {existing.external_id!r}"
+        )
         raise IdempotencyConflict(
             f"{what} was already used for result {existing.id} with different content; "
-                      "send a new external_id (and key) for a new interview.",
-                      existing={"id": existing.id, "links": {"self": f"/api/v1/results/{existing.id}"}})
+            "send a new external_id (and key) for a new interview.",
+            existing={"id": existing.id, "links": {"self": f"/api/v1/results/{existing.id}"}},
+        )
     return Accepted(202, accepted_body(existing), replayed=True)
 
 
@@ -116,12 +129,24 @@ def _store(session: Session, caller: Caller, document: dict, digest: str, key: s
         status=status,
         payload={k: v for k, v in document.items() if k != "candidate"},
         scoring_due_at=utcnow() if status == ResultStatus.QUEUED else None,
-        scoring_error=None if status != ResultStatus.NOT_SCORED else "the candidate did not consent to automated scoring",
+        scoring_error=None
+        if status != ResultStatus.NOT_SCORED
+        else "the candidate did not consent to automated scoring",
     )
     session.add(result)
-    audit.append(session, actor=caller.actor, action="result.received", object_type="interview_result",
-                 object_id=result.id, details={"external_id": result.external_id, "job_code": result.job_code,
-                                               "has_answers": "answers" in document, "has_scores": "scores" in document})
+    audit.append(
+        session,
+        actor=caller.actor,
+        action="result.received",
+        object_type="interview_result",
+        object_id=result.id,
+        details={
+            "external_id": result.external_id,
+            "job_code": result.job_code,
+            "has_answers": "answers" in document,
+            "has_scores": "scores" in document,
+        },
+    )
     if "scores" in document:
         from hub.intake.scoring import store_ready_scores
 

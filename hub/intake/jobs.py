@@ -1,4 +1,5 @@
 """The job catalog: job profiles (YAML) by job code, from HUB_JOBS_DIR."""
+
 from __future__ import annotations
 
 import functools
@@ -29,7 +30,9 @@ def find(directory: Path, code: str, pointer: str):
     jobs = catalog(directory)
     if code not in jobs:
         known = ", ".join(sorted(jobs)) or f"none (put job profile YAML files in {directory})"
-        raise UnknownJobCode(errors=[{"pointer": pointer, "message": f"no job profile with code {code!r}; known: {known}"}])
+        raise UnknownJobCode(
+            errors=[{"pointer": pointer, "message": f"no job profile with code {code!r}; known: {known}"}]
+        )
     return jobs[code]
 
 

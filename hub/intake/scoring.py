@@ -1,4 +1,5 @@
 """Scoring inside the hub: ready scores at ingest, answers in the background, profiles as versions."""
+
 from __future__ import annotations
 
 import logging
@@ -19,39 +20,73 @@ log = logging.getLogger(__name__)
 SHIPPED_MODELS = ("sales", "rnd")
 
 
-def add_profile(session: Session, result: InterviewResult, profile: dict, *, actor: str, first: bool = False) -> Profile:
+def add_profile(
+    session: Session, result: InterviewResult, profile: dict, *, actor: str, first: bool = False
+) -> Profile:
     """Store a new profile version (`first`: the result is new, so this is version 1); earlier versions stay."""
-    version = 1 if first else (session.scalar(select(func.max(Profile.version)).where(Profile.result_id == result.id)) or 0) + 1
+    version = (
+        1
+        if first
+        else (session.scalar(select(func.max(Profile.version)).where(Profile.result_id == result.id)) or 0) + 1
+    )
     engine = profile.get("engine") or {}
-    row = Profile(result_id=result.id, version=version, source=profile.get("source") or "unknown",
-                  engine_version=engine.get("version"), model=profile.get("model"), data=profile)
+    row = Profile(
+        result_id=result.id,
+        version=version,
+        source=profile.get("source") or "unknown",
+        engine_version=engine.get("version"),
+        model=profile.get("model"),
+        data=profile,
+    )
     session.add(row)
-    audit.append(session, actor=actor, action="profile.created", object_type="interview_result", object_id=result.id,
-                 details={"version": version, "source": row.source, "model": row.model,
-                          "engine_version": row.engine_version, "insufficient": profile.get("insufficient", [])})
+    audit.append(
+        session,
+        actor=actor,
+        action="profile.created",
+        object_type="interview_result",
+        object_id=result.id,
+        details={
+            "version": version,
+            "source": row.source,
+            "model": row.model,
+            "engine_version": row.engine_version,
+            "insufficient": profile.get("insufficient", []),
+        },
+    )
     return row
 
 
-def store_ready_scores(session: Session, result: InterviewResult, scores: dict, *, actor: str,
-                       first: bool = False) -> Profile:
+def store_ready_scores(
+    session: Session, result: InterviewResult, scores: dict, *, actor: str, first: bool = False
+) -> Profile:
     """Validate scores another engine produced and keep them as they are, tagged with their source."""
     model = None
     if scores.get("model"):
         try:
             model = scoring_engine.load_competency_model(scores["model"])
         except ScoringError:
-            raise UnknownCompetencyModel(errors=[{"pointer": "/scores/model", "message": f"unknown model {scores['model']!r}; "
-                                   f"shipped: {', '.join(SHIPPED_MODELS)}"}]) from None
+            raise UnknownCompetencyModel(
+                errors=[
+                    {
+                        "pointer": "/scores/model",
+                        "message": f"unknown model {scores['model']!r}; shipped: {', '.join(SHIPPED_MODELS)}",
+                    }
+                ]
+            ) from None
     try:
         profile = scoring_engine.profile_from_ready_scores(
-            scores["dimensions"], model=model, source=f"external:{scores['source']}",
-            preferences=(result.payload or {}).get("preferences"))
+            scores["dimensions"],
+            model=model,
+            source=f"external:{scores['source']}",
+            preferences=(result.payload or {}).get("preferences"),
+        )
     except ScoringError as error:
         # The engine points into the scores mapping it was given ("/scores/<key>" or "/<key>").
         key = (error.pointer or "").rstrip("/").rsplit("/", 1)[-1]
         pointer = f"/scores/dimensions/{key}" if key and key != "scores" else "/scores/dimensions"
-        raise InvalidInput(title="The ready scores are not valid",
-                           errors=[{"pointer": pointer, "message": str(error)}]) from None
+        raise InvalidInput(
+            title="The ready scores are not valid", errors=[{"pointer": pointer, "message": str(error)}]
+        ) from None
     return add_profile(session, result, profile.to_dict(), actor=actor, first=first)
 
 
@@ -65,24 +100,46 @@ def choose_model(answers: list[dict]):
     return None
 
 
-def score_result(session: Session, result: InterviewResult, *, use_embeddings: bool | None, actor: str = "worker") -> Profile | None:
+def score_result(
+    session: Session, result: InterviewResult, *, use_embeddings: bool | None, actor: str = "worker"
+) -> Profile | None:
     """Score a queued result's answers; an input that cannot be scored is recorded, not retried."""
     payload = result.payload or {}
     answers = payload.get("answers") or []
     model = choose_model(answers)
     if model is None:
-        result.status, result.scoring_error, result.scoring_due_at = ResultStatus.FAILED, (
-            "no shipped competency model knows all of these question ids"), None
-        audit.append(session, actor=actor, action="result.scoring_failed", object_type="interview_result",
-                     object_id=result.id, details={"reason": "unknown question ids"})
+        result.status, result.scoring_error, result.scoring_due_at = (
+            ResultStatus.FAILED,
+            ("no shipped competency model knows all of these question ids"),
+            None,
+        )
+        audit.append(
+            session,
+            actor=actor,
+            action="result.scoring_failed",
+            object_type="interview_result",
+            object_id=result.id,
+            details={"reason": "unknown question ids"},
+        )
         return None
     try:
-        profile = scoring_engine.score_interview(answers, model, preferences=payload.get("preferences"),
-                                                 use_embeddings=use_embeddings)
+        profile = scoring_engine.score_interview(
+            answers, model, preferences=payload.get("preferences"), use_embeddings=use_embeddings
+        )
     except ScoringError as error:
-        result.status, result.scoring_error, result.scoring_due_at = ResultStatus.FAILED, f"{error.pointer or ''} {error}".strip(), None
-        audit.append(session, actor=actor, action="result.scoring_failed", object_type="interview_result",
-                     object_id=result.id, details={"reason": error.code})
+        result.status, result.scoring_error, result.scoring_due_at = (
+            ResultStatus.FAILED,
+            f"{error.pointer or ''} {error}".strip(),
+            None,
+        )
+        audit.append(
+            session,
+            actor=actor,
+            action="result.scoring_failed",
+            object_type="interview_result",
+            object_id=result.id,
+            details={"reason": error.code},
+        )
         return None
     row = add_profile(session, result, profile.to_dict(), actor=actor)
     result.status, result.scoring_error, result.scoring_due_at = ResultStatus.SCORED, None, None
@@ -93,8 +150,12 @@ def score_result(session: Session, result: InterviewResult, *, use_embeddings: b
 def claim_due_results(session: Session, *, limit: int, lease_seconds: float) -> list[InterviewResult]:
     """Results waiting to be scored; each is pushed out by a lease so a crashed scorer's work comes back."""
     now = utcnow()
-    query = (select(InterviewResult).where(InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= now)
-             .order_by(InterviewResult.scoring_due_at).limit(limit))
+    query = (
+        select(InterviewResult)
+        .where(InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= now)
+        .order_by(InterviewResult.scoring_due_at)
+        .limit(limit)
+    )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     results = list(session.scalars(query).all())
@@ -115,7 +176,13 @@ def queue_rescore(session: Session, result_ids: list[str] | None, *, actor: str)
             skipped += 1
             continue
         result.status, result.scoring_due_at, result.scoring_error = ResultStatus.QUEUED, utcnow(), None
-        audit.append(session, actor=actor, action="result.rescore_queued", object_type="interview_result",
-                     object_id=result.id, details={})
+        audit.append(
+            session,
+            actor=actor,
+            action="result.rescore_queued",
+            object_type="interview_result",
+            object_id=result.id,
+            details={},
+        )
         queued += 1
     return queued, skipped

@@ -1,4 +1,5 @@
 """JSON Schema validation with errors that name the JSON pointer and what was expected."""
+
 from __future__ import annotations
 
 import functools
@@ -63,7 +64,12 @@ def _explain(error: ValidationError) -> list[dict] | None:
         if "text" in error.instance and "code" in error.instance:
             return [{"pointer": where, "message": "give either 'text' or 'code', not both"}]
         if "text" not in error.instance and "code" not in error.instance:
-            return [{"pointer": where + "/text", "message": "required field 'text' (or 'code' for a coding task) is missing"}]
+            return [
+                {
+                    "pointer": where + "/text",
+                    "message": "required field 'text' (or 'code' for a coding task) is missing",
+                }
+            ]
         wanted = "python" if "code" in error.instance else "zh or en"
         return [{"pointer": where + "/language", "message": f"expected {wanted} for this kind of answer"}]
     return None

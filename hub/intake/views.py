@@ -1,4 +1,5 @@
 """A result as its readers see it (the API's and the console's one shape): status, latest profile, decision, sync."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -23,10 +24,19 @@ def result_view(session, result: InterviewResult) -> dict:
         "profile_versions": len(result.profiles),
         "decision": decision_view(result.decision) if result.decision else None,
         "sync": [
-            {"job_id": job.id, "connector": job.connector.name, "event": job.event, "status": job.status,
-             "attempts": job.attempts, "last_error": job.last_error, "skip_reason": job.skip_reason,
-             "next_attempt_at": job.next_attempt_at.isoformat() if job.next_attempt_at and job.status in DUE_JOB_STATUSES else None,
-             "delivered_at": job.delivered_at.isoformat() if job.delivered_at else None}
+            {
+                "job_id": job.id,
+                "connector": job.connector.name,
+                "event": job.event,
+                "status": job.status,
+                "attempts": job.attempts,
+                "last_error": job.last_error,
+                "skip_reason": job.skip_reason,
+                "next_attempt_at": job.next_attempt_at.isoformat()
+                if job.next_attempt_at and job.status in DUE_JOB_STATUSES
+                else None,
+                "delivered_at": job.delivered_at.isoformat() if job.delivered_at else None,
+            }
             for job in jobs
         ],
         "links": {"self": f"/api/v1/results/{result.id}"},

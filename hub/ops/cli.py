@@ -1,4 +1,5 @@
 """`hris-hub serve` and `hris-hub demo`: running the hub."""
+
 from __future__ import annotations
 
 import click
@@ -25,9 +26,14 @@ def serve(host, port, threads, upgrade):
     if upgrade:
         apply_migrations(state.engine)
     with listening(host, port):
-        server = waitress.create_server(current_app._get_current_object(), host=host, port=port, threads=threads,
-                                        ident="hris-hub", max_request_body_size=state.settings.max_upload_bytes
-                                        + 1024 * 1024)
+        server = waitress.create_server(
+            current_app._get_current_object(),
+            host=host,
+            port=port,
+            threads=threads,
+            ident="hris-hub",
+            max_request_body_size=state.settings.max_upload_bytes + 1024 * 1024,
+        )
     click.echo(f"hris-hub listening on http://{host}:{port} (API /api/v1, OpenAPI /api/v1/openapi.json)")
     server.run()
 

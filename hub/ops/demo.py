@@ -1,4 +1,5 @@
 """`hris-hub demo`: the whole path on loopback, from posted interviews to what an HR system stored."""
+
 from __future__ import annotations
 
 import base64
@@ -45,9 +46,12 @@ def _serve(app, host: str, port: int):
 def _connector_config(type_name: str, target_url: str, export_dir: Path) -> dict:
     if type_name == "csv":
         return {"destination": {"type": "folder", "path": str(export_dir)}, "schedule": {"batch_size": 1}}
-    return {"base_url": target_url, "auth": {"type": "bearer", "token": "demo-" + secrets.token_hex(8)},
-            "webhook_secret": "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode(),
-            "timeouts": {"connect": 2, "read": 5}}
+    return {
+        "base_url": target_url,
+        "auth": {"type": "bearer", "token": "demo-" + secrets.token_hex(8)},
+        "webhook_secret": "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode(),
+        "timeouts": {"connect": 2, "read": 5},
+    }
 
 
 def _ensure_connectors(state, target_url: str, export_dir: Path) -> None:
@@ -58,13 +62,27 @@ def _ensure_connectors(state, target_url: str, export_dir: Path) -> None:
         for name, type_name, mapping, events in DEMO_CONNECTORS:
             config = _connector_config(type_name, target_url, export_dir)
             if session.scalar(connector_admin.live(select(Connector).where(Connector.name == name))):
-                connector_admin.update(session, name, {"config": config, "enabled": True,
-                                                      "retry_schedule": DEMO_RETRY_SCHEDULE},
-                                    actor="demo", settings=state.settings)
+                connector_admin.update(
+                    session,
+                    name,
+                    {"config": config, "enabled": True, "retry_schedule": DEMO_RETRY_SCHEDULE},
+                    actor="demo",
+                    settings=state.settings,
+                )
             else:
-                connector_admin.add(session, {"name": name, "type": type_name, "mapping": mapping, "config": config,
-                                              "events": events, "retry_schedule": DEMO_RETRY_SCHEDULE},
-                                    actor="demo", settings=state.settings)
+                connector_admin.add(
+                    session,
+                    {
+                        "name": name,
+                        "type": type_name,
+                        "mapping": mapping,
+                        "config": config,
+                        "events": events,
+                        "retry_schedule": DEMO_RETRY_SCHEDULE,
+                    },
+                    actor="demo",
+                    settings=state.settings,
+                )
 
 
 def _post_examples(hub_url: str, key: str, run_id: str) -> list[dict]:
@@ -78,8 +96,14 @@ def _post_examples(hub_url: str, key: str, run_id: str) -> list[dict]:
         response = http.post(f"{hub_url}/api/v1/results", json=document, timeout=30)
         if response.status_code != 202:
             raise click.ClickException(f"{path.name}: the hub answered {response.status_code}: {response.text}")
-        posted.append({"file": path.name, "id": response.json()["id"], "decision": decision,
-                       "name": document["candidate"].get("name")})
+        posted.append(
+            {
+                "file": path.name,
+                "id": response.json()["id"],
+                "decision": decision,
+                "name": document["candidate"].get("name"),
+            }
+        )
     for item in posted:
         if item["decision"]:
             response = http.post(f"{hub_url}/api/v1/results/{item['id']}/decision", json=item["decision"], timeout=30)
@@ -97,33 +121,50 @@ def _report(state, hub_url: str, key: str, posted: list[dict], target) -> bool:
     everything_ok = True
     click.echo("\nResults")
     for item in posted:
-        view = requests.get(f"{hub_url}/api/v1/results/{item['id']}", headers={"Authorization": f"Bearer {key}"},
-                            timeout=30).json()
+        view = requests.get(
+            f"{hub_url}/api/v1/results/{item['id']}", headers={"Authorization": f"Bearer {key}"}, timeout=30
+        ).json()
         profile = view.get("profile") or {}
         overall = profile.get("overall")
         decision = item["decision"] or {}
         hired = "hired" if decision.get("hired") else "not hired" if decision else "no decision"
-        click.echo(f"  {item['name']:14} {item['file']:28} {view['status']:8} overall "
-                   f"{overall if overall is not None else '-':>5}  {hired}")
+        click.echo(
+            f"  {item['name']:14} {item['file']:28} {view['status']:8} overall "
+            f"{overall if overall is not None else '-':>5}  {hired}"
+        )
         everything_ok &= view["status"] == ResultStatus.SCORED
         for sync in view["sync"]:
             done = sync["status"] in (JobStatus.DELIVERED, JobStatus.SKIPPED)  # skipped: nothing to send
             mark = "ok " if done else "!! "
-            click.echo(f"      {mark}{sync['connector']:15} {sync['event']:16} {sync['status']:10} "
-                       f"after {sync['attempts']} attempt(s)")
+            click.echo(
+                f"      {mark}{sync['connector']:15} {sync['event']:16} {sync['status']:10} "
+                f"after {sync['attempts']} attempt(s)"
+            )
             everything_ok &= done
     ours = [item["id"] for item in posted]
     with state.read_session_factory() as session:
-        attempts = dict(session.execute(
-            select(DeliveryAttempt.outcome, func.count()).join(SyncJob, DeliveryAttempt.job_id == SyncJob.id)
-            .where(SyncJob.result_id.in_(ours)).group_by(DeliveryAttempt.outcome)).all())
-        jobs = dict(session.execute(select(SyncJob.status, func.count()).where(SyncJob.result_id.in_(ours))
-                                    .group_by(SyncJob.status)).all())
+        attempts = dict(
+            session.execute(
+                select(DeliveryAttempt.outcome, func.count())
+                .join(SyncJob, DeliveryAttempt.job_id == SyncJob.id)
+                .where(SyncJob.result_id.in_(ours))
+                .group_by(DeliveryAttempt.outcome)
+            ).all()
+        )
+        jobs = dict(
+            session.execute(
+                select(SyncJob.status, func.count()).where(SyncJob.result_id.in_(ours)).group_by(SyncJob.status)
+            ).all()
+        )
     click.echo(f"\nSync jobs: {', '.join(f'{v} {k}' for k, v in sorted(jobs.items()))}")
-    click.echo(f"Attempts:  {', '.join(f'{v} {k}' for k, v in sorted(attempts.items()))} "
-               f"(the demo HR system refuses every {target.fail_every}th delivery with 503 to show retries)")
-    click.echo(f"Demo HR system stored {len(target.stored)} payload(s) from {target.requests} request(s); "
-               f"duplicates refused: {target.duplicates}")
+    click.echo(
+        f"Attempts:  {', '.join(f'{v} {k}' for k, v in sorted(attempts.items()))} "
+        f"(the demo HR system refuses every {target.fail_every}th delivery with 503 to show retries)"
+    )
+    click.echo(
+        f"Demo HR system stored {len(target.stored)} payload(s) from {target.requests} request(s); "
+        f"duplicates refused: {target.duplicates}"
+    )
     by_path: dict[str, int] = {}
     for record in target.stored.values():
         by_path[record["path"]] = by_path.get(record["path"], 0) + 1
@@ -151,19 +192,28 @@ def demo_app(instance_path: Path):
 
     # The demo HR system listens on loopback over plain http and exports go to the instance folder: the demo
     # allows exactly these, as an operator would with HUB_ALLOWED_DESTINATIONS and HUB_CSV_ROOTS.
-    return create_app({"HUB_INSTANCE_PATH": str(instance_path),
-                       "HUB_DATABASE_URL": f"sqlite:///{instance_path / 'hub.sqlite'}",
-                       "HUB_JOBS_DIR": str(instance_path / "jobs"),
-                       "HUB_ALLOWED_DESTINATIONS": "127.0.0.1/32", "HUB_ALLOW_PLAIN_HTTP": "true",
-                       "HUB_CSV_ROOTS": str(instance_path / "exports")})
+    return create_app(
+        {
+            "HUB_INSTANCE_PATH": str(instance_path),
+            "HUB_DATABASE_URL": f"sqlite:///{instance_path / 'hub.sqlite'}",
+            "HUB_JOBS_DIR": str(instance_path / "jobs"),
+            "HUB_ALLOWED_DESTINATIONS": "127.0.0.1/32",
+            "HUB_ALLOW_PLAIN_HTTP": "true",
+            "HUB_CSV_ROOTS": str(instance_path / "exports"),
+        }
+    )
 
 
 @click.command("demo")
 @click.option("--once", is_flag=True, help="Run the demo through, print what happened and exit (0: all delivered).")
 @click.option("--port", default=8080, show_default=True, help="Port for the hub's API when the demo keeps running.")
 @click.option("--timeout", default=120, show_default=True, help="Seconds to wait for every delivery.")
-@click.option("--instance", default=None, metavar="DIR",
-              help="The demo's own instance folder  [default: demo/ in HUB_INSTANCE_PATH or ./instance]")
+@click.option(
+    "--instance",
+    default=None,
+    metavar="DIR",
+    help="The demo's own instance folder  [default: demo/ in HUB_INSTANCE_PATH or ./instance]",
+)
 def demo_command(once, port, timeout, instance):
     """Start a demo HR system on loopback, post sample results and hire decisions, deliver, and show it all.
 
@@ -193,7 +243,9 @@ def demo_command(once, port, timeout, instance):
     hub_server, hub_url = _serve(app, "127.0.0.1", 0 if once else port)
     click.echo(f"demo HR system on {target_url}; hub API on {hub_url}; database {state.settings.database_url}")
     posted = _post_examples(hub_url, key, run_id)
-    click.echo(f"posted {len(posted)} interview results and {sum(1 for p in posted if p['decision'])} decisions; delivering...")
+    click.echo(
+        f"posted {len(posted)} interview results and {sum(1 for p in posted if p['decision'])} decisions; delivering..."
+    )
 
     worker = Worker(state, threads=8)
     if once:
@@ -221,7 +273,7 @@ Web console: {hub_url}/console/  sign in as {console_email} / {console_password}
 API:
   export KEY={key}
   curl -s -H "Authorization: Bearer $KEY" {hub_url}/api/v1/sync-jobs | python -m json.tool
-  curl -s -H "Authorization: Bearer $KEY" {hub_url}/api/v1/results/{posted[0]['id']} | python -m json.tool
+  curl -s -H "Authorization: Bearer $KEY" {hub_url}/api/v1/results/{posted[0]["id"]} | python -m json.tool
   curl -s -H "Authorization: Bearer $KEY" "{hub_url}/api/v1/audit?format=csv"
   curl -s {target_url}/received | python -m json.tool     # what the demo HR system stored
   HUB_INSTANCE_PATH={instance_path} hris-hub audit verify""")

@@ -1,4 +1,5 @@
 """A small HR system for the demo: validates and keeps what it receives, and fails now and then on purpose."""
+
 from __future__ import annotations
 
 import threading

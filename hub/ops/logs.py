@@ -1,4 +1,5 @@
 """Structured logs: one JSON object a line, each request's lines carrying its request id."""
+
 from __future__ import annotations
 
 import json
@@ -69,7 +70,9 @@ def configure(level: str, fmt: str) -> None:
     if _configured:
         return
     handler = logging.StreamHandler(sys.stderr)  # stdout is for what a command answers
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter("%(asctime)sZ %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonFormatter() if fmt == "json" else TextFormatter("%(asctime)sZ %(levelname)s %(name)s: %(message)s")
+    )
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
     _configured = True

@@ -1,4 +1,5 @@
 """Serving a WSGI app with waitress in a background thread (the demo's servers, and tests'), stopped cleanly."""
+
 from __future__ import annotations
 
 import errno
@@ -16,11 +17,14 @@ def listening(host: str, port: int):
         yield
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            raise click.ClickException(f"port {port} on {host} is in use (another hris-hub, or another program): "
-                                       "stop it, or choose another port with --port") from None
+            raise click.ClickException(
+                f"port {port} on {host} is in use (another hris-hub, or another program): "
+                "stop it, or choose another port with --port"
+            ) from None
         if error.errno in (errno.EACCES, errno.EADDRNOTAVAIL):
-            raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}; choose another "
-                                       "--host or a --port above 1023") from None
+            raise click.ClickException(
+                f"cannot listen on {host}:{port}: {error.strerror}; choose another --host or a --port above 1023"
+            ) from None
         raise
 
 

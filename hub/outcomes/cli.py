@@ -1,4 +1,5 @@
 """`hris-hub outcomes ...` and `hris-hub reports ...`: outcomes in from CSV files, validity reports out."""
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,13 @@ def outcomes_group():
 
 @outcomes_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mapping", "mapping_name", required=True, type=click.Choice(inbound.inbound_names()),
-              help="How the file's columns map to outcome records (docs/outcomes.md).")
+@click.option(
+    "--mapping",
+    "mapping_name",
+    required=True,
+    type=click.Choice(inbound.inbound_names()),
+    help="How the file's columns map to outcome records (docs/outcomes.md).",
+)
 @click.option("--dry-run", is_flag=True, help="Check every row and say what would be stored; store nothing.")
 @with_appcontext
 def outcomes_import(file: Path, mapping_name: str, dry_run: bool):
@@ -44,7 +50,9 @@ def outcomes_import(file: Path, mapping_name: str, dry_run: bool):
         raise click.ClickException(f"{file}: {error}; nothing was imported") from None
     for row in bad[:50]:
         for fault in row.errors:
-            click.echo(f"{file}:{row.line}: {fault.get('column') or fault.get('pointer') or ''}: {fault['message']}", err=True)
+            click.echo(
+                f"{file}:{row.line}: {fault.get('column') or fault.get('pointer') or ''}: {fault['message']}", err=True
+            )
     if len(bad) > 50:
         click.echo(f"... and {len(bad) - 50} more rows with errors", err=True)
     if dry_run:
@@ -54,11 +62,15 @@ def outcomes_import(file: Path, mapping_name: str, dry_run: bool):
     if good:
         with transaction(hub_state().session_factory) as session:
             stored = records.store(session, [row.record for row in good], actor=CLI_ACTOR, via="csv")
-    click.echo(f"imported {len(good)} rows: {stored.created} new, {stored.updated} updated, {stored.unchanged} unchanged; "
-               f"{len(stored.unlinked)} link to no hire yet (`hris-hub outcomes relink` after decisions arrive)")
+    click.echo(
+        f"imported {len(good)} rows: {stored.created} new, {stored.updated} updated, {stored.unchanged} unchanged; "
+        f"{len(stored.unlinked)} link to no hire yet (`hris-hub outcomes relink` after decisions arrive)"
+    )
     if bad:
-        raise click.ClickException(f"{len(bad)} rows with errors were not imported (the lines above); fix them and "
-                                   "import the file again (rows already imported are left as they are)")
+        raise click.ClickException(
+            f"{len(bad)} rows with errors were not imported (the lines above); fix them and "
+            "import the file again (rows already imported are left as they are)"
+        )
 
 
 @outcomes_group.command("relink")
@@ -77,15 +89,21 @@ def reports_group():
 
 @reports_group.command("validity")
 @click.option("--job-family", required=True, help="e.g. rnd or sales.")
-@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Interviews on or after this date.")
+@click.option(
+    "--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Interviews on or after this date."
+)
 @click.option("--threshold", type=float, default=reports.DEFAULT_THRESHOLD, show_default=True)
 @click.option("--min-n", type=int, default=reports.DEFAULT_MIN_N, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
 @with_appcontext
 def reports_validity(job_family, since, threshold, min_n, fmt):
     """How well each interview dimension predicted later performance and attendance, with n and 95 % intervals."""
-    query = reports.Query(job_family=job_family, since=since.replace(tzinfo=timezone.utc) if since else None,
-                          threshold=threshold, min_n=min_n)
+    query = reports.Query(
+        job_family=job_family,
+        since=since.replace(tzinfo=timezone.utc) if since else None,
+        threshold=threshold,
+        min_n=min_n,
+    )
     with hub_state().read_session_factory() as session:
         report = reports.validity(session, query)
     if fmt == "json":
@@ -100,12 +118,16 @@ def reports_validity(job_family, since, threshold, min_n, fmt):
         click.echo(buffer.getvalue(), nl=False)
         return
     counted = report["counted"]
-    click.echo(f"validity for {job_family}: {counted['hires']} hires, {counted['applicants']} scored applicants, "
-               f"{counted['unlinked_outcomes']} unlinked outcomes (threshold {threshold}, min n {min_n})")
+    click.echo(
+        f"validity for {job_family}: {counted['hires']} hires, {counted['applicants']} scored applicants, "
+        f"{counted['unlinked_outcomes']} unlinked outcomes (threshold {threshold}, min n {min_n})"
+    )
     for row in rows:
         shown = "not enough data" if row["r"] is None else f"r {row['r']:.2f} [{row['low']:.2f}, {row['high']:.2f}]"
         flag = "  FLAG: below threshold" if row["flagged"] else ""
-        click.echo(f"  {row['predictor']:22} -> {row['outcome']:28} n {row['n']:4}  {shown}  ({row['correction']}){flag}")
+        click.echo(
+            f"  {row['predictor']:22} -> {row['outcome']:28} n {row['n']:4}  {shown}  ({row['correction']}){flag}"
+        )
     for note in report.get("notes", []):
         click.echo(f"  note: {note}")
 

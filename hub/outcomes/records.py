@@ -1,5 +1,6 @@
 """Storing outcome records: validated like results, idempotent by natural key, linked through the employee ids
 recorded at the decision, encrypted, audited (no personal data in the trail)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -31,19 +32,28 @@ class Stored:
     ids: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "linked": self.created + self.updated + self.unchanged - len(self.unlinked),
-                "unlinked": self.unlinked, "ids": self.ids}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "linked": self.created + self.updated + self.unchanged - len(self.unlinked),
+            "unlinked": self.unlinked,
+            "ids": self.ids,
+        }
 
 
 def check(records: Any) -> list[dict]:
     """Every record's problems at its pointer (/records/N/...), or InvalidInput when the batch itself is wrong."""
     if not isinstance(records, list) or not records:
-        raise InvalidInput("send {\"records\": [...]} with at least one outcome record",
-                           errors=[{"pointer": "/records", "message": "expected a non-empty array of outcome records"}])
+        raise InvalidInput(
+            'send {"records": [...]} with at least one outcome record',
+            errors=[{"pointer": "/records", "message": "expected a non-empty array of outcome records"}],
+        )
     if len(records) > MAX_RECORDS:
-        raise InvalidInput(f"at most {MAX_RECORDS} records per request",
-                           errors=[{"pointer": "/records", "message": f"{len(records)} records; split the batch"}])
+        raise InvalidInput(
+            f"at most {MAX_RECORDS} records per request",
+            errors=[{"pointer": "/records", "message": f"{len(records)} records; split the batch"}],
+        )
     errors: list[dict] = []
     for index, record in enumerate(records):
         errors.extend(outcome_errors(record, prefix=f"/records/{index}"))
@@ -86,24 +96,53 @@ def store(session: Session, records: Iterable[dict], *, actor: str, via: str) ->
         result_id = linker.result_for(record)
         existing = session.scalar(select(Outcome).where(Outcome.natural_key == key))
         if existing is None:
-            existing = Outcome(id=f"out_{uuid.uuid4().hex[:20]}", kind=record["kind"], natural_key=key, content_hash=content,
-                               employee_id=str(record["employee_id"]), period=record.get("period") or record["month"],
-                               result_id=result_id, record=record, received_at=utcnow())
+            existing = Outcome(
+                id=f"out_{uuid.uuid4().hex[:20]}",
+                kind=record["kind"],
+                natural_key=key,
+                content_hash=content,
+                employee_id=str(record["employee_id"]),
+                period=record.get("period") or record["month"],
+                result_id=result_id,
+                record=record,
+                received_at=utcnow(),
+            )
             session.add(existing)
             stored.created += 1
         elif existing.content_hash != content or existing.result_id != result_id:
-            existing.record, existing.content_hash, existing.result_id, existing.updated_at = record, content, result_id, utcnow()
+            existing.record, existing.content_hash, existing.result_id, existing.updated_at = (
+                record,
+                content,
+                result_id,
+                utcnow(),
+            )
             stored.updated += 1
         else:
             stored.unchanged += 1
         stored.ids.append(existing.id)
         if result_id is None:
-            stored.unlinked.append({"id": existing.id, "kind": record["kind"], "period": existing.period,
-                                    "reason": "no hire's decision records this employee id"})
-    audit.append(session, actor=actor, action="outcomes.received", object_type="outcome_batch",
-                 object_id=uuid.uuid4().hex[:12],
-                 details={"via": via, "created": stored.created, "updated": stored.updated,
-                          "unchanged": stored.unchanged, "unlinked": len(stored.unlinked)})
+            stored.unlinked.append(
+                {
+                    "id": existing.id,
+                    "kind": record["kind"],
+                    "period": existing.period,
+                    "reason": "no hire's decision records this employee id",
+                }
+            )
+    audit.append(
+        session,
+        actor=actor,
+        action="outcomes.received",
+        object_type="outcome_batch",
+        object_id=uuid.uuid4().hex[:12],
+        details={
+            "via": via,
+            "created": stored.created,
+            "updated": stored.updated,
+            "unchanged": stored.unchanged,
+            "unlinked": len(stored.unlinked),
+        },
+    )
     return stored
 
 

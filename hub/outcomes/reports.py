@@ -1,5 +1,6 @@
 """Validity reports: the hub gathers hires' scores, the applicant pool and the outcomes; scoring_engine.validity says
 what they show (with n, intervals, range-restriction corrections and flags). Nothing here changes a model."""
+
 from __future__ import annotations
 
 import math
@@ -30,10 +31,14 @@ class Query:
 
     def check(self) -> Query:
         if self.job_family not in MODEL_FAMILIES.values():
-            raise InvalidInput(f"unknown job family {self.job_family!r}; known: {', '.join(sorted(set(MODEL_FAMILIES.values())))}",
-                               errors=[{"pointer": "?job_family", "message": "a job family, e.g. rnd or sales"}])
+            raise InvalidInput(
+                f"unknown job family {self.job_family!r}; known: {', '.join(sorted(set(MODEL_FAMILIES.values())))}",
+                errors=[{"pointer": "?job_family", "message": "a job family, e.g. rnd or sales"}],
+            )
         if not 0 < self.threshold < 1:
-            raise InvalidInput("threshold must be between 0 and 1", errors=[{"pointer": "?threshold", "message": "e.g. 0.3"}])
+            raise InvalidInput(
+                "threshold must be between 0 and 1", errors=[{"pointer": "?threshold", "message": "e.g. 0.3"}]
+            )
         if self.min_n < 3:
             raise InvalidInput("min_n must be at least 3", errors=[{"pointer": "?min_n", "message": "e.g. 30"}])
         return self
@@ -51,13 +56,18 @@ def _outcome_values(records: list[dict]) -> dict[str, float]:
     months = [r for r in records if r["kind"] == "attendance_summary"]
     values: dict[str, float] = {}
     if reviews:
-        values[PERFORMANCE] = sum((r["overall"]["rating"] - r["overall"]["scale"]["min"])
-                                  / (r["overall"]["scale"]["max"] - r["overall"]["scale"]["min"]) for r in reviews) / len(reviews)
+        values[PERFORMANCE] = sum(
+            (r["overall"]["rating"] - r["overall"]["scale"]["min"])
+            / (r["overall"]["scale"]["max"] - r["overall"]["scale"]["min"])
+            for r in reviews
+        ) / len(reviews)
         for review in reviews:
             for criterion in review.get("criteria", []):
                 if criterion.get("dimension"):
                     scale = criterion["scale"]
-                    values[f"performance:{criterion['dimension']}"] = (criterion["rating"] - scale["min"]) / (scale["max"] - scale["min"])
+                    values[f"performance:{criterion['dimension']}"] = (criterion["rating"] - scale["min"]) / (
+                        scale["max"] - scale["min"]
+                    )
     workdays = sum(r["workdays"] for r in months)
     if workdays:
         values[LATE_RATE] = sum(r["late_arrivals"] for r in months) / workdays
@@ -66,8 +76,9 @@ def _outcome_values(records: list[dict]) -> dict[str, float]:
 
 def gather(session: Session, query: Query) -> tuple[dict, dict, dict, int]:
     """(hires' scores, hires' outcomes, applicant pool scores, unlinked outcome count), columns aligned by hire."""
-    results = session.scalars(select(InterviewResult).options(selectinload(InterviewResult.profiles),
-                                                              selectinload(InterviewResult.decision))).all()
+    results = session.scalars(
+        select(InterviewResult).options(selectinload(InterviewResult.profiles), selectinload(InterviewResult.decision))
+    ).all()
     pool: dict[str, list[float]] = {}
     hires: list[tuple[dict[str, float], str]] = []
     for result in results:
@@ -99,17 +110,30 @@ def validity(session: Session, query: Query) -> dict:
     """The report as JSON: every dimension (and overall) against every outcome, plus what was counted."""
     query.check()
     scores, outcomes, applicants, unlinked = gather(session, query)
-    counted = {"hires": len(next(iter(scores.values()), [])), "applicants": max((len(v) for v in applicants.values()), default=0),
-               "unlinked_outcomes": unlinked}
+    counted = {
+        "hires": len(next(iter(scores.values()), [])),
+        "applicants": max((len(v) for v in applicants.values()), default=0),
+        "unlinked_outcomes": unlinked,
+    }
     if not scores or not outcomes:
-        return {"job_family": query.job_family, "since": query.since.isoformat() if query.since else None,
-                "counted": counted, "threshold": query.threshold, "min_n": query.min_n, "cells": [],
-                "notes": ["no hire of this job family has a linked outcome yet"]}
-    report = validity_report(scores, outcomes, applicant_scores=applicants, threshold=query.threshold, min_n=query.min_n)
+        return {
+            "job_family": query.job_family,
+            "since": query.since.isoformat() if query.since else None,
+            "counted": counted,
+            "threshold": query.threshold,
+            "min_n": query.min_n,
+            "cells": [],
+            "notes": ["no hire of this job family has a linked outcome yet"],
+        }
+    report = validity_report(
+        scores, outcomes, applicant_scores=applicants, threshold=query.threshold, min_n=query.min_n
+    )
     body = report.to_dict()
     body.update(job_family=query.job_family, since=query.since.isoformat() if query.since else None, counted=counted)
-    body.setdefault("notes", ["correlation is not causation; only hires have outcomes (survivorship); "
-                              "below min_n no number is shown"])
+    body.setdefault(
+        "notes",
+        ["correlation is not causation; only hires have outcomes (survivorship); below min_n no number is shown"],
+    )
     return body
 
 
@@ -117,8 +141,18 @@ def csv_rows(report: dict) -> list[dict]:
     rows = []
     for cell in report["cells"]:
         corrected = cell.get("corrected") or {}
-        rows.append({"predictor": cell["predictor"], "outcome": cell["outcome"], "n": cell["n"], "status": cell["status"],
-                     "flagged": cell["flagged"], "r": corrected.get("r"), "low": corrected.get("low"),
-                     "high": corrected.get("high"), "correction": cell["correction"],
-                     "observed_r": (cell.get("pearson") or {}).get("r")})
+        rows.append(
+            {
+                "predictor": cell["predictor"],
+                "outcome": cell["outcome"],
+                "n": cell["n"],
+                "status": cell["status"],
+                "flagged": cell["flagged"],
+                "r": corrected.get("r"),
+                "low": corrected.get("low"),
+                "high": corrected.get("high"),
+                "correction": cell["correction"],
+                "observed_r": (cell.get("pearson") or {}).get("r"),
+            }
+        )
     return rows

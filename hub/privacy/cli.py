@@ -1,4 +1,5 @@
 """`hris-hub keys ...` and `hris-hub candidates ...`: encryption keys, erasure and retention."""
+
 from __future__ import annotations
 
 import click
@@ -39,8 +40,14 @@ def keys_rotate(batch_size):
     with click.progressbar(length=total, label=f"re-encrypting under {state.keyring.primary_id}") as bar:
         done = rotate(state.session_factory, state.keyring, batch_size=batch_size, progress=bar.update)
     with transaction(state.session_factory) as session:
-        audit.append(session, actor=CLI_ACTOR, action="keys.rotated", object_type="keyring",
-                     object_id=state.keyring.primary_id, details={"values": done})
+        audit.append(
+            session,
+            actor=CLI_ACTOR,
+            action="keys.rotated",
+            object_type="keyring",
+            object_id=state.keyring.primary_id,
+            details={"values": done},
+        )
     click.echo(f"re-encrypted {done} value(s); old keys may be removed once backups made before now expire")
 
 
@@ -59,13 +66,18 @@ def candidates_erase(external_id, client_name):
     from hub.storage.models import ApiClient, Candidate
 
     with hub_state().session_factory() as session, session.begin():
-        candidate = session.scalars(select(Candidate).join(ApiClient, ApiClient.id == Candidate.client_id).where(
-            ApiClient.name == client_name, Candidate.external_id == external_id)).first()
+        candidate = session.scalars(
+            select(Candidate)
+            .join(ApiClient, ApiClient.id == Candidate.client_id)
+            .where(ApiClient.name == client_name, Candidate.external_id == external_id)
+        ).first()
         if candidate is None:
             raise click.ClickException(f"no candidate {external_id!r} posted by client {client_name!r}")
         summary = erase(session, candidate, actor=CLI_ACTOR, reason="erasure request")
-    click.echo(f"erased {external_id!r}: {summary.results} result(s), {summary.profiles} profile(s), "
-               f"{summary.resumes} resume(s); {summary.jobs_cancelled} undelivered job(s) cancelled")
+    click.echo(
+        f"erased {external_id!r}: {summary.results} result(s), {summary.profiles} profile(s), "
+        f"{summary.resumes} resume(s); {summary.jobs_cancelled} undelivered job(s) cancelled"
+    )
 
 
 @candidates_group.command("retention")

@@ -1,4 +1,5 @@
 """AES-GCM encryption at rest with key ids, so keys rotate without a flag day."""
+
 from __future__ import annotations
 
 import base64
@@ -51,7 +52,9 @@ class KeyRing:
         try:
             return aead.decrypt(raw[:12], raw[12:], kid.encode())
         except InvalidTag:
-            raise DecryptionError(f"a stored value under key id {kid!r} failed authentication (altered or wrong key)") from None
+            raise DecryptionError(
+                f"a stored value under key id {kid!r} failed authentication (altered or wrong key)"
+            ) from None
 
     def key_id_of(self, stored: str) -> str:
         return _split(stored)[1]
@@ -75,7 +78,9 @@ def set_keyring(keyring: KeyRing) -> None:
 
 def keyring() -> KeyRing:
     if _keyring is None:
-        raise RuntimeError("no encryption keys loaded: create the app (hub.create_app) before touching encrypted columns")
+        raise RuntimeError(
+            "no encryption keys loaded: create the app (hub.create_app) before touching encrypted columns"
+        )
     return _keyring
 
 

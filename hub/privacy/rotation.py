@@ -1,4 +1,5 @@
 """Key rotation: re-encrypt stored values under the primary key, in batches."""
+
 from __future__ import annotations
 
 from typing import Callable, Iterator
@@ -33,13 +34,24 @@ def count_stale(engine: Engine, keyring: KeyRing) -> int:
     with engine.connect() as connection:
         for table, columns in encrypted_columns():
             for column in columns:
-                total += connection.scalar(select(func.count()).select_from(table).where(
-                    type_coerce(column, Text).not_like(f"enc1:{keyring.primary_id}:%"), column.isnot(None))) or 0
+                total += (
+                    connection.scalar(
+                        select(func.count())
+                        .select_from(table)
+                        .where(type_coerce(column, Text).not_like(f"enc1:{keyring.primary_id}:%"), column.isnot(None))
+                    )
+                    or 0
+                )
     return total
 
 
-def rotate(factory: sessionmaker[Session], keyring: KeyRing, *, batch_size: int = 500,
-           progress: Callable[[int], None] | None = None) -> int:
+def rotate(
+    factory: sessionmaker[Session],
+    keyring: KeyRing,
+    *,
+    batch_size: int = 500,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Re-encrypt every stale value; each batch commits on its own, so an interrupted run resumes."""
     done = 0
     for table, columns in encrypted_columns():
@@ -47,8 +59,12 @@ def rotate(factory: sessionmaker[Session], keyring: KeyRing, *, batch_size: int 
         last = None
         while True:
             with factory() as session, session.begin():
-                query = select(key, *[type_coerce(c, Text).label(c.name) for c in columns]).where(
-                    _stale_clause(columns, keyring.primary_id)).order_by(key).limit(batch_size)
+                query = (
+                    select(key, *[type_coerce(c, Text).label(c.name) for c in columns])
+                    .where(_stale_clause(columns, keyring.primary_id))
+                    .order_by(key)
+                    .limit(batch_size)
+                )
                 if last is not None:
                     query = query.where(key > last)
                 rows = session.execute(query).all()
@@ -60,8 +76,11 @@ def rotate(factory: sessionmaker[Session], keyring: KeyRing, *, batch_size: int 
                         raw = getattr(row, column.name)
                         if raw is not None and keyring.key_id_of(raw) != keyring.primary_id:
                             values[column.name] = keyring.encrypt(keyring.decrypt(raw))
-                    session.execute(update(table).where(key == row[0]).values(
-                        {table.c[name]: type_coerce(value, Text) for name, value in values.items()}))
+                    session.execute(
+                        update(table)
+                        .where(key == row[0])
+                        .values({table.c[name]: type_coerce(value, Text) for name, value in values.items()})
+                    )
                     done += len(values)
                     if progress:
                         progress(len(values))

@@ -1,4 +1,5 @@
 """`hris-hub db ...`: the database schema."""
+
 from __future__ import annotations
 
 import click

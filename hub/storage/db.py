@@ -1,4 +1,5 @@
 """Engine and sessions: SQLite in WAL mode with one writer at a time, or PostgreSQL."""
+
 from __future__ import annotations
 
 import logging
@@ -24,7 +25,7 @@ def make_engine(url: str, *, pool_size: int = 10, read_only: bool = False) -> En
         _configure_sqlite(engine, immediate=not read_only)
         return engine
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
@@ -41,9 +42,11 @@ def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
         cursor.close()
 
     if not immediate:
+
         @event.listens_for(engine, "begin")
         def _on_begin_read(connection):
             connection.exec_driver_sql("BEGIN")
+
         return
 
     # Writers of this process queue on a lock of their own, in arrival order: SQLite's busy handler

@@ -1,4 +1,5 @@
 """Alembic glue: `hris-hub db upgrade` and the revision checks behind /readyz."""
+
 from __future__ import annotations
 
 import functools

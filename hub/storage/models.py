@@ -1,4 +1,5 @@
 """SQLAlchemy 2.0 typed models: the hub's tables. Migrations in `migrations/` must match these."""
+
 from __future__ import annotations
 
 import uuid
@@ -344,8 +345,8 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-
 # --- audit checkpoints (issue 16) -------------------------------------------------------------------------
+
 
 class AuditCheckpoint(Base):
     """A signed statement of the chain's head: seq, hash and count at a time (copied to a file outside the database)."""

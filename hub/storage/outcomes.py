@@ -2,6 +2,7 @@
 
 A module of its own beside models.py (docs/architecture.md): the outcomes room owns it, and only its
 link to a result ties it to the rest."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -3,6 +3,7 @@
 A `StrEnum` member equals its string, so a status read from JSON, a query string or a template compares as before;
 what changes is that a misspelt status is a NameError at import, not a job no query ever finds again.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -64,4 +65,3 @@ STATUS_COLUMNS: dict[tuple[str, str], type[StrEnum]] = {
 def check_sql(column: str, enum: type[StrEnum]) -> str:
     """The CHECK condition that holds a column to its enum's values."""
     return f"{column} IN ({', '.join(repr(member.value) for member in enum)})"
-

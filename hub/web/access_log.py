@@ -1,4 +1,5 @@
 """One access-log line per request, and the request id every log line of the request carries."""
+
 from __future__ import annotations
 
 import logging
@@ -25,9 +26,16 @@ def init_app(app: Flask) -> None:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         caller = g.get("caller")
         access.info(
-            "%s %s %s", request.method, request.path, response.status_code,
-            extra={"method": request.method, "path": request.path, "status": response.status_code,
-                   "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
-                   "client": caller.name if caller else None},
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
+                "client": caller.name if caller else None,
+            },
         )
         return response

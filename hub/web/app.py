@@ -1,4 +1,5 @@
 """The Flask application factory."""
+
 from __future__ import annotations
 
 import logging
@@ -65,8 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         """A browser at the hub's address lands on the console; an API client gets the 404 problem document."""
         if any(value == "text/html" for value, _quality in request.accept_mimetypes):
             return redirect(url_for("console.overview"))
-        raise NotFound("Nothing here: the API is under /api/v1 (OpenAPI at /api/v1/openapi.json), the console at "
-                       "/console/.")
+        raise NotFound(
+            "Nothing here: the API is under /api/v1 (OpenAPI at /api/v1/openapi.json), the console at /console/."
+        )
 
     return app
 

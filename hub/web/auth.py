@@ -1,4 +1,5 @@
 """The API's role check: a view decorated with `require(role)` runs only for a key holding that role."""
+
 from __future__ import annotations
 
 import functools
@@ -20,8 +21,10 @@ def require(role: str):
             caller = authenticate(state.session(), request.headers.get("Authorization"))
             record_use(state.session_factory, caller)
             if caller.role not in allowed:
-                raise Forbidden(title="Wrong role for this endpoint", detail=
-                              f"This endpoint needs the {role!r} role; key {caller.name!r} has {caller.role!r}.")
+                raise Forbidden(
+                    title="Wrong role for this endpoint",
+                    detail=f"This endpoint needs the {role!r} role; key {caller.name!r} has {caller.role!r}.",
+                )
             g.caller = caller
             return view(*args, **kwargs)
 

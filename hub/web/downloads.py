@@ -1,4 +1,5 @@
 """CSV downloads shared by the API and the console: streamed, UTF-8 with a BOM for Excel, formulas escaped."""
+
 from __future__ import annotations
 
 import csv
@@ -12,7 +13,9 @@ from connectors.csv_render import escape_formula
 from hub.audit import chain as audit
 
 
-def csv_response(filename: str, columns: list[str], rows: Iterable[dict], cell: Callable[[object], str] = str) -> Response:
+def csv_response(
+    filename: str, columns: list[str], rows: Iterable[dict], cell: Callable[[object], str] = str
+) -> Response:
     """Stream rows as CSV (UTF-8 with BOM for Excel); cells that a spreadsheet would run are neutralised."""
 
     def generate():
@@ -22,7 +25,9 @@ def csv_response(filename: str, columns: list[str], rows: Iterable[dict], cell: 
         writer.writerow(columns)
         for row in rows:
             # An empty value is an empty cell, never the word "None" a spreadsheet would show.
-            writer.writerow(["" if row.get(column) is None else escape_formula(cell(row.get(column))) for column in columns])
+            writer.writerow(
+                ["" if row.get(column) is None else escape_formula(cell(row.get(column))) for column in columns]
+            )
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -43,5 +48,9 @@ def audit_csv(factory, query):
         with factory() as session:  # a session of its own, open while the response streams
             yield from (audit.as_dict(entry) for entry in audit.entries(session, query, batch_size=500))
 
-    return csv_response("audit.csv", CSV_COLUMNS, rows(),
-                        cell=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else str(v))
+    return csv_response(
+        "audit.csv",
+        CSV_COLUMNS,
+        rows(),
+        cell=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else str(v),
+    )

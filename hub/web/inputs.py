@@ -7,6 +7,7 @@ One place for the whole class, so a new endpoint is covered without a line of it
 - every JSON body is read by `loads`, which refuses NUL and lone surrogates in any string or member name,
   integers beyond 64 bits and numbers that are not finite, each at its JSON pointer.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,6 +47,7 @@ def _at(match: re.Match) -> str:
 
 # Path parameters --------------------------------------------------------------------------------------------
 
+
 def check_path_parameters() -> None:
     """Refuse a path parameter that no stored id can equal: empty, over 200 characters, or holding controls."""
     faults = []
@@ -57,9 +59,13 @@ def check_path_parameters() -> None:
         elif (match := _BAD_IN_PATH.search(value)) is not None:
             faults.append((name, f"holds {_at(match)}"))
     if faults:
-        raise Problem(400, "bad-path-parameter", "Bad path parameter",
-                      "; ".join(f"path parameter {name} {message}" for name, message in faults) + ".",
-                      errors=[{"pointer": "{" + name + "}", "message": message} for name, message in faults])
+        raise Problem(
+            400,
+            "bad-path-parameter",
+            "Bad path parameter",
+            "; ".join(f"path parameter {name} {message}" for name, message in faults) + ".",
+            errors=[{"pointer": "{" + name + "}", "message": message} for name, message in faults],
+        )
 
 
 def check_query_and_form() -> None:
@@ -74,8 +80,11 @@ def check_query_and_form() -> None:
                 if (match := _BAD_TEXT.search(part)) is not None:
                     faults.append({"pointer": prefix + _printable(name), "message": f"{label} holds {_at(match)}"})
     if faults:
-        raise BadQuery(f"{len(faults)} parameter(s) hold characters the hub refuses; each names its parameter.",
-                       title="Bad parameter", errors=faults[:MAX_ERRORS])
+        raise BadQuery(
+            f"{len(faults)} parameter(s) hold characters the hub refuses; each names its parameter.",
+            title="Bad parameter",
+            errors=faults[:MAX_ERRORS],
+        )
 
 
 def _printable(name: str) -> str:
@@ -86,8 +95,11 @@ def _printable(name: str) -> str:
 def check_text(value: str | None, where: str) -> None:
     """Refuse a multipart field or file name holding NUL or a lone surrogate."""
     if value and (match := _BAD_TEXT.search(value)) is not None:
-        raise InvalidInput(f"{where} holds {_at(match)}.", title="Refused character",
-                           errors=[{"pointer": where, "message": f"holds {_at(match)}"}])
+        raise InvalidInput(
+            f"{where} holds {_at(match)}.",
+            title="Refused character",
+            errors=[{"pointer": where, "message": f"holds {_at(match)}"}],
+        )
 
 
 def init_app(app: Flask) -> None:
@@ -98,6 +110,7 @@ def init_app(app: Flask) -> None:
 
 
 # JSON bodies ------------------------------------------------------------------------------------------------
+
 
 class _BadNumber:
     """Stands in for a number while parsing, so the walk afterwards can name its pointer."""
@@ -137,8 +150,11 @@ def loads(text: str) -> Any:
     document = json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
     faults = _faults(document)
     if faults:
-        raise InvalidInput(f"{len(faults)} value(s) cannot be stored; each names its JSON pointer.",
-                           title="Unstorable value in the document", errors=faults)
+        raise InvalidInput(
+            f"{len(faults)} value(s) cannot be stored; each names its JSON pointer.",
+            title="Unstorable value in the document",
+            errors=faults,
+        )
     return document
 
 
@@ -158,7 +174,9 @@ def _faults(document: Any) -> list[dict[str, str]]:
             for key, value in node.items():
                 if (match := _BAD_TEXT.search(key)) is not None:
                     shown = _BAD_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", key)
-                    faults.append({"pointer": pointer((*path, shown)), "message": f"the member name holds {_at(match)}"})
+                    faults.append(
+                        {"pointer": pointer((*path, shown)), "message": f"the member name holds {_at(match)}"}
+                    )
                     continue
                 children.append(((*path, key), value))
             stack.extend(reversed(children))

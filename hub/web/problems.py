@@ -1,4 +1,5 @@
 """RFC 9457 problem details: every API error is `application/problem+json` with a stable `type`."""
+
 from __future__ import annotations
 
 import logging
@@ -63,7 +64,10 @@ def problem_from(error: errors.HubError) -> Problem:
 
 
 _HTTP_SLUGS = {
-    400: "bad-request", 404: "not-found", 405: "method-not-allowed", 413: "payload-too-large",
+    400: "bad-request",
+    404: "not-found",
+    405: "method-not-allowed",
+    413: "payload-too-large",
     415: "unsupported-media-type",
 }
 
@@ -85,15 +89,22 @@ def init_app(app: Flask) -> None:
             detail = f"The request body is larger than the limit of {app.config['MAX_CONTENT_LENGTH']} bytes."
         # Keep what the exception says about the resource (a 405's Allow, say), not its HTML Content-Type.
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-        return problem_response(Problem(status, _HTTP_SLUGS.get(status, f"http-{status}"), error.name, detail,
-                                        _headers=headers))
+        return problem_response(
+            Problem(status, _HTTP_SLUGS.get(status, f"http-{status}"), error.name, detail, _headers=headers)
+        )
 
     @app.errorhandler(OperationalError)
     def _database_down(error: OperationalError):
         log.error("database unavailable: %s", error.orig.__class__.__name__ if error.orig else error)
-        return problem_response(Problem(503, "database-unavailable", "Database unavailable",
-                                        "The hub cannot reach its database; nothing was stored. Try again shortly.",
-                                        _headers={"Retry-After": "5"}))
+        return problem_response(
+            Problem(
+                503,
+                "database-unavailable",
+                "Database unavailable",
+                "The hub cannot reach its database; nothing was stored. Try again shortly.",
+                _headers={"Retry-After": "5"},
+            )
+        )
 
     @app.errorhandler(DBAPIError)
     def _database_error(error: DBAPIError):
@@ -104,5 +115,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         log.exception("unhandled error")
-        return problem_response(Problem(500, "internal-error", "Internal error",
-                                        "The hub failed unexpectedly; the request id in this answer finds it in the logs."))
+        return problem_response(
+            Problem(
+                500,
+                "internal-error",
+                "Internal error",
+                "The hub failed unexpectedly; the request id in this answer finds it in the logs.",
+            )
+        )

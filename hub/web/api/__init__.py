@@ -1,4 +1,5 @@
 """HTTP API: health probes at the root, everything else under /api/v1."""
+
 from flask import Blueprint, Flask
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,4 +1,5 @@
 """GET /api/v1/audit: the audit trail for auditors, paginated, filterable, as JSON or CSV."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode

@@ -1,4 +1,5 @@
 """/api/v1/candidates/{external_id}: resumes (stored encrypted, parsed, matched) and erasure of personal data."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,12 +27,21 @@ def post_resume(external_id: str):
     state = current_app.extensions["hub"]
     request.max_content_length = state.settings.max_upload_bytes
     if not request.mimetype.startswith("multipart/form-data"):
-        raise Problem(415, "unsupported-media-type", "Unsupported media type",
-                      "Upload the resume as multipart/form-data with the file in the field 'file'.")
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "Upload the resume as multipart/form-data with the file in the field 'file'.",
+        )
     upload = request.files.get("file")
     if upload is None:
-        raise Problem(400, "missing-file", "No file", "The multipart field 'file' is missing.",
-                      errors=[{"pointer": "file", "message": "required form field"}])
+        raise Problem(
+            400,
+            "missing-file",
+            "No file",
+            "The multipart field 'file' is missing.",
+            errors=[{"pointer": "file", "message": "required form field"}],
+        )
     inputs.check_text(upload.filename, "file (its file name)")
     job_code = request.form.get("job_code") or None
     inputs.check_text(job_code, "job_code")
@@ -43,26 +53,48 @@ def post_resume(external_id: str):
         parsed = extract_isolated(data, upload.filename or None, state.settings.resume_limits())
     except ScoringError as error:
         status = getattr(error, "http_status", 422)
-        raise Problem(status, error.code, "The resume cannot be read", str(error),
-                      **({"_headers": {"Retry-After": "5"}} if status == 503 else {})) from None
+        raise Problem(
+            status,
+            error.code,
+            "The resume cannot be read",
+            str(error),
+            **({"_headers": {"Retry-After": "5"}} if status == 503 else {}),
+        ) from None
     match = scoring_engine.match(parsed, job).to_dict() if job else None
     recommended = jobs.recommendations(state.settings.jobs_dir, parsed) if recommend else None
     parsed_view = parsed.to_dict()
     with state.session_factory() as session, session.begin():
-        candidate = session.scalars(select(Candidate).where(Candidate.client_id == g.caller.client_id,
-                                                            Candidate.external_id == external_id)).first()
+        candidate = session.scalars(
+            select(Candidate).where(Candidate.client_id == g.caller.client_id, Candidate.external_id == external_id)
+        ).first()
         if candidate is None:
             candidate = Candidate(client_id=g.caller.client_id, external_id=external_id, pii={})
             session.add(candidate)
             session.flush()
-        row = Resume(candidate_id=candidate.id, file_name=upload.filename, media_type=parsed_view.get("file_type") or "unknown",
-                     size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=data,
-                     parsed={"resume": parsed_view, "match": match})
+        row = Resume(
+            candidate_id=candidate.id,
+            file_name=upload.filename,
+            media_type=parsed_view.get("file_type") or "unknown",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            content=data,
+            parsed={"resume": parsed_view, "match": match},
+        )
         session.add(row)
         session.flush()
-        audit.append(session, actor=g.caller.actor, action="resume.received", object_type="candidate",
-                     object_id=candidate.id, details={"resume_id": row.id, "size": len(data), "job_code": job_code,
-                                                      "match_status": match and match.get("status")})
+        audit.append(
+            session,
+            actor=g.caller.actor,
+            action="resume.received",
+            object_type="candidate",
+            object_id=candidate.id,
+            details={
+                "resume_id": row.id,
+                "size": len(data),
+                "job_code": job_code,
+                "match_status": match and match.get("status"),
+            },
+        )
         body = {"id": row.id, "candidate": {"external_id": external_id}, "parsed": parsed_view, "match": match}
         if recommended is not None:
             body["recommendations"] = recommended
@@ -85,8 +117,9 @@ def erase_candidate(external_id: str):
             client_id = session.scalar(select(ApiClient.id).where(ApiClient.name == request.args["client"]))
             if client_id is None:
                 raise Problem(404, "not-found", "No such client", f"no API client named {request.args['client']!r}")
-        candidate = session.scalars(select(Candidate).where(Candidate.client_id == client_id,
-                                                            Candidate.external_id == external_id)).first()
+        candidate = session.scalars(
+            select(Candidate).where(Candidate.client_id == client_id, Candidate.external_id == external_id)
+        ).first()
         if candidate is None:
             raise Problem(404, "not-found", "No such candidate", f"no candidate {external_id!r} for this client")
         summary = erase(session, candidate, actor=g.caller.actor, reason="erasure request")

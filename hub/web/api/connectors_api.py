@@ -1,4 +1,5 @@
 """Admin API for connector instances: /api/v1/connectors and /api/v1/connector-types."""
+
 from __future__ import annotations
 
 from flask import current_app, g, jsonify
@@ -67,8 +68,9 @@ def update_connector(name: str):
     check_document(changes, "ConnectorChanges", secrets=("/config",))
     connector_admin.check_fields(changes, partial=True)
     with _state().session_factory() as session, session.begin():
-        body = connector_admin.view(connector_admin.update(session, name, changes, actor=g.caller.actor,
-                                                           settings=_state().settings))
+        body = connector_admin.view(
+            connector_admin.update(session, name, changes, actor=g.caller.actor, settings=_state().settings)
+        )
     return jsonify(body)
 
 

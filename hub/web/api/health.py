@@ -1,4 +1,5 @@
 """Liveness and readiness probes."""
+
 from flask import Blueprint, current_app, jsonify
 
 from hub.storage.migrate import current_revision, head_revision
@@ -22,6 +23,10 @@ def readyz():
         return jsonify(status="unavailable", database="unreachable", detail=error.__class__.__name__), 503
     head = head_revision()
     if current != head:
-        return jsonify(status="unavailable", database="reachable", migrations={"current": current, "head": head},
-                       detail="run 'hris-hub db upgrade'"), 503
+        return jsonify(
+            status="unavailable",
+            database="reachable",
+            migrations={"current": current, "head": head},
+            detail="run 'hris-hub db upgrade'",
+        ), 503
     return jsonify(status="ok", database="reachable", migrations={"current": current, "head": head})

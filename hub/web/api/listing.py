@@ -1,4 +1,5 @@
 """Shared pieces of list endpoints: paging limits, time filters, the format switch."""
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,13 @@ def whole_number(name: str, raw: str, minimum: int, maximum: int) -> int:
     """A query parameter that must be a whole number in [minimum, maximum], or a 400 naming it."""
     if _WHOLE_NUMBER.fullmatch(raw) is None or not minimum <= int(raw) <= maximum:
         shown = raw if len(raw) <= 40 else raw[:20] + "..."
-        raise Problem(400, "bad-query", f"Bad {name}", f"{name} must be a whole number from {minimum} to {maximum}, "
-                      f"got {shown!r}.", errors=[{"pointer": f"?{name}", "message": f"expected {minimum}-{maximum}"}])
+        raise Problem(
+            400,
+            "bad-query",
+            f"Bad {name}",
+            f"{name} must be a whole number from {minimum} to {maximum}, got {shown!r}.",
+            errors=[{"pointer": f"?{name}", "message": f"expected {minimum}-{maximum}"}],
+        )
     return int(raw)
 
 
@@ -36,8 +42,13 @@ def time_arg(name: str) -> datetime | None:
     except (ValueError, OverflowError):
         value = None
     if value is None or value.tzinfo is None:
-        raise Problem(400, "bad-query", f"Bad {name}", f"{name} must be an ISO-8601 time with an offset, got {raw!r}.",
-                      errors=[{"pointer": f"?{name}", "message": "expected e.g. 2026-11-20T09:30:00Z"}])
+        raise Problem(
+            400,
+            "bad-query",
+            f"Bad {name}",
+            f"{name} must be an ISO-8601 time with an offset, got {raw!r}.",
+            errors=[{"pointer": f"?{name}", "message": "expected e.g. 2026-11-20T09:30:00Z"}],
+        )
     return value
 
 

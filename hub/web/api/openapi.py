@@ -1,4 +1,5 @@
 """GET /api/v1/openapi.json: the OpenAPI 3.1 description of this API."""
+
 from __future__ import annotations
 
 import functools
@@ -15,8 +16,12 @@ from hub.web.api import api
 def _rebased(node: Any, base: str) -> Any:
     """A copy of a JSON Schema whose `#/...` references point at the same place once it sits at `base`."""
     if isinstance(node, dict):
-        return {key: base + value[1:] if key == "$ref" and isinstance(value, str) and value.startswith("#/")
-                else _rebased(value, base) for key, value in node.items()}
+        return {
+            key: base + value[1:]
+            if key == "$ref" and isinstance(value, str) and value.startswith("#/")
+            else _rebased(value, base)
+            for key, value in node.items()
+        }
     if isinstance(node, list):
         return [_rebased(value, base) for value in node]
     return node

@@ -1,4 +1,5 @@
 """POST /api/v1/outcomes (reviews and attendance coming back) and GET /api/v1/reports/validity."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -23,8 +24,9 @@ def post_outcomes():
     batch = body.get("records") if isinstance(body, dict) else None
     errors = records.check(batch)
     if errors:
-        raise InvalidInput(f"{len(errors)} problem(s); nothing was stored", title="The outcome records are not valid",
-                           errors=errors)
+        raise InvalidInput(
+            f"{len(errors)} problem(s); nothing was stored", title="The outcome records are not valid", errors=errors
+        )
     with transaction(current_app.extensions["hub"].session_factory) as session:
         stored = records.store(session, batch, actor=f"client:{g.caller.client_id}", via="api")
     return jsonify(stored.to_dict()), 200
@@ -35,7 +37,9 @@ def _float_arg(name: str, default: float) -> float:
     try:
         return float(raw) if raw else default
     except ValueError:
-        raise InvalidInput(f"{name} must be a number, got {raw!r}", errors=[{"pointer": f"?{name}", "message": "a number"}]) from None
+        raise InvalidInput(
+            f"{name} must be a number, got {raw!r}", errors=[{"pointer": f"?{name}", "message": "a number"}]
+        ) from None
 
 
 def _date_arg(name: str) -> datetime | None:
@@ -45,8 +49,10 @@ def _date_arg(name: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(f"{name} must be a date like 2026-01-01, got {raw!r}",
-                           errors=[{"pointer": f"?{name}", "message": "an ISO date"}]) from None
+        raise InvalidInput(
+            f"{name} must be a date like 2026-01-01, got {raw!r}",
+            errors=[{"pointer": f"?{name}", "message": "an ISO date"}],
+        ) from None
     return value if value.tzinfo else value.replace(tzinfo=datetime.now().astimezone().tzinfo)
 
 
@@ -54,9 +60,12 @@ def _date_arg(name: str) -> datetime | None:
 @require("auditor")
 def validity_report():
     """Each dimension's validity against each outcome for one job family, as JSON or CSV (advisory)."""
-    query = reports.Query(job_family=request.args.get("job_family", ""), since=_date_arg("since"),
-                          threshold=_float_arg("threshold", reports.DEFAULT_THRESHOLD),
-                          min_n=int(_float_arg("min_n", reports.DEFAULT_MIN_N)))
+    query = reports.Query(
+        job_family=request.args.get("job_family", ""),
+        since=_date_arg("since"),
+        threshold=_float_arg("threshold", reports.DEFAULT_THRESHOLD),
+        min_n=int(_float_arg("min_n", reports.DEFAULT_MIN_N)),
+    )
     report = reports.validity(current_app.extensions["hub"].session(), query)
     if wants_csv():
         return csv_response(f"validity-{query.job_family}.csv", reports.CSV_COLUMNS, reports.csv_rows(report))

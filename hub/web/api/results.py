@@ -1,4 +1,5 @@
 """POST /api/v1/results (ingest) and GET /api/v1/results/{id} (status, profile, sync status)."""
+
 from __future__ import annotations
 
 import re
@@ -27,9 +28,13 @@ def post_result():
     document = read_json()
     key = request.headers.get("Idempotency-Key")
     if key is not None and IDEMPOTENCY_KEY.fullmatch(key) is None:
-        raise Problem(400, "bad-idempotency-key", "Bad Idempotency-Key",
-                      "The key must be 1-200 visible ASCII characters (a UUID, say).",
-                      errors=[{"pointer": "header:Idempotency-Key", "message": "expected 1-200 of ! to ~"}])
+        raise Problem(
+            400,
+            "bad-idempotency-key",
+            "Bad Idempotency-Key",
+            "The key must be 1-200 visible ASCII characters (a UUID, say).",
+            errors=[{"pointer": "header:Idempotency-Key", "message": "expected 1-200 of ! to ~"}],
+        )
     accepted = ingest.ingest(current_app.extensions["hub"].session_factory, g.caller, document, key)
     response = jsonify(accepted.body)
     response.status_code = accepted.status

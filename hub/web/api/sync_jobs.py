@@ -1,4 +1,5 @@
 """The sync log: /api/v1/sync-jobs for admins and auditors, and replay of dead jobs."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -27,11 +28,21 @@ class JobIdConverter(BaseConverter):
 def _filters() -> sync_log.Filters:
     status = request.args.get("status")
     if status and status not in sync_log.STATUSES:
-        raise Problem(400, "bad-query", "Bad status", f"status must be one of {', '.join(sync_log.STATUSES)}.",
-                      errors=[{"pointer": "?status", "message": "unknown status"}])
-    return sync_log.Filters(status=status, connector=request.args.get("connector"),
-                            candidate=request.args.get("candidate"), event=request.args.get("event"),
-                            since=time_arg("since"), until=time_arg("until"))
+        raise Problem(
+            400,
+            "bad-query",
+            "Bad status",
+            f"status must be one of {', '.join(sync_log.STATUSES)}.",
+            errors=[{"pointer": "?status", "message": "unknown status"}],
+        )
+    return sync_log.Filters(
+        status=status,
+        connector=request.args.get("connector"),
+        candidate=request.args.get("candidate"),
+        event=request.args.get("event"),
+        since=time_arg("since"),
+        until=time_arg("until"),
+    )
 
 
 @api.get("/sync-jobs")
@@ -78,9 +89,12 @@ def replay_one(job_id: str):
 def replay_many():
     """Replay every dead job matching a filter: {connector, event, since, until}."""
     spec = read_json("ReplayFilter")
-    filters = sync_log.Filters(connector=spec.get("connector"), event=spec.get("event"),
-                               since=sync_log.parse_time(spec.get("since"), "/since"),
-                               until=sync_log.parse_time(spec.get("until"), "/until"))
+    filters = sync_log.Filters(
+        connector=spec.get("connector"),
+        event=spec.get("event"),
+        since=sync_log.parse_time(spec.get("since"), "/since"),
+        until=sync_log.parse_time(spec.get("until"), "/until"),
+    )
     with current_app.extensions["hub"].session_factory() as session, session.begin():
         jobs = sync_log.replay_matching(session, filters, actor=g.caller.actor)
     return jsonify(replayed=len(jobs), job_ids=[job.id for job in jobs])

@@ -1,4 +1,5 @@
 """The web console at /console: HR IT (admin) and auditors (read-only), signed in with email and password."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask

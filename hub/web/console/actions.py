@@ -1,5 +1,6 @@
 """Console actions (POST, CSRF-checked, on the audit trail): replay, enable/disable/delete connectors, enable and
 unlock users, verify the chain."""
+
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, request, url_for
@@ -43,8 +44,9 @@ def replay_connector(name: str):
 @admin_only
 def enable_connector(name: str):
     with hub_state().session_factory() as session, session.begin():
-        connector_admin.update(session, name, {"enabled": True}, actor=g.console_user.actor,
-                               settings=hub_state().settings)
+        connector_admin.update(
+            session, name, {"enabled": True}, actor=g.console_user.actor, settings=hub_state().settings
+        )
     flash(f"Connector {name} enabled; its circuit breaker is closed.", "success")
     return redirect(url_for("console.connector", name=name))
 
@@ -67,8 +69,10 @@ def delete_connector(name: str):
         return redirect(url_for("console.connector", name=name))
     with hub_state().session_factory() as session, session.begin():
         kept = connector_admin.delete(session, name, actor=g.console_user.actor)
-    flash(f"Connector {name} deleted: its config and secrets are erased; its {kept} job(s) stay in the sync log.",
-          "success")
+    flash(
+        f"Connector {name} deleted: its config and secrets are erased; its {kept} job(s) stay in the sync log.",
+        "success",
+    )
     return redirect(url_for("console.connectors"))
 
 
@@ -108,23 +112,41 @@ def verify_audit():
         report = checkpoints.verify(session, public_keys, from_file)
     chain = report.chain
     with state.session_factory() as session, session.begin():
-        audit.append(session, actor=g.console_user.actor, action="audit.verified", object_type="audit_trail",
-                     object_id="chain", details={"ok": report.ok, "checked": chain.checked,
-                                                 "first_broken_seq": chain.first_broken_seq,
-                                                 "checkpoints": report.checkpoints,
-                                                 "truncated": bool(report.truncated),
-                                                 "recomputed": bool(report.rewritten),
-                                                 "checkpoint_rows_deleted": bool(report.rows_missing),
-                                                 "forged_checkpoints": len(report.forged)})
-    for title, findings in (("truncated", report.truncated), ("recomputed", report.rewritten),
-                            ("checkpoint rows deleted", report.rows_missing), ("forged checkpoint", report.forged)):
+        audit.append(
+            session,
+            actor=g.console_user.actor,
+            action="audit.verified",
+            object_type="audit_trail",
+            object_id="chain",
+            details={
+                "ok": report.ok,
+                "checked": chain.checked,
+                "first_broken_seq": chain.first_broken_seq,
+                "checkpoints": report.checkpoints,
+                "truncated": bool(report.truncated),
+                "recomputed": bool(report.rewritten),
+                "checkpoint_rows_deleted": bool(report.rows_missing),
+                "forged_checkpoints": len(report.forged),
+            },
+        )
+    for title, findings in (
+        ("truncated", report.truncated),
+        ("recomputed", report.rewritten),
+        ("checkpoint rows deleted", report.rows_missing),
+        ("forged checkpoint", report.forged),
+    ):
         for finding in findings:
             flash(f"Audit trail {title}: {finding}.", "error")
     if not chain.ok:
-        flash(f"Audit trail BROKEN at entry {chain.first_broken_seq}: {chain.reason} "
-              f"({chain.checked} entries before it verified).", "error")
+        flash(
+            f"Audit trail BROKEN at entry {chain.first_broken_seq}: {chain.reason} "
+            f"({chain.checked} entries before it verified).",
+            "error",
+        )
         return redirect(url_for("console.audit_trail", before=chain.first_broken_seq + 1))
     if report.ok:
-        flash(f"Audit trail intact: {chain.checked} entries verified, "
-              f"{report.checkpoints} signed checkpoint(s) agree.", "success")
+        flash(
+            f"Audit trail intact: {chain.checked} entries verified, {report.checkpoints} signed checkpoint(s) agree.",
+            "success",
+        )
     return redirect(url_for("console.audit_trail"))

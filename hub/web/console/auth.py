@@ -1,4 +1,5 @@
 """Signing in and out of the console, who is signed in, and what their role lets them do."""
+
 from __future__ import annotations
 
 import functools
@@ -91,8 +92,13 @@ def sign_in():
     address = request.remote_addr or "unknown"
     wait = THROTTLE.retry_after(address)
     if wait > 0:
-        response = render("sign_in.html", 429, next=request.form.get("next", ""), email=email,
-                          error=f"Too many failed sign-ins from your address: try again in {math.ceil(wait)} s.")
+        response = render(
+            "sign_in.html",
+            429,
+            next=request.form.get("next", ""),
+            email=email,
+            error=f"Too many failed sign-ins from your address: try again in {math.ceil(wait)} s.",
+        )
         response.headers["Retry-After"] = str(math.ceil(wait))
         return response
     with hub_state().session_factory() as db, db.begin():
@@ -114,8 +120,14 @@ def sign_out():
     identity = g.console_user
     with hub_state().session_factory() as db, db.begin():
         console_sessions.end(db, session.get(SESSION_TOKEN))  # a copied cookie stops working too
-        audit.append(db, actor=identity.actor, action="console.signed_out", object_type="console_user",
-                     object_id=str(identity.id), details={})
+        audit.append(
+            db,
+            actor=identity.actor,
+            action="console.signed_out",
+            object_type="console_user",
+            object_id=str(identity.id),
+            details={},
+        )
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("console.sign_in"))

@@ -1,4 +1,5 @@
 """Console errors as pages (not problem+json), and the security headers on every console response."""
+
 from __future__ import annotations
 
 from flask import request
@@ -11,8 +12,9 @@ from hub.web.console.rendering import render
 from hub.web.problems import Problem, problem_from
 
 # No scripts at all, nothing from elsewhere, no framing: the console is plain forms and links.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-                           "frame-ancestors 'none'; base-uri 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 @console.after_request
@@ -27,8 +29,12 @@ def security_headers(response):
 
 @console.errorhandler(CSRFError)
 def csrf_refused(error: CSRFError):
-    return render("error.html", 400, title="Form refused",
-                  message=f"{error.description} Reload the page and try again; nothing was changed.")
+    return render(
+        "error.html",
+        400,
+        title="Form refused",
+        message=f"{error.description} Reload the page and try again; nothing was changed.",
+    )
 
 
 @console.errorhandler(Problem)

@@ -1,4 +1,5 @@
 """The console's read-only pages: overview, results, sync jobs, connectors, audit trail and CSV exports."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -58,7 +59,9 @@ def _time(name: str) -> datetime | None:
         value = value if value.tzinfo else value.replace(tzinfo=UTC)
         value.astimezone(UTC)  # year 9999 with a negative offset is past what a column holds
     except (ValueError, OverflowError):
-        raise Problem(400, "bad-query", f"Bad {name}", f"{name} must be a time like 2026-11-20T09:30, got {raw!r}.") from None
+        raise Problem(
+            400, "bad-query", f"Bad {name}", f"{name} must be a time like 2026-11-20T09:30, got {raw!r}."
+        ) from None
     return value
 
 
@@ -68,29 +71,49 @@ def overview():
     results = dict(session.execute(select(InterviewResult.status, func.count()).group_by(InterviewResult.status)).all())
     jobs = dict(session.execute(select(SyncJob.status, func.count()).group_by(SyncJob.status)).all())
     connectors = session.scalars(connector_admin.live(select(Connector).order_by(Connector.name))).all()
-    dead_by_connector = dict(session.execute(
-        select(SyncJob.connector_id, func.count()).where(SyncJob.status == JobStatus.DEAD).group_by(SyncJob.connector_id)).all())
-    return render("overview.html", results=results, result_total=sum(results.values()), jobs=jobs,
-                  job_total=sum(jobs.values()), dead=jobs.get(JobStatus.DEAD, 0), statuses=sync_log.STATUSES,
-                  connectors=[{"view": connector_admin.view(c), "dead": dead_by_connector.get(c.id, 0)} for c in connectors])
+    dead_by_connector = dict(
+        session.execute(
+            select(SyncJob.connector_id, func.count())
+            .where(SyncJob.status == JobStatus.DEAD)
+            .group_by(SyncJob.connector_id)
+        ).all()
+    )
+    return render(
+        "overview.html",
+        results=results,
+        result_total=sum(results.values()),
+        jobs=jobs,
+        job_total=sum(jobs.values()),
+        dead=jobs.get(JobStatus.DEAD, 0),
+        statuses=sync_log.STATUSES,
+        connectors=[{"view": connector_admin.view(c), "dead": dead_by_connector.get(c.id, 0)} for c in connectors],
+    )
 
 
 # --- results --------------------------------------------------------------------------------------------
+
 
 @console.get("/results")
 def results():
     status = _choice("status", RESULT_STATUSES)
     job_code = request.args.get("job_code") or None
-    query = (select(InterviewResult)
-             .options(selectinload(InterviewResult.candidate).options(load_only(Candidate.external_id, Candidate.erased_at)),
-                      selectinload(InterviewResult.profiles), selectinload(InterviewResult.decision)))
+    query = select(InterviewResult).options(
+        selectinload(InterviewResult.candidate).options(load_only(Candidate.external_id, Candidate.erased_at)),
+        selectinload(InterviewResult.profiles),
+        selectinload(InterviewResult.decision),
+    )
     if status:
         query = query.where(InterviewResult.status == status)
     if job_code:
         query = query.where(InterviewResult.job_code == job_code)
     rows, cursor = _keyset_page(query, InterviewResult)
-    return render("results.html", results=rows, next_link=_page_link("before", cursor), statuses=RESULT_STATUSES,
-                  filters={"status": status or "", "job_code": job_code or ""})
+    return render(
+        "results.html",
+        results=rows,
+        next_link=_page_link("before", cursor),
+        statuses=RESULT_STATUSES,
+        filters={"status": status or "", "job_code": job_code or ""},
+    )
 
 
 def _keyset_page(query, model):
@@ -99,7 +122,12 @@ def _keyset_page(query, model):
     if before:
         created, row_id = sync_log.decode_cursor(before)
         query = query.where((model.created_at < created) | ((model.created_at == created) & (model.id < row_id)))
-    rows = hub_state().session().scalars(query.order_by(model.created_at.desc(), model.id.desc()).limit(PAGE_SIZE + 1)).all()
+    rows = (
+        hub_state()
+        .session()
+        .scalars(query.order_by(model.created_at.desc(), model.id.desc()).limit(PAGE_SIZE + 1))
+        .all()
+    )
     cursor = sync_log.encode_cursor(rows[PAGE_SIZE - 1]) if len(rows) > PAGE_SIZE else None
     return rows[:PAGE_SIZE], cursor
 
@@ -113,18 +141,37 @@ def result(result_id: str):
     view = result_view(session, found)
     candidate = found.candidate
     name = None if candidate.erased_at else (candidate.pii or {}).get("name")
-    return render("result.html", result=view, candidate_name=name, erased=candidate.erased_at is not None,
-                  versions=[{"version": p.version, "source": p.source, "engine_version": p.engine_version,
-                             "model": p.model, "created_at": p.created_at, "overall": (p.data or {}).get("overall")}
-                            for p in found.profiles])
+    return render(
+        "result.html",
+        result=view,
+        candidate_name=name,
+        erased=candidate.erased_at is not None,
+        versions=[
+            {
+                "version": p.version,
+                "source": p.source,
+                "engine_version": p.engine_version,
+                "model": p.model,
+                "created_at": p.created_at,
+                "overall": (p.data or {}).get("overall"),
+            }
+            for p in found.profiles
+        ],
+    )
 
 
 # --- sync jobs ------------------------------------------------------------------------------------------
 
+
 def _job_filters() -> sync_log.Filters:
-    return sync_log.Filters(status=_choice("status", sync_log.STATUSES), connector=request.args.get("connector") or None,
-                            candidate=request.args.get("candidate") or None, event=_choice("event", EVENTS),
-                            since=_time("since"), until=_time("until"))
+    return sync_log.Filters(
+        status=_choice("status", sync_log.STATUSES),
+        connector=request.args.get("connector") or None,
+        candidate=request.args.get("candidate") or None,
+        event=_choice("event", EVENTS),
+        since=_time("since"),
+        until=_time("until"),
+    )
 
 
 @console.get("/jobs")
@@ -133,10 +180,16 @@ def jobs():
     rows, cursor = sync_log.page(hub_state().session(), filters, limit=PAGE_SIZE, before=request.args.get("before"))
     connector_names = hub_state().session().scalars(select(Connector.name).order_by(Connector.name)).all()
     export_args = {k: v for k, v in request.args.items() if k != "before" and v}
-    return render("jobs.html", jobs=rows, next_link=_page_link("before", cursor), statuses=sync_log.STATUSES,
-                  events=EVENTS, connectors=connector_names,
-                  filters={k: request.args.get(k, "") for k in ("status", "connector", "candidate", "event", "since", "until")},
-                  csv_link=url_for("console.jobs_csv", **export_args))
+    return render(
+        "jobs.html",
+        jobs=rows,
+        next_link=_page_link("before", cursor),
+        statuses=sync_log.STATUSES,
+        events=EVENTS,
+        connectors=connector_names,
+        filters={k: request.args.get(k, "") for k in ("status", "connector", "candidate", "event", "since", "until")},
+        csv_link=url_for("console.jobs_csv", **export_args),
+    )
 
 
 @console.get("/jobs.csv")
@@ -156,25 +209,37 @@ def job(job_id: str):
 
 # --- connectors -----------------------------------------------------------------------------------------
 
+
 @console.get("/connectors")
 def connectors():
     session = hub_state().session()
-    dead = dict(session.execute(
-        select(SyncJob.connector_id, func.count()).where(SyncJob.status == JobStatus.DEAD).group_by(SyncJob.connector_id)).all())
+    dead = dict(
+        session.execute(
+            select(SyncJob.connector_id, func.count())
+            .where(SyncJob.status == JobStatus.DEAD)
+            .group_by(SyncJob.connector_id)
+        ).all()
+    )
     found = session.scalars(connector_admin.live(select(Connector).order_by(Connector.name))).all()
-    return render("connectors.html", connectors=[{"view": connector_admin.view(c), "dead": dead.get(c.id, 0)} for c in found])
+    return render(
+        "connectors.html", connectors=[{"view": connector_admin.view(c), "dead": dead.get(c.id, 0)} for c in found]
+    )
 
 
 @console.get("/connectors/<name>")
 def connector(name: str):
     session = hub_state().session()
     found = connector_admin.get(session, name)
-    dead = session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.connector_id == found.id,
-                                                                          SyncJob.status == JobStatus.DEAD))
+    dead = session.scalar(
+        select(func.count())
+        .select_from(SyncJob)
+        .where(SyncJob.connector_id == found.id, SyncJob.status == JobStatus.DEAD)
+    )
     return render("connector.html", connector=connector_admin.view(found), dead=dead)
 
 
 # --- console users (admins only: who may sign in) ------------------------------------------------------
+
 
 @console.get("/users")
 @admin_only
@@ -184,6 +249,7 @@ def users():
 
 
 # --- audit trail ----------------------------------------------------------------------------------------
+
 
 def _audit_query():
     query = select(AuditEntry)
@@ -205,9 +271,13 @@ def audit_trail():
     entries = hub_state().session().scalars(query.limit(PAGE_SIZE + 1)).all()
     cursor = str(entries[PAGE_SIZE - 1].seq) if len(entries) > PAGE_SIZE else None
     export_args = {k: request.args[k] for k in ("action", "object_id") if request.args.get(k)}
-    return render("audit.html", entries=[audit.as_dict(e) for e in entries[:PAGE_SIZE]],
-                  next_link=_page_link("before", cursor), csv_link=url_for("console.audit_csv", **export_args),
-                  filters={k: request.args.get(k, "") for k in ("action", "object_id")})
+    return render(
+        "audit.html",
+        entries=[audit.as_dict(e) for e in entries[:PAGE_SIZE]],
+        next_link=_page_link("before", cursor),
+        csv_link=url_for("console.audit_csv", **export_args),
+        filters={k: request.args.get(k, "") for k in ("action", "object_id")},
+    )
 
 
 @console.get("/audit.csv")

@@ -1,4 +1,5 @@
 """Pages rendered from the console's own templates in a sandboxed, autoescaping Jinja2 environment."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,19 @@ from hub.storage.statuses import AttemptOutcome, BreakerState, JobStatus, Result
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EXTENSION_KEY = "hub_console_templates"
 # Words that have a badge colour (every stored status, and a few states shown beside them); anything else is neutral.
-BADGES = {*ResultStatus, *JobStatus, *AttemptOutcome, *BreakerState,
-          "enabled", "disabled", "hired", "insufficient", "erased", "admin", "auditor"}
+BADGES = {
+    *ResultStatus,
+    *JobStatus,
+    *AttemptOutcome,
+    *BreakerState,
+    "enabled",
+    "disabled",
+    "hired",
+    "insufficient",
+    "erased",
+    "admin",
+    "auditor",
+}
 
 
 def when(value) -> str:
@@ -38,8 +50,13 @@ def badge_class(value) -> str:
 
 
 def init_app(app: Flask) -> None:
-    environment = SandboxedEnvironment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                                       trim_blocks=True, lstrip_blocks=True)
+    environment = SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     environment.filters.update(when=when, pretty_json=pretty_json, badge_class=badge_class)
     environment.globals.update(url_for=url_for, csrf_token=generate_csrf, flashed=get_flashed_messages)
     app.extensions[EXTENSION_KEY] = environment
