@@ -191,6 +191,38 @@ def connectors_check(name):
     sys.exit(0 if result.ok else 1)
 
 
+@connectors_group.command("operations")
+@click.argument("name")
+@click.argument("operation", required=False)
+@with_appcontext
+def connectors_operations(name, operation):
+    """A SOAP connector's operations, or the fields OPERATION expects, as JSON pointers into a mapping's body."""
+    from pathlib import Path
+
+    from connectors import soap_operations, wsdl_cache
+    from hub.delivery import connector_admin
+
+    state = _state()
+    with state.read_session_factory() as session:
+        connector = connector_admin.get(session, name)
+    if connector.type != "soap":
+        raise click.ClickException(f"connector {name!r} is a {connector.type} connector; operations are a SOAP thing")
+    config = connector.config or {}
+    document = wsdl_cache.load_document(
+        config["wsdl"],
+        cache_dir=Path(state.settings.instance_path) / "cache" / "connectors",
+        policy=state.settings.destinations,
+    )
+    if operation is None:
+        click.echo("\n".join(soap_operations.operations(document)))
+        return
+    try:
+        fields = soap_operations.operation_fields(document, operation)
+    except KeyError as error:
+        raise click.ClickException(error.args[0]) from None
+    click.echo(soap_operations.format_fields(operation, fields))
+
+
 @connectors_group.command("preview")
 @click.argument("name")
 @click.option("--result", "result_id", default=None, help="A stored result's id.")

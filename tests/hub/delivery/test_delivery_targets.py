@@ -104,3 +104,17 @@ def test_a_plugin_that_crashes_fails_the_attempt_instead_of_stranding_the_job(hu
         assert all("internal error: RuntimeError: plugin bug" in a.error for a in job.attempts_log)
     finally:
         manager.unregister(plugin)
+
+
+def test_connectors_operations_lists_a_soap_connectors_operations_and_fields(app, hub_state):
+    from tests.support.cli import invoke
+
+    with LegacyHrSoapServer() as server:
+        add(hub_state, name="legacy-goals", type="soap", mapping="legacy-soap-goals",
+            config={"wsdl": server.wsdl_url, "operation": "PutPerformanceGoals"})
+        listed = invoke(app, "connectors", "operations", "legacy-goals")
+        fields = invoke(app, "connectors", "operations", "legacy-goals", "PutPerformanceGoals")
+        missing = invoke(app, "connectors", "operations", "legacy-goals", "NoSuchOperation")
+    assert listed.exit_code == 0 and "PutPerformanceGoals" in listed.output and "PutAttendanceRule" in listed.output
+    assert fields.exit_code == 0 and "/body/" in fields.output and "required" in fields.output
+    assert missing.exit_code == 1 and "NoSuchOperation" in missing.output and "Traceback" not in missing.output
