@@ -60,6 +60,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from hub.web.console import init_app as init_console
 
     init_console(app)
+    from hub.web import metrics_view
+
+    metrics_view.init_app(app)
 
     @app.get("/")
     def front_door():
