@@ -113,7 +113,8 @@ def _join(first: str, second: str, tight: bool = False) -> str:
         return first + second  # "full-" + "time": the hyphen was typed, the break was not
     if _ends_in_unfinished_address(first) or (tight and _ends_in_address(first) and _ADDRESS_PART.match(second)):
         return first + second
-    if tight and second and _ADDRESS.match(first.rsplit(None, 1)[-1] + second.split(None, 1)[0]):
+    # The two tokens hold no white space, so one search for an address mark is the whole (linear) test.
+    if tight and second and _ADDRESS_MARK.search(first.rsplit(None, 1)[-1] + second.split(None, 1)[0]):
         return first + second  # "indeed.c" / "om/r/ann-lee/8baf": the break fell inside a link
     return f"{first} {second}"
 
