@@ -60,15 +60,15 @@ def create_user(session: Session, *, email: str, role: str, password: str, actor
     user = ConsoleUser(email=email, role=role, password_hash=generate_password_hash(password), failed_logins=0)
     session.add(user)
     session.flush()
-    audit.append(
-        session,
-        actor=actor,
-        action="console_user.created",
-        object_type="console_user",
-        object_id=str(user.id),
-        details={"role": role},
-    )
+    _audited(session, actor, "console_user.created", user, {"role": role})
     return user
+
+
+def _audited(session: Session, actor: str, action: str, user: ConsoleUser, details: dict) -> None:
+    """A console user's change on the audit trail: by id only (the email is personal data, kept in the table)."""
+    audit.append(
+        session, actor=actor, action=action, object_type="console_user", object_id=str(user.id), details=details
+    )
 
 
 def find_user(session: Session, email: str) -> ConsoleUser:
@@ -83,14 +83,7 @@ def disable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
     user = find_user(session, email)
     if user.disabled_at is None:
         user.disabled_at = utcnow()
-        audit.append(
-            session,
-            actor=actor,
-            action="console_user.disabled",
-            object_type="console_user",
-            object_id=str(user.id),
-            details={},
-        )
+        _audited(session, actor, "console_user.disabled", user, {})
     return user
 
 
@@ -99,14 +92,7 @@ def enable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
     user = find_user(session, email)
     if user.disabled_at is not None:
         user.disabled_at = None
-        audit.append(
-            session,
-            actor=actor,
-            action="console_user.enabled",
-            object_type="console_user",
-            object_id=str(user.id),
-            details={},
-        )
+        _audited(session, actor, "console_user.enabled", user, {})
     return user
 
 
@@ -120,14 +106,7 @@ def unlock_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
     if user.locked_until is not None or user.failed_logins:
         was_locked = is_locked(user)
         user.failed_logins, user.locked_until = 0, None
-        audit.append(
-            session,
-            actor=actor,
-            action="console_user.unlocked",
-            object_type="console_user",
-            object_id=str(user.id),
-            details={"was_locked": was_locked},
-        )
+        _audited(session, actor, "console_user.unlocked", user, {"was_locked": was_locked})
     return user
 
 

@@ -100,6 +100,19 @@ def choose_model(answers: list[dict]):
     return None
 
 
+def _fail(session: Session, result: InterviewResult, message: str, reason: str, actor: str) -> None:
+    """Record that a result cannot be scored as given: failed for good (not retried), and on the audit trail."""
+    result.status, result.scoring_error, result.scoring_due_at = ResultStatus.FAILED, message, None
+    audit.append(
+        session,
+        actor=actor,
+        action="result.scoring_failed",
+        object_type="interview_result",
+        object_id=result.id,
+        details={"reason": reason},
+    )
+
+
 def score_result(
     session: Session, result: InterviewResult, *, use_embeddings: bool | None, actor: str = "worker"
 ) -> Profile | None:
@@ -108,18 +121,12 @@ def score_result(
     answers = payload.get("answers") or []
     model = choose_model(answers)
     if model is None:
-        result.status, result.scoring_error, result.scoring_due_at = (
-            ResultStatus.FAILED,
-            ("no shipped competency model knows all of these question ids"),
-            None,
-        )
-        audit.append(
+        _fail(
             session,
-            actor=actor,
-            action="result.scoring_failed",
-            object_type="interview_result",
-            object_id=result.id,
-            details={"reason": "unknown question ids"},
+            result,
+            "no shipped competency model knows all of these question ids",
+            "unknown question ids",
+            actor,
         )
         return None
     try:
@@ -127,19 +134,7 @@ def score_result(
             answers, model, preferences=payload.get("preferences"), use_embeddings=use_embeddings
         )
     except ScoringError as error:
-        result.status, result.scoring_error, result.scoring_due_at = (
-            ResultStatus.FAILED,
-            f"{error.pointer or ''} {error}".strip(),
-            None,
-        )
-        audit.append(
-            session,
-            actor=actor,
-            action="result.scoring_failed",
-            object_type="interview_result",
-            object_id=result.id,
-            details={"reason": error.code},
-        )
+        _fail(session, result, f"{error.pointer or ''} {error}".strip(), error.code, actor)
         return None
     row = add_profile(session, result, profile.to_dict(), actor=actor)
     result.status, result.scoring_error, result.scoring_due_at = ResultStatus.SCORED, None, None

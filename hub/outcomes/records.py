@@ -90,11 +90,18 @@ def store(session: Session, records: Iterable[dict], *, actor: str, via: str) ->
     is, one with new content for the same natural key replaces it (a corrected review)."""
     linker = Linker(session)
     stored = Stored()
-    for record in records:
-        key = _digest(list(natural_key(record)))
+    keyed = [(_digest(list(natural_key(record))), record) for record in records]
+    known: dict[str, Outcome] = {}
+    keys = [key for key, _ in keyed]
+    for start in range(0, len(keys), 500):  # one query per 500 records, not one per record
+        known.update(
+            (o.natural_key, o)
+            for o in session.scalars(select(Outcome).where(Outcome.natural_key.in_(keys[start : start + 500])))
+        )
+    for key, record in keyed:
         content = _digest(record)
         result_id = linker.result_for(record)
-        existing = session.scalar(select(Outcome).where(Outcome.natural_key == key))
+        existing = known.get(key)
         if existing is None:
             existing = Outcome(
                 id=f"out_{uuid.uuid4().hex[:20]}",
@@ -108,6 +115,7 @@ def store(session: Session, records: Iterable[dict], *, actor: str, via: str) ->
                 received_at=utcnow(),
             )
             session.add(existing)
+            known[key] = existing  # the same record twice in one batch is one outcome
             stored.created += 1
         elif existing.content_hash != content or existing.result_id != result_id:
             existing.record, existing.content_hash, existing.result_id, existing.updated_at = (

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from hub.errors import InvalidInput
@@ -95,7 +95,7 @@ def gather(session: Session, query: Query) -> tuple[dict, dict, dict, int]:
     by_result: dict[str, list[dict]] = {}
     for outcome in session.scalars(select(Outcome).where(Outcome.result_id.in_([rid for _, rid in hires]))):
         by_result.setdefault(str(outcome.result_id), []).append(outcome.record)
-    unlinked = len(session.scalars(select(Outcome.id).where(Outcome.result_id.is_(None))).all())
+    unlinked = session.scalar(select(func.count()).select_from(Outcome).where(Outcome.result_id.is_(None))) or 0
     predictors = sorted({key for scores, _ in hires for key in scores})
     outcome_rows = [_outcome_values(by_result.get(rid, [])) for _, rid in hires]
     outcome_names = sorted({key for row in outcome_rows for key in row})

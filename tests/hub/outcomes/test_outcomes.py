@@ -54,11 +54,13 @@ def test_outcomes_are_stored_idempotently_linked_and_unlinked_ones_reported(live
     assert [u["period"] for u in body["unlinked"]] == ["2026-H1"] and "employee id" in body["unlinked"][0]["reason"]
     again = live.request("POST", "/api/v1/outcomes", outcomes_key, json=batch).json()
     assert (again["created"], again["unchanged"]) == (0, 3) and again["ids"] == body["ids"]
+    twice = live.request("POST", "/api/v1/outcomes", outcomes_key, json={"records": [review("E777", 2), review("E777", 2)]})
+    assert twice.json()["created"] == 1 and twice.json()["unchanged"] == 1
     corrected = live.request("POST", "/api/v1/outcomes", outcomes_key, json={"records": [review("E100", 5)]}).json()
     assert (corrected["created"], corrected["updated"]) == (0, 1)
     with hub_state.read_session_factory() as session:
         stored = session.scalars(select(Outcome).order_by(Outcome.received_at)).all()
-        assert len(stored) == 3
+        assert len(stored) == 4  # E100's review and attendance, E999, E777
         assert {o.result_id for o in stored if o.employee_id == "E100"} == {result_id}
         assert next(o for o in stored if o.kind == "performance_review" and o.employee_id == "E100").record["overall"]["rating"] == 5
     with hub_state.engine.connect() as connection:
@@ -169,6 +171,11 @@ def test_the_validity_report_recovers_planted_effects_and_flags_the_weak_dimensi
     assert as_csv.status_code == 200 and "technical_skill,performance" in as_csv.text
     cli = invoke(live.app, "reports", "validity", "--job-family", "rnd")
     assert cli.exit_code == 0 and "FLAG" in cli.output and "teamwork" in cli.output
+    as_json = invoke(live.app, "reports", "validity", "--job-family", "rnd", "--format", "json")
+    assert json.loads(as_json.output)["counted"]["hires"] == 450
+    cli_csv = invoke(live.app, "reports", "validity", "--job-family", "rnd", "--format", "csv")
+    assert cli_csv.output.splitlines()[0] == ",".join(["predictor", "outcome", "n", "status", "flagged", "r", "low",
+                                                        "high", "correction", "observed_r"])
     bad = live.request("GET", "/api/v1/reports/validity?job_family=astrology", live.key("auditor"))
     assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "?job_family"
 
