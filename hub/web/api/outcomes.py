@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import current_app, g, jsonify, request
 
@@ -53,7 +53,7 @@ def _date_arg(name: str) -> datetime | None:
             f"{name} must be a date like 2026-01-01, got {raw!r}",
             errors=[{"pointer": f"?{name}", "message": "an ISO date"}],
         ) from None
-    return value if value.tzinfo else value.replace(tzinfo=datetime.now().astimezone().tzinfo)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)  # a bare date is UTC, as in the CLI
 
 
 @api.get("/reports/validity")
