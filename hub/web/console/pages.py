@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from flask import abort, request, url_for
@@ -26,7 +26,7 @@ from hub.storage.models import (
     SyncJob,
 )
 from hub.storage.statuses import JobStatus, ResultStatus
-from hub.web.console import charts, console
+from hub.web.console import activity, charts, console
 from hub.web.console.auth import admin_only, hub_state
 from hub.web.console.rendering import render
 from hub.web.downloads import audit_csv as audit_csv_export
@@ -81,8 +81,25 @@ def overview():
             .group_by(SyncJob.connector_id)
         ).all()
     )
+    now = datetime.now(UTC)
+    day = activity.jobs_by_status(session, buckets=24, step=timedelta(hours=1), now=now)
+    month = activity.jobs_by_status(session, buckets=30, step=timedelta(days=1), now=now)
+    oldest_job, oldest_age = activity.oldest_due(session, now)
     return render(
         "overview.html",
+        day_chart=charts.stacked_columns(
+            day.labels, day.counts, title="Sync jobs created per hour, last 24 h (UTC), by status now", label_every=3
+        ),
+        month_chart=charts.stacked_columns(
+            month.labels,
+            month.counts,
+            title="Sync jobs created per day, last 30 days (UTC), by status now",
+            label_every=5,
+        ),
+        latency=activity.latency_percentiles(session, since=now - timedelta(hours=24)),
+        breakers=activity.breakers(session),
+        oldest_job=oldest_job,
+        oldest_age=oldest_age,
         results=results,
         result_total=sum(results.values()),
         jobs=jobs,
