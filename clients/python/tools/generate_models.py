@@ -44,8 +44,21 @@ OPENAPI_COMPONENTS = ("Accepted", "Problem")
 
 SIMPLE = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 # Written in each field's comment as the schema says them (a TypedDict cannot hold them).
-CONSTRAINTS = ("format", "pattern", "minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
-               "exclusiveMaximum", "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties")
+CONSTRAINTS = (
+    "format",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+)
 
 
 def camel(name: str) -> str:
@@ -259,9 +272,16 @@ class Generator:
 
     @staticmethod
     def comment(text: str, indent: str) -> str:
-        return "\n".join(textwrap.wrap(text, 116 - len(indent), initial_indent=indent + "# ",
-                                       subsequent_indent=indent + "# ", break_on_hyphens=False,
-                                       break_long_words=False))
+        return "\n".join(
+            textwrap.wrap(
+                text,
+                116 - len(indent),
+                initial_indent=indent + "# ",
+                subsequent_indent=indent + "# ",
+                break_on_hyphens=False,
+                break_long_words=False,
+            )
+        )
 
     @staticmethod
     def docstring(text: str) -> str:
