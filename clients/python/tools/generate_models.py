@@ -225,7 +225,10 @@ class Generator:
         if node.get("properties") and node.get("type", "object") in ("object", ["object"]):
             code = self.typed_dict(name, node, base, where)
         else:
-            code = f"{name}: TypeAlias = {json.dumps(self.type_of(node, name, base, where))}"
+            # Unquoted, and no `from __future__ import annotations` in models.py: NotRequired in a string annotation
+            # is not seen at run time on Python 3.11 (`__required_keys__` would list every field). A model is always
+            # written after the models it uses, so no name is used before it exists.
+            code = f"{name}: TypeAlias = {self.type_of(node, name, base, where)}"
             description = node.get("description")
             if description:
                 code += "\n" + self.comment(description, "")
@@ -235,7 +238,8 @@ class Generator:
     def typed_dict(self, name: str, node: dict, base: str, where: str) -> str:
         required = set(node.get("required", []))
         fields = []
-        for key, child in node["properties"].items():
+        # In name order: the hub serves its schemas with sorted keys, and both sources must give one file.
+        for key, child in sorted(node["properties"].items()):
             if not key.isidentifier() or keyword.iskeyword(key):
                 raise SystemExit(f"{name}: property {key!r} cannot be a TypedDict field; extend the generator")
             child = child if isinstance(child, dict) else {}
@@ -303,8 +307,6 @@ class Generator:
             "tests/clients/test_models.py fails when this file and the schemas drift apart. Run the script again after",
             "a schema changes.",
             '"""',
-            "",
-            "from __future__ import annotations",
             "",
             "from typing import Any, Literal, NotRequired, TypeAlias, TypedDict",
             "",
