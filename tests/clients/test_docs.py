@@ -1,4 +1,5 @@
 """docs/clients.md stays true: its quickstart runs as written against a real hub, and it names every method."""
+
 from __future__ import annotations
 
 import inspect
@@ -18,10 +19,20 @@ def python_blocks() -> list[str]:
 
 def test_the_quickstart_runs_against_a_real_hub(live, tmp_path):
     quickstart, auditing = python_blocks()[:2]
-    env = {**os.environ, "HRIS_HUB_URL": live.url, "HRIS_HUB_KEY": live.key("ingest"),
-           "HRIS_HUB_AUDITOR_KEY": live.key("auditor")}
-    run = subprocess.run([sys.executable, "-c", quickstart + auditing], env=env, cwd=tmp_path, capture_output=True,
-                         text=True, timeout=120)
+    env = {
+        **os.environ,
+        "HRIS_HUB_URL": live.url,
+        "HRIS_HUB_KEY": live.key("ingest"),
+        "HRIS_HUB_AUDITOR_KEY": live.key("auditor"),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", quickstart + auditing],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0].endswith(" scored") and "/candidate/email" in run.stdout
