@@ -141,6 +141,18 @@ class Unauthorized(ProblemError):
     slug = "unauthorized"
 
 
+class SignatureRefused(Unauthorized):
+    """A client that signs its requests sent one whose signature is missing, stale, wrong or replayed; `reason`
+    says which check failed."""
+
+    slug = "signature-refused"
+
+    @property
+    def reason(self) -> str | None:
+        value = self.body.get("reason")
+        return value if isinstance(value, str) else None
+
+
 class Forbidden(ProblemError):
     """The key's role may not use this endpoint."""
 
