@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 PIP := $(VENV)/bin/pip --disable-pip-version-check
 
-.PHONY: demo demo-once test setup clean
+.PHONY: demo demo-once test setup clean client-models
 
 # A new venv has an old setuptools and no wheel; the plugin-package tests build wheels without isolation.
 $(VENV)/bin/python:
@@ -28,6 +28,11 @@ test: $(VENV)/bin/python
 		$(PIP) install --quiet torch==2.13.0 && $(PIP) install --quiet -e '.[embeddings]'; \
 	fi
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# The Python client's models, generated again from the schemas (after a schema changes; tests/clients/test_models.py
+# fails until then).
+client-models: setup
+	$(VENV)/bin/python clients/python/tools/generate_models.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
