@@ -1,7 +1,8 @@
 """An HTTP proxy on loopback in front of the real hub that fails on cue, and records every request it is sent.
 
 `proxy.fail("503", "drop")` makes the next two requests fail (one each) before it forwards again:
-- "503": answer 503 problem+json with `Retry-After` (the hub is not asked);
+- "503", "429": answer that status as problem+json with `Retry-After` (the hub is not asked); "500" likewise,
+  without Retry-After;
 - "drop": forward to the hub, let it answer, then close the connection without relaying the answer (the hub
   stored what it was sent, the client never hears of it);
 - "reset": close the connection before forwarding (the hub never sees the request).
@@ -16,6 +17,12 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+# Answers the proxy makes up instead of asking the hub: status, problem slug, title.
+CANNED = {
+    "503": (503, "database-unavailable", "Database unavailable"),
+    "429": (429, "too-many-requests", "Too many requests"),
+    "500": (500, "internal-error", "Internal error"),
+}
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "proxy-connection"}
 
 
@@ -53,18 +60,14 @@ class FaultyProxy:
                 if action == "reset":
                     self.close_connection = True
                     return
-                if action == "503":
-                    payload = json.dumps(
-                        {
-                            "type": "https://hris-hub.dev/problems/database-unavailable",
-                            "title": "Database unavailable",
-                            "status": 503,
-                            "detail": "proxy says: try again",
-                        }
-                    ).encode()
-                    self.send_response(503)
+                if action in CANNED:
+                    status, slug, title = CANNED[action]
+                    problem = {"type": f"https://hris-hub.dev/problems/{slug}", "title": title, "status": status}
+                    payload = json.dumps({**problem, "detail": "proxy says: try again"}).encode()
+                    self.send_response(status)
                     self.send_header("Content-Type", "application/problem+json")
-                    self.send_header("Retry-After", proxy.retry_after)
+                    if status != 500:
+                        self.send_header("Retry-After", proxy.retry_after)
                     self.send_header("Content-Length", str(len(payload)))
                     self.send_header("Connection", "close")
                     self.end_headers()

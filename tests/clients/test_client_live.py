@@ -252,6 +252,28 @@ def test_a_503_is_retried_after_its_retry_after(hub_client, proxy, hub_state):
     assert len({s.headers["Idempotency-Key"] for s in proxy.requests_to("/api/v1/results")}) == 1
 
 
+def test_429_and_5xx_are_retried_with_backoff_and_4xx_never(hub_client, proxy):
+    waits = []
+    policy = hh.RetryPolicy(attempts=5, backoff=0.5, jitter=0.25, max_delay=1.5)
+    hub = hub_client("ingest", url=proxy.url, retry=policy, sleep=waits.append)
+    proxy.fail("500", "500", "500")
+    assert hub.post_result(interview_result()).attempts == 4
+    assert 0.5 <= waits[0] <= 0.75 and 1.0 <= waits[1] <= 1.25 and waits[2] == 1.5  # doubling, at most max_delay
+    waits.clear()
+    proxy.fail("429")
+    assert hub.get_result(hub.post_result(interview_result()).id)["status"] == "scored"
+    assert waits == [1.0]  # the 429's Retry-After: 1
+    waits.clear()
+    proxy.fail("500")  # a resume upload may have been stored before a 500: not sent again
+    with pytest.raises(hh.InternalError) as failed:
+        hub.upload_resume("c-5", RESUME, filename="cv.txt")
+    assert failed.value.attempts == 1 and waits == []
+    before = len(proxy.seen)
+    with pytest.raises(hh.NotFound):
+        hub.get_result("nope")
+    assert len(proxy.seen) == before + 1 and waits == []
+
+
 def test_a_retry_after_longer_than_the_policy_allows_is_raised_not_waited_for(hub_client, live):
     with FaultyProxyAt(live.url, retry_after="120") as proxy:
         hub = hub_client("ingest", url=proxy.url, retry=hh.RetryPolicy(attempts=4, max_delay=10))

@@ -27,7 +27,7 @@ def generator():
 def test_the_committed_models_are_what_the_checkouts_schemas_give(generator):
     assert generator.generate(*generator.load_from_repo()) == MODELS.read_text(encoding="utf-8"), (
         "clients/python/src/hris_hub_client/models.py is out of date: run "
-        "python clients/python/tools/generate_models.py"
+        "python clients/python/tools/generate_models.py (make client-models)"
     )
 
 
