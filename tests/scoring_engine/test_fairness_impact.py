@@ -1,4 +1,5 @@
 """Impact ratios against the worked examples of the NYC DCWP rule (6 RCNY 5-301) and hand-computed cases."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,21 +20,29 @@ def _people(counts: dict[str, tuple[int, int]]) -> tuple[list[str | None], list[
 
 def test_the_dcwp_selection_rate_example():
     """The rule's selection example: 7 race/ethnicity categories, White the most selected."""
-    categories, selected = _people({
-        "hispanic_or_latino": (408, 204),
-        "white": (797, 412),
-        "black_or_african_american": (390, 170),
-        "native_hawaiian_or_pacific_islander": (119, 52),
-        "asian": (616, 302),
-        "native_american_or_alaska_native": (41, 18),
-        "two_or_more_races": (213, 96),
-    })
+    categories, selected = _people(
+        {
+            "hispanic_or_latino": (408, 204),
+            "white": (797, 412),
+            "black_or_african_american": (390, 170),
+            "native_hawaiian_or_pacific_islander": (119, 52),
+            "asian": (616, 302),
+            "native_american_or_alaska_native": (41, 18),
+            "two_or_more_races": (213, 96),
+        }
+    )
     # The published table rates every category (41 of 2584 is 1.6 %, which an auditor may leave out; see below).
     table = impact_table(categories, selected, exclude_small=False)
     assert table.reference == "white"
-    published = {"hispanic_or_latino": 0.97, "white": 1.00, "black_or_african_american": 0.84,
-                 "native_hawaiian_or_pacific_islander": 0.85, "asian": 0.95,
-                 "native_american_or_alaska_native": 0.85, "two_or_more_races": 0.87}
+    published = {
+        "hispanic_or_latino": 0.97,
+        "white": 1.00,
+        "black_or_african_american": 0.84,
+        "native_hawaiian_or_pacific_islander": 0.85,
+        "asian": 0.95,
+        "native_american_or_alaska_native": 0.85,
+        "two_or_more_races": 0.87,
+    }
     assert {row.category: round(row.impact_ratio, 2) for row in table.rows} == published
     assert round(table.row("white").rate, 2) == 0.52 and round(table.row("black_or_african_american").rate, 2) == 0.44
     assert not any(row.flagged for row in table.rows) and table.excluded == []
@@ -42,8 +51,9 @@ def test_the_dcwp_selection_rate_example():
 
 def test_a_category_under_two_percent_is_excluded_and_listed():
     # 41 of 2584 known applicants is 1.59 %: the rule lets the auditor leave it out, and the report says so.
-    categories, selected = _people({"white": (797, 412), "native_american_or_alaska_native": (41, 18),
-                                    "asian": (1746, 800)})
+    categories, selected = _people(
+        {"white": (797, 412), "native_american_or_alaska_native": (41, 18), "asian": (1746, 800)}
+    )
     table = impact_table(categories, selected)
     assert table.excluded == ["native_american_or_alaska_native"]
     row = table.row("native_american_or_alaska_native")
@@ -51,7 +61,8 @@ def test_a_category_under_two_percent_is_excluded_and_listed():
     assert any("native_american_or_alaska_native" in note for note in table.notes)
     kept = impact_table(categories, selected, exclude_small=False)
     assert kept.excluded == [] and kept.row("native_american_or_alaska_native").impact_ratio == pytest.approx(
-        (18 / 41) / (412 / 797))
+        (18 / 41) / (412 / 797)
+    )
 
 
 def test_the_dcwp_sex_example():
@@ -67,16 +78,30 @@ def test_the_dcwp_scoring_rate_example():
     table = impact_table(categories, above)
     assert round(table.row("male").rate, 3) == 0.543 and round(table.row("female").rate, 3) == 0.447
     assert round(table.row("female").impact_ratio, 2) == 0.82
-    categories, above = _people({"hispanic_or_latino": (28, 18), "white": (40, 15), "black_or_african_american": (32, 16),
-                                 "native_hawaiian_or_pacific_islander": (8, 5), "asian": (24, 10)})
+    categories, above = _people(
+        {
+            "hispanic_or_latino": (28, 18),
+            "white": (40, 15),
+            "black_or_african_american": (32, 16),
+            "native_hawaiian_or_pacific_islander": (8, 5),
+            "asian": (24, 10),
+        }
+    )
     table = impact_table(categories, above, exclude_small=False)
     assert table.reference == "hispanic_or_latino"
     assert {row.category: round(row.impact_ratio, 2) for row in table.rows} == {
-        "hispanic_or_latino": 1.0, "white": 0.58, "black_or_african_american": 0.78,
-        "native_hawaiian_or_pacific_islander": 0.97, "asian": 0.65}
+        "hispanic_or_latino": 1.0,
+        "white": 0.58,
+        "black_or_african_american": 0.78,
+        "native_hawaiian_or_pacific_islander": 0.97,
+        "asian": 0.65,
+    }
     assert table.row("white").flagged and table.row("asian").flagged and not table.row("hispanic_or_latino").flagged
     assert {row.category for row in table.rows if row.too_small} == {
-        "hispanic_or_latino", "native_hawaiian_or_pacific_islander", "asian"}  # under 30 applicants each
+        "hispanic_or_latino",
+        "native_hawaiian_or_pacific_islander",
+        "asian",
+    }  # under 30 applicants each
     assert any("too small to read" in note for note in table.notes)
 
 
