@@ -64,3 +64,41 @@ def names() -> list[str]:
 
 def get(name: str) -> CategorySet | None:
     return all_sets().get(name)
+
+
+def json_schema() -> dict:
+    """The request body of PUT .../demographics as JSON Schema, built from the sets (the API document serves it)."""
+    branches = []
+    for name in names():
+        category_set = all_sets()[name]
+        branches.append(
+            {
+                "properties": {
+                    "category_set": {"const": name},
+                    "categories": {
+                        "properties": {
+                            key: {"enum": [*dimension.categories, DECLINED]}
+                            for key, dimension in category_set.dimensions.items()
+                        },
+                        "additionalProperties": False,
+                    },
+                }
+            }
+        )
+    return {
+        "title": "Demographics",
+        "description": "A candidate's voluntary self-identification under one category set; a dimension left out "
+        f"or {DECLINED!r} counts as unknown. Never read by scoring, policies or mappings.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["category_set", "self_identified", "categories"],
+        "properties": {
+            "category_set": {"enum": names()},
+            "self_identified": {
+                "const": True,
+                "description": "The candidate chose to give these; inferred categories are refused.",
+            },
+            "categories": {"type": "object", "minProperties": 1},
+        },
+        "oneOf": branches,
+    }

@@ -32,7 +32,7 @@ def check(document: Any) -> tuple[str, dict[str, str]]:
                 "never a category inferred from a name, a photo or a voice",
             }
         )
-    set_name = document.get("category_set", categories.DEFAULT_SET)
+    set_name = document.get("category_set")
     category_set = categories.get(set_name) if isinstance(set_name, str) else None
     if category_set is None:
         errors.append({"pointer": "/category_set", "message": f"one of {', '.join(categories.names())}"})
@@ -47,7 +47,7 @@ def check(document: Any) -> tuple[str, dict[str, str]]:
             if dimension is None:
                 known = ", ".join(category_set.dimensions)
                 errors.append({"pointer": f"/categories/{key}", "message": f"not a dimension of {set_name}: {known}"})
-            elif value != categories.DECLINED and value not in dimension.categories:
+            elif not isinstance(value, str) or (value != categories.DECLINED and value not in dimension.categories):
                 allowed = ", ".join([*dimension.categories, categories.DECLINED])
                 errors.append({"pointer": f"/categories/{key}", "message": f"one of {allowed}"})
             else:
