@@ -40,6 +40,10 @@ CSV_COLUMNS = [
 ]
 
 
+def job_families() -> list[str]:
+    return sorted(set(MODEL_FAMILIES.values()))
+
+
 @dataclass(frozen=True)
 class Query:
     job_family: str
@@ -49,7 +53,7 @@ class Query:
     exclude_small: bool = True
 
     def check(self) -> Query:
-        families = sorted(set(MODEL_FAMILIES.values()))
+        families = job_families()
         if self.job_family not in families:
             raise InvalidInput(
                 f"unknown job family {self.job_family!r}; known: {', '.join(families)}",

@@ -222,3 +222,34 @@ def test_the_bias_report_over_the_api_cli_and_console(live, hub_state):
     assert later.exit_code == 0 and "0 applicants" in later.output
     wrong = invoke(live.app, "reports", "bias", "--job-family", "nope")
     assert wrong.exit_code != 0 and "Traceback" not in wrong.output and "unknown job family" in wrong.output
+
+
+def test_the_console_draws_the_bias_audit_for_an_auditor(live, hub_state):
+    import lxml.html
+
+    from tests.hub.web.test_console import Browser, add_user
+
+    _population(live, live.key(), random.Random(5))
+    add_user(hub_state, "auditor@example.com", "auditor")
+    browser = Browser(live)
+    try:
+        assert browser.sign_in("auditor@example.com").status_code == 200
+        page = browser.get("/console/reports/bias?job_family=sales")
+        assert page.status_code == 200, page.text
+        tree = lxml.html.fromstring(page.content)
+        assert tree.xpath("//nav/a[text()='Bias audit']/@class") == ["active"]
+        charts = tree.xpath("//svg[@class='chart']")
+        assert len(charts) >= 6  # hired, advanced and overall, by sex, race/ethnicity and their intersection
+        hired_by_sex = next(
+            svg for svg in charts if "for hired" in svg.get("aria-label") and " sex " in svg.get("aria-label")
+        )
+        bars = {rect.xpath("string(title)").split(":")[0]: rect for rect in hired_by_sex.xpath(".//rect")}
+        assert bars["female"].get("class") == "bar-flagged" and bars["male"].get("class") == "bar-ok"
+        assert float(bars["female"].get("width")) == pytest.approx(300 * 0.4)  # ratio (6/30)/(15/30)
+        assert "Distribution date range" in page.text and "65" in page.text
+        exported = browser.get("/console/reports/bias?job_family=sales&format=csv")
+        assert exported.status_code == 200 and exported.headers["Content-Type"].startswith("text/csv")
+        bad = browser.get("/console/reports/bias?job_family=sales&since=soon")
+        assert bad.status_code in (400, 422) and "since" in bad.text and "Traceback" not in bad.text
+    finally:
+        browser.close()
