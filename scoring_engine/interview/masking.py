@@ -133,6 +133,20 @@ _AFTER_NAME = set("想说是在和也就都把被给让请跟对用要会能叫�
 _HONORIFICS = "(?:先生|女士|小姐|太太|老师|经理|总监|主管|同学|师傅)"
 
 
+# A dictionary word rarer than this, of a surname and given-name characters, is a name (李娜 438, 高明 791).
+RARE_WORD = 500
+
+
+def _dictionary_name(word: str, frequencies: dict, surnames: set[str]) -> bool:
+    given = _data()["given_name_chars_zh"]
+    return (
+        2 <= len(word) <= 3
+        and word[0] in surnames
+        and all(char in given for char in word[1:])
+        and (frequencies.get(word) or 0) < RARE_WORD
+    )
+
+
 def _mask_chinese(text: str) -> str:
     jieba, frequencies, tags = _jieba()
     surnames = set(_data()["surnames_zh"])
@@ -146,12 +160,15 @@ def _mask_chinese(text: str) -> str:
         tail = ""
         if len(word) == 3 and word[-1] in _AFTER_NAME and not frequencies.get(word):
             word, tail = word[:2], word[-1]
-        known_name = tags.get(word) in NAME_TAGS
+        glued = len(word) == 1 and bool(pieces) and len(pieces[-1]) > 1 and pieces[-1][-1] in surnames
+        # jieba's dictionary tags many common words as names (顾客, 谢谢, 安静): only a rare one of a surname and a
+        # given-name character counts (李娜), or the given name after a glued surname.
+        known_name = tags.get(word) in NAME_TAGS and (glued or _dictionary_name(word, frequencies, surnames))
         # A word jieba found by itself (not in its dictionary) that opens with a surname: a name it did not know.
         unknown_name = 2 <= len(word) <= 3 and word[0] in surnames and not frequencies.get(word)
         if known_name or unknown_name:
             # jieba may have glued the surname onto the word before ("客户王" + "芳"): give it to the name.
-            if pieces and len(word) == 1 and len(pieces[-1]) > 1 and pieces[-1][-1] in surnames:
+            if glued:
                 pieces[-1] = pieces[-1][:-1]
             if pieces and pieces[-1] == PLACEHOLDER_ZH:
                 pieces.append(tail)
