@@ -92,6 +92,7 @@ def _register_commands() -> None:
     from hub.accounts import cli as accounts_cli
     from hub.audit import cli as audit_cli
     from hub.delivery import cli as delivery_cli
+    from hub.fairness import cli as fairness_cli
     from hub.intake import cli as intake_cli
     from hub.ops import cli as ops_cli
     from hub.outcomes import cli as outcomes_cli
@@ -102,6 +103,7 @@ def _register_commands() -> None:
 
     for room in (storage_cli, accounts_cli, privacy_cli, audit_cli, intake_cli, delivery_cli, outcomes_cli, ops_cli):
         room.init_app(main)
+    fairness_cli.init_app(main)  # after outcomes: it adds `reports bias` to the outcomes room's `reports` group
     for command in (score_group, policies_group, mappings_group):
         main.add_command(command)
 

@@ -11,7 +11,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 HUB = ROOT / "hub"
 LIBRARIES = ("connectors", "mappings", "scoring_engine")
-ROOMS = ("intake", "delivery", "privacy", "audit", "accounts", "web", "storage", "ops", "outcomes")
+ROOMS = ("intake", "delivery", "privacy", "audit", "accounts", "web", "storage", "ops", "outcomes", "fairness")
 # Shared leaves at hub/ itself; every other module lives in a room.
 SHARED = {"__init__", "__main__", "cli", "clitools", "config", "errors", "state"}
 # What only hub/web may use: request handling, responses, routing, HTTP errors, forms.
@@ -159,3 +159,43 @@ def test_one_json_pointer_helper():
         if '.replace("~", "~0")' in (ROOT / path).read_text(encoding="utf-8")
     ]
     assert not copies, copies
+
+
+# Self-identified demographics feed the bias audit and nothing else: no scoring, policy, mapping or delivery code
+# may read them. The table's module is imported only by the fairness room (and by models.py, which registers it
+# in the one metadata); the libraries never import hub at all (above).
+DEMOGRAPHICS_MODULE = "hub.storage.demographics"
+DEMOGRAPHICS_READERS = {"hub/storage/models.py", "hub/storage/demographics.py"}
+
+
+def _reads_demographics(tree: ast.AST) -> bool:
+    for module, name in _imports(tree):
+        if module == DEMOGRAPHICS_MODULE or (module == "hub.storage" and name == "demographics"):
+            return True
+    return any(isinstance(node, ast.Constant) and node.value == DEMOGRAPHICS_MODULE for node in ast.walk(tree))
+
+
+def test_only_the_bias_audit_reads_demographics():
+    offenders = [
+        path
+        for path, tree in _modules(HUB)
+        if _reads_demographics(tree) and _room_of(path) != "fairness" and path not in DEMOGRAPHICS_READERS
+    ]
+    assert not offenders, f"only hub/fairness/ may import {DEMOGRAPHICS_MODULE}: {offenders}"
+    readers = {path for path, tree in _modules(HUB) if _reads_demographics(tree)}
+    assert readers - DEMOGRAPHICS_READERS, "the rule checks nothing: no module of hub/fairness/ reads demographics"
+    # And the fairness room's public names hand out no demographics to scoring: only erasure and the report use it.
+    for path, tree in _modules(HUB):
+        if _room_of(path) in ("intake", "delivery") and any(
+            module == "hub.fairness" or module.startswith("hub.fairness.") for module, _ in _imports(tree)
+        ):
+            offenders.append(path)
+    assert not offenders, f"scoring and delivery must not reach the fairness room: {offenders}"
+
+
+def test_the_demographics_rule_catches_a_reader():
+    planted = ast.parse("from hub.storage.demographics import Demographic\n")
+    also = ast.parse("from hub.storage import demographics\n")
+    dynamic = ast.parse("importlib.import_module('hub.storage.demographics')\n")
+    assert _reads_demographics(planted) and _reads_demographics(also) and _reads_demographics(dynamic)
+    assert not _reads_demographics(ast.parse("from hub.storage.models import Candidate\n"))

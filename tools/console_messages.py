@@ -42,7 +42,10 @@ def extracted() -> Catalog:
 def badge_words() -> list[str]:
     from hub.web.console.rendering import BADGES
 
-    return sorted(str(word) for word in BADGES) + ["active", "locked", "revoked", "expired", "not hired", "other"]
+    shown = ["active", "locked", "revoked", "expired", "not hired", "other", "flagged"]
+    # Words pages show from data: the bias report's rate kinds and test names.
+    shown += ["selection", "scoring", "fisher_exact", "two_proportion_z"]
+    return sorted(str(word) for word in BADGES) + shown
 
 
 def current() -> Catalog:

@@ -36,6 +36,7 @@ def record(session: Session, result: InterviewResult, document: dict, *, actor: 
         employee_ids=employee_ids,
         start_date=start,
         note=document.get("note"),
+        advanced=document.get("advanced"),
     )
     session.add(decision)
     session.flush()

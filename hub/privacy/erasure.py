@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from hub.audit import chain as audit
+from hub.fairness import demographics
 from hub.outcomes import records
 from hub.storage.models import (
     Candidate,
@@ -34,6 +35,7 @@ class Erased:
     resumes: int
     jobs_cancelled: int
     outcomes: int = 0
+    demographics: int = 0
 
 
 def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) -> Erased:
@@ -85,7 +87,9 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
     ).rowcount  # type: ignore[attr-defined]
     # Outcomes are personal data too (an employee's ratings and lateness): gone with the candidate.
     outcomes = records.erase_for_results(session, list(result_ids))
-    summary = Erased(len(result_ids), profiles, resumes, cancelled, outcomes)
+    # Self-identified demographics go too (a row of their own; the bias audit then counts one applicant fewer).
+    erased_demographics = demographics.erase_for_candidates(session, [candidate.id])
+    summary = Erased(len(result_ids), profiles, resumes, cancelled, outcomes, erased_demographics)
     audit.append(
         session,
         actor=actor,

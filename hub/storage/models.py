@@ -227,6 +227,7 @@ class Decision(Base):
     start_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[Any | None] = mapped_column(EncryptedJSON())
     decided_at: Mapped[Timestamp]
+    advanced: Mapped[bool | None] = mapped_column(Boolean)  # migration 0008: moved on to a later stage (bias audit)
 
     result: Mapped[InterviewResult] = relationship(back_populates="decision")
 
@@ -384,4 +385,5 @@ __all__ = [
 
 # Tables kept in modules of their own register in the same metadata (migrations, key rotation and the
 # metadata-vs-migrations test all see them).
+from hub.storage import demographics as _demographics  # noqa: E402,F401
 from hub.storage import outcomes as _outcomes  # noqa: E402,F401

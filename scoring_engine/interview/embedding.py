@@ -10,6 +10,7 @@ import time
 from functools import lru_cache
 
 from scoring_engine.errors import ScoringError
+from scoring_engine.interview import masking
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,9 @@ def load() -> float:
 
 @lru_cache(maxsize=4096)
 def embed(text: str) -> tuple[float, ...]:
-    """The unit-length embedding of one text."""
-    vector = _load().encode([text], normalize_embeddings=True, show_progress_bar=False)[0]
+    """The unit-length embedding of one text, its names and gendered words masked first (masking.py: swapping
+    them moved scores by up to 7.3 points)."""
+    vector = _load().encode([masking.mask(text)], normalize_embeddings=True, show_progress_bar=False)[0]
     return tuple(float(value) for value in vector)
 
 

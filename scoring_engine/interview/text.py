@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from scoring_engine.interview import masking
 from scoring_engine.interview.lexicon import lexicon
 from scoring_engine.text_pieces import bounded_pieces
 
@@ -90,6 +91,7 @@ def _normalise(word: str) -> str:
 def tokenize(text: str, language: str | None = None) -> Tokens:
     """Words of a text (jieba for Chinese, Snowball-stemmed English) and its content words."""
     language = language or detect_language(text)
+    text = masking.mask(text, language)  # names and gendered words: a swap must not move a score (masking.py)
     stopwords = lexicon().stopwords
     words = []
     content = []

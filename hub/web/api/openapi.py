@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from flask import jsonify
 
+from hub.fairness import categories
 from hub.intake.validation import load_schema
 from hub.web.api import api
 
@@ -36,6 +37,7 @@ def spec() -> dict:
     for name, title in (("interview-result", "InterviewResult"), ("decision", "Decision")):
         schema = {key: value for key, value in load_schema(name).items() if key not in ("$schema", "$id")}
         document["components"]["schemas"][title] = _rebased(schema, f"#/components/schemas/{title}")
+    document["components"]["schemas"]["Demographics"] = categories.json_schema()  # from the category-set files
     return document
 
 

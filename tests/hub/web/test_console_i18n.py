@@ -21,7 +21,7 @@ CONSOLE = ROOT / "hub" / "web" / "console"
 READABLE_ATTRIBUTES = re.compile(r'\b(?:placeholder|title|aria-label|alt)="([^"]*)"')
 TAG = re.compile(r"<[^>]*>")
 # Words that are the same in both languages: the product's name, units, protocol and format names.
-UNTRANSLATED_OK = {"hris-hub", "UTC", "CSV", "JSON", "SVG", "ms", "s", "h", "min", "p50", "p90", "p99", "REST", "SOAP"}
+UNTRANSLATED_OK = {"hris-hub", "UTC", "CSV", "JSON", "SVG", "ms", "s", "h", "min", "p50", "p90", "p99", "p", "REST", "SOAP"}
 
 
 def _environment():

@@ -27,6 +27,8 @@ SEMANTIC_REFUSALS = [
     # Each record is a performance review or an attendance summary with cross-field rules (a rating within its
     # scale, late arrivals at most the workdays) that the request schema leaves to the endpoint.
     ("POST", "/api/v1/outcomes", ["422"]),
+    # `until` must come after `since`, which two independent date parameters cannot say.
+    ("GET", "/api/v1/reports/bias", ["422"]),
 ]
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 

@@ -145,6 +145,9 @@ class Decision(TypedDict):
     systems.
     """
 
+    # Whether the candidate moved on to a later stage (an interview, an offer), hired or not; the bias audit's
+    # second selection outcome. Left out: a hire counts as advanced, anyone else as not known
+    advanced: NotRequired[bool]
     # Who decided (a person, e.g. an HR user's id or email). minLength 1; maxLength 200
     decided_by: str
     # The new employee's id in each target system, by connector name; 'default' serves connectors not named.
