@@ -321,3 +321,27 @@ def test_the_secret_is_in_no_answer_log_line_or_audit_entry(live, caplog):
     assert any(r.status_code == 401 for r in answers) and "signed request refused" in caplog.text
     actions = [entry["action"] for entry in audit.json()["items"]]
     assert "client.signing_changed" in actions and "client.signing_rotated" in actions
+
+
+def test_the_cli_shows_a_secret_once_and_says_what_changed(live):
+    made = invoke(live.app, "clients", "create", "--name", "cloud-backend", "--role", "ingest", "--signed")
+    assert made.exit_code == 0, made.output
+    lines = made.output.splitlines()
+    assert "signed requests required" in lines[0]
+    secret = lines[-1].split(": ", 1)[1]
+    assert lines[-1].startswith("signing secret (shown once, store it now): whsec_")
+    assert len(signing.secret_bytes(secret)) == 32
+    optional = invoke(live.app, "clients", "signing", "optional", "cloud-backend")
+    assert optional.exit_code == 0 and "unsigned ones still pass" in optional.output and secret not in optional.output
+    rotated = invoke(live.app, "clients", "signing", "rotate", "cloud-backend", "--overlap-hours", "2")
+    assert rotated.exit_code == 0 and "the old one verifies until" in rotated.output
+    assert secret not in rotated.output and "whsec_" in rotated.output
+    listed = invoke(live.app, "clients", "list").output
+    assert "signing optional" in listed and "whsec_" not in listed
+    assert invoke(live.app, "clients", "signing", "require", "nobody").exit_code != 0
+    off = invoke(live.app, "clients", "signing", "off", "cloud-backend")
+    assert off.exit_code == 0 and "erased" in off.output
+    revoked = invoke(live.app, "clients", "revoke", "cloud-backend")
+    assert revoked.exit_code == 0
+    refused_cli = invoke(live.app, "clients", "signing", "require", "cloud-backend")
+    assert refused_cli.exit_code != 0 and "revoked" in refused_cli.output
