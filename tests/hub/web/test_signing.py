@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -345,3 +347,34 @@ def test_the_cli_shows_a_secret_once_and_says_what_changed(live):
     assert revoked.exit_code == 0
     refused_cli = invoke(live.app, "clients", "signing", "require", "cloud-backend")
     assert refused_cli.exit_code != 0 and "revoked" in refused_cli.output
+
+
+def _doc_snippet(language: str) -> str:
+    from tests.conftest import ROOT
+
+    section = (ROOT / "docs" / "api.md").read_text().split("## Signing requests", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(rf"^```{language}\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 1, f"one {language} block in docs/api.md, 'Signing requests'"
+    return blocks[0]
+
+
+def test_the_documented_python_snippet_signs_as_the_hub_expects(live):
+    _, key, secret = new_client(live)
+    scope = {"HUB": live.url, "KEY": key, "SIGNING_SECRET": secret, "result": interview_result()}
+    exec(compile(_doc_snippet("python"), "docs/api.md", "exec"), scope)  # noqa: S102 - the docs' own code
+    assert scope["answer"].status_code == 202, scope["answer"].text
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_documented_node_snippet_signs_as_the_hub_expects(live, tmp_path):
+    _, key, secret = new_client(live)
+    script = tmp_path / "snippet.mjs"
+    script.write_text(
+        f"const HUB = {json.dumps(live.url)}, KEY = {json.dumps(key)}, SIGNING_SECRET = {json.dumps(secret)};\n"
+        f"const result = {json.dumps(interview_result(), ensure_ascii=False)};\n"
+        + _doc_snippet("js")
+        + "\nif (answer.status !== 202) { console.error(answer.status, await answer.text()); process.exit(1); }\n"
+    )
+    run = subprocess.run([shutil.which("node"), str(script)], capture_output=True, text=True, timeout=120,
+                         check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
