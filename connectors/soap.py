@@ -27,6 +27,8 @@ from connectors.schema import MASK, require_payload_shape, secret_values, tls_pr
 from connectors.soap_payload import PayloadMismatch, operation_arguments
 from connectors.wsse_token import FreshUsernameToken
 
+WSSE_NAMESPACE = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
+
 logger = logging.getLogger(__name__)
 
 # SOAP 1.1 Client / SOAP 1.2 Sender (and protocol-level faults) mean the request itself is wrong.
@@ -326,7 +328,12 @@ class SoapConnector(Connector):
 
     def prepare(self, payload: dict, context: DeliveryContext) -> PreparedDelivery:
         _client, _operation, envelope, http_headers, address = self._render(payload, context)
-        # Serialised as zeep's transport serialises it, so the preview is byte for byte what is sent.
+        # A WS-Security UsernameToken's digest and nonce authenticate whoever sends them until its Timestamp
+        # expires: a preview shows them masked, like the basic-auth header.
+        for name in ("Password", "Nonce"):
+            for element in envelope.iter(f"{{{WSSE_NAMESPACE}}}{name}"):
+                element.text = MASK
+        # Serialised as zeep's transport serialises it, so the preview is byte for byte what is sent (tokens aside).
         body = etree_to_string(envelope).decode("utf-8")
         headers = dict(http_headers)
         if self.config.get("basic_auth"):

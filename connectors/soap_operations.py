@@ -11,10 +11,14 @@ import sys
 from dataclasses import dataclass
 
 import click
+import requests
+from lxml import etree
+from zeep import exceptions as zeep_errors
 from zeep.xsd import ComplexType, Element
 from zeep.xsd.elements.indicators import All, Choice, Group, Sequence
 
 from connectors import soap_xsd, wsdl_cache
+from connectors.errors import DeliveryError
 
 XSD = soap_xsd.XSD
 FACETS = (
@@ -185,7 +189,12 @@ def format_fields(operation: str, fields: list[Field]) -> str:
 @click.argument("operation", required=False)
 def operations_command(wsdl: str, operation: str | None) -> None:
     """List a WSDL's operations, or the fields OPERATION expects (WSDL: a file path or an http(s) URL)."""
-    document = wsdl_cache.load_document(wsdl)
+    try:
+        document = wsdl_cache.load_document(wsdl)
+    except DeliveryError as error:  # the destination policy refused the file or URL
+        raise click.ClickException(str(error)) from None
+    except (OSError, requests.RequestException, zeep_errors.Error, etree.LxmlError, ValueError) as error:
+        raise click.ClickException(f"cannot load WSDL {wsdl}: {error}") from None
     if operation is None:
         click.echo("\n".join(operations(document)))
         return

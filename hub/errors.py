@@ -93,6 +93,13 @@ class Unauthenticated(HubError):
     title = "Invalid API key"
 
 
+class SignatureRefused(Unauthenticated):
+    """A client that signs its requests sent one whose signature headers are missing, stale, wrong or replayed;
+    `reason` (in `extra`) says which."""
+
+    title = "Request signature refused"
+
+
 class Forbidden(HubError):
     """The caller is known but its role does not allow this."""
 

@@ -2,4 +2,4 @@
 
 Other rooms import only the modules named in `__all__` (tests/test_layout.py holds them to it)."""
 
-__all__ = ["api_clients", "cli", "console_sessions", "console_users", "throttle"]
+__all__ = ["api_clients", "cli", "console_sessions", "console_users", "signing", "throttle"]

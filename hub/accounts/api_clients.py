@@ -38,6 +38,7 @@ class Caller:
     client_id: int
     name: str
     role: str
+    signing_mode: str | None = None  # "required" or "optional": hub/accounts/signing.py checks its requests
 
     @property
     def actor(self) -> str:
@@ -117,7 +118,7 @@ def authenticate(session: Session, header: str | None) -> Caller:
             f"This key expired at {client.expires_at:%Y-%m-%d %H:%M} UTC; ask HR IT for a new one.",
             title="Expired API key",
         )
-    return Caller(client.id, client.name, client.role)
+    return Caller(client.id, client.name, client.role, client.signing_mode)
 
 
 # last_used_at is written at most once a minute per key: a busy client costs one small UPDATE a minute, not one a

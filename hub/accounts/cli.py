@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from hub.accounts import console_users as accounts
+from hub.accounts import signing
 from hub.accounts.api_clients import ROLES, ClientExists, create_client, revoke_client
 from hub.clitools import CLI_ACTOR
 from hub.clitools import state as hub_state
@@ -125,26 +126,37 @@ def clients():
     default=None,
     help="Refuse the key this many days from now (default: never expires).",
 )
+@click.option(
+    "--signed",
+    is_flag=True,
+    help="Require signed requests (webhook-id/-timestamp/-signature) besides the key; prints the signing secret.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @with_appcontext
-def clients_create(name, role, expires_in_days, as_json):
+def clients_create(name, role, expires_in_days, signed, as_json):
     """Create a client and print its key (shown once; only a hash is stored)."""
     expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
+    secret = None
     try:
         with transaction(hub_state().session_factory) as session:
             client, key = create_client(session, name=name, role=role, actor=CLI_ACTOR, expires_at=expires_at)
+            if signed:
+                _, secret = signing.set_mode(session, name=name, mode="required", actor=CLI_ACTOR)
     except ClientExists as error:
         raise click.ClickException(str(error)) from None
     if as_json:
-        click.echo(
-            json.dumps(
-                {"name": name, "role": role, "key": key, "expires_at": expires_at.isoformat() if expires_at else None}
-            )
-        )
+        out = {"name": name, "role": role, "key": key, "expires_at": expires_at.isoformat() if expires_at else None}
+        if signed:
+            out.update(signing="required", signing_secret=secret)
+        click.echo(json.dumps(out))
     else:
         until = f", expires {expires_at:%Y-%m-%d %H:%M} UTC" if expires_at else ""
-        click.echo(f"created client {name!r} with role {role}{until}")
+        click.echo(
+            f"created client {name!r} with role {role}{until}" + (", signed requests required" if signed else "")
+        )
         click.echo(f"key (shown once, store it now): {key}")
+        if secret:
+            click.echo(f"signing secret (shown once, store it now): {secret}")
 
 
 @clients.command("list")
@@ -166,7 +178,8 @@ def clients_list():
         else:
             state = "never expires"
         used = f"last used {client.last_used_at:%Y-%m-%d %H:%M} UTC" if client.last_used_at else "never used"
-        click.echo(f"{client.name:30} {client.role:8} key id {client.key_prefix}  {state:18} {used}")
+        signed = f"  signing {client.signing_mode}" if client.signing_mode else ""
+        click.echo(f"{client.name:30} {client.role:8} key id {client.key_prefix}  {state:18} {used}{signed}")
 
 
 @clients.command("revoke")
@@ -180,6 +193,95 @@ def clients_revoke(name):
     except LookupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"revoked {name!r}")
+
+
+@clients.group("signing")
+def clients_signing():
+    """Signed requests (Standard Webhooks): require them of a client, rotate its secret, turn them off."""
+
+
+def _show_secret(name: str, mode: str, secret: str | None, as_json: bool, until=None) -> None:
+    if as_json:
+        out = {"name": name, "signing": mode, "signing_secret": secret}
+        if until is not None:
+            out["old_secret_until"] = until.isoformat()
+        click.echo(json.dumps(out))
+        return
+    if secret:
+        click.echo(f"signing secret (shown once, store it now): {secret}")
+    else:
+        click.echo("the client keeps the signing secret it has (rotate it to get a new one)")
+
+
+def _signing_mode(name: str, mode: str, as_json: bool) -> None:
+    try:
+        with transaction(hub_state().session_factory) as session:
+            _, secret = signing.set_mode(session, name=name, mode=mode, actor=CLI_ACTOR)
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+    if not as_json:
+        if mode == "required":
+            click.echo(f"{name!r} must now sign every request; unsigned ones are refused (401 signature-refused)")
+        else:
+            click.echo(f"{name!r} may sign its requests: signed ones are checked, unsigned ones still pass")
+    _show_secret(name, mode, secret, as_json)
+
+
+@clients_signing.command("require")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@with_appcontext
+def signing_require(name, as_json):
+    """Refuse the client's unsigned requests from now on (a secret is made and shown if it has none)."""
+    _signing_mode(name, "required", as_json)
+
+
+@clients_signing.command("optional")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@with_appcontext
+def signing_optional(name, as_json):
+    """Check the client's signatures when it sends them, and let unsigned requests through (to switch over)."""
+    _signing_mode(name, "optional", as_json)
+
+
+@clients_signing.command("rotate")
+@click.argument("name")
+@click.option(
+    "--overlap-hours",
+    type=click.FloatRange(min=0),
+    default=24.0,
+    show_default=True,
+    help="How long the old secret keeps verifying, so the backend can switch over (0: it stops at once).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@with_appcontext
+def signing_rotate(name, overlap_hours, as_json):
+    """Give the client a new signing secret; the old one verifies until the overlap ends."""
+    try:
+        with transaction(hub_state().session_factory) as session:
+            client, secret, until = signing.rotate(
+                session, name=name, actor=CLI_ACTOR, overlap=timedelta(hours=overlap_hours)
+            )
+            mode = client.signing_mode
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+    if not as_json:
+        click.echo(f"new signing secret for {name!r}; the old one verifies until {until:%Y-%m-%d %H:%M:%S} UTC")
+    _show_secret(name, mode, secret, as_json, until)
+
+
+@clients_signing.command("off")
+@click.argument("name")
+@with_appcontext
+def signing_off(name):
+    """Stop checking the client's signatures and erase its signing secrets."""
+    try:
+        with transaction(hub_state().session_factory) as session:
+            signing.turn_off(session, name=name, actor=CLI_ACTOR)
+    except LookupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{name!r} no longer signs its requests; its signing secrets are erased")
 
 
 def init_app(main: click.Group) -> None:

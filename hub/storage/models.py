@@ -116,6 +116,21 @@ class ApiClient(Base):
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]  # migration 0005: a key may be given a lifetime
+    # Migration 0012: signed requests (hub/accounts/signing.py). signing_mode is NULL (off), "optional" or
+    # "required"; signing_secrets holds [{"secret": "whsec_...", "until": ISO time or None}], newest first.
+    signing_mode: Mapped[str | None] = mapped_column(String(10))
+    signing_secrets: Mapped[Any] = mapped_column(EncryptedJSON(), nullable=True)
+
+
+class SignedRequestId(Base):
+    """A signed request's webhook-id, kept until its timestamp leaves the tolerance, so a replay is refused by any
+    process: the primary key decides, not a read before the write."""
+
+    __tablename__ = "signed_request_ids"
+
+    client_id: Mapped[int] = mapped_column(ForeignKey("api_clients.id"), primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the webhook-id
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class ConsoleUser(Base):

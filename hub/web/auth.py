@@ -1,4 +1,5 @@
-"""The API's role check: a view decorated with `require(role)` runs only for a key holding that role."""
+"""The API's role check: a view decorated with `require(role)` runs only for a key holding that role, and, for a
+client that signs its requests, only with a valid signature (hub/accounts/signing.py)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,28 @@ import functools
 
 from flask import current_app, g, request
 
+from hub.accounts import signing
 from hub.accounts.api_clients import ROLE_GRANTS, authenticate, record_use
 from hub.errors import Forbidden
+from hub.storage.models import ApiClient
 
 
-def require(role: str):
-    """Decorate a view: the caller must hold `role` (or a role that grants it)."""
+def require(role: str, *, upload: bool = False):
+    """Decorate a view: the caller must hold `role` (or a role that grants it). `upload`: the body may be as large
+    as HUB_MAX_UPLOAD_BYTES (a signed request's body is read here, before the view)."""
     allowed = ROLE_GRANTS[role]
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             state = current_app.extensions["hub"]
-            caller = authenticate(state.session(), request.headers.get("Authorization"))
+            session = state.session()
+            caller = authenticate(session, request.headers.get("Authorization"))
+            if caller.signing_mode:
+                if upload:
+                    request.max_content_length = state.settings.max_upload_bytes
+                client = session.get(ApiClient, caller.client_id)
+                signing.check_request(state.session_factory, client, request.headers, request.get_data(cache=True))
             record_use(state.session_factory, caller)
             if caller.role not in allowed:
                 raise Forbidden(

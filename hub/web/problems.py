@@ -50,6 +50,7 @@ ERROR_TYPES: dict[type[errors.HubError], tuple[int, str]] = {
     errors.Conflict: (409, "conflict"),
     errors.NotFound: (404, "not-found"),
     errors.BadQuery: (400, "bad-query"),
+    errors.SignatureRefused: (401, "signature-refused"),
     errors.Unauthenticated: (401, "unauthorized"),
     errors.Forbidden: (403, "forbidden"),
 }

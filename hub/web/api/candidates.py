@@ -20,7 +20,7 @@ from scoring_engine.resume.isolation import extract_isolated
 
 
 @api.post("/candidates/<external_id>/resumes")
-@require("ingest")
+@require("ingest", upload=True)
 def post_resume(external_id: str):
     """Upload a resume (multipart field `file`: PDF, DOCX or TXT; optional `job_code` to match, and `recommend=true`
     for the whole job catalog ranked with reasons)."""
