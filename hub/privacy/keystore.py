@@ -1,0 +1,251 @@
+"""The key store: each candidate's data key, wrapped by the master key, kept apart from the data.
+
+Apart, because a copy of the data (a backup, a dump, a replica) must not carry the keys that open it: on SQLite
+the store is a file of its own beside the database (`hub.sqlite` -> `hub.keys.sqlite`), on PostgreSQL a table
+(`candidate_keys`) that data backups leave out, or another database (HUB_KEY_STORE_URL). Erasure destroys a
+candidate's wrapped key and leaves a tombstone (id, candidate, when), so a value under a destroyed key reads as
+erased while a key that was never here is a configuration error. See docs/operations.md, "Crypto-shredding".
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, create_engine, event, func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from hub.privacy.crypto import PREFIX, DataKey, KeyDestroyedError, KeyRing, MissingKeyError
+
+log = logging.getLogger(__name__)
+
+metadata = MetaData()
+candidate_keys = Table(
+    "candidate_keys",
+    metadata,
+    Column("key_id", String(40), primary_key=True),
+    Column("candidate_id", String(36), nullable=False, index=True),
+    # "enc1:<master key id>:..." (the 32-byte key under the master key); NULL once destroyed.
+    Column("wrapped", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("destroyed_at", DateTime(timezone=True)),
+)
+
+
+def _make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        from hub.storage.db import make_engine
+
+        return make_engine(url, pool_size=4)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        # A destroyed key is overwritten with zeros in the file, not just unlinked from the b-tree; the rollback
+        # journal (not WAL) keeps no old page versions once a transaction ends.
+        cursor.execute("PRAGMA secure_delete=ON")
+        cursor.execute("PRAGMA journal_mode=DELETE")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    return engine
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class KeyStore:
+    """Data keys by candidate. Unwrapped keys are cached in memory by key id for `cache_seconds` at most (reads);
+    the key a write uses is looked up in the store every time, so a key destroyed by another process is never
+    written under again."""
+
+    def __init__(self, url: str, keyring: KeyRing, *, cache_seconds: float = 60.0, max_cached: int = 10_000):
+        self.url = url
+        self.keyring = keyring
+        self.engine = _make_engine(url)
+        self.cache_seconds = cache_seconds
+        self.max_cached = max_cached
+        self._cache: OrderedDict[str, tuple[float, DataKey]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._ready = False
+
+    # ---- schema ----------------------------------------------------------------------------------------
+
+    def ensure(self) -> None:
+        if not self._ready:
+            metadata.create_all(self.engine, checkfirst=True)
+            self._ready = True
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # ---- keys -------------------------------------------------------------------------------------------
+
+    def _unwrap(self, key_id: str, wrapped: str) -> DataKey:
+        key = DataKey(key_id, self.keyring.decrypt(wrapped))
+        if self.cache_seconds > 0:
+            with self._lock:
+                self._cache[key_id] = (time.monotonic() + self.cache_seconds, key)
+                self._cache.move_to_end(key_id)
+                while len(self._cache) > self.max_cached:
+                    self._cache.popitem(last=False)
+        return key
+
+    def _cached(self, key_id: str) -> DataKey | None:
+        with self._lock:
+            hit = self._cache.get(key_id)
+            if hit is None:
+                return None
+            if hit[0] < time.monotonic():
+                del self._cache[key_id]
+                return None
+            return hit[1]
+
+    def get(self, key_id: str) -> DataKey:
+        """The data key with this id, for reading; KeyDestroyedError once erased."""
+        cached = self._cached(key_id)
+        if cached is not None:
+            return cached
+        self.ensure()
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(candidate_keys.c.wrapped, candidate_keys.c.destroyed_at).where(candidate_keys.c.key_id == key_id)
+            ).first()
+        if row is None:
+            raise MissingKeyError(
+                f"a stored value is under candidate data key {key_id!r}, which the key store {self._where()} has never "
+                "held: point HUB_KEY_STORE_URL at the key store this database was written with"
+            )
+        if row.wrapped is None:
+            raise KeyDestroyedError(f"candidate data key {key_id!r} was destroyed at {row.destroyed_at} (erasure)")
+        return self._unwrap(key_id, row.wrapped)
+
+    def for_candidate(self, candidate_id: str, *, create: bool = True) -> DataKey | None:
+        """The candidate's live data key, for writing: looked up in the store (one indexed read), made when missing."""
+        self.ensure()
+        for _ in range(3):
+            with self.engine.connect() as connection:
+                row = connection.execute(
+                    select(candidate_keys.c.key_id, candidate_keys.c.wrapped).where(
+                        candidate_keys.c.candidate_id == candidate_id, candidate_keys.c.wrapped.is_not(None)
+                    )
+                ).first()
+            if row is not None:
+                return self._cached(row.key_id) or self._unwrap(row.key_id, row.wrapped)
+            if not create:
+                return None
+            key_id = "dk_" + uuid.uuid4().hex
+            raw = os.urandom(32)
+            try:
+                with self.engine.begin() as connection:
+                    # One live key per candidate: a second writer racing to make one finds the first's.
+                    if connection.dialect.name == "postgresql":
+                        connection.exec_driver_sql(
+                            "SELECT pg_advisory_xact_lock(hashtext(%(c)s))", {"c": "candidate_key:" + candidate_id}
+                        )
+                    live = connection.execute(
+                        select(func.count())
+                        .select_from(candidate_keys)
+                        .where(candidate_keys.c.candidate_id == candidate_id, candidate_keys.c.wrapped.is_not(None))
+                    ).scalar()
+                    if live:
+                        continue
+                    connection.execute(
+                        candidate_keys.insert().values(
+                            key_id=key_id,
+                            candidate_id=candidate_id,
+                            wrapped=self.keyring.encrypt(raw),
+                            created_at=_now(),
+                        )
+                    )
+            except IntegrityError:
+                continue
+            return DataKey(key_id, raw)
+        raise RuntimeError(f"could not make a data key for candidate {candidate_id}")
+
+    def destroy(self, candidate_id: str) -> list[str]:
+        """Destroy every data key of the candidate (the wrapped key is overwritten; a tombstone stays)."""
+        self.ensure()
+        with self.engine.begin() as connection:
+            key_ids = list(
+                connection.execute(
+                    select(candidate_keys.c.key_id).where(
+                        candidate_keys.c.candidate_id == candidate_id, candidate_keys.c.wrapped.is_not(None)
+                    )
+                ).scalars()
+            )
+            if key_ids:
+                connection.execute(
+                    update(candidate_keys)
+                    .where(candidate_keys.c.key_id.in_(key_ids))
+                    .values(wrapped=None, destroyed_at=_now())
+                )
+        with self._lock:
+            for key_id in key_ids:
+                self._cache.pop(key_id, None)
+        return key_ids
+
+    def destroyed(self, key_ids: list[str]) -> set[str]:
+        """Which of these key ids are destroyed."""
+        self.ensure()
+        with self.engine.connect() as connection:
+            return set(
+                connection.execute(
+                    select(candidate_keys.c.key_id).where(
+                        candidate_keys.c.key_id.in_(key_ids), candidate_keys.c.wrapped.is_(None)
+                    )
+                ).scalars()
+            )
+
+    # ---- master key rotation -------------------------------------------------------------------------------
+
+    def count_stale(self) -> int:
+        """Live wrapped keys under a master key other than the primary."""
+        self.ensure()
+        with self.engine.connect() as connection:
+            return (
+                connection.execute(
+                    select(func.count())
+                    .select_from(candidate_keys)
+                    .where(
+                        candidate_keys.c.wrapped.is_not(None),
+                        candidate_keys.c.wrapped.not_like(f"{PREFIX}:{self.keyring.primary_id}:%"),
+                    )
+                ).scalar()
+                or 0
+            )
+
+    def rewrap(self, *, batch_size: int = 500) -> int:
+        """Re-wrap every live data key under the primary master key (the data under them is not touched)."""
+        self.ensure()
+        done = 0
+        while True:
+            with self.engine.begin() as connection:
+                rows = connection.execute(
+                    select(candidate_keys.c.key_id, candidate_keys.c.wrapped)
+                    .where(
+                        candidate_keys.c.wrapped.is_not(None),
+                        candidate_keys.c.wrapped.not_like(f"{PREFIX}:{self.keyring.primary_id}:%"),
+                    )
+                    .limit(batch_size)
+                ).all()
+                for row in rows:
+                    connection.execute(
+                        update(candidate_keys)
+                        .where(candidate_keys.c.key_id == row.key_id)
+                        .values(wrapped=self.keyring.encrypt(self.keyring.decrypt(row.wrapped)))
+                    )
+            done += len(rows)
+            if len(rows) < batch_size:
+                return done
+
+    def _where(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
