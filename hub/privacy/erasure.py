@@ -39,6 +39,8 @@ ERASED_DECIDER = "(erased)"
 # An erasure request still open this many days after it was made is overdue (GDPR Art. 12(3): one month).
 OVERDUE_DAYS = 30
 OPEN, COMPLETED = "open", "completed"
+# How often the worker asks the connectors of open requests again.
+RETRY_MINUTES = 10
 DONE = ("sent", "not_supported")
 
 
@@ -244,6 +246,18 @@ def propagate(factory, settings, request_id: str, *, actor: str = "hub") -> Eras
         session.flush()
         session.expunge(request)
     return request
+
+
+def retry_open(state, *, actor: str = "worker") -> int:
+    """Ask again every connector of every open erasure request that has not confirmed (the worker does this every
+    `RETRY_MINUTES`); returns how many requests completed."""
+    with state.session_factory() as session:
+        ids = [request.id for request in open_requests(session)]
+    completed = 0
+    for request_id in ids:
+        if propagate(state.session_factory, state.settings, request_id, actor=actor).status == COMPLETED:
+            completed += 1
+    return completed
 
 
 def open_requests(session: Session) -> list[ErasureRequest]:
