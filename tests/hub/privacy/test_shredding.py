@@ -2,6 +2,7 @@
 
 The attack: a backup of the data taken before an erasure, read afterwards with everything the hub still holds (the
 master key and the key store), must yield none of the erased candidate's data, and still all of everyone else's."""
+
 from __future__ import annotations
 
 import json
@@ -86,12 +87,24 @@ def test_a_backup_taken_before_erasure_cannot_be_read_after_it(live, hub_state, 
     key = live.key()
     alice = post_candidate(live, key, ALICE)
     post_candidate(live, key, BOB)
-    decided = live.request("POST", f"/api/v1/results/{alice['id']}/decision", key,
-                           json={"hired": True, "decided_by": "hr", "note": "strong closer, 王小明 asked for Shanghai",
-                                 "employee_ids": {"default": "E77"}})
+    decided = live.request(
+        "POST",
+        f"/api/v1/results/{alice['id']}/decision",
+        key,
+        json={
+            "hired": True,
+            "decided_by": "hr",
+            "note": "strong closer, 王小明 asked for Shanghai",
+            "employee_ids": {"default": "E77"},
+        },
+    )
     assert decided.status_code in (200, 201), decided.text
-    resume = live.request("POST", f"/api/v1/candidates/{ALICE['external_id']}/resumes", key,
-                          files={"file": ("wxm-cv.pdf", resume_pdf(ENGLISH_RESUME))})
+    resume = live.request(
+        "POST",
+        f"/api/v1/candidates/{ALICE['external_id']}/resumes",
+        key,
+        files={"file": ("wxm-cv.pdf", resume_pdf(ENGLISH_RESUME))},
+    )
     assert resume.status_code == 201, resume.text
 
     # Every value of a candidate is under that candidate's own data key, none under the master key.
@@ -171,8 +184,11 @@ def _write_as_before_crypto_shredding(hub_state) -> int:
                 for row_key, raw in rows:
                     if raw and raw.startswith("enc2:"):
                         plain = crypto.decrypt_stored(raw)
-                        connection.execute(update(table).where(key == row_key).values(
-                            {column: type_coerce(hub_state.keyring.encrypt(plain), Text)}))
+                        connection.execute(
+                            update(table)
+                            .where(key == row_key)
+                            .values({column: type_coerce(hub_state.keyring.encrypt(plain), Text)})
+                        )
                         moved += 1
     with hub_state.key_store.engine.begin() as connection:
         connection.execute(candidate_keys.delete())
@@ -240,8 +256,12 @@ def test_erasure_propagates_a_delete_to_connectors_and_tracks_the_deadline(live,
         add_rest_connector(hub_state, "deletes", receiver.url, mapping="erasing-rest")
         add_rest_connector(hub_state, "keeps", receiver.url)  # generic-rest names no delete
         accepted = post_candidate(live, key, ALICE)
-        live.request("POST", f"/api/v1/results/{accepted['id']}/decision", key,
-                     json={"hired": True, "decided_by": "hr", "employee_ids": {"default": "E1"}})
+        live.request(
+            "POST",
+            f"/api/v1/results/{accepted['id']}/decision",
+            key,
+            json={"hired": True, "decided_by": "hr", "employee_ids": {"default": "E1"}},
+        )
         run_worker(hub_state, max_seconds=5)
         assert len(receiver.requests_for("/events")) == 1
 

@@ -28,8 +28,9 @@ def _not_the_key_store(name, type_, _parent_names):
 def test_migrations_match_the_models(app, hub_state):
     hub_state.key_store.ensure()
     with hub_state.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "include_name": _not_the_key_store})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": _not_the_key_store}
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
