@@ -297,7 +297,10 @@ def _key_store_url(env, database_url: str) -> str:
     """HUB_KEY_STORE_URL, or beside an SQLite database (`hub.sqlite` -> `hub.keys.sqlite`), or the PostgreSQL one."""
     url = env.get("HUB_KEY_STORE_URL")
     if url:
-        _check_database_url(url)
+        if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", url):
+            raise ConfigurationError(
+                f"HUB_KEY_STORE_URL must start with sqlite:/// or postgresql:// (got a URL with scheme {url.split(':', 1)[0]!r})"
+            )
         if url == database_url and url.startswith("sqlite"):
             raise ConfigurationError(
                 "HUB_KEY_STORE_URL must not be the SQLite database itself: a copy of the file would hold the keys"

@@ -298,3 +298,26 @@ def test_erasure_propagates_a_delete_to_connectors_and_tracks_the_deadline(live,
         assert request.status == "completed" and request.propagation["deletes"]["attempts"] == 2
     raw = json.dumps(live.request("GET", "/api/v1/erasures", live.key("auditor")).json(), ensure_ascii=False)
     assert "王小明" not in raw and "wxm@example.cn" not in raw
+
+
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        ("mysql://keys", "HUB_KEY_STORE_URL must start with sqlite"),
+        ("same", "must not be the SQLite database itself"),
+    ],
+)
+def test_a_bad_key_store_url_stops_the_start(tmp_path, value, message):
+    from hub.config import ConfigurationError, Settings
+
+    database = f"sqlite:///{tmp_path}/hub.sqlite"
+    with pytest.raises(ConfigurationError, match=message):
+        Settings.from_env(
+            {
+                "HUB_INSTANCE_PATH": str(tmp_path),
+                "HUB_DATABASE_URL": database,
+                "HUB_KEY_STORE_URL": database if value == "same" else value,
+            }
+        )
+    default = Settings.from_env({"HUB_INSTANCE_PATH": str(tmp_path), "HUB_DATABASE_URL": database})
+    assert default.key_store_url == f"sqlite:///{tmp_path}/hub.keys.sqlite"
