@@ -17,9 +17,22 @@ import uuid
 from collections import OrderedDict
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, Text, create_engine, event, func, select, update
+from sqlalchemy import (
+    Column,
+    DateTime,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    inspect,
+    select,
+    update,
+)
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from hub.privacy.crypto import PREFIX, DataKey, KeyDestroyedError, KeyRing, MissingKeyError
 
@@ -75,13 +88,27 @@ class KeyStore:
         self.max_cached = max_cached
         self._cache: OrderedDict[str, tuple[float, DataKey]] = OrderedDict()
         self._lock = threading.Lock()
+        self._ensure_lock = threading.Lock()
         self._ready = False
 
     # ---- schema ----------------------------------------------------------------------------------------
 
     def ensure(self) -> None:
-        if not self._ready:
-            metadata.create_all(self.engine, checkfirst=True)
+        """Make the key store's table on first use (threads and processes may race to do it)."""
+        if self._ready:
+            return
+        with self._ensure_lock:
+            if self._ready:
+                return
+            try:
+                with self.engine.begin() as connection:
+                    if connection.dialect.name == "postgresql":
+                        connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('hub.candidate_keys'))")
+                    metadata.create_all(connection, checkfirst=True)
+            except DBAPIError:
+                # Another process made it between the check and the CREATE: fine once it is there.
+                if not inspect(self.engine).has_table(candidate_keys.name):
+                    raise
             self._ready = True
 
     def dispose(self) -> None:
@@ -146,7 +173,9 @@ class KeyStore:
             raw = os.urandom(32)
             try:
                 with self.engine.begin() as connection:
-                    # One live key per candidate: a second writer racing to make one finds the first's.
+                    # One live key per candidate on PostgreSQL: a second writer racing to make one finds the
+                    # first's. On SQLite two racing processes may each make one: both stay valid (every value names
+                    # its key), and erasure destroys every live key of the candidate.
                     if connection.dialect.name == "postgresql":
                         connection.exec_driver_sql(
                             "SELECT pg_advisory_xact_lock(hashtext(%(c)s))", {"c": "candidate_key:" + candidate_id}
