@@ -61,10 +61,12 @@ def _make_engine(url: str) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
-        # A destroyed key is overwritten with zeros in the file, not just unlinked from the b-tree; the rollback
-        # journal (not WAL) keeps no old page versions once a transaction ends.
+        # A destroyed key is overwritten with zeros in the file, not just unlinked from the b-tree; after each
+        # destruction the write-ahead log is checkpointed and truncated (destroy), so no old page version stays in it.
+        # FULL: a key the data was committed under is on disk when its commit returns (one fsync of the log).
         cursor.execute("PRAGMA secure_delete=ON")
-        cursor.execute("PRAGMA journal_mode=DELETE")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
@@ -220,6 +222,9 @@ class KeyStore:
         with self._lock:
             for key_id in key_ids:
                 self._cache.pop(key_id, None)
+        if key_ids and self.engine.dialect.name == "sqlite":
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         return key_ids
 
     def destroyed(self, key_ids: list[str]) -> set[str]:
