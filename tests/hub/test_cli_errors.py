@@ -71,7 +71,7 @@ def test_instance_folder_that_cannot_be_made(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     env = hub_env({"HUB_INSTANCE_PATH": str(blocker / "instance")})
-    lines = _short_error(run_hub("connectors", "list", env=env, cwd=tmp_path))
+    lines = _short_error(run_hub("db", "upgrade", env=env, cwd=tmp_path))
     assert "cannot set up the instance folder" in lines[0] and "HUB_INSTANCE_PATH" in lines[0]
 
 
@@ -89,13 +89,18 @@ def test_port_in_use_for_serve(tmp_path):
     "command", [["connectors", "preview", "hr", "--sample", "{sample}"], ["audit", "verify"], ["jobs", "list"]]
 )
 def test_unmigrated_database(tmp_path, command):
-    """Outside the instance folder the default ./instance is a new, empty database: say so, and what to run."""
+    """Outside the instance folder there is no ./instance: say so and create nothing; an empty one: say what to run."""
     sample = tmp_path / "样例.json"
     sample.write_text(json.dumps({"external_id": "x"}), encoding="utf-8")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = hub_env(KEYS)
-    lines = _short_error(run_hub(*[part.format(sample=sample) for part in command], env=env, cwd=elsewhere))
+    argv = [part.format(sample=sample) for part in command]
+    lines = _short_error(run_hub(*argv, env=env, cwd=elsewhere))
+    assert f"no hub instance at {elsewhere / 'instance'}" in lines[0] and "HUB_INSTANCE_PATH" in lines[0]
+    assert list(elsewhere.iterdir()) == []
+    (elsewhere / "instance").mkdir()
+    lines = _short_error(run_hub(*argv, env=env, cwd=elsewhere))
     assert "has no hub tables yet" in lines[0] and str(elsewhere / "instance" / "hub.sqlite") in lines[0]
     assert "hris-hub db upgrade" in lines[1] and "HUB_INSTANCE_PATH" in lines[1]
 

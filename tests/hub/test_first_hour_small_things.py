@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import requests
@@ -151,3 +154,19 @@ def test_api_keys_expire_and_record_their_last_use(live, hub_state, app_config, 
     refused = live.request("GET", "/api/v1/connectors", key)
     assert refused.status_code == 401 and refused.json()["title"] == "Expired API key"
     assert "expired " in run_hub("clients", "list", env=env, cwd=tmp_path).stdout
+
+
+def test_a_command_run_where_there_is_no_instance_says_so_and_creates_nothing(tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("HUB_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "hub", "audit", "verify"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert f"no hub instance at {tmp_path / 'instance'}" in done.stderr
+    assert "hris-hub db upgrade" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no instance folder, no keys
+    started = subprocess.run(
+        [sys.executable, "-m", "hub", "db", "upgrade"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert started.returncode == 0, started.stderr
+    assert (tmp_path / "instance" / "hub.sqlite").exists()
