@@ -124,9 +124,10 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
     # Outcomes are personal data too (an employee's ratings and lateness): gone with the candidate.
     outcomes = records.erase_for_results(session, list(result_ids))
     session.flush()
-    # The keys go last, in the key store's own transaction: should this unit of work then fail, what is left of the
-    # candidate reads as erased, and erasing again completes the scrub.
-    key_ids = shredding.destroy_keys(candidate.id)
+    # The keys go last: in this transaction when the key store shares the database (PostgreSQL by default), else in
+    # the key store's own, so that should this unit of work then fail, what is left of the candidate reads as erased,
+    # and erasing again completes the scrub.
+    key_ids = shredding.destroy_keys(session, candidate.id)
     request = ErasureRequest(
         id="er_" + uuid.uuid4().hex[:20],
         candidate_id=candidate.id,

@@ -15,7 +15,9 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import Iterator
 
 from sqlalchemy import (
     Column,
@@ -31,12 +33,15 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from hub.privacy.crypto import PREFIX, DataKey, KeyDestroyedError, KeyRing, MissingKeyError
 
 log = logging.getLogger(__name__)
+
+# How long a key just made stays in memory at least (see for_candidate).
+NEW_KEY_SECONDS = 30.0
 
 metadata = MetaData()
 candidate_keys = Table(
@@ -82,8 +87,18 @@ class KeyStore:
     the key a write uses is looked up in the store every time, so a key destroyed by another process is never
     written under again."""
 
-    def __init__(self, url: str, keyring: KeyRing, *, cache_seconds: float = 60.0, max_cached: int = 10_000):
+    def __init__(
+        self,
+        url: str,
+        keyring: KeyRing,
+        *,
+        cache_seconds: float = 60.0,
+        max_cached: int = 10_000,
+        same_database: bool = False,
+    ):
         self.url = url
+        # The key store is a table of the data's own PostgreSQL database: writes join the data's transaction.
+        self.same_database = same_database and not url.startswith("sqlite")
         self.keyring = keyring
         self.engine = _make_engine(url)
         self.cache_seconds = cache_seconds
@@ -121,12 +136,15 @@ class KeyStore:
     def _unwrap(self, key_id: str, wrapped: str) -> DataKey:
         key = DataKey(key_id, self.keyring.decrypt(wrapped))
         if self.cache_seconds > 0:
-            with self._lock:
-                self._cache[key_id] = (time.monotonic() + self.cache_seconds, key)
-                self._cache.move_to_end(key_id)
-                while len(self._cache) > self.max_cached:
-                    self._cache.popitem(last=False)
+            self._remember(key, self.cache_seconds)
         return key
+
+    def _remember(self, key: DataKey, seconds: float) -> None:
+        with self._lock:
+            self._cache[key.key_id] = (time.monotonic() + seconds, key)
+            self._cache.move_to_end(key.key_id)
+            while len(self._cache) > self.max_cached:
+                self._cache.popitem(last=False)
 
     def _cached(self, key_id: str) -> DataKey | None:
         with self._lock:
@@ -157,64 +175,72 @@ class KeyStore:
             raise KeyDestroyedError(f"candidate data key {key_id!r} was destroyed at {row.destroyed_at} (erasure)")
         return self._unwrap(key_id, row.wrapped)
 
-    def for_candidate(self, candidate_id: str, *, create: bool = True) -> DataKey | None:
-        """The candidate's live data key, for writing: looked up in the store (one indexed read), made when missing."""
+    @contextmanager
+    def _transaction(self, shared: Connection | None) -> Iterator[Connection]:
+        """The caller's connection when the key store shares its database (one transaction with the data, no
+        checkout), else a transaction of the key store's own."""
+        if shared is not None:
+            yield shared
+            return
+        with self.engine.begin() as connection:
+            yield connection
+
+    def _live_key(self, connection: Connection, candidate_id: str):
+        return connection.execute(
+            select(candidate_keys.c.key_id, candidate_keys.c.wrapped).where(
+                candidate_keys.c.candidate_id == candidate_id, candidate_keys.c.wrapped.is_not(None)
+            )
+        ).first()
+
+    def for_candidate(
+        self, candidate_id: str, *, create: bool = True, connection: Connection | None = None
+    ) -> DataKey | None:
+        """The candidate's live data key, for writing: looked up in the store (one indexed read), made when missing.
+
+        `connection`: the data's own, when `same_database` (PostgreSQL by default): the key is then made in the same
+        transaction as the data sealed under it, and both commit or neither."""
         self.ensure()
-        for _ in range(3):
-            with self.engine.connect() as connection:
-                row = connection.execute(
-                    select(candidate_keys.c.key_id, candidate_keys.c.wrapped).where(
-                        candidate_keys.c.candidate_id == candidate_id, candidate_keys.c.wrapped.is_not(None)
-                    )
-                ).first()
+        with self._transaction(connection) as conn:
+            row = self._live_key(conn, candidate_id)
+            if row is None and create and conn.dialect.name == "postgresql":
+                # One live key per candidate on PostgreSQL: a second writer racing to make one waits here, then finds
+                # the first's. On SQLite two racing processes may each make one: both stay valid (every value names
+                # its key), and erasure destroys every live key of the candidate.
+                conn.exec_driver_sql(
+                    "SELECT pg_advisory_xact_lock(hashtext(%(c)s))", {"c": "candidate_key:" + candidate_id}
+                )
+                row = self._live_key(conn, candidate_id)
             if row is not None:
                 return self._cached(row.key_id) or self._unwrap(row.key_id, row.wrapped)
             if not create:
                 return None
             key_id = "dk_" + uuid.uuid4().hex
             raw = os.urandom(32)
-            try:
-                with self.engine.begin() as connection:
-                    # One live key per candidate on PostgreSQL: a second writer racing to make one finds the
-                    # first's. On SQLite two racing processes may each make one: both stay valid (every value names
-                    # its key), and erasure destroys every live key of the candidate.
-                    if connection.dialect.name == "postgresql":
-                        connection.exec_driver_sql(
-                            "SELECT pg_advisory_xact_lock(hashtext(%(c)s))", {"c": "candidate_key:" + candidate_id}
-                        )
-                    live = connection.execute(
-                        select(func.count())
-                        .select_from(candidate_keys)
-                        .where(candidate_keys.c.candidate_id == candidate_id, candidate_keys.c.wrapped.is_not(None))
-                    ).scalar()
-                    if live:
-                        continue
-                    connection.execute(
-                        candidate_keys.insert().values(
-                            key_id=key_id,
-                            candidate_id=candidate_id,
-                            wrapped=self.keyring.encrypt(raw),
-                            created_at=_now(),
-                        )
-                    )
-            except IntegrityError:
-                continue
-            return DataKey(key_id, raw)
-        raise RuntimeError(f"could not make a data key for candidate {candidate_id}")
+            conn.execute(
+                candidate_keys.insert().values(
+                    key_id=key_id, candidate_id=candidate_id, wrapped=self.keyring.encrypt(raw), created_at=_now()
+                )
+            )
+        key = DataKey(key_id, raw)
+        # Remembered even with the cache off: made in the data's transaction (same database), the key's row is not
+        # visible to the key store's own connections until that commits, and the unit of work may read back.
+        self._remember(key, max(self.cache_seconds, NEW_KEY_SECONDS))
+        return key
 
-    def destroy(self, candidate_id: str) -> list[str]:
-        """Destroy every data key of the candidate (the wrapped key is overwritten; a tombstone stays)."""
+    def destroy(self, candidate_id: str, *, connection: Connection | None = None) -> list[str]:
+        """Destroy every data key of the candidate (the wrapped key is overwritten; a tombstone stays). With the
+        data's `connection` (same database), in the erasure's own transaction."""
         self.ensure()
-        with self.engine.begin() as connection:
+        with self._transaction(connection) as conn:
             key_ids = list(
-                connection.execute(
+                conn.execute(
                     select(candidate_keys.c.key_id).where(
                         candidate_keys.c.candidate_id == candidate_id, candidate_keys.c.wrapped.is_not(None)
                     )
                 ).scalars()
             )
             if key_ids:
-                connection.execute(
+                conn.execute(
                     update(candidate_keys)
                     .where(candidate_keys.c.key_id.in_(key_ids))
                     .values(wrapped=None, destroyed_at=_now())

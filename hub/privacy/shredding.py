@@ -7,7 +7,7 @@ The API other rooms use (docs/architecture.md, "Per-candidate encryption"):
   (`seal_on_flush`), and read back transparently.
 - `candidate_cipher(session, candidate_id)` gives the candidate's `DataKey` for values written another way, e.g. a
   Core `update(...).values(col=cipher.seal_json(value))`.
-- `destroy_keys(candidate_id)` is what erasure calls; afterwards every value under those keys, in this database or in
+- `destroy_keys(session, candidate_id)` is what erasure calls; afterwards every value under those keys, in this database or in
   any copy of it, reads as erased (`{"erased": true}`, or empty bytes) and cannot be decrypted with what remains.
 
 Data with no candidate (connector configuration, unlinked outcomes) and erasure markers stay under the master key.
@@ -59,16 +59,19 @@ def key_store() -> KeyStore:
 def candidate_cipher(session: Session, candidate_id: str) -> DataKey:
     """The candidate's data key (made on first use): `.seal_json(value)`, `.seal_bytes(data)`, `.decrypt(stored)`.
 
-    `session` is the unit of work the sealed values go into (kept in the signature so a later key store inside the
-    database can join its transaction)."""
-    key = key_store().for_candidate(candidate_id)
+    `session` is the unit of work the sealed values go into: when the key store is a table of the same database, a
+    new key is made in its transaction (both commit or neither)."""
+    store = key_store()
+    key = store.for_candidate(candidate_id, connection=session.connection() if store.same_database else None)
     assert key is not None
     return key
 
 
-def destroy_keys(candidate_id: str) -> list[str]:
-    """Destroy the candidate's data keys: the ids of the keys destroyed (none for a candidate with no key)."""
-    return key_store().destroy(candidate_id)
+def destroy_keys(session: Session, candidate_id: str) -> list[str]:
+    """Destroy the candidate's data keys: the ids of the keys destroyed (none for a candidate with no key). When the
+    key store shares the database, in the session's transaction (the scrub and the destruction commit together)."""
+    store = key_store()
+    return store.destroy(candidate_id, connection=session.connection() if store.same_database else None)
 
 
 # ---- which candidate a row belongs to ------------------------------------------------------------------------

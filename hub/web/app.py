@@ -42,7 +42,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     crypto.set_keyring(keyring)
     from hub.privacy import keystore, shredding
 
-    key_store = keystore.KeyStore(settings.key_store_url, keyring, cache_seconds=settings.key_cache_seconds)
+    key_store = keystore.KeyStore(
+        settings.key_store_url,
+        keyring,
+        cache_seconds=settings.key_cache_seconds,
+        same_database=settings.key_store_url == settings.database_url,
+    )
     shredding.install(key_store)
     engine = db.make_engine(settings.database_url)
     read_engine = db.make_engine(settings.database_url, read_only=True) if settings.is_sqlite else engine
