@@ -19,3 +19,13 @@ def hub_connector_types():
 @hookspec(firstresult=True)
 def hub_fetch_outcomes(connector, kinds, since, settings):
     """Read outcome records (reviews, attendance summaries) from the connector's target; None if not this plugin's."""
+
+
+# ---- erasure (candidates' right to erasure) -------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def hub_erase(connector, subject, settings):
+    """Delete a candidate at the connector's target; None if this plugin cannot delete there (not its type, or the
+    mapping names no delete). Return the list of DeliveryResult of the requests sent; raise a DeliveryError when the
+    target refused or could not be reached."""

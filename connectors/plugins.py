@@ -26,6 +26,8 @@ DEFAULT_PLUGINS = (
     "connectors.csv_export",
     # The generic REST type's outcome pull, apart from rest.py so each can change on its own.
     "connectors.rest_outcomes",
+    # The generic REST type's erasure: a DELETE where the mapping names one.
+    "connectors.rest_erase",
 )
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "connector_class",
     "connector_types",
     "create_connector",
+    "erase_at_target",
     "fetch_outcomes",
     "get_plugin_manager",
     "mask_secrets",
@@ -121,6 +124,12 @@ def create_connector(type_name: str, config: dict, *, policy: DestinationPolicy 
         connector.destination_policy = policy
         return connector
     return cls(validated, policy=policy)
+
+
+def erase_at_target(connector: Connector, *, subject: dict, settings: dict | None = None) -> list | None:
+    """Ask the connector's target to delete a candidate (hub_erase): the results of the requests sent, or None when no
+    plugin can delete there. Raises DeliveryError when the target refused or could not be reached."""
+    return get_plugin_manager().hook.hub_erase(connector=connector, subject=subject, settings=settings)
 
 
 def fetch_outcomes(connector: Connector, *, kinds: list[str], since=None, settings: dict | None = None) -> list | None:

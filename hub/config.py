@@ -70,6 +70,10 @@ class Settings:
     # The mappings and policies connectors may name: presets plus HUB_MAPPING_DIRS / HUB_POLICY_DIRS.
     catalog: Catalog = field(default_factory=Catalog)
     generated: tuple[str, ...] = field(default=())
+    # Crypto-shredding (hub/privacy/keystore.py): where candidates' wrapped data keys live, apart from the data, and
+    # how long an unwrapped key may stay in memory for reads.
+    key_store_url: str = ""
+    key_cache_seconds: float = 60.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -156,6 +160,8 @@ class Settings:
             ).resolve(),
             audit_checkpoint_minutes=_float(env, "HUB_AUDIT_CHECKPOINT_MINUTES", 60.0, minimum=0.0),
             generated=tuple(generated),
+            key_store_url=_key_store_url(env, database_url),
+            key_cache_seconds=_float(env, "HUB_KEY_CACHE_SECONDS", 60.0, minimum=0.0),
         )
         values.update(_targets(env))
         values.update(overrides)
@@ -285,6 +291,26 @@ def _local_secret(path: Path, make) -> tuple[str, bool]:
     finally:
         os.unlink(temporary)
     return value, True
+
+
+def _key_store_url(env, database_url: str) -> str:
+    """HUB_KEY_STORE_URL, or beside an SQLite database (`hub.sqlite` -> `hub.keys.sqlite`), or the PostgreSQL one."""
+    url = env.get("HUB_KEY_STORE_URL")
+    if url:
+        if not re.match(r"^(sqlite|postgresql)(\+\w+)?://", url):
+            raise ConfigurationError(
+                f"HUB_KEY_STORE_URL must start with sqlite:/// or postgresql:// (got a URL with scheme {url.split(':', 1)[0]!r})"
+            )
+        if url == database_url and url.startswith("sqlite"):
+            raise ConfigurationError(
+                "HUB_KEY_STORE_URL must not be the SQLite database itself: a copy of the file would hold the keys"
+            )
+        return url
+    if database_url.startswith("sqlite"):
+        path = database_url.split(":///", 1)[1]
+        root, ext = os.path.splitext(path)
+        return f"sqlite:///{root}.keys{ext or '.sqlite'}"
+    return database_url
 
 
 def _check_database_url(url: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import g
 from sqlalchemy.engine import Engine
@@ -21,6 +22,7 @@ class HubState:
     session_factory: sessionmaker[Session]
     read_session_factory: sessionmaker[Session]
     keyring: crypto.KeyRing
+    key_store: Any = None  # hub.privacy.keystore.KeyStore: candidates' wrapped data keys
     caches: dict = field(default_factory=dict)
 
     def session(self) -> Session:
@@ -33,3 +35,5 @@ class HubState:
     def dispose(self) -> None:
         self.engine.dispose()
         self.read_session_factory.kw["bind"].dispose()
+        if self.key_store is not None:
+            self.key_store.dispose()

@@ -72,6 +72,10 @@ class TargetMapping:
         self.response_rule: dict[str, Any] | None = data.get("response")
         if self.response_rule is not None and self.kind != "rest":
             raise self._load_error("a response rule reads a JSON answer: only rest mappings take one", "/response")
+        # How the target deletes a candidate the hub erases (connectors.rest_erase); None: it is not asked to.
+        self.erase: dict[str, Any] | None = data.get("erase")
+        if self.erase is not None and self.kind != "rest":
+            raise self._load_error("an erase section names a REST path: only rest mappings take one", "/erase")
         self.schema_file: Path | None = self._schema_path(data.get("schema"))
         self._target_validator = self._load_target_validator()
         self._many = isinstance(data["payload"], dict) and "$each" in data["payload"]

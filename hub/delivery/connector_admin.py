@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 import mappings
 from connectors.base import CheckResult
 from connectors.destinations import DestinationPolicy
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, ConnectorError, DeliveryError
 from connectors.plugins import (
     connector_class,
     create_connector,
+    erase_at_target,
     mask_secrets,
     validate_config,
 )
@@ -381,3 +382,22 @@ def types_view() -> list[dict]:
         }
         for name, cls in connector_types().items()
     ]
+
+
+def erase_candidate_at_target(connector: Connector, subject: dict, settings: Settings) -> tuple[str, str | None]:
+    """Ask one connector's target to delete a candidate the hub erased (hub_erase, the mapping's `erase:` section):
+    ("sent" | "failed" | "not_supported", what went wrong). The error names the status, never the reply's body."""
+    try:
+        erase_settings = load_mapping(settings.catalog, connector.mapping).erase
+    except Exception as error:  # a mapping gone or broken since: the target cannot be asked now
+        return "failed", f"mapping {connector.mapping!r} cannot be loaded: {error.__class__.__name__}"
+    try:
+        with create_connector(connector.type, connector.config, policy=settings.destinations) as live_connector:
+            sent = erase_at_target(live_connector, subject=subject, settings=erase_settings)
+    except DeliveryError as error:
+        if error.status_code:
+            return "failed", f"HTTP {error.status_code}: the target did not confirm the deletion"
+        return "failed", str(error)[:300]  # the hub's own description of a network failure
+    except ConnectorError as error:
+        return "failed", f"connector cannot be built: {error.__class__.__name__}"
+    return ("not_supported", None) if sent is None else ("sent", None)

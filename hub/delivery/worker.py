@@ -31,6 +31,7 @@ from hub.delivery.deliver import ConnectorPool, Delivery
 from hub.delivery.outbox import NOTIFY_CHANNEL
 from hub.delivery.rate_limit import RateLimiter
 from hub.intake import scoring
+from hub.privacy import erasure
 from hub.state import HubState
 from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
 from hub.storage.statuses import (
@@ -111,6 +112,14 @@ class Worker:
                 id="audit-checkpoint",
                 minutes=self.settings.audit_checkpoint_minutes,
             )
+        # Erasure requests whose connectors have not confirmed the deletion yet are asked again (docs/operations.md).
+        self.scheduler.add_job(
+            self._guarded,
+            "interval",
+            args=["erasure propagation", lambda: erasure.retry_open(self.state, actor=f"worker:{self.worker_id}"), 0],
+            id="erasure-retry",
+            minutes=erasure.RETRY_MINUTES,
+        )
         self.scheduler.start()
         log.info("worker %s started (%d delivery threads)", self.worker_id, self.threads)
         try:

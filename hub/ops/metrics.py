@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric, SummaryMetricFamily
 from sqlalchemy import func, select
 
+from hub.privacy import erasure
 from hub.storage.models import Connector, DeliveryAttempt, SyncJob, utcnow
 from hub.storage.statuses import DUE_JOB_STATUSES, BreakerState
 
@@ -67,7 +68,14 @@ class DatabaseCollector:
                 ).group_by(DeliveryAttempt.outcome)
             ):
                 latency.add_metric([str(outcome)], count_value=count, sum_value=float(total_ms) / 1000)
-        yield from (jobs, breaker, oldest, attempts, latency)
+            erasures_open = GaugeMetricFamily("hris_erasure_requests_open", "Erasure requests not completed yet.")
+            erasures_open.add_metric([], len(erasure.open_requests(session)))
+            erasures_overdue = GaugeMetricFamily(
+                "hris_erasure_requests_overdue",
+                f"Erasure requests open more than {erasure.OVERDUE_DAYS} days (a connector has not confirmed).",
+            )
+            erasures_overdue.add_metric([], erasure.count_overdue(session))
+        yield from (jobs, breaker, oldest, attempts, latency, erasures_open, erasures_overdue)
 
 
 class Metrics:

@@ -29,16 +29,37 @@ def keys_generate(kid):
 @click.option("--batch-size", default=500, show_default=True, help="Rows re-encrypted per transaction.")
 @with_appcontext
 def keys_rotate(batch_size):
-    """Re-encrypt every stored value under the first key of HUB_ENCRYPTION_KEYS."""
+    """Re-encrypt every stored value under the first key of HUB_ENCRYPTION_KEYS.
+
+    Candidates' data keys are re-wrapped under it in the key store (the data under them is not touched), and
+    candidates' values still under a master key (written before crypto-shredding) move under their own key."""
     from hub.privacy.rotation import count_stale, rotate
+    from hub.privacy.shredding import count_under_master_key, move_under_candidate_keys
 
     state = hub_state()
-    total = count_stale(state.engine, state.keyring)
-    if total == 0:
-        click.echo(f"nothing to do: every value is under key {state.keyring.primary_id}")
+    with state.session_factory() as session:
+        to_move = count_under_master_key(session)
+    to_rewrap = state.key_store.count_stale()
+    stale = count_stale(state.engine, state.keyring)
+    if to_move + to_rewrap + stale == 0:
+        click.echo(
+            f"nothing to do: every value is under key {state.keyring.primary_id} or its candidate's data key, "
+            f"and every data key is wrapped by {state.keyring.primary_id}"
+        )
         return
-    with click.progressbar(length=total, label=f"re-encrypting under {state.keyring.primary_id}") as bar:
-        done = rotate(state.session_factory, state.keyring, batch_size=batch_size, progress=bar.update)
+    moved = 0
+    if to_move:
+        with click.progressbar(length=to_move, label="moving candidates' values under their own keys") as bar:
+            moved = move_under_candidate_keys(
+                state.session_factory, state.keyring, batch_size=batch_size, progress=bar.update
+            )
+    done = 0
+    if count_stale(state.engine, state.keyring):
+        with click.progressbar(
+            length=count_stale(state.engine, state.keyring), label=f"re-encrypting under {state.keyring.primary_id}"
+        ) as bar:
+            done = rotate(state.session_factory, state.keyring, batch_size=batch_size, progress=bar.update)
+    rewrapped = state.key_store.rewrap(batch_size=batch_size)
     with transaction(state.session_factory) as session:
         audit.append(
             session,
@@ -46,9 +67,12 @@ def keys_rotate(batch_size):
             action="keys.rotated",
             object_type="keyring",
             object_id=state.keyring.primary_id,
-            details={"values": done},
+            details={"values": done, "moved_to_candidate_keys": moved, "data_keys_rewrapped": rewrapped},
         )
-    click.echo(f"re-encrypted {done} value(s); old keys may be removed once backups made before now expire")
+    click.echo(
+        f"re-encrypted {done} value(s), moved {moved} candidate value(s) under their own keys, re-wrapped "
+        f"{rewrapped} data key(s); old keys may be removed once backups made before now expire"
+    )
 
 
 @click.group("candidates")
@@ -78,6 +102,81 @@ def candidates_erase(external_id, client_name):
         f"erased {external_id!r}: {summary.results} result(s), {summary.profiles} profile(s), "
         f"{summary.resumes} resume(s); {summary.jobs_cancelled} undelivered job(s) cancelled"
     )
+    _echo_shredding(summary)
+    _propagate_and_echo(summary.request_id)
+
+
+def _echo_shredding(summary) -> None:
+    if summary.key_destroyed and summary.backups_unreadable:
+        click.echo("data key destroyed: copies of this candidate's data in backups can no longer be read")
+    elif summary.key_destroyed:
+        click.echo(
+            f"data key destroyed, but {summary.values_under_master_key} value(s) were still under the master key "
+            "(run `hris-hub keys rotate` after upgrading): their copies in backups stay readable"
+        )
+    elif summary.values_under_master_key:
+        click.echo(
+            f"no data key: {summary.values_under_master_key} value(s) were under the master key, and their copies "
+            "in backups stay readable"
+        )
+
+
+def _propagate_and_echo(request_id: str) -> str:
+    from hub.privacy.erasure import propagate
+
+    state = hub_state()
+    request = propagate(state.session_factory, state.settings, request_id, actor=CLI_ACTOR)
+    for name, entry in sorted(request.propagation.items()):
+        error = f" ({entry['error']})" if entry.get("error") else ""
+        click.echo(f"connector {name}: {entry['status']}{error}")
+    click.echo(f"erasure request {request.id}: {request.status}")
+    return request.status
+
+
+@candidates_group.command("erasures")
+@click.option("--open", "only_open", is_flag=True, help="Only requests not completed yet.")
+@click.option("--overdue", is_flag=True, help="Only open requests past the 30-day deadline.")
+@click.option("--retry", is_flag=True, help="Ask the connectors of open requests again to delete the candidate.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
+@with_appcontext
+def candidates_erasures(only_open, overdue, retry, as_json):
+    """Erasure requests: key destroyed, each connector's answer, and which are overdue (open past 30 days)."""
+    import json
+
+    from hub.privacy.erasure import OVERDUE_DAYS, open_requests, view
+    from hub.storage.models import Candidate, ErasureRequest
+
+    state = hub_state()
+    if retry:
+        with state.session_factory() as session:
+            ids = [request.id for request in open_requests(session)]
+        for request_id in ids:
+            _propagate_and_echo(request_id)
+    with state.session_factory() as session:
+        query = select(ErasureRequest, Candidate.external_id).join(
+            Candidate, Candidate.id == ErasureRequest.candidate_id
+        )
+        if only_open or overdue:
+            query = query.where(ErasureRequest.status == "open")
+        rows = [
+            view(request, external_id)
+            for request, external_id in session.execute(query.order_by(ErasureRequest.requested_at))
+        ]
+    if overdue:
+        rows = [row for row in rows if row["overdue"]]
+    late = sum(1 for row in rows if row["overdue"])
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        connectors = ", ".join(f"{name}={entry['status']}" for name, entry in sorted(row["connectors"].items()))
+        click.echo(
+            f"{row['id']}  {row['candidate']['external_id']}  requested {row['requested_at'][:10]}  "
+            f"{'OVERDUE' if row['overdue'] else row['status']}  key {'destroyed' if row['key_destroyed'] else 'none'}"
+            f"{'  ' + connectors if connectors else ''}"
+        )
+    if not as_json:
+        click.echo(f"{len(rows)} request(s), {late} overdue (open more than {OVERDUE_DAYS} days)")
 
 
 @candidates_group.command("retention")
@@ -93,10 +192,17 @@ def candidates_retention(days, dry_run):
 
     with hub_state().session_factory() as session, session.begin():
         expired = expired_candidates(session, utcnow() - timedelta(days=days))
+        request_ids = []
         if not dry_run:
             with click.progressbar(expired, label="erasing") as bar:
                 for candidate in bar:
-                    erase(session, candidate, actor=CLI_ACTOR, reason=f"retention limit of {days} days")
+                    summary = erase(session, candidate, actor=CLI_ACTOR, reason=f"retention limit of {days} days")
+                    request_ids.append(summary.request_id)
+    from hub.privacy.erasure import propagate
+
+    state = hub_state()
+    for request_id in request_ids:
+        propagate(state.session_factory, state.settings, request_id, actor=CLI_ACTOR)
     click.echo(f"{'would erase' if dry_run else 'erased'} {len(expired)} candidate(s) past {days} days")
 
 

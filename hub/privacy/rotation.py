@@ -20,8 +20,13 @@ def encrypted_columns() -> Iterator[tuple[Table, list[Column]]]:
 
 
 def _stale_clause(columns: list[Column], primary_id: str):
+    """Values under a master key other than the primary (values under a candidate's data key are not the master's:
+    their wrapped keys are re-wrapped in the key store instead)."""
     prefix = f"enc1:{primary_id}:"
-    clauses = [type_coerce(c, Text).not_like(prefix + "%") & c.isnot(None) for c in columns]
+    clauses = [
+        type_coerce(c, Text).not_like(prefix + "%") & type_coerce(c, Text).not_like("enc2:%") & c.isnot(None)
+        for c in columns
+    ]
     condition = clauses[0]
     for clause in clauses[1:]:
         condition = condition | clause
@@ -38,7 +43,11 @@ def count_stale(engine: Engine, keyring: KeyRing) -> int:
                     connection.scalar(
                         select(func.count())
                         .select_from(table)
-                        .where(type_coerce(column, Text).not_like(f"enc1:{keyring.primary_id}:%"), column.isnot(None))
+                        .where(
+                            type_coerce(column, Text).not_like(f"enc1:{keyring.primary_id}:%"),
+                            type_coerce(column, Text).not_like("enc2:%"),
+                            column.isnot(None),
+                        )
                     )
                     or 0
                 )
@@ -74,7 +83,7 @@ def rotate(
                     values = {}
                     for column in columns:
                         raw = getattr(row, column.name)
-                        if raw is not None and keyring.key_id_of(raw) != keyring.primary_id:
+                        if raw is not None and raw.startswith("enc1:") and keyring.key_id_of(raw) != keyring.primary_id:
                             values[column.name] = keyring.encrypt(keyring.decrypt(raw))
                     session.execute(
                         update(table)

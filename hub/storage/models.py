@@ -380,6 +380,31 @@ class AuditCheckpoint(Base):
     signature: Mapped[str] = mapped_column(String(128))
 
 
+# --- erasure requests (issue 13, crypto-shredding) ---------------------------------------------------------
+
+
+class ErasureRequest(Base):
+    """One erasure of a candidate: when it was asked for, whether the data key was destroyed, and how each connector
+    that had the candidate's data answered the request to delete it there. Open until every connector is done;
+    overdue past 30 days open (hub/privacy/erasure.py)."""
+
+    __tablename__ = "erasure_requests"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    candidate_id: Mapped[str] = mapped_column(ForeignKey("candidates.id"), index=True)
+    requested_at: Mapped[Timestamp]
+    requested_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), index=True)  # open | completed
+    erased_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    key_destroyed: Mapped[bool] = mapped_column(Boolean, default=False)
+    data_keys: Mapped[list[Any]] = mapped_column(default=list)  # ids of the destroyed keys (no key material)
+    values_under_master_key: Mapped[int] = mapped_column(Integer, default=0)
+    # {connector name: {"status": pending|sent|failed|not_supported, "attempts": n, "error": ..., "at": iso}}
+    propagation: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
 __all__ = [
     "ApiClient",
     "AuditCheckpoint",
@@ -390,6 +415,7 @@ __all__ = [
     "ConsoleUser",
     "Decision",
     "DeliveryAttempt",
+    "ErasureRequest",
     "InterviewResult",
     "Profile",
     "Resume",

@@ -40,9 +40,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     destinations.set_default_policy(settings.destinations)
     keyring = crypto.KeyRing(settings.encryption_keys)
     crypto.set_keyring(keyring)
+    from hub.privacy import keystore, shredding
+
+    key_store = keystore.KeyStore(
+        settings.key_store_url,
+        keyring,
+        cache_seconds=settings.key_cache_seconds,
+        same_database=settings.key_store_url == settings.database_url,
+    )
+    shredding.install(key_store)
     engine = db.make_engine(settings.database_url)
     read_engine = db.make_engine(settings.database_url, read_only=True) if settings.is_sqlite else engine
-    state = HubState(settings, engine, db.make_session_factory(engine), db.make_session_factory(read_engine), keyring)
+    state = HubState(
+        settings, engine, db.make_session_factory(engine), db.make_session_factory(read_engine), keyring, key_store
+    )
     app.extensions["hub"] = state
 
     @app.teardown_appcontext

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from flask import current_app, g, jsonify, request
 from sqlalchemy import select
@@ -10,9 +11,11 @@ from sqlalchemy import select
 import scoring_engine
 from hub.audit import chain as audit
 from hub.intake import jobs
-from hub.storage.models import Candidate, Resume
+from hub.privacy.erasure import propagate, view
+from hub.storage.models import Candidate, ErasureRequest, Resume, utcnow
 from hub.web import inputs
 from hub.web.api import api
+from hub.web.api.listing import limit_arg
 from hub.web.auth import require
 from hub.web.problems import Problem
 from scoring_engine.errors import ScoringError
@@ -123,4 +126,44 @@ def erase_candidate(external_id: str):
         if candidate is None:
             raise Problem(404, "not-found", "No such candidate", f"no candidate {external_id!r} for this client")
         summary = erase(session, candidate, actor=g.caller.actor, reason="erasure request")
-    return jsonify(erased=True, candidate={"external_id": external_id}, **summary.__dict__)
+    # Connectors that had the candidate's data are asked to delete it once the erasure is committed; a failure
+    # leaves the request open (retried by the worker and `hris-hub candidates erasures --retry`).
+    erasure = propagate(state.session_factory, state.settings, summary.request_id, actor=g.caller.actor)
+    return jsonify(
+        erased=True, candidate={"external_id": external_id}, **summary.__dict__, erasure=view(erasure, external_id)
+    )
+
+
+@api.get("/erasures")
+@require("auditor")
+def list_erasures():
+    """Erasure requests, newest first: `status=open|completed`, `overdue=true` for those open past the deadline."""
+    from hub.privacy.erasure import OVERDUE_DAYS
+
+    status = request.args.get("status")
+    if status not in (None, "open", "completed"):
+        raise Problem(
+            400, "invalid-parameter", "Invalid parameter", "status must be 'open' or 'completed' (query: status)"
+        )
+    overdue = request.args.get("overdue")
+    if overdue not in (None, "true", "false"):
+        raise Problem(
+            400, "invalid-parameter", "Invalid parameter", "overdue must be 'true' or 'false' (query: overdue)"
+        )
+    limit = limit_arg()
+    query = (
+        select(ErasureRequest, Candidate.external_id)
+        .join(Candidate, Candidate.id == ErasureRequest.candidate_id)
+        .order_by(ErasureRequest.requested_at.desc())
+    )
+    if status:
+        query = query.where(ErasureRequest.status == status)
+    if overdue == "true":
+        query = query.where(
+            ErasureRequest.status == "open", ErasureRequest.requested_at < utcnow() - timedelta(days=OVERDUE_DAYS)
+        )
+    rows = current_app.extensions["hub"].session().execute(query.limit(limit)).all()
+    items = [view(request_row, external_id) for request_row, external_id in rows]
+    if overdue == "false":
+        items = [item for item in items if not item["overdue"]]
+    return jsonify(items=items, overdue_after_days=OVERDUE_DAYS)

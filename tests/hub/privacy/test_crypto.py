@@ -10,6 +10,7 @@ from hub.cli import main
 from hub.config import ConfigurationError, Settings, new_key_id_and_secret
 from hub.privacy.crypto import KeyRing, MissingKeyError
 from tests.conftest import TEST_KEY, hub_config, interview_result
+from tests.hub.delivery_support import add_rest_connector
 from tests.support.cli import invoke
 
 
@@ -28,11 +29,24 @@ def raw_key_ids(engine) -> set[str]:
     return {value.split(":")[1] for value in values}
 
 
-def test_rotate_re_encrypts_everything_under_the_new_key(live, tmp_path, database_url):
+def wrapped_key_ids(app) -> set[str]:
+    """The master key ids that wrap the candidates' data keys in the key store."""
+    with app.extensions["hub"].key_store.engine.connect() as connection:
+        values = connection.execute(text("SELECT wrapped FROM candidate_keys WHERE wrapped IS NOT NULL")).scalars()
+        return {value.split(":")[1] for value in values}
+
+
+def test_rotate_re_wraps_every_data_key_and_re_encrypts_the_rest_under_the_new_key(live, tmp_path, database_url):
     key = live.key()
     for _ in range(3):
         assert live.request("POST", "/api/v1/results", key, json=interview_result()).status_code == 202
-    assert raw_key_ids(live.app.extensions["hub"].engine) == {"test1"}
+    data_keys = raw_key_ids(live.app.extensions["hub"].engine)
+    # One candidate posted three times: all of it under that candidate's one data key, wrapped by the master key.
+    assert len(data_keys) == 1 and next(iter(data_keys)).startswith("dk_")
+    assert wrapped_key_ids(live.app) == {"test1"}
+    add_rest_connector(live.app.extensions["hub"], "hr", "http://127.0.0.1:9/")  # its config: under the master key
+    with live.app.extensions["hub"].engine.connect() as connection:
+        assert connection.execute(text("SELECT config FROM connectors")).scalar().startswith("enc1:test1:")
 
     from hub import create_app
 
@@ -40,18 +54,22 @@ def test_rotate_re_encrypts_everything_under_the_new_key(live, tmp_path, databas
     rotated_app = create_app(hub_config(tmp_path, database_url, HUB_ENCRYPTION_KEYS=f"{new_entry},{TEST_KEY}"))
     result = invoke(rotated_app, "keys", "rotate", "--batch-size", "2")
     assert result.exit_code == 0, result.output
-    assert "re-encrypted" in result.output
+    assert "re-encrypted 1 value(s)" in result.output and "re-wrapped 1 data key(s)" in result.output
     engine = rotated_app.extensions["hub"].engine
-    assert raw_key_ids(engine) == {"k2"}
+    assert raw_key_ids(engine) == data_keys  # the data under data keys is not touched
+    assert wrapped_key_ids(rotated_app) == {"k2"}
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT config FROM connectors")).scalar().startswith("enc1:k2:")
 
     # The old key can now go: the data reads with the new key alone.
     only_new = create_app(hub_config(tmp_path, database_url, HUB_ENCRYPTION_KEYS=new_entry))
     from sqlalchemy import select
 
-    from hub.storage.models import Candidate
+    from hub.storage.models import Candidate, Connector
 
     with only_new.extensions["hub"].session_factory() as session:
         assert session.scalars(select(Candidate)).first().pii["name"] == "王小明"
+        assert session.scalars(select(Connector)).first().config["base_url"] == "http://127.0.0.1:9/"
     rotated_app.extensions["hub"].dispose()
     only_new.extensions["hub"].dispose()
 

@@ -19,9 +19,18 @@ MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations" / "versions"
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
+def _not_the_key_store(name, type_, _parent_names):
+    # On PostgreSQL the candidates' key store may share the database (hub/privacy/keystore.py); it is not a migrated
+    # table: the key store makes its own.
+    return not (type_ == "table" and name == "candidate_keys")
+
+
 def test_migrations_match_the_models(app, hub_state):
+    hub_state.key_store.ensure()
     with hub_state.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": _not_the_key_store}
+        )
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
