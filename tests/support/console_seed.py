@@ -66,3 +66,37 @@ def seed_console(app, receiver) -> Seeded:
     seeded.delivered_job_id = next(job.id for job in found if job.status == "delivered")
     receiver.clear()
     return seeded
+
+
+def _form_with_errors(page) -> None:
+    """The add-connector form refused: a bad base URL and a concurrency that is not a number."""
+    page.locator("#f-name").fill("hr-new")
+    page.locator("#f-mapping").select_option("generic-rest")
+    page.locator("[name='config/base_url']").fill("ftp://nowhere")
+    page.locator("#f-concurrency").fill("many")
+    page.locator("button[type='submit']", has_text="Add connector").click()
+    page.wait_for_load_state()
+
+
+def console_pages(seeded: Seeded) -> list[tuple[str, str, object]]:
+    """Every console page an admin reaches, as (slug, path, what to do once there, or None)."""
+    first, second, _ = seeded.result_ids
+    return [
+        ("overview", "/console/", None),
+        ("results", "/console/results", None),
+        ("result", f"/console/results/{first}", None),
+        ("result-2", f"/console/results/{second}", None),
+        ("jobs", "/console/jobs", None),
+        ("job", f"/console/jobs/{seeded.dead_job_id}", None),
+        ("job-delivered", f"/console/jobs/{seeded.delivered_job_id}", None),
+        ("connectors", "/console/connectors", None),
+        ("connector", f"/console/connectors/{seeded.connector}", None),
+        ("connector-types", "/console/connectors/new", None),
+        ("connector-form", "/console/connectors/new?type=rest", None),
+        ("connector-form-errors", "/console/connectors/new?type=rest", _form_with_errors),
+        ("connector-edit", f"/console/connectors/{seeded.connector}/edit", None),
+        ("preview", f"/console/connectors/{seeded.connector}/preview?result={first}", None),
+        ("users", "/console/users", None),
+        ("clients", "/console/clients", None),
+        ("audit", "/console/audit", None),
+    ]
