@@ -126,3 +126,25 @@ def test_the_keyboard_reaches_every_control_with_a_visible_focus_ring(chromium, 
         admin.assert_clean()
     finally:
         admin.close()
+
+
+OVERFLOWING_TEXT = """() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+  const box = svg.viewBox.baseVal;
+  return [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBBox()])
+    .filter(([, b]) => b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5)
+    .map(([text, b]) => `${text}: x ${b.x.toFixed(1)}..${(b.x + b.width).toFixed(1)} of ${box.width}`);
+})"""
+
+
+@pytest.mark.parametrize("slug", ["overview", "result", "result-2"])
+def test_every_chart_label_is_drawn_inside_its_chart(chromium, seeded_hub, admin_state, slug):
+    """Chinese and English dimension names, hours and counts are laid out in Chromium, not cut off at the edge."""
+    url, seeded = seeded_hub
+    [path] = [p for s, p, _ in console_seed.console_pages(seeded) if s == slug]
+    admin = Person(chromium, url, storage_state=admin_state)
+    try:
+        admin.goto(path)
+        assert admin.page.locator("svg.chart text").count() > 0
+        assert admin.page.evaluate(OVERFLOWING_TEXT) == []
+    finally:
+        admin.close()
