@@ -43,6 +43,8 @@ SHOWN = [
     "connector",
     "connector-form-errors",
     "preview",
+    "policies",
+    "policy",
     "users",
     "clients",
     "audit",

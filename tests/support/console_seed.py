@@ -96,6 +96,8 @@ def console_pages(seeded: Seeded) -> list[tuple[str, str, object]]:
         ("connector-form-errors", "/console/connectors/new?type=rest", _form_with_errors),
         ("connector-edit", f"/console/connectors/{seeded.connector}/edit", None),
         ("preview", f"/console/connectors/{seeded.connector}/preview?result={first}", None),
+        ("policies", "/console/policies", None),
+        ("policy", f"/console/policies/default?result={first}", None),
         ("users", "/console/users", None),
         ("clients", "/console/clients", None),
         ("audit", "/console/audit", None),
