@@ -101,4 +101,5 @@ def console_pages(seeded: Seeded) -> list[tuple[str, str, object]]:
         ("users", "/console/users", None),
         ("clients", "/console/clients", None),
         ("audit", "/console/audit", None),
+        ("settings", "/console/settings", None),
     ]
