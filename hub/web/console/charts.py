@@ -28,17 +28,24 @@ class BarChart:
     ticks: list[tuple[float, str]]  # (x, text) under the bars
 
 
+def _text_width(text: str, size: float = 12) -> int:
+    """About how wide `text` draws in a sans-serif font: CJK characters are square, Latin ones about 0.6 em."""
+    return round(sum(size if ord(character) >= 0x2E80 else size * 0.6 for character in text))
+
+
 def bar_chart(
     rows: list[tuple[str, str, float | None]],
     *,
     title: str,
     maximum: float = 100.0,
-    label_width: int = 190,
+    label_width: int | None = None,
     track_width: int = 360,
     bar_height: int = 18,
     gap: int = 12,
 ) -> BarChart:
     """Horizontal bars, one per (label, sublabel, value) row, scaled to `maximum`."""
+    if label_width is None:  # wide enough for the longest "label · sublabel" at 12 px, so no label is cut off
+        label_width = max([190] + [_text_width(f"{label} · {sublabel}") + 16 for label, sublabel, _ in rows])
     bars = []
     for index, (label, sublabel, value) in enumerate(rows):
         y = 10 + index * (bar_height + gap)
