@@ -34,7 +34,10 @@ def block_lines(block: Block) -> list[str]:
             lines.append(CELL_SEPARATOR.join(box.text.strip() for box in row))
             continue
         for box in row:
-            lines.extend(unwrap(box, block.left, block.right, block.right_measured))
+            if box.wrap_edge is not None:
+                lines.extend(unwrap(box, box.x0, box.wrap_edge))
+            else:
+                lines.extend(unwrap(box, block.left, block.right, block.right_measured))
     return lines
 
 
@@ -74,6 +77,8 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
     if right - previous.x1 >= line.first_word_width + 2 * space:
         return False
     first, second = previous.text.rstrip(), line.text.lstrip()
+    if _capitals(second, 1) != _capitals(first, 1) and (_capitals(second) or _capitals(first)):
+        return False  # "KEY TECHNICAL SKILLS" beside a line of prose is a heading, however full the lines are
     if _CONTACT.search(first):
         # An address or a phone number is an item of its own, unless it was cut inside itself.
         return bool(_ends_in_unfinished_address(first) or (_tight(previous, right) and _ends_in_address(first)
@@ -82,7 +87,16 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
         return False  # a sentence ended; the capitalised line is the next item
     # A line that opens an entry of its own ("Master of Science" / "University of ...", a date) is not a tail,
     # unless the first ends mid-phrase ("University of Texas at" / "Austin").
+    if DATE_RANGE.match(second) or YEAR.match(second):
+        return False  # a date opens the next entry even after "Company - City -"
     return bool(_OPEN_END.search(previous.text.rstrip())) or not _opens_entry(line.text, previous.text)
+
+
+def _capitals(text: str, min_words: int = 2) -> bool:
+    """A line in capitals: at least `min_words` words with letters, all upper case, and at least four letters."""
+    words = [word for word in text.split() if any(char.isalpha() for char in word)]
+    letters = sum(char.isalpha() for char in text)
+    return len(words) >= min_words and letters >= 4 and all(word.isupper() for word in words)
 
 
 def _opens_entry(text: str, previous: str) -> bool:
@@ -114,7 +128,8 @@ def _join(first: str, second: str, tight: bool = False) -> str:
     if _ends_in_unfinished_address(first) or (tight and _ends_in_address(first) and _ADDRESS_PART.match(second)):
         return first + second
     # The two tokens hold no white space, so one search for an address mark is the whole (linear) test.
-    if tight and second and _ADDRESS_MARK.search(first.rsplit(None, 1)[-1] + second.split(None, 1)[0]):
+    head = second.split(None, 1)[0] if second else ""
+    if tight and head and _ADDRESS_MARK.search(first.rsplit(None, 1)[-1] + head) and not _ADDRESS_MARK.search(head):
         return first + second  # "indeed.c" / "om/r/ann-lee/8baf": the break fell inside a link
     return f"{first} {second}"
 
