@@ -54,11 +54,11 @@ def _rows(boxes: list[Box]) -> list[list[Box]]:
 
 def unwrap(box: Box, left: float, right: float, keep: bool = False) -> list[str]:
     """The box's lines, with each line the column edge wrapped joined back to the one before (unless `keep`)."""
-    if not box.text_lines or keep:
+    if not box.text_lines:
         return box.text.split("\n")
     lines = [box.text_lines[0].text]
     for previous, line in zip(box.text_lines, box.text_lines[1:]):
-        if _wrapped(previous, line, left, right):
+        if _continues(previous, line, right) if keep else _wrapped(previous, line, left, right):
             lines[-1] = _join(lines[-1], line.text, _tight(previous, right))
         else:
             lines.append(line.text)
@@ -99,6 +99,20 @@ def _capitals(text: str, min_words: int = 2) -> bool:
     return len(words) >= min_words and letters >= 4 and all(word.isupper() for word in words)
 
 
+def _continues(previous: Line, line: Line, right: float) -> bool:
+    """Where the column's edge is not known (its widest line is all there is): only a line that cannot end where it
+    does goes on: an address cut short, an open parenthesis ("Data Center (4" / "years)"), a trailing "in", "of",
+    a comma, or a qualifier in parentheses next ("testing" / "(10+ years)")."""
+    first, second = previous.text.rstrip(), line.text.lstrip()
+    if not first or not second or is_bullet(second) or heading_of(second) or abs(previous.font_size - line.font_size) > 0.5:
+        return False
+    if _ends_in_unfinished_address(first) or (_tight(previous, right) and _ends_in_address(first) and _ADDRESS_PART.match(second)):
+        return True
+    if _CONTACT.search(first) or DATE_RANGE.match(second) or YEAR.match(second):
+        return False
+    return first.count("(") > first.count(")") or second.startswith("(") or bool(_OPEN_END.search(first))
+
+
 def _opens_entry(text: str, previous: str) -> bool:
     """True for a line that starts an entry: a date, a degree, or a school after a degree line or as
     "University of ..." (a lone "University" ends the line before: "Swami Vivekananda Technical" / "University")."""
@@ -111,7 +125,9 @@ def _opens_entry(text: str, previous: str) -> bool:
         return True
     if SCHOOL_EN.match(head):
         return (len(words) > 1 and words[1].lower() in ("of", "at", "for")) or bool(find_degree(previous))
-    return False
+    # "M.Tech in Power Electronics" / "Jawaharlal Nehru Technological University": a named school after a degree.
+    return bool(len(words) > 1 and words[0][:1].isupper() and SCHOOL_EN.search(text) and find_degree(previous)
+                and not find_degree(text))
 
 
 def _tight(line: Line, right: float) -> bool:
