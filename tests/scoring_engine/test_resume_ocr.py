@@ -93,4 +93,4 @@ def test_tesseract_lines_are_read_from_its_tsv_top_first():
         "5\t1\t1\t1\t1\t2\t150\t58\t40\t34\t90\tSR",
         "4\t1\t1\t1\t1\t0\t100\t58\t90\t34\t-1\t",
     ]
-    assert _tsv_lines("\n".join([header, *rows])) == [((100, 58, 190, 92), "ESR"), ((100, 160, 180, 190), "second")]
+    assert _tsv_lines("\n".join([header, *rows])) == [((100, 58, 190, 92), "ESR", 90.0), ((100, 160, 180, 190), "second", 90.0)]
