@@ -320,9 +320,8 @@ def ruled_table_pdf() -> bytes:
     after its line's text (pdfminer then builds the mark and the text into different lines), a long item wrapped at the
     cell's right ruling, and the page's right margin far beyond the table."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
