@@ -5,6 +5,7 @@ wrapped as a scan three ways: a PNG-style picture (Flate), a JPEG behind a secon
 (Flate over DCT), and a PNG-style picture with a scanner app's one-line text stamp. Needs tesseract and
 pdftoppm. Prints F1 per variant and seconds per page; the last line is JSON.
 """
+
 import argparse
 import io
 import json
@@ -42,8 +43,24 @@ def first_page_image(content: str, dpi: int):
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "page.pdf"
         source.write_bytes(pdf_one_column(content))
-        subprocess.run([pdftoppm_path(), "-r", str(dpi), "-gray", "-png", "-f", "1", "-l", "1", "-singlefile",
-                        str(source), str(Path(folder) / "page")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                pdftoppm_path(),
+                "-r",
+                str(dpi),
+                "-gray",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(source),
+                str(Path(folder) / "page"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         return Image.open(io.BytesIO((Path(folder) / "page.png").read_bytes())).copy()
 
 
@@ -59,7 +76,7 @@ def chinese_pages(path: Path, limit: int) -> list[tuple[str, str, list[str]]]:
             continue
         index, sentence = len(pages), "".join(chars)
         email = f"hr{index:03d}.cand@example.cn"
-        body = [sentence[start:start + 28] for start in range(0, len(sentence), 28)]
+        body = [sentence[start : start + 28] for start in range(0, len(sentence), 28)]
         pages.append((names[0], email, [names[0], f"邮箱：{email}", f"电话：139{index:08d}", "", "工作经历", *body]))
         if len(pages) == limit:
             break
@@ -76,7 +93,9 @@ def chinese(arguments) -> dict:
     for name, email, lines in pages:
         started = time.perf_counter()
         try:
-            resume = parse_resume(scan_pdf(text_image(lines, str(ZH_FONT))), "scan.pdf", timeout_seconds=arguments.timeout)
+            resume = parse_resume(
+                scan_pdf(text_image(lines, str(ZH_FONT))), "scan.pdf", timeout_seconds=arguments.timeout
+            )
             found = {"name": {resume.name} if resume.name else set(), "email": set(resume.emails[:1])}
         except ResumeFileError:
             failures += 1
@@ -88,8 +107,13 @@ def chinese(arguments) -> dict:
             counts[field]["gold"] += 1
         if found["name"] != {name}:
             misread.append(f"{name}->{next(iter(found['name']), None)}")
-    return {"records": len(pages), "fields": {field: prf(counts[field]) for field in OCR_FIELDS},
-            "seconds_per_page": round(seconds / max(len(pages), 1), 2), "failures": failures, "names_misread": misread}
+    return {
+        "records": len(pages),
+        "fields": {field: prf(counts[field]) for field in OCR_FIELDS},
+        "seconds_per_page": round(seconds / max(len(pages), 1), 2),
+        "failures": failures,
+        "names_misread": misread,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,10 +121,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--en", type=Path, default=SHARED / "data/resumes-en/dataturks-dev.jsonl")
     parser.add_argument("--limit", type=int, default=20, help="records to scan (default 20; about 10 s a page)")
     parser.add_argument("--dpi", type=int, default=200)
-    parser.add_argument("--timeout", type=float, default=120.0,
-                        help="seconds allowed per resume (the parser's default is 30; a busy machine needs more)")
-    parser.add_argument("--zh", type=Path, default=SHARED / "data/resumes-zh/resume-ner-dev.bmes",
-                        help="Chinese BMES file whose NAME sentences are typed as scans")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="seconds allowed per resume (the parser's default is 30; a busy machine needs more)",
+    )
+    parser.add_argument(
+        "--zh",
+        type=Path,
+        default=SHARED / "data/resumes-zh/resume-ner-dev.bmes",
+        help="Chinese BMES file whose NAME sentences are typed as scans",
+    )
     parser.add_argument("--zh-limit", type=int, default=0, help="Chinese scans to read (default 0: none)")
     parser.add_argument("--zh-only", action="store_true", help="only the Chinese scans")
     arguments = parser.parse_args(argv)
@@ -109,9 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if arguments.zh_limit:
         figures = chinese(arguments)
-        print(f"{figures['records']} Chinese scans (resume-ner dev NAME sentences, name on its own line): name F1"
-              f" {figures['fields']['name']['f1']:.3f}, email F1 {figures['fields']['email']['f1']:.3f},"
-              f" {figures['seconds_per_page']:.2f} s/page, {figures['failures']} failures")
+        print(
+            f"{figures['records']} Chinese scans (resume-ner dev NAME sentences, name on its own line): name F1"
+            f" {figures['fields']['name']['f1']:.3f}, email F1 {figures['fields']['email']['f1']:.3f},"
+            f" {figures['seconds_per_page']:.2f} s/page, {figures['failures']} failures"
+        )
         print("  names misread: " + (", ".join(figures["names_misread"]) or "none"))
         print(json.dumps({"zh": figures}, ensure_ascii=False, sort_keys=True))
         if arguments.zh_only:
@@ -138,19 +172,36 @@ def main(argv: list[str] | None = None) -> int:
                     counts[name][field]["tp"] += len(gold[field] & values[field])
                     counts[name][field]["predicted"] += len(values[field])
                     counts[name][field]["gold"] += len(gold[field])
-    results = {name: {"fields": {field: prf(counts[name][field]) for field in OCR_FIELDS},
-                      "seconds_per_page": round(seconds[name] / len(records), 2) if name != "text" else None,
-                      "failures": failures[name]} for name in counts}
+    results = {
+        name: {
+            "fields": {field: prf(counts[name][field]) for field in OCR_FIELDS},
+            "seconds_per_page": round(seconds[name] / len(records), 2) if name != "text" else None,
+            "failures": failures[name],
+        }
+        for name in counts
+    }
     print(f"{len(records)} English resumes, first page scanned at {arguments.dpi} dpi; F1 per field")
     print(f"  {'variant':18} {'name F1':>8} {'email F1':>9} {'s/page':>7} {'fails':>6}")
     for name, figures in results.items():
         per_page = f"{figures['seconds_per_page']:.2f}" if figures["seconds_per_page"] is not None else "-"
-        print(f"  {name:18} {figures['fields']['name']['f1']:8.3f} {figures['fields']['email']['f1']:9.3f}"
-              f" {per_page:>7} {figures['failures']:6d}")
+        print(
+            f"  {name:18} {figures['fields']['name']['f1']:8.3f} {figures['fields']['email']['f1']:9.3f}"
+            f" {per_page:>7} {figures['failures']:6d}"
+        )
     if reasons:
         print("  failures: " + ", ".join(f"{reason} x{count}" for reason, count in sorted(reasons.items())))
-    print(json.dumps({"records": len(records), "dpi": arguments.dpi, "timeout": arguments.timeout,
-                      "variants": results, "failure_reasons": dict(reasons)}, sort_keys=True))
+    print(
+        json.dumps(
+            {
+                "records": len(records),
+                "dpi": arguments.dpi,
+                "timeout": arguments.timeout,
+                "variants": results,
+                "failure_reasons": dict(reasons),
+            },
+            sort_keys=True,
+        )
+    )
     return 0
 
 

@@ -1,8 +1,10 @@
 """score_interview: a whole set of answers to a competency model's questions, into a Profile."""
+
 from __future__ import annotations
 
 from collections import Counter
 
+from scoring_engine import ENGINE_NAME
 from scoring_engine.errors import InvalidInput
 from scoring_engine.interview.anchors import AnswerSpec, score_with_anchors
 from scoring_engine.interview.answer import resolve_embeddings
@@ -10,7 +12,6 @@ from scoring_engine.interview.answer_score import AnswerScore, check_language, c
 from scoring_engine.interview.code_answers import is_code_answer, score_code_answers
 from scoring_engine.interview.competency_model import CompetencyModel, Question
 from scoring_engine.interview.preferences import merge_preferences, parse_hours, parse_schedule, validate_preferences
-from scoring_engine import ENGINE_NAME
 from scoring_engine.interview.profile import (
     Profile,
     aggregate_dimension,
@@ -101,7 +102,9 @@ def score_interview(
     for _, question, text, language in checked:
         if question.type == "preference":
             continue
-        scored.append((score_with_anchors(spec_for(model, question), text, language, use_embeddings=with_embeddings), question))
+        scored.append(
+            (score_with_anchors(spec_for(model, question), text, language, use_embeddings=with_embeddings), question)
+        )
     code_scored = score_code_answers(answers, model)
     scored += [(answer, question) for answer, question, _ in code_scored]
     dimensions = {}

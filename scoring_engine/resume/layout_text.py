@@ -1,4 +1,5 @@
 """Lines of text from a block of PDF boxes: cells of one row joined, lines that wrapped at the column edge rejoined."""
+
 import re
 
 from scoring_engine.resume.dates import DATE_RANGE, YEAR
@@ -81,8 +82,10 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
         return False  # "KEY TECHNICAL SKILLS" beside a line of prose is a heading, however full the lines are
     if _CONTACT.search(first):
         # An address or a phone number is an item of its own, unless it was cut inside itself.
-        return bool(_ends_in_unfinished_address(first) or (_tight(previous, right) and _ends_in_address(first)
-                                                    and _ADDRESS_PART.match(second)))
+        return bool(
+            _ends_in_unfinished_address(first)
+            or (_tight(previous, right) and _ends_in_address(first) and _ADDRESS_PART.match(second))
+        )
     if re.search(r"[.!?。！？]$", first) and second[:1].isupper():
         return False  # a sentence ended; the capitalised line is the next item
     # A line that opens an entry of its own ("Master of Science" / "University of ...", a date) is not a tail,
@@ -104,9 +107,17 @@ def _continues(previous: Line, line: Line, right: float) -> bool:
     does goes on: an address cut short, an open parenthesis ("Data Center (4" / "years)"), a trailing "in", "of",
     a comma, or a qualifier in parentheses next ("testing" / "(10+ years)")."""
     first, second = previous.text.rstrip(), line.text.lstrip()
-    if not first or not second or is_bullet(second) or heading_of(second) or abs(previous.font_size - line.font_size) > 0.5:
+    if (
+        not first
+        or not second
+        or is_bullet(second)
+        or heading_of(second)
+        or abs(previous.font_size - line.font_size) > 0.5
+    ):
         return False
-    if _ends_in_unfinished_address(first) or (_tight(previous, right) and _ends_in_address(first) and _ADDRESS_PART.match(second)):
+    if _ends_in_unfinished_address(first) or (
+        _tight(previous, right) and _ends_in_address(first) and _ADDRESS_PART.match(second)
+    ):
         return True
     if _CONTACT.search(first) or DATE_RANGE.match(second) or YEAR.match(second):
         return False
@@ -126,8 +137,13 @@ def _opens_entry(text: str, previous: str) -> bool:
     if SCHOOL_EN.match(head):
         return (len(words) > 1 and words[1].lower() in ("of", "at", "for")) or bool(find_degree(previous))
     # "M.Tech in Power Electronics" / "Jawaharlal Nehru Technological University": a named school after a degree.
-    return bool(len(words) > 1 and words[0][:1].isupper() and SCHOOL_EN.search(text) and find_degree(previous)
-                and not find_degree(text))
+    return bool(
+        len(words) > 1
+        and words[0][:1].isupper()
+        and SCHOOL_EN.search(text)
+        and find_degree(previous)
+        and not find_degree(text)
+    )
 
 
 def _tight(line: Line, right: float) -> bool:

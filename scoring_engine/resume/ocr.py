@@ -1,4 +1,5 @@
 """Optical character recognition through the tesseract command, where it is installed."""
+
 import io
 import os
 import re
@@ -44,11 +45,29 @@ def render_pdf_pages(data: bytes, pages: list[int], timeout_seconds: float, what
         for page in pages:
             target = Path(folder) / f"page-{page}"
             try:
-                subprocess.run([executable, "-r", str(RENDER_DPI), "-gray", "-png", "-f", str(page), "-l", str(page),
-                                "-singlefile", str(source), str(target)],
-                               capture_output=True, timeout=timeout_seconds, check=False)
+                subprocess.run(
+                    [
+                        executable,
+                        "-r",
+                        str(RENDER_DPI),
+                        "-gray",
+                        "-png",
+                        "-f",
+                        str(page),
+                        "-l",
+                        str(page),
+                        "-singlefile",
+                        str(source),
+                        str(target),
+                    ],
+                    capture_output=True,
+                    timeout=timeout_seconds,
+                    check=False,
+                )
             except subprocess.TimeoutExpired as error:
-                raise ExtractionTimeout(f"rendering page {page} of {what} took longer than {timeout_seconds:g} s") from error
+                raise ExtractionTimeout(
+                    f"rendering page {page} of {what} took longer than {timeout_seconds:g} s"
+                ) from error
             rendered = target.with_suffix(".png")
             if not rendered.is_file():
                 raise ImageOnlyDocument(f"page {page} of {what} could not be rendered for OCR")
@@ -60,9 +79,7 @@ def ocr_images(images: list[bytes], timeout_seconds: float, what: str) -> str:
     """Text read from the images; raise OCRUnavailable when tesseract is missing."""
     executable = tesseract_path()
     if executable is None:
-        raise OCRUnavailable(
-            f"{what} has no text layer and OCR is not available (install tesseract-ocr to read scans)"
-        )
+        raise OCRUnavailable(f"{what} has no text layer and OCR is not available (install tesseract-ocr to read scans)")
     if not images:
         raise ImageOnlyDocument(f"{what} has no text layer and no image OCR can read")
     languages = _languages(executable)
@@ -71,7 +88,11 @@ def ocr_images(images: list[bytes], timeout_seconds: float, what: str) -> str:
         for number, image in enumerate(images):
             base = Path(folder) / f"page-{number}"
             _tesseract(executable, image, base, ["-l", languages, "txt", "tsv"], timeout_seconds, what)
-            text = base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace") if base.with_suffix(".txt").is_file() else ""
+            text = (
+                base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")
+                if base.with_suffix(".txt").is_file()
+                else ""
+            )
             if "chi_sim" in languages.split("+") and base.with_suffix(".tsv").is_file():
                 tsv = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
                 text = _reread_header_lines(executable, image, text, tsv, Path(folder), timeout_seconds, what)
@@ -89,10 +110,18 @@ def _mend_addresses(text: str) -> str:
     return _ADDRESS_TOKEN.sub(lambda found: _O_BY_DIGIT.sub("0", found.group()), text)
 
 
-def _tesseract(executable: str, image: bytes, base: Path, options: list[str], timeout_seconds: float, what: str) -> None:
+def _tesseract(
+    executable: str, image: bytes, base: Path, options: list[str], timeout_seconds: float, what: str
+) -> None:
     try:
-        subprocess.run([executable, "stdin", str(base), *options], input=image, capture_output=True,
-                       timeout=timeout_seconds, check=False, env={**os.environ, **_TESSERACT_ENV})
+        subprocess.run(
+            [executable, "stdin", str(base), *options],
+            input=image,
+            capture_output=True,
+            timeout=timeout_seconds,
+            check=False,
+            env={**os.environ, **_TESSERACT_ENV},
+        )
     except subprocess.TimeoutExpired as error:
         raise ExtractionTimeout(f"OCR of {what} took longer than {timeout_seconds:g} s") from error
 
@@ -127,10 +156,14 @@ def _tsv_lines(tsv: str) -> list[tuple[tuple[int, int, int, int], str, float]]:
     return [(tuple(box), "".join(words), sum(confidences) / len(confidences)) for box, words, confidences in ordered]
 
 
-def _reread_header_lines(executable: str, image: bytes, text: str, tsv: str, folder: Path, timeout_seconds: float,
-                         what: str) -> str:
-    candidates = [(box, line, confidence) for box, line, confidence in _tsv_lines(tsv)[:HEADER_LINES]
-                  if len(line) <= SHORT_LINE_CHARS and not _NOT_A_NAME_LINE.search(line)]
+def _reread_header_lines(
+    executable: str, image: bytes, text: str, tsv: str, folder: Path, timeout_seconds: float, what: str
+) -> str:
+    candidates = [
+        (box, line, confidence)
+        for box, line, confidence in _tsv_lines(tsv)[:HEADER_LINES]
+        if len(line) <= SHORT_LINE_CHARS and not _NOT_A_NAME_LINE.search(line)
+    ]
     if not candidates:
         return text
     try:
@@ -141,8 +174,14 @@ def _reread_header_lines(executable: str, image: bytes, text: str, tsv: str, fol
     lines = text.split("\n")
     for index, (box, line, confidence) in enumerate(candidates):
         left, top, right, bottom = box
-        crop = picture.crop((max(left - _REREAD_PADDING, 0), max(top - _REREAD_PADDING, 0),
-                             min(right + _REREAD_PADDING, picture.width), min(bottom + _REREAD_PADDING, picture.height)))
+        crop = picture.crop(
+            (
+                max(left - _REREAD_PADDING, 0),
+                max(top - _REREAD_PADDING, 0),
+                min(right + _REREAD_PADDING, picture.width),
+                min(bottom + _REREAD_PADDING, picture.height),
+            )
+        )
         buffer = io.BytesIO()
         crop.save(buffer, "PNG")
         base = folder / f"line-{index}"

@@ -1,4 +1,5 @@
 """Text from a PDF with pdfminer.six, page by page, columns read one after the other."""
+
 import io
 import logging
 from dataclasses import dataclass, field
@@ -19,10 +20,10 @@ from scoring_engine.resume.errors import (
     ResumeFileError,
 )
 from scoring_engine.resume.layout_text import block_lines
-from scoring_engine.resume.pdf_chars import page_blocks, page_boxes
 from scoring_engine.resume.limits import Deadline, ParseLimits
 from scoring_engine.resume.pdf_budget import PdfBudget, budgeted_interpreter_class
-from scoring_engine.resume.reading_order import Box, Line, reading_blocks
+from scoring_engine.resume.pdf_chars import page_blocks, page_boxes
+from scoring_engine.resume.reading_order import Box, Line
 
 logger = logging.getLogger(__name__)
 

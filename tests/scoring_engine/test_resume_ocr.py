@@ -1,4 +1,5 @@
 """Scans go to OCR whatever their picture encoding, and also when a scanner app stamped a line of text on them."""
+
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,16 @@ pytestmark = [
     pytest.mark.skipif(not FONT.is_file(), reason="the DejaVu Sans font used to type the scans is not installed"),
 ]
 
-LINES = ["Maximilian Forsberg", "maximilian.forsberg@example.org", "", "EXPERIENCE",
-         "Warehouse Supervisor, Nordic Freight AB, 2016 - 2023", "", "SKILLS", "Forklift, Inventory, SAP"]
+LINES = [
+    "Maximilian Forsberg",
+    "maximilian.forsberg@example.org",
+    "",
+    "EXPERIENCE",
+    "Warehouse Supervisor, Nordic Freight AB, 2016 - 2023",
+    "",
+    "SKILLS",
+    "Forklift, Inventory, SAP",
+]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +79,14 @@ ZH_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 @pytest.mark.skipif(not ZH_FONT.is_file(), reason="Noto Sans CJK (fonts-noto-cjk), used to type the scan, is missing")
 def test_a_chinese_name_on_a_line_of_its_own_is_read_as_chinese():
     # chi_sim+eng reads this short line as Latin letters (no name at all): the header line is read again alone.
-    lines = ["司增勤", "邮箱：hr014.cand@example.cn", "电话：13900000014", "", "工作经历", "司增勤女士，本科学历，高级会计师。"]
+    lines = [
+        "司增勤",
+        "邮箱：hr014.cand@example.cn",
+        "电话：13900000014",
+        "",
+        "工作经历",
+        "司增勤女士，本科学历，高级会计师。",
+    ]
     resume = parse_resume(fixtures.scan_pdf(fixtures.text_image(lines, str(ZH_FONT))), "scan.pdf", timeout_seconds=120)
     assert resume.name == "司增勤", resume.text[:80]
     assert resume.emails == ["hr014.cand@example.cn"], resume.text[:80]
@@ -93,4 +109,7 @@ def test_tesseract_lines_are_read_from_its_tsv_top_first():
         "5\t1\t1\t1\t1\t2\t150\t58\t40\t34\t90\tSR",
         "4\t1\t1\t1\t1\t0\t100\t58\t90\t34\t-1\t",
     ]
-    assert _tsv_lines("\n".join([header, *rows])) == [((100, 58, 190, 92), "ESR", 90.0), ((100, 160, 180, 190), "second", 90.0)]
+    assert _tsv_lines("\n".join([header, *rows])) == [
+        ((100, 58, 190, 92), "ESR", 90.0),
+        ((100, 160, 180, 190), "second", 90.0),
+    ]
