@@ -38,6 +38,7 @@ SUITE_FILES = {
     "dev": SUITES / "interview_robustness.yaml",
     "holdout": SUITES / "interview_robustness_holdout.yaml",
     "adversarial": SUITES / "interview_robustness_adversarial.yaml",
+    "fresh": SUITES / "interview_robustness_fresh.yaml",
 }
 GAMING_CLASSES = ("paraphrased_anchor", "injection", "number_padding", "off_topic_long", "wrong_behaviour")
 CLASSES = ("keyword_padding", *GAMING_CLASSES, "honest_plain", "unsupported_language", "declared_mismatch", "evidence")

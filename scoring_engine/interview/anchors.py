@@ -34,11 +34,15 @@ NEGATIVE_BEHAVIOUR_CAP = 35.0
 PARAPHRASE_MIN_SHARED = 10
 PARAPHRASE_MIN_SHARE = 0.4
 PARAPHRASE_MIN_ANCHOR_WORDS = 20
+# Or this share of the example (its content words' characters in Chinese, its content stems in English) reappears in
+# the example's order. On the benchmark suites reworded anchors reach 0.25-0.56 (en) and 0.44-0.80 (zh), answers
+# that are not rewordings at most 0.11 (en) and 0.26 (zh).
+PARAPHRASE_ORDERED_SHARE = 0.35
 KEYWORD_PADDING = "keyword_padding"
 # Dimensions whose questions ask the candidate to own a mistake: there, naming only others' failures is blame.
 OWNERSHIP_DIMENSIONS = frozenset({"responsibility"})
-# Private-life words (lexicon.yaml `domains`) outnumbering work words, at least this many, in an answer with under
-# this share of topic words: an answer about something else, however long.
+# Private-life and surroundings words (lexicon.yaml `domains`) outnumbering work words, at least this many, in an
+# answer with under this share of topic words: an answer about something else, however long.
 OFF_TOPIC_PRIVATE_WORDS = 4
 OFF_TOPIC_DOMAIN_OVERLAP = 0.3
 # English on the embedding path: a question similarity below this is an answer to something else. On the benchmark
@@ -109,8 +113,10 @@ def _domain_counts(answer: str, tokens) -> dict[str, int]:
 
 
 def _talks_about_private_life(answer: str, tokens) -> bool:
+    """Private life or the surroundings (lexicon.yaml `domains`) outweigh the work words."""
     counts = _domain_counts(answer, tokens)
-    return counts["personal"] >= OFF_TOPIC_PRIVATE_WORDS and counts["personal"] > counts["work"]
+    elsewhere = counts["personal"] + counts.get("setting", 0)
+    return elsewhere >= OFF_TOPIC_PRIVATE_WORDS and elsewhere > counts["work"]
 
 
 def _paraphrases_anchor(tokens, spec: AnswerSpec, language: str) -> bool:
@@ -118,6 +124,7 @@ def _paraphrases_anchor(tokens, spec: AnswerSpec, language: str) -> bool:
     question_words = {word for text in spec.question.values() for word in tokenize(text, language).content}
     answer_words = set(tokens.content)
     answer_grams = set(char_ngrams(tokens))
+    answer_units = robustness.sequence_units(tokens)
     for texts in spec.anchors_for(language).values():
         for text in texts:
             anchor = tokenize(text, language)
@@ -128,6 +135,8 @@ def _paraphrases_anchor(tokens, spec: AnswerSpec, language: str) -> bool:
             grams = set(char_ngrams(anchor))
             share = max(shared / len(words), len(grams & answer_grams) / len(grams) if grams else 0.0)
             if shared >= PARAPHRASE_MIN_SHARED and share >= PARAPHRASE_MIN_SHARE:
+                return True
+            if robustness.ordered_share(robustness.sequence_units(anchor), answer_units) >= PARAPHRASE_ORDERED_SHARE:
                 return True
     return False
 

@@ -29,6 +29,17 @@ _NUMBER_TOKEN = re.compile(r"^\d")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|we|we'd|we'll|we've|my|our)\b|我", re.IGNORECASE)
 _ENGLISH_PAST = re.compile(r"\b[a-z]{2,}(?:ed|ied)\b", re.IGNORECASE)
 _ENGLISH_WORD = re.compile(r"[A-Za-z']+")
+# A sentence of two concept groups and at most one other word, told as a habit ("I offer a solution and I follow up",
+# "我会补偿，我会回访") rather than as something that happened, is a list in sentence form: on its own when nothing but
+# the actor and concept words is in it, or next to a list-like sentence.
+SHORT_LIST_CONCEPTS = 2
+_ACTOR_WORD = re.compile(r"^(?:我|我们|我会|我先|我再|我就|我也|我都|会|就|再|先|也|都|能|要)$")
+_IRREGULAR_PAST = frozenset(
+    "was were had did went made took got gave told found kept put ran set sent saw came said thought knew began "
+    "brought called spent wrote left met paid sold bought rang spoke heard led held stood understood".split()
+)
+_CLAUSE_BREAK = re.compile(r"[,，、;；]|\band\b|和|并且?")
+_CHINESE_TOLD = re.compile(r"了|过|当时|后来|那次|那天|结果")
 # An answer with this many first-person actions and one outcome after them carries a full story.
 FULL_ACTIONS = 3
 
@@ -86,11 +97,21 @@ def _has_verb(sentence: str, language: str) -> bool:
     )
 
 
+def _told_as_past(sentence: str) -> bool:
+    """Something that happened: an English past tense, or a Chinese aspect mark or time word of a told event."""
+    if has_cjk(sentence):
+        return bool(_CHINESE_TOLD.search(sentence))
+    words = [word.lower() for word in _ENGLISH_WORD.findall(sentence)]
+    return bool(_ENGLISH_PAST.search(sentence)) or any(word in _IRREGULAR_PAST for word in words)
+
+
 def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
     """Each sentence, marked list-like when it is concept terms or figures with hardly anything else."""
     frozen = _freeze(key_concepts)
     concept_words = _concept_words(frozen)
     clauses = []
+    # Per sentence: None, or for a short habitual list of concepts whether it holds nothing but actor and concept words.
+    short_lists: list[bool | None] = []
     for sentence in sentences(answer):
         tokens = tokenize(sentence, language)
         actor = bool(_ACTOR.search(sentence))
@@ -102,6 +123,11 @@ def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
         ]
 
         term_list = hits >= LIST_MIN_CONCEPTS and len(others) <= max(LIST_OTHER_WORDS, hits - 1)
+        others_left = [word for word in others if not _ACTOR_WORD.match(word)]
+        # One other word (a plain verb: "we say sorry") per clause of the sentence.
+        parts = len(_CLAUSE_BREAK.split(sentence))
+        short = hits >= SHORT_LIST_CONCEPTS and len(others_left) <= parts and not _told_as_past(sentence)
+        short_lists.append(None if not short else not others_left)
         number_list = (
             count_numbers(sentence) >= LIST_MIN_NUMBERS
             and not actor
@@ -119,7 +145,23 @@ def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
                 and (bool(lexicon().star["result"].find(sentence)) or (verb and count_numbers(sentence) > 0)),
             )
         )
-    return clauses
+    return _with_short_lists(clauses, short_lists)
+
+
+def _with_short_lists(clauses: list[Clause], short_lists: list[bool | None]) -> list[Clause]:
+    """Short habitual concept lists marked list-like: alone when they hold only concept words, else beside a list."""
+    marked = list(clauses)
+    changed = True
+    while changed:  # a run of short lists spreads from the list-like sentence it is beside
+        changed = False
+        for index, short in enumerate(short_lists):
+            if short is None or marked[index].list_like:
+                continue
+            beside = [marked[other].list_like for other in (index - 1, index + 1) if 0 <= other < len(marked)]
+            if short or any(beside):
+                marked[index] = Clause(text=clauses[index].text, list_like=True, actor=clauses[index].actor)
+                changed = True
+    return marked
 
 
 def substance(clauses: list[Clause]) -> float:

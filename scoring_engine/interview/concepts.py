@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from scoring_engine.interview.text import Tokens, has_cjk, tokenize
@@ -12,9 +13,17 @@ def _term_words(term: str) -> tuple[str, ...]:
     return tokenize(term, "en").words
 
 
+@lru_cache(maxsize=4096)
+def _chinese_term(term: str) -> re.Pattern:
+    """A two-character term, also split by an aspect mark as a separable verb is (道歉 in 道了歉, 帮忙 in 帮过忙)."""
+    if len(term) == 2:
+        return re.compile(re.escape(term[0]) + "(?:了|过)?" + re.escape(term[1]))
+    return re.compile(re.escape(term))
+
+
 def _mentions(term: str, text: str, tokens: Tokens) -> bool:
     if has_cjk(term):
-        return term in text
+        return term in text or _chinese_term(term).search(text) is not None
     # English terms match on stemmed words, so "listening" finds "listen" and "followed up" finds "follow up".
     wanted = _term_words(term)
     if not wanted:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from scoring_engine import ENGINE_NAME
 from scoring_engine.errors import InvalidInput
 from scoring_engine.interview.anchors import AnswerSpec, score_with_anchors
 from scoring_engine.interview.answer import resolve_embeddings
@@ -11,7 +12,6 @@ from scoring_engine.interview.answer_score import AnswerScore, check_language, c
 from scoring_engine.interview.code_answers import is_code_answer, score_code_answers
 from scoring_engine.interview.competency_model import CompetencyModel, Question
 from scoring_engine.interview.preferences import merge_preferences, parse_hours, parse_schedule, validate_preferences
-from scoring_engine import ENGINE_NAME
 from scoring_engine.interview.profile import (
     Profile,
     aggregate_dimension,

@@ -108,6 +108,39 @@ def copied_from(answer: Tokens, sources: Iterable[Tokens], threshold: float = 0.
     return False
 
 
+def sequence_units(tokens: Tokens) -> list[str]:
+    """What order is compared on: the characters of a Chinese text's content words (a rewording swaps 演练 for 演习
+    but keeps 演), an English text's content stems."""
+    if tokens.language == "zh":
+        return [char for word in tokens.content for char in word if _CJK_CHAR.match(char)]
+    return list(tokens.content)
+
+
+def common_subsequence(source: Sequence[str], text: Sequence[str]) -> int:
+    """Length of the longest common subsequence (bit-parallel, linear in the text for a source of any length)."""
+    masks: dict[str, int] = {}
+    for index, unit in enumerate(source):
+        masks[unit] = masks.get(unit, 0) | (1 << index)
+    full = (1 << len(source)) - 1
+    row = full
+    for unit in text:
+        mask = masks.get(unit)
+        if mask is not None:
+            matched = row & mask
+            row = ((row + matched) | (row - matched)) & full
+    return len(source) - bin(row).count("1")
+
+
+def ordered_share(source: Sequence[str], text: Sequence[str]) -> float:
+    """The largest share of the source found in order in any stretch of the text twice the source's length: a
+    reworded passage keeps its source's order, an answer about the same things tells them in its own."""
+    if not source or not text:
+        return 0.0
+    window = 2 * len(source)
+    starts = range(0, max(len(text) - window, 0) + 1, len(source))
+    return max(common_subsequence(source, text[start : start + window]) for start in starts) / len(source)
+
+
 def echoes_question(
     answer: Sequence[str], question: Sequence[str], *, allowed_new_words: int = 2, min_new_share: float = 0.15
 ) -> bool:

@@ -3,7 +3,7 @@
 import re
 
 from scoring_engine.resume.chinese import CJK
-from scoring_engine.resume.dates import find_date_ranges, YEAR
+from scoring_engine.resume.dates import YEAR, find_date_ranges
 from scoring_engine.resume.degrees import find_degree
 from scoring_engine.resume.model import Education
 from scoring_engine.resume.pieces import remove_dates, split_pieces, strip_bullet

@@ -35,7 +35,10 @@ def block_lines(block: Block) -> list[str]:
             lines.append(CELL_SEPARATOR.join(box.text.strip() for box in row))
             continue
         for box in row:
-            lines.extend(unwrap(box, block.left, block.right, block.right_measured))
+            if box.wrap_edge is not None:
+                lines.extend(unwrap(box, box.x0, box.wrap_edge))
+            else:
+                lines.extend(unwrap(box, block.left, block.right, block.right_measured))
     return lines
 
 
@@ -52,11 +55,11 @@ def _rows(boxes: list[Box]) -> list[list[Box]]:
 
 def unwrap(box: Box, left: float, right: float, keep: bool = False) -> list[str]:
     """The box's lines, with each line the column edge wrapped joined back to the one before (unless `keep`)."""
-    if not box.text_lines or keep:
+    if not box.text_lines:
         return box.text.split("\n")
     lines = [box.text_lines[0].text]
     for previous, line in zip(box.text_lines, box.text_lines[1:]):
-        if _wrapped(previous, line, left, right):
+        if _continues(previous, line, right) if keep else _wrapped(previous, line, left, right):
             lines[-1] = _join(lines[-1], line.text, _tight(previous, right))
         else:
             lines.append(line.text)
@@ -75,6 +78,8 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
     if right - previous.x1 >= line.first_word_width + 2 * space:
         return False
     first, second = previous.text.rstrip(), line.text.lstrip()
+    if _capitals(second, 1) != _capitals(first, 1) and (_capitals(second) or _capitals(first)):
+        return False  # "KEY TECHNICAL SKILLS" beside a line of prose is a heading, however full the lines are
     if _CONTACT.search(first):
         # An address or a phone number is an item of its own, unless it was cut inside itself.
         return bool(
@@ -85,7 +90,38 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
         return False  # a sentence ended; the capitalised line is the next item
     # A line that opens an entry of its own ("Master of Science" / "University of ...", a date) is not a tail,
     # unless the first ends mid-phrase ("University of Texas at" / "Austin").
+    if DATE_RANGE.match(second) or YEAR.match(second):
+        return False  # a date opens the next entry even after "Company - City -"
     return bool(_OPEN_END.search(previous.text.rstrip())) or not _opens_entry(line.text, previous.text)
+
+
+def _capitals(text: str, min_words: int = 2) -> bool:
+    """A line in capitals: at least `min_words` words with letters, all upper case, and at least four letters."""
+    words = [word for word in text.split() if any(char.isalpha() for char in word)]
+    letters = sum(char.isalpha() for char in text)
+    return len(words) >= min_words and letters >= 4 and all(word.isupper() for word in words)
+
+
+def _continues(previous: Line, line: Line, right: float) -> bool:
+    """Where the column's edge is not known (its widest line is all there is): only a line that cannot end where it
+    does goes on: an address cut short, an open parenthesis ("Data Center (4" / "years)"), a trailing "in", "of",
+    a comma, or a qualifier in parentheses next ("testing" / "(10+ years)")."""
+    first, second = previous.text.rstrip(), line.text.lstrip()
+    if (
+        not first
+        or not second
+        or is_bullet(second)
+        or heading_of(second)
+        or abs(previous.font_size - line.font_size) > 0.5
+    ):
+        return False
+    if _ends_in_unfinished_address(first) or (
+        _tight(previous, right) and _ends_in_address(first) and _ADDRESS_PART.match(second)
+    ):
+        return True
+    if _CONTACT.search(first) or DATE_RANGE.match(second) or YEAR.match(second):
+        return False
+    return first.count("(") > first.count(")") or second.startswith("(") or bool(_OPEN_END.search(first))
 
 
 def _opens_entry(text: str, previous: str) -> bool:
@@ -100,7 +136,14 @@ def _opens_entry(text: str, previous: str) -> bool:
         return True
     if SCHOOL_EN.match(head):
         return (len(words) > 1 and words[1].lower() in ("of", "at", "for")) or bool(find_degree(previous))
-    return False
+    # "M.Tech in Power Electronics" / "Jawaharlal Nehru Technological University": a named school after a degree.
+    return bool(
+        len(words) > 1
+        and words[0][:1].isupper()
+        and SCHOOL_EN.search(text)
+        and find_degree(previous)
+        and not find_degree(text)
+    )
 
 
 def _tight(line: Line, right: float) -> bool:
@@ -117,7 +160,8 @@ def _join(first: str, second: str, tight: bool = False) -> str:
     if _ends_in_unfinished_address(first) or (tight and _ends_in_address(first) and _ADDRESS_PART.match(second)):
         return first + second
     # The two tokens hold no white space, so one search for an address mark is the whole (linear) test.
-    if tight and second and _ADDRESS_MARK.search(first.rsplit(None, 1)[-1] + second.split(None, 1)[0]):
+    head = second.split(None, 1)[0] if second else ""
+    if tight and head and _ADDRESS_MARK.search(first.rsplit(None, 1)[-1] + head) and not _ADDRESS_MARK.search(head):
         return first + second  # "indeed.c" / "om/r/ann-lee/8baf": the break fell inside a link
     return f"{first} {second}"
 

@@ -1,6 +1,8 @@
 """Optical character recognition through the tesseract command, where it is installed."""
 
+import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -82,20 +84,121 @@ def ocr_images(images: list[bytes], timeout_seconds: float, what: str) -> str:
         raise ImageOnlyDocument(f"{what} has no text layer and no image OCR can read")
     languages = _languages(executable)
     texts = []
-    for image in images:
-        try:
-            result = subprocess.run(
-                [executable, "stdin", "stdout", "-l", languages],
-                input=image,
-                capture_output=True,
-                timeout=timeout_seconds,
-                check=False,
-                env={**os.environ, **_TESSERACT_ENV},
+    with tempfile.TemporaryDirectory(prefix="resume-ocr-") as folder:
+        for number, image in enumerate(images):
+            base = Path(folder) / f"page-{number}"
+            _tesseract(executable, image, base, ["-l", languages, "txt", "tsv"], timeout_seconds, what)
+            text = (
+                base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")
+                if base.with_suffix(".txt").is_file()
+                else ""
             )
-        except subprocess.TimeoutExpired as error:
-            raise ExtractionTimeout(f"OCR of {what} took longer than {timeout_seconds:g} s") from error
-        texts.append(result.stdout.decode("utf-8", errors="replace"))
+            if "chi_sim" in languages.split("+") and base.with_suffix(".tsv").is_file():
+                tsv = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
+                text = _reread_header_lines(executable, image, text, tsv, Path(folder), timeout_seconds, what)
+            texts.append(_mend_addresses(text))
     return "\n\n".join(texts)
+
+
+# In an email address OCR reads a zero beside other digits as a capital O ("hrO12@..."): addresses are written in
+# lower case, so a capital O touching a digit there is a zero.
+_ADDRESS_TOKEN = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_O_BY_DIGIT = re.compile(r"O(?=\d)|(?<=\d)O")
+
+
+def _mend_addresses(text: str) -> str:
+    return _ADDRESS_TOKEN.sub(lambda found: _O_BY_DIGIT.sub("0", found.group()), text)
+
+
+def _tesseract(
+    executable: str, image: bytes, base: Path, options: list[str], timeout_seconds: float, what: str
+) -> None:
+    try:
+        subprocess.run(
+            [executable, "stdin", str(base), *options],
+            input=image,
+            capture_output=True,
+            timeout=timeout_seconds,
+            check=False,
+            env={**os.environ, **_TESSERACT_ENV},
+        )
+    except subprocess.TimeoutExpired as error:
+        raise ExtractionTimeout(f"OCR of {what} took longer than {timeout_seconds:g} s") from error
+
+
+# A Chinese name on a line of its own is too short for chi_sim+eng to tell the script: it is often read as Latin
+# letters ("袁国强" as "ESR"). Short lines near the top of a page are read again alone, as one line of Chinese; the
+# second reading replaces the first when it is a name-like run of two to four Chinese characters that tesseract is
+# surer of than of the first reading.
+HEADER_LINES = 4
+SHORT_LINE_CHARS = 8
+_REREAD_PADDING = 12
+_HAN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_NOT_A_NAME_LINE = re.compile(r"[@\d:：/.]")
+
+
+def _tsv_lines(tsv: str) -> list[tuple[tuple[int, int, int, int], str, float]]:
+    """(box, text, mean word confidence) per recognised line, top of the page first; box as (left, top, right,
+    bottom) in pixels."""
+    lines: dict[tuple[str, str, str], list] = {}
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        key = (cells[2], cells[3], cells[4])
+        left, top, width, height = (int(value) for value in cells[6:10])
+        entry = lines.setdefault(key, [[left, top, left + width, top + height], [], []])
+        box = entry[0]
+        box[:] = [min(box[0], left), min(box[1], top), max(box[2], left + width), max(box[3], top + height)]
+        entry[1].append(cells[11].strip())
+        entry[2].append(float(cells[10]))
+    ordered = sorted(lines.values(), key=lambda entry: entry[0][1])
+    return [(tuple(box), "".join(words), sum(confidences) / len(confidences)) for box, words, confidences in ordered]
+
+
+def _reread_header_lines(
+    executable: str, image: bytes, text: str, tsv: str, folder: Path, timeout_seconds: float, what: str
+) -> str:
+    candidates = [
+        (box, line, confidence)
+        for box, line, confidence in _tsv_lines(tsv)[:HEADER_LINES]
+        if len(line) <= SHORT_LINE_CHARS and not _NOT_A_NAME_LINE.search(line)
+    ]
+    if not candidates:
+        return text
+    try:
+        from PIL import Image
+    except ImportError:  # Pillow is a dependency; without it the first reading stands
+        return text
+    picture = Image.open(io.BytesIO(image))
+    lines = text.split("\n")
+    for index, (box, line, confidence) in enumerate(candidates):
+        left, top, right, bottom = box
+        crop = picture.crop(
+            (
+                max(left - _REREAD_PADDING, 0),
+                max(top - _REREAD_PADDING, 0),
+                min(right + _REREAD_PADDING, picture.width),
+                min(bottom + _REREAD_PADDING, picture.height),
+            )
+        )
+        buffer = io.BytesIO()
+        crop.save(buffer, "PNG")
+        base = folder / f"line-{index}"
+        _tesseract(executable, buffer.getvalue(), base, ["-l", "chi_sim", "--psm", "7", "tsv"], timeout_seconds, what)
+        tsv_file = base.with_suffix(".tsv")
+        read = _tsv_lines(tsv_file.read_text(encoding="utf-8", errors="replace")) if tsv_file.is_file() else []
+        if len(read) != 1:
+            continue
+        reread, reread_confidence = read[0][1], read[0][2]
+        # Replaced only by a reading tesseract is surer of: a short English line stays as it was read.
+        if not _HAN.match(reread) or reread_confidence <= confidence:
+            continue
+        for number, existing in enumerate(lines):
+            if "".join(existing.split()) == line:
+                lines[number] = reread
+                break
+    return "\n".join(lines)
 
 
 def _languages(executable: str) -> str:

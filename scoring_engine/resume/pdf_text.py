@@ -22,7 +22,8 @@ from scoring_engine.resume.errors import (
 from scoring_engine.resume.layout_text import block_lines
 from scoring_engine.resume.limits import Deadline, ParseLimits
 from scoring_engine.resume.pdf_budget import PdfBudget, budgeted_interpreter_class
-from scoring_engine.resume.reading_order import Box, Line, reading_blocks
+from scoring_engine.resume.pdf_chars import page_blocks, page_boxes
+from scoring_engine.resume.reading_order import Box, Line
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +76,8 @@ def _read(data: bytes, limits: ParseLimits, deadline: Deadline, budget: PdfBudge
         deadline.check(budget.where)
         interpreter.process_page(page)
         layout = device.get_result()
-        boxes = [_box(item) for item in layout if isinstance(item, LTTextBox)]
-        text = "\n\n".join("\n".join(block_lines(block)) for block in reading_blocks(boxes, layout.width))
+        boxes = page_boxes(layout)
+        text = "\n\n".join("\n".join(block_lines(block)) for block in page_blocks(boxes, layout.width))
         image_count, jpegs, covered = _images(layout)
         if image_count and (not text.strip() or _scan_with_a_stamp(text, covered / (layout.width * layout.height))):
             image_pages += 1

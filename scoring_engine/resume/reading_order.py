@@ -37,6 +37,10 @@ class Box:
     text: str
     baselines: tuple[float, ...] = ()
     text_lines: tuple[Line, ...] = ()
+    # Where its lines wrap, when the page draws it (a table cell's right ruling, less the cell's padding).
+    wrap_edge: float | None = None
+    # (row, column) of the ruled table cell it sits in, counted from the top left; None outside a ruled table.
+    cell: tuple[int, int] | None = None
 
     def lines(self) -> tuple[float, ...]:
         return self.baselines or (self.y0,)

@@ -17,7 +17,9 @@ from scoring_engine.interview import (
     score_interview,
 )
 from scoring_engine.interview.behaviour import negative_behaviour
+from scoring_engine.interview.clauses import read_clauses
 from scoring_engine.interview.language import identify
+from scoring_engine.interview.robustness import common_subsequence, ordered_share
 from tests.support.embeddings import needs_embeddings
 
 SUITES = Path(__file__).resolve().parents[2] / "bench" / "suites"
@@ -26,12 +28,10 @@ for suite_file in sorted(SUITES.glob("interview_robustness*.yaml")):
     for name, cases in yaml.safe_load(suite_file.read_text(encoding="utf-8")).items():
         SUITE.setdefault(name, []).extend(cases)
 
-# Known limit, kept visible: a Chinese rewording of the level-5 backup story shares 8 of its 28 content words, under
-# the paraphrase thresholds (10 words, 40 %), which honest answers come within 4 words of.
-# And two adversarial ones (bench/suites/interview_robustness_adversarial.yaml): concept words as two short "I <verb>"
-# sentences ("I listen, I apologise, I check the cause. I offer a solution and I follow up.") read as a story and lift
-# a too-short answer over the length floor; a long answer about the office's new furniture is all work vocabulary.
-KNOWN_MISSES = {"pa-zh-rnd-responsibility", "adv-kp-en-two-lines", "adv-ot-en-work-adjacent"}
+# Known limit, kept visible (bench/suites/interview_robustness_fresh.yaml): rewordings of SHORT English anchors (under
+# PARAPHRASE_MIN_ANCHOR_WORDS content words) are not checked: honest answers to the same story keep as much of a short
+# anchor, in order (up to 0.66 on the suites), as these rewordings do (0.58-0.65).
+KNOWN_MISSES = {"fresh-pa-en-migration", "fresh-pa-en-quarter"}
 
 
 def cases(name: str):
@@ -320,6 +320,80 @@ def test_an_action_that_is_also_the_result_is_quoted_once():
 def test_a_work_story_that_mentions_private_life_is_not_off_topic(language, text):
     answer, _ = score({"model": "sales", "question": "sales_pressure", "language": language}, text)
     assert not answer.flags and answer.score >= 65
+
+
+# --- the general checks behind the classes ----------------------------------------------------------------------
+
+
+def _dynamic_lcs(first, second) -> int:
+    table = [[0] * (len(second) + 1) for _ in range(len(first) + 1)]
+    for i, a in enumerate(first):
+        for j, b in enumerate(second):
+            table[i + 1][j + 1] = table[i][j] + 1 if a == b else max(table[i][j + 1], table[i + 1][j])
+    return table[-1][-1]
+
+
+def test_the_bit_parallel_common_subsequence_agrees_with_the_table():
+    import random
+
+    generator = random.Random(17)
+    for _ in range(300):
+        first = [generator.choice("abcde") for _ in range(generator.randint(0, 30))]
+        second = [generator.choice("abcdef") for _ in range(generator.randint(0, 60))]
+        assert common_subsequence(first, second) == _dynamic_lcs(first, second)
+
+
+def test_ordered_share_finds_a_reworded_passage_inside_a_long_answer_and_not_shuffled_words():
+    source = list("备份恢复演练两个库修好每月自动演练十分钟恢复全部数据")
+    filler = list("今天天气不错我们去开会讨论了下季度的计划和预算安排") * 6
+    assert ordered_share(source, filler + source + filler) == 1.0
+    shuffled = source[::-1]
+    assert ordered_share(source, shuffled) < 0.35
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "We stay calm, we say sorry. We look into it and we refund."),
+        ("zh", "我们安抚情绪，我们道歉。我们核实，我们退款。"),
+    ],
+)
+def test_concept_words_told_as_habits_are_list_like(language, text):
+    question = load_competency_model("sales").questions["sales_complaint"]
+    assert all(clause.list_like for clause in read_clauses(text, language, question.key_concepts))
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "He was angry. I apologised and offered a refund. He called back to confirm it had arrived."),
+        ("zh", "他很生气。我道了歉，给了退款。后来他打电话确认已经收到。"),
+    ],
+)
+def test_short_sentences_that_tell_what_happened_are_not_list_like(language, text):
+    question = load_competency_model("sales").questions["sales_complaint"]
+    assert not any(clause.list_like for clause in read_clauses(text, language, question.key_concepts))
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "Last year I ran our office move for 80 people. I made the plan with the facilities team, booked the movers "
+            "for a weekend, labelled every desk and chair by team and tested the network in each room on Friday. On "
+            "Monday everyone was working by nine and the project came in 10% under budget.",
+        ),
+        (
+            "zh",
+            "去年我负责公司八十个人的搬迁项目。我和行政同事一起做了计划，约了周末的搬家公司，给每张办公桌和椅子按团队贴了标签，"
+            "周五把每个会议室的网络都测试了一遍。周一早上九点大家就都开始工作了，项目比预算省了一成。",
+        ),
+    ],
+)
+def test_a_work_story_about_the_office_is_not_off_topic(language, text):
+    answer, _ = score({"model": "rnd", "question": "rnd_team", "language": language}, text)
+    assert "off_topic" not in answer.flags, (answer.flags, answer.components)
 
 
 # --- the embedding path ------------------------------------------------------------------------------------------

@@ -374,3 +374,88 @@ def test_a_link_broken_inside_a_word_is_put_back_together():
     sidebar = ["Priya Raman", "Profile: indeed.com/r/Priya-Raman/4f5e6a7b8c9d0e1f2a3b", "", *EN_SIDEBAR[4:]]
     resume = parse_resume(two_column_pdf(sidebar, EN_MAIN, sidebar_width=120), "cv.pdf")
     assert resume.links == ["https://indeed.com/r/Priya-Raman/4f5e6a7b8c9d0e1f2a3b"], resume.text
+
+
+def ruled_table_pdf() -> bytes:
+    """A two-column ruled table as LibreOffice draws one: heading cells beside content cells, each list mark drawn
+    after its line's text (pdfminer then builds the mark and the text into different lines), a long item wrapped at the
+    cell's right ruling, and the page's right margin far beyond the table."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    # The right ruling just past the longest line: its next word would not have fitted.
+    widest = 12 + stringWidth("Built the weekly revenue dashboards in Tableau for", "Helvetica", 10)
+    left, middle, top = 50, 170, 780
+    right = middle + 5 + widest + 8
+    rows = [
+        (
+            "WORK EXPERIENCE",
+            [
+                "Senior Data Analyst",
+                "Northwind Traders Ltd",
+                "Mar 2019 - Aug 2023",
+                ("➢", "Built the weekly revenue dashboards in Tableau for"),
+                "the sales directors.",
+            ],
+        ),
+        ("EDUCATION", ["Master of Science in Statistics", "University of Texas at Austin", "2015 - 2017"]),
+        ("SKILLS", ["Python, SQL, Tableau, Machine Learning, Data", "Visualization, Project Management"]),
+    ]
+    y = top
+    pdf.line(left, y, right, y)
+    for heading, lines in rows:
+        pdf.setFont("Helvetica", 10)
+        pdf.drawString(left + 5, y - 14, heading)
+        texts, marks = [], []
+        for index, line in enumerate(lines):
+            baseline = y - 14 - 13 * index
+            if isinstance(line, tuple):
+                marks.append((middle + 5, baseline, line[0]))
+                texts.append((middle + 17, baseline, line[1]))
+            else:
+                texts.append((middle + 5, baseline, line))
+        for x, baseline, text in texts:
+            pdf.drawString(x, baseline, text)
+        pdf.setFont("DejaVu" if _dejavu() else "Helvetica", 10)
+        for x, baseline, text in marks:  # the marks last, as LibreOffice draws them
+            pdf.drawString(x, baseline, text if _dejavu() else "-")
+        bottom = y - 14 - 13 * len(lines)
+        for x in (left, middle, right):
+            pdf.line(x, y, x, bottom)
+        pdf.line(left, bottom, right, bottom)
+        y = bottom
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _dejavu() -> bool:
+    from pathlib import Path
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not path.is_file():
+        return False
+    if "DejaVu" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("DejaVu", str(path)))
+    return True
+
+
+def test_a_ruled_table_is_read_cell_by_cell_with_marks_kept_and_wrapped_items_joined():
+    text = extract_text(ruled_table_pdf(), "cv.pdf", ParseLimits()).text
+    lines = [line for line in text.split("\n") if line.strip()]
+    assert lines[:4] == ["WORK EXPERIENCE", "Senior Data Analyst", "Northwind Traders Ltd", "Mar 2019 - Aug 2023"]
+    assert lines[4].endswith("Built the weekly revenue dashboards in Tableau for the sales directors."), lines
+    assert lines[4][0] in "➢-"
+    assert lines[5:9] == [
+        "EDUCATION",
+        "Master of Science in Statistics",
+        "University of Texas at Austin",
+        "2015 - 2017",
+    ]
+    assert lines[9:] == ["SKILLS", "Python, SQL, Tableau, Machine Learning, Data Visualization, Project Management"]

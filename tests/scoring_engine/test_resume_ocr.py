@@ -71,3 +71,45 @@ def test_a_page_with_real_text_and_a_photo_is_not_sent_to_ocr():
     resume = parse_resume(buffer.getvalue(), "cv.pdf")
     assert resume.name == "Jane Doe"
     assert not any("OCR" in warning for warning in resume.warnings)
+
+
+ZH_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+@pytest.mark.skipif(not ZH_FONT.is_file(), reason="Noto Sans CJK (fonts-noto-cjk), used to type the scan, is missing")
+def test_a_chinese_name_on_a_line_of_its_own_is_read_as_chinese():
+    # chi_sim+eng reads this short line as Latin letters (no name at all): the header line is read again alone.
+    lines = [
+        "司增勤",
+        "邮箱：hr014.cand@example.cn",
+        "电话：13900000014",
+        "",
+        "工作经历",
+        "司增勤女士，本科学历，高级会计师。",
+    ]
+    resume = parse_resume(fixtures.scan_pdf(fixtures.text_image(lines, str(ZH_FONT))), "scan.pdf", timeout_seconds=120)
+    assert resume.name == "司增勤", resume.text[:80]
+    assert resume.emails == ["hr014.cand@example.cn"], resume.text[:80]
+
+
+def test_a_capital_o_beside_digits_in_an_address_is_a_zero():
+    from scoring_engine.resume.ocr import _mend_addresses
+
+    assert _mend_addresses("邮箱 : hrO12.cand@example.cn\nOffice 12") == "邮箱 : hr012.cand@example.cn\nOffice 12"
+    assert _mend_addresses("jOhn@example.org") == "jOhn@example.org"
+
+
+def test_tesseract_lines_are_read_from_its_tsv_top_first():
+    from scoring_engine.resume.ocr import _tsv_lines
+
+    header = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
+    rows = [
+        "5\t1\t1\t1\t2\t1\t100\t160\t80\t30\t90\tsecond",
+        "5\t1\t1\t1\t1\t1\t100\t60\t40\t30\t90\tE",
+        "5\t1\t1\t1\t1\t2\t150\t58\t40\t34\t90\tSR",
+        "4\t1\t1\t1\t1\t0\t100\t58\t90\t34\t-1\t",
+    ]
+    assert _tsv_lines("\n".join([header, *rows])) == [
+        ((100, 58, 190, 92), "ESR", 90.0),
+        ((100, 160, 180, 190), "second", 90.0),
+    ]
