@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from hub.audit import chain as audit
 from hub.outcomes import records
+from hub.rights import reviews
 from hub.storage.models import (
     Candidate,
     Decision,
@@ -34,6 +35,7 @@ class Erased:
     resumes: int
     jobs_cancelled: int
     outcomes: int = 0
+    reviews: int = 0
 
 
 def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) -> Erased:
@@ -85,7 +87,9 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
     ).rowcount  # type: ignore[attr-defined]
     # Outcomes are personal data too (an employee's ratings and lateness): gone with the candidate.
     outcomes = records.erase_for_results(session, list(result_ids))
-    summary = Erased(len(result_ids), profiles, resumes, cancelled, outcomes)
+    # Human reviews name the reviewer and say why, about this candidate: gone too (the fact of each review stays).
+    reviewed = reviews.erase_for_results(session, list(result_ids))
+    summary = Erased(len(result_ids), profiles, resumes, cancelled, outcomes, reviewed)
     audit.append(
         session,
         actor=actor,

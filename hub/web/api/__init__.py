@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         openapi,
         outcomes,
         results,
+        rights,
         sync_jobs,
     )
 

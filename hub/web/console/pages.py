@@ -22,6 +22,7 @@ from hub.storage.models import (
     InterviewResult,
     SyncJob,
 )
+from hub.storage.rights import ConsentRecord, Review
 from hub.storage.statuses import JobStatus, ResultStatus
 from hub.web.console import console
 from hub.web.console.auth import admin_only, hub_state
@@ -32,6 +33,7 @@ from hub.web.problems import Problem
 
 PAGE_SIZE = 50
 RESULT_STATUSES = tuple(ResultStatus)
+REVIEW_FILTERS = ("human_only", "pending")
 
 
 def _page_link(cursor_name: str, cursor: str | None) -> str | None:
@@ -106,13 +108,34 @@ def results():
         query = query.where(InterviewResult.status == status)
     if job_code:
         query = query.where(InterviewResult.job_code == job_code)
+    review = _choice("review", REVIEW_FILTERS)
+    if review:
+        # Human-only results: the candidate opted out of automated decisions; pending: no assessment recorded yet.
+        query = query.where(
+            InterviewResult.id.in_(select(ConsentRecord.result_id).where(ConsentRecord.automated_opt_out.is_(True)))
+        )
+        if review == "pending":
+            query = query.where(
+                InterviewResult.id.not_in(select(Review.result_id).where(Review.subject == "assessment"))
+            )
     rows, cursor = _keyset_page(query, InterviewResult)
+    human_only = set(
+        hub_state()
+        .session()
+        .scalars(
+            select(ConsentRecord.result_id).where(
+                ConsentRecord.result_id.in_([r.id for r in rows]), ConsentRecord.automated_opt_out.is_(True)
+            )
+        )
+    )
     return render(
         "results.html",
         results=rows,
+        human_only=human_only,
         next_link=_page_link("before", cursor),
         statuses=RESULT_STATUSES,
-        filters={"status": status or "", "job_code": job_code or ""},
+        reviews=REVIEW_FILTERS,
+        filters={"status": status or "", "job_code": job_code or "", "review": review or ""},
     )
 
 
