@@ -25,7 +25,7 @@ class ConsentRecord(Base):
     result_id: Mapped[str] = mapped_column(ForeignKey("interview_results.id"), unique=True)
     notice_id: Mapped[str] = mapped_column(String(100))
     notice_version: Mapped[str] = mapped_column(String(50))
-    language: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(20))
     jurisdiction: Mapped[str] = mapped_column(String(20))
     scopes: Mapped[list[Any] | None]
     # The candidate refused automated decisions: a person reviews the result and nothing is scored.

@@ -20,7 +20,7 @@ def upgrade() -> None:
         sa.Column('result_id', sa.String(length=36), nullable=False),
         sa.Column('notice_id', sa.String(length=100), nullable=False),
         sa.Column('notice_version', sa.String(length=50), nullable=False),
-        sa.Column('language', sa.String(length=10), nullable=False),
+        sa.Column('language', sa.String(length=20), nullable=False),
         sa.Column('jurisdiction', sa.String(length=20), nullable=False),
         sa.Column('scopes', sa.JSON(), nullable=True),
         sa.Column('automated_opt_out', sa.Boolean(), nullable=False),

@@ -26,6 +26,8 @@ SEMANTIC_REFUSALS = [
     # Each record is a performance review or an attendance summary with cross-field rules (a rating within its
     # scale, late arrivals at most the workdays) that the request schema leaves to the endpoint.
     ("POST", "/api/v1/outcomes", ["422"]),
+    # A review's rules across fields (an override needs a value, a confirmation none, a dimension the profile has).
+    ("POST", "/api/v1/results/{result_id}/reviews", ["422"]),
 ]
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 
