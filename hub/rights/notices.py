@@ -1,6 +1,6 @@
 """Notices to candidates, as data: one YAML file per notice version, language and jurisdiction.
 
-The hub ships its own (hub/rights/notices/); an operator adds theirs in HUB_NOTICES_DIR, where a file with the same
+The hub ships its own (hub/rights/notice_files/); an operator adds theirs in HUB_NOTICES_DIR, where a file with the same
 id, version, language and jurisdiction replaces the shipped one. Each result names the notice it was shown
 (`consent.notice_id`, `consent.notice_version`, optionally `consent.language` and `consent.jurisdiction`); a result
 citing a notice the catalog does not hold is refused with the pointer of the field that does not match."""
@@ -19,7 +19,7 @@ import yaml
 import safeyaml
 from hub.errors import InvalidInput
 
-SHIPPED = Path(__file__).resolve().parent / "notices"
+SHIPPED = Path(__file__).resolve().parent / "notice_files"
 DEFAULT_ID = "candidate-assessment"
 LANGUAGES = ("zh", "en")
 UNSPECIFIED = "unspecified"
