@@ -1,5 +1,6 @@
 """`hris-hub compliance records` and `dpia`: drafts generated from the configuration, as Markdown and JSON: the
 connectors with what they send where and a cross-border flag each, retention per data type, the notices."""
+
 from __future__ import annotations
 
 import json
@@ -12,14 +13,17 @@ from tests.hub.delivery_support import add_rest_connector
 from tests.support.cli import invoke
 
 
-@pytest.mark.parametrize("where, country", [
-    ("https://api.hris.example.cn/v1", "CN"),
-    ("https://hr.example.de", "DE"),
-    ("http://10.1.2.3:8080", "CN"),
-    ("http://127.0.0.1:9000", "CN"),
-    ("/var/exports/hr", "CN"),
-    ("https://api.successfactors.com", None),
-])
+@pytest.mark.parametrize(
+    "where, country",
+    [
+        ("https://api.hris.example.cn/v1", "CN"),
+        ("https://hr.example.de", "DE"),
+        ("http://10.1.2.3:8080", "CN"),
+        ("http://127.0.0.1:9000", "CN"),
+        ("/var/exports/hr", "CN"),
+        ("https://api.successfactors.com", None),
+    ],
+)
 def test_the_destination_country_is_derived_only_where_the_address_says(where, country):
     assert country_of(where, "CN")[0] == country
 
@@ -34,7 +38,8 @@ def test_records_list_connectors_fields_cross_border_and_retention(app, hub_stat
     by_name = {r["connector"]: r for r in record["recipients"]}
     assert by_name["hr-home"]["cross_border"] is False and by_name["hr-home"]["destination"] == "127.0.0.1"
     assert by_name["hr-us"]["cross_border"] is True and by_name["hr-us"]["cross_border_basis"].endswith(
-        "destination_country")
+        "destination_country"
+    )
     assert by_name["hr-flagged"]["cross_border"] is True
     assert sorted(record["cross_border_transfers"]) == ["hr-flagged", "hr-us"]
     sent = by_name["hr-home"]["fields_sent"]
