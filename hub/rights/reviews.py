@@ -188,6 +188,8 @@ def _assess(session: Session, result: InterviewResult, document: dict, *, actor:
     session.flush()
     _audit(session, review, actor)
     outbox.enqueue(session, result, "result.scored")
+    if result.decision is not None and result.decision.hired:
+        outbox.enqueue(session, result, "candidate.hired")  # deferred until now: the plan needs this profile
     return review
 
 

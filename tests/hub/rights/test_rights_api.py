@@ -597,3 +597,37 @@ def test_the_export_cli_writes_json_and_html(live, hub_state, tmp_path):
     missing = invoke(live.app, "candidates", "export", "nobody", "--client", "mini-program")
     assert missing.exit_code == 1 and "no candidate 'nobody'" in missing.output
     assert [e.actor for e in audit(hub_state, "candidate.access_exported")] == ["cli", "cli"]
+
+
+def test_a_human_only_hire_sends_no_plan_until_a_person_assesses(live, hub_state):
+    from tests.hub.delivery_support import add_rest_connector, jobs
+    from tests.support.http_receiver import HttpReceiver
+
+    key = live.key()
+    with HttpReceiver() as receiver:
+        add_rest_connector(hub_state, "hr", receiver.url)
+        accepted = live.request(
+            "POST", "/api/v1/results", key, json=answers_document(automated_decision_opt_out=True, suffix="hire")
+        ).json()
+        decided = live.request(
+            "POST",
+            f"/api/v1/results/{accepted['id']}/decision",
+            key,
+            json={"hired": True, "decided_by": "hr.li", "employee_ids": {"default": "E9"}},
+        )
+        assert decided.status_code == 201
+        run_worker(hub_state, max_seconds=5)
+        assert receiver.requests == [] and jobs(hub_state) == []
+        assert [e.details["reason"] for e in audit(hub_state, "sync.deferred")] == [
+            "human review: no assessment recorded yet"
+        ]
+        assessed = live.request(
+            "POST",
+            f"/api/v1/results/{accepted['id']}/reviews",
+            key,
+            json={"subject": "assessment", "dimensions": {"teamwork": 75}, "reviewer": "hr.li", "reason": "read"},
+        )
+        assert assessed.status_code == 201
+        run_worker(hub_state, max_seconds=10)
+        assert [job.status for job in jobs(hub_state)] == ["delivered"]
+        assert len(receiver.requests) == 1
