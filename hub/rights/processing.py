@@ -21,8 +21,10 @@ from hub.rights import notices
 from hub.storage.models import Connector, utcnow
 
 # The canonical document's parts a mapping may read (mappings/document.py); a template naming one sends it.
-DOCUMENT_ROOTS = ("candidate", "employee", "result", "profile", "plan", "attendance", "goals", "decision")
+DOCUMENT_ROOTS = ("candidate", "employee", "result", "profile", "plan", "attendance")
 _FIELD = re.compile(r"\b(" + "|".join(DOCUMENT_ROOTS) + r")((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
+_PICK = re.compile(r"\b(" + "|".join(DOCUMENT_ROOTS) + r")\s*\|\s*pick\(([^)]*)\)")
+_WHOLE = re.compile(r"\{\{\s*(" + "|".join(DOCUMENT_ROOTS) + r")\s*(?:\||\}\})")
 _DESTINATION_KEYS = ("base_url", "endpoint", "wsdl", "url", "host", "folder", "path")
 # Country-code top-level domains that say where a host is (a guess: a .com may be anywhere).
 _TLD_COUNTRY = {"cn": "CN", "hk": "HK", "sg": "SG", "jp": "JP", "de": "DE", "fr": "FR", "uk": "GB", "eu": "EU",
@@ -116,8 +118,17 @@ def fields_sent(settings: Settings, mapping: str) -> list[str]:
         text = settings.catalog.path_of(mapping, "mapping").read_text(encoding="utf-8")
     except (LookupError, OSError):
         return []
-    text = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
-    return sorted({root + rest for root, rest in _FIELD.findall(text)})
+    lines = [line.split("#", 1)[0] for line in text.splitlines()]
+    text = "\n".join(
+        line for line in lines if not line.strip().startswith(("events:", "name:", "description:", "schema:"))
+    )
+    found = {root + rest for root, rest in _FIELD.findall(text)}
+    for root, names in _PICK.findall(text):  # {{ candidate | pick('external_id', 'name') }}
+        found |= {f"{root}.{name}" for name in re.findall(r"['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]", names)}
+    for root in _WHOLE.findall(text):  # {{ plan | default(none) }}: the whole part
+        if not any(field.startswith(root + ".") for field in found):
+            found.add(f"{root} (all of it)")
+    return sorted(found - {"candidate.hired", "result.scored"})
 
 
 def destination(config: dict) -> str | None:
