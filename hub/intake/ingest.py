@@ -76,7 +76,8 @@ def accepted_body(result: InterviewResult) -> dict:
         "links": {"self": f"/api/v1/results/{result.id}"},
     }
     if notices.opted_out(result.payload):
-        body["human_review"] = {"required": True, "scored": False, "reason": result.scoring_error}
+        # `scored` is about automated scoring, which never happens here (a person's assessment may follow).
+        body["human_review"] = {"required": True, "scored": False, "reason": notices.human_only_reason(result.id)}
     return body
 
 
@@ -142,7 +143,7 @@ def _store(
     if "scores" in document:
         status = ResultStatus.SCORED
     elif cited.automated_opt_out:
-        status, error = ResultStatus.NOT_SCORED, notices.HUMAN_ONLY_REASON
+        status = ResultStatus.NOT_SCORED  # the reason names the result's id, set below
     elif consent.allows(document, consent.SCORING):
         status = ResultStatus.QUEUED
     else:
@@ -160,6 +161,8 @@ def _store(
         scoring_due_at=utcnow() if status == ResultStatus.QUEUED else None,
         scoring_error=error,
     )
+    if cited.automated_opt_out:
+        result.scoring_error = notices.human_only_reason(result.id)
     session.add(result)
     session.flush()
     notices.record(session, result.id, cited, document["consent"].get("given_at"))

@@ -122,7 +122,7 @@ def score_result(
     if notices.opted_out(payload):  # never scored, however it came to be queued: a person reviews it
         result.status, result.scoring_error, result.scoring_due_at = (
             ResultStatus.NOT_SCORED,
-            notices.HUMAN_ONLY_REASON,
+            notices.human_only_reason(result.id),
             None,
         )
         return None

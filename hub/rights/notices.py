@@ -241,7 +241,9 @@ def opted_out(payload: dict | None) -> bool:
     return bool(((payload or {}).get("consent") or {}).get("automated_decision_opt_out"))
 
 
-HUMAN_ONLY_REASON = (
-    "the candidate opted out of automated decisions: nothing is scored; a person reviews this result and may "
-    "record an assessment (POST /api/v1/results/{id}/reviews with subject 'assessment')"
-)
+def human_only_reason(result_id: str) -> str:
+    """What a human-only result says instead of a score."""
+    return (
+        "the candidate opted out of automated decisions: nothing is scored; a person reviews this result and may "
+        f"record an assessment (POST /api/v1/results/{result_id}/reviews with subject 'assessment')"
+    )

@@ -128,11 +128,21 @@ def test_an_operators_notice_folder_adds_notices_and_a_broken_file_is_named(tmp_
         ),
         encoding="utf-8",
     )
+    # The employer's own text of a shipped notice replaces the shipped template.
+    (folder / "ours.yaml").write_text(
+        "id: candidate-assessment\nversion: '2026-09'\nlanguage: zh\njurisdiction: CN\ntitle: 我们的告知书\n"
+        "effective_from: 2026-09-01\ntext: 由 Acme 公司发布。\n",
+        encoding="utf-8",
+    )
     app = create_app(hub_config(tmp_path, database_url, HUB_NOTICES_DIR=str(folder)))
     try:
         upgrade(app.extensions["hub"].engine)
         listed = invoke(app, "notices", "list")
         assert listed.exit_code == 0 and "acme-hiring  3  zh  CN  (operator)" in listed.output
+        ours = [line for line in listed.output.splitlines() if line.startswith("candidate-assessment  2026-09  zh  CN")]
+        assert ours == ["candidate-assessment  2026-09  zh  CN  (operator)  我们的告知书"]
+        shown = invoke(app, "notices", "show", "candidate-assessment", "2026-09", "zh", "CN")
+        assert "由 Acme 公司发布" in shown.output
         client = app.test_client()
         from hub.accounts.api_clients import create_client
 
@@ -160,7 +170,7 @@ def test_opting_out_sends_the_result_to_a_person_and_scores_nothing(live, hub_st
     ).json()
     assert accepted["status"] == "not_scored"
     assert accepted["human_review"]["required"] is True and accepted["human_review"]["scored"] is False
-    assert "opted out of automated decisions" in accepted["human_review"]["reason"]
+    assert f"/api/v1/results/{accepted['id']}/reviews" in accepted["human_review"]["reason"]
     run_worker(hub_state, max_seconds=5)
     rescored = invoke(live.app, "results", "rescore", accepted["id"])
     assert rescored.exit_code == 0 and "queued 0 result(s)" in rescored.output, rescored.output
