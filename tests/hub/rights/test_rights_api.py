@@ -246,6 +246,9 @@ def test_the_console_lists_human_only_results(live, hub_state):
     listed = browser.get(live.url + "/console/results?review=human_only")
     assert listed.status_code == 200
     assert human["external_id"] in listed.text and scored["external_id"] not in listed.text
+    exported = browser.get(live.url + "/console/results.csv?review=human_only")
+    assert exported.status_code == 200
+    assert human["external_id"] in exported.text and scored["external_id"] not in exported.text
     pending = browser.get(live.url + "/console/results?review=pending")
     assert human["external_id"] in pending.text
     bad = browser.get(live.url + "/console/results?review=everyone")
