@@ -29,6 +29,7 @@ from hub.storage.rights import ConsentRecord, Review
 from hub.storage.statuses import JobStatus, ResultStatus
 from hub.web.console import activity, charts, console
 from hub.web.console.auth import admin_only, hub_state
+from hub.web.console.i18n import gettext as _
 from hub.web.console.rendering import render
 from hub.web.downloads import audit_csv as audit_csv_export
 from hub.web.downloads import csv_response
@@ -90,12 +91,12 @@ def overview():
     return render(
         "overview.html",
         day_chart=charts.stacked_columns(
-            day.labels, day.counts, title="Sync jobs created per hour, last 24 h (UTC), by status now", label_every=3
+            day.labels, day.counts, title=_("Sync jobs created per hour, last 24 h (UTC), by status now"), label_every=3
         ),
         month_chart=charts.stacked_columns(
             month.labels,
             month.counts,
-            title="Sync jobs created per day, last 30 days (UTC), by status now",
+            title=_("Sync jobs created per day, last 30 days (UTC), by status now"),
             label_every=5,
         ),
         latency=activity.latency_percentiles(session, since=now - timedelta(hours=24)),
@@ -289,7 +290,7 @@ def _profile_chart(profile: dict | None):
         label = dimension.get("name") or {}
         score = None if dimension.get("insufficient") else dimension.get("score")
         rows.append((label.get("zh") or key, label.get("en") or "", score))
-    return charts.bar_chart(rows, title="Capability profile: score per dimension (0-100)") if rows else None
+    return charts.bar_chart(rows, title=_("Capability profile: score per dimension (0-100)")) if rows else None
 
 
 @console.get("/results/<result_id>")
