@@ -109,7 +109,7 @@ def main() -> None:
                     "job_code": "SALES-REP",
                     "candidate": {"external_id": "p"},
                     "scores": {"source": "bench", "dimensions": {"communication": 80}},
-                    "consent": {"notice_version": "v1", "given_at": "2026-11-20T09:30:00+08:00"},
+                    "consent": {"notice_version": "2026-09", "given_at": "2026-11-20T09:30:00+08:00"},
                 }
             )
             while any(thread.is_alive() for thread in threads):

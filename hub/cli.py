@@ -97,11 +97,22 @@ def _register_commands() -> None:
     from hub.ops import cli as ops_cli
     from hub.outcomes import cli as outcomes_cli
     from hub.privacy import cli as privacy_cli
+    from hub.rights import cli as rights_cli
     from hub.storage import cli as storage_cli
     from mappings.cli import mappings_group, policies_group
     from scoring_engine.cli import score_group
 
-    for room in (storage_cli, accounts_cli, privacy_cli, audit_cli, intake_cli, delivery_cli, outcomes_cli, ops_cli):
+    for room in (
+        storage_cli,
+        accounts_cli,
+        privacy_cli,
+        rights_cli,
+        audit_cli,
+        intake_cli,
+        delivery_cli,
+        outcomes_cli,
+        ops_cli,
+    ):
         room.init_app(main)
     fairness_cli.init_app(main)  # after outcomes: it adds `reports bias` to the outcomes room's `reports` group
     for command in (score_group, policies_group, mappings_group):

@@ -58,6 +58,10 @@ class Settings:
     scoring_use_embeddings: bool | None = None
     policy: str = "default"
     jobs_dir: Path | None = None
+    # The operator's notices to candidates (YAML), beside the shipped ones (hub/rights/notices.py).
+    notices_dir: Path | None = None
+    # Days a candidate not hired is kept after their latest interview (hris-hub candidates retention; records).
+    retention_days: int | None = None
     secure_cookies: bool = False
     breaker_threshold: int = 5
     breaker_cooldown: float = 60.0
@@ -152,6 +156,8 @@ class Settings:
             scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
             secure_cookies=_tristate(env, "HUB_SECURE_COOKIES") is True,
             jobs_dir=Path(env["HUB_JOBS_DIR"]).resolve() if env.get("HUB_JOBS_DIR") else instance_path / "jobs",
+            notices_dir=_folder(env, "HUB_NOTICES_DIR"),
+            retention_days=_int(env, "HUB_RETENTION_DAYS", None, minimum=1),
             breaker_threshold=_int(env, "HUB_BREAKER_THRESHOLD", 5, minimum=1),
             breaker_cooldown=_float(env, "HUB_BREAKER_COOLDOWN", 60.0, minimum=0.1),
             audit_signing_key=audit_signing_key,
@@ -166,6 +172,16 @@ class Settings:
         values.update(_targets(env))
         values.update(overrides)
         return cls(**values)
+
+
+def _folder(env, name) -> Path | None:
+    """One absolute folder, or None when unset."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    if not os.path.isabs(raw):
+        raise ConfigurationError(f"{name} must be an absolute path, got {raw!r}")
+    return Path(raw)
 
 
 def _paths(env, name) -> list[str]:

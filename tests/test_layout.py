@@ -11,7 +11,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 HUB = ROOT / "hub"
 LIBRARIES = ("connectors", "mappings", "scoring_engine")
-ROOMS = ("intake", "delivery", "privacy", "audit", "accounts", "web", "storage", "ops", "outcomes", "fairness")
+ROOMS = ("intake", "delivery", "privacy", "audit", "accounts", "web", "storage", "ops", "outcomes", "fairness", "rights")
 # Shared leaves at hub/ itself; every other module lives in a room.
 SHARED = {"__init__", "__main__", "cli", "clitools", "config", "errors", "state"}
 # What only hub/web may use: request handling, responses, routing, HTTP errors, forms.

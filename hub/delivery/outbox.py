@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 
 from hub.audit import chain as audit
 from hub.intake import consent
+from hub.rights import notices
 from hub.storage.db import is_postgres
-from hub.storage.models import Connector, InterviewResult, SyncJob, new_id, utcnow
+from hub.storage.models import Connector, InterviewResult, Profile, SyncJob, new_id, utcnow
 from hub.storage.statuses import JobStatus
 
 EVENTS = ("result.scored", "candidate.hired")
@@ -36,6 +37,17 @@ def enqueue(session: Session, result: InterviewResult, event: str) -> list[SyncJ
             object_type="interview_result",
             object_id=result.id,
             details={"event": event, "reason": "no consent to transfer_to_hr_systems"},
+        )
+        return []
+    if event == "candidate.hired" and notices.opted_out(result.payload) and not _has_profile(session, result):
+        # A human-only result has no plan to derive until a person records an assessment; the hire is sent then.
+        audit.append(
+            session,
+            actor="hub",
+            action="sync.deferred",
+            object_type="interview_result",
+            object_id=result.id,
+            details={"event": event, "reason": "human review: no assessment recorded yet"},
         )
         return []
     jobs = []
@@ -71,3 +83,7 @@ def enqueue(session: Session, result: InterviewResult, event: str) -> list[SyncJ
         # NOTIFY is transactional: listeners hear it only if this transaction commits.
         session.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
     return jobs
+
+
+def _has_profile(session: Session, result: InterviewResult) -> bool:
+    return session.scalar(select(Profile.id).where(Profile.result_id == result.id).limit(1)) is not None

@@ -27,7 +27,8 @@ def results_rescore(result_ids, every):
     with hub_state().session_factory() as session, session.begin():
         queued, skipped = queue_rescore(session, None if every else list(result_ids), actor=CLI_ACTOR)
     click.echo(
-        f"queued {queued} result(s) for re-scoring" + (f"; skipped {skipped} without answers" if skipped else "")
+        f"queued {queued} result(s) for re-scoring"
+        + (f"; skipped {skipped} without answers or opted out of automated decisions" if skipped else "")
     )
 
 

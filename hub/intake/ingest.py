@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -17,6 +18,7 @@ from hub.delivery import outbox
 from hub.errors import IdempotencyConflict, InvalidInput
 from hub.intake import consent
 from hub.intake.validation import schema_errors
+from hub.rights import notices
 from hub.storage.models import Candidate, InterviewResult, new_id, utcnow
 from hub.storage.statuses import ResultStatus
 
@@ -39,7 +41,8 @@ def body_digest(document: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def validate(document: Any) -> None:
+def validate(document: Any, notices_dir: Path | None = None) -> notices.Cited:
+    """Check the document and return the notice its consent cites (an unknown notice is refused, with a pointer)."""
     errors = schema_errors(SCHEMA, document)
     if not errors and "scores" in document and not consent.allows(document, consent.SCORING):
         errors = [
@@ -48,26 +51,46 @@ def validate(document: Any) -> None:
                 "message": "scores were given but the candidate's consent does not include 'scoring'",
             }
         ]
+    if not errors and "scores" in document and notices.opted_out(document):
+        errors = [
+            {
+                "pointer": "/consent/automated_decision_opt_out",
+                "message": "scores were given but the candidate opted out of automated decisions; "
+                "send the answers only, and a person reviews them",
+            }
+        ]
     if errors:
         raise InvalidInput(
             f"{len(errors)} problem(s); each names its JSON pointer.",
             title="The interview result is not valid",
             errors=errors,
         )
+    return notices.resolve(notices_dir, document["consent"])
 
 
 def accepted_body(result: InterviewResult) -> dict:
-    return {
+    body = {
         "id": result.id,
         "external_id": result.external_id,
         "status": result.status,
         "links": {"self": f"/api/v1/results/{result.id}"},
     }
+    if notices.opted_out(result.payload):
+        # `scored` is about automated scoring, which never happens here (a person's assessment may follow).
+        body["human_review"] = {"required": True, "scored": False, "reason": notices.human_only_reason(result.id)}
+    return body
 
 
-def ingest(factory: sessionmaker[Session], caller: Caller, document: Any, idempotency_key: str | None) -> Accepted:
+def ingest(
+    factory: sessionmaker[Session],
+    caller: Caller,
+    document: Any,
+    idempotency_key: str | None,
+    *,
+    notices_dir: Path | None = None,
+) -> Accepted:
     """Store one result, or replay the first answer for a duplicate; races end in one stored result."""
-    validate(document)
+    cited = validate(document, notices_dir)
     digest = body_digest(document)
     for attempt in range(3):
         with factory() as session:
@@ -75,7 +98,7 @@ def ingest(factory: sessionmaker[Session], caller: Caller, document: Any, idempo
             if existing is not None:
                 return _replay(existing, digest, idempotency_key)
             try:
-                result = _store(session, caller, document, digest, idempotency_key)
+                result = _store(session, caller, document, digest, idempotency_key, cited)
                 session.commit()
             except IntegrityError:
                 # Another request won a race (same result, or a first result of the same candidate):
@@ -112,12 +135,19 @@ def _replay(existing: InterviewResult, digest: str, key: str | None) -> Accepted
     return Accepted(202, accepted_body(existing), replayed=True)
 
 
-def _store(session: Session, caller: Caller, document: dict, digest: str, key: str | None) -> InterviewResult:
+def _store(
+    session: Session, caller: Caller, document: dict, digest: str, key: str | None, cited: notices.Cited
+) -> InterviewResult:
     candidate = _candidate(session, caller, document["candidate"])
+    error = None
     if "scores" in document:
         status = ResultStatus.SCORED
+    elif cited.automated_opt_out:
+        status = ResultStatus.NOT_SCORED  # the reason names the result's id, set below
+    elif consent.allows(document, consent.SCORING):
+        status = ResultStatus.QUEUED
     else:
-        status = ResultStatus.QUEUED if consent.allows(document, consent.SCORING) else ResultStatus.NOT_SCORED
+        status, error = ResultStatus.NOT_SCORED, "the candidate did not consent to automated scoring"
     result = InterviewResult(
         id=new_id(),
         client_id=caller.client_id,
@@ -129,11 +159,13 @@ def _store(session: Session, caller: Caller, document: dict, digest: str, key: s
         status=status,
         payload={k: v for k, v in document.items() if k != "candidate"},
         scoring_due_at=utcnow() if status == ResultStatus.QUEUED else None,
-        scoring_error=None
-        if status != ResultStatus.NOT_SCORED
-        else "the candidate did not consent to automated scoring",
+        scoring_error=error,
     )
+    if cited.automated_opt_out:
+        result.scoring_error = notices.human_only_reason(result.id)
     session.add(result)
+    session.flush()
+    notices.record(session, result.id, cited, document["consent"].get("given_at"))
     audit.append(
         session,
         actor=caller.actor,
@@ -145,6 +177,8 @@ def _store(session: Session, caller: Caller, document: dict, digest: str, key: s
             "job_code": result.job_code,
             "has_answers": "answers" in document,
             "has_scores": "scores" in document,
+            "notice": f"{cited.notice_id}/{cited.version}/{cited.language}/{cited.jurisdiction}",
+            "human_review_only": cited.automated_opt_out,
         },
     )
     if "scores" in document:

@@ -12,6 +12,7 @@ import scoring_engine
 from hub.audit import chain as audit
 from hub.delivery import outbox
 from hub.errors import InvalidInput, UnknownCompetencyModel
+from hub.rights import notices
 from hub.storage.models import InterviewResult, Profile, utcnow
 from hub.storage.statuses import ResultStatus
 from scoring_engine.errors import ScoringError
@@ -118,6 +119,13 @@ def score_result(
 ) -> Profile | None:
     """Score a queued result's answers; an input that cannot be scored is recorded, not retried."""
     payload = result.payload or {}
+    if notices.opted_out(payload):  # never scored, however it came to be queued: a person reviews it
+        result.status, result.scoring_error, result.scoring_due_at = (
+            ResultStatus.NOT_SCORED,
+            notices.human_only_reason(result.id),
+            None,
+        )
+        return None
     answers = payload.get("answers") or []
     model = choose_model(answers)
     if model is None:
@@ -167,7 +175,8 @@ def queue_rescore(session: Session, result_ids: list[str] | None, *, actor: str)
         query = query.where(InterviewResult.id.in_(result_ids))
     queued = skipped = 0
     for result in session.scalars(query):
-        if not (result.payload or {}).get("answers"):
+        # A candidate who opted out of automated decisions is never scored, not even again.
+        if not (result.payload or {}).get("answers") or notices.opted_out(result.payload):
             skipped += 1
             continue
         result.status, result.scoring_due_at, result.scoring_error = ResultStatus.QUEUED, utcnow(), None

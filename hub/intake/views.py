@@ -23,6 +23,8 @@ def result_view(session, result: InterviewResult) -> dict:
         "profile_version": latest.version if latest else None,
         "profile_versions": len(result.profiles),
         "decision": decision_view(result.decision) if result.decision else None,
+        "consent": consent_view(session, result),
+        "human_review": human_review_view(session, result),
         "sync": [
             {
                 "job_id": job.id,
@@ -51,3 +53,35 @@ def decision_view(decision) -> dict:
         "start_date": decision.start_date.isoformat() if decision.start_date else None,
         "employee_ids": decision.employee_ids,
     }
+
+
+def consent_view(session, result: InterviewResult) -> dict:
+    """The notice and consent the result came with (as recorded; older results: as their payload says)."""
+    from hub.storage.rights import ConsentRecord
+
+    row = session.scalars(select(ConsentRecord).where(ConsentRecord.result_id == result.id)).first()
+    given = (result.payload or {}).get("consent") or {}
+    if row is None:
+        return {
+            "notice_id": given.get("notice_id"),
+            "notice_version": given.get("notice_version"),
+            "language": given.get("language"),
+            "jurisdiction": given.get("jurisdiction"),
+            "scopes": given.get("scopes"),
+            "automated_decision_opt_out": bool(given.get("automated_decision_opt_out")),
+        }
+    return {
+        "notice_id": row.notice_id,
+        "notice_version": row.notice_version,
+        "language": row.language,
+        "jurisdiction": row.jurisdiction,
+        "scopes": row.scopes,
+        "automated_decision_opt_out": row.automated_opt_out,
+    }
+
+
+def human_review_view(session, result: InterviewResult) -> dict:
+    """Whether a person must review the result (the candidate opted out of automated decisions), and the reviews."""
+    from hub.rights import reviews
+
+    return reviews.human_review_state(session, result)

@@ -180,7 +180,12 @@ def candidates_erasures(only_open, overdue, retry, as_json):
 
 
 @candidates_group.command("retention")
-@click.option("--days", required=True, type=click.IntRange(min=1), help="Keep candidates not hired this many days.")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep candidates not hired this many days  [default: HUB_RETENTION_DAYS]",
+)
 @click.option("--dry-run", is_flag=True, help="Only count who would be erased.")
 @with_appcontext
 def candidates_retention(days, dry_run):
@@ -190,6 +195,9 @@ def candidates_retention(days, dry_run):
     from hub.privacy.erasure import erase, expired_candidates
     from hub.storage.models import utcnow
 
+    days = days or hub_state().settings.retention_days
+    if days is None:
+        raise click.UsageError("give --days, or set HUB_RETENTION_DAYS")
     with hub_state().session_factory() as session, session.begin():
         expired = expired_candidates(session, utcnow() - timedelta(days=days))
         request_ids = []

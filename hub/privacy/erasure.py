@@ -18,6 +18,7 @@ from hub.audit import chain as audit
 from hub.fairness import demographics
 from hub.outcomes import records
 from hub.privacy import shredding
+from hub.rights import reviews
 from hub.storage.models import (
     Candidate,
     Connector,
@@ -61,6 +62,7 @@ class Erased:
     values_under_master_key: int = 0
     backups_unreadable: bool = False
     connectors: list[str] = field(default_factory=list)
+    reviews: int = 0
 
 
 def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) -> Erased:
@@ -127,6 +129,8 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
     outcomes = records.erase_for_results(session, list(result_ids))
     # Self-identified demographics go too (a row of their own; the bias audit then counts one applicant fewer).
     erased_demographics = demographics.erase_for_candidates(session, [candidate.id])
+    # Human reviews name the reviewer and say why, about this candidate: gone too (the fact of each review stays).
+    reviewed = reviews.erase_for_results(session, list(result_ids))
     session.flush()
     # The keys go last: in this transaction when the key store shares the database (PostgreSQL by default), else in
     # the key store's own, so that should this unit of work then fail, what is left of the candidate reads as erased,
@@ -154,6 +158,7 @@ def erase(session: Session, candidate: Candidate, *, actor: str, reason: str) ->
         cancelled,
         outcomes,
         erased_demographics,
+        reviews=reviewed,
         request_id=request.id,
         key_destroyed=bool(key_ids),
         data_keys_destroyed=len(key_ids),

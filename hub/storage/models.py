@@ -428,3 +428,4 @@ __all__ = [
 # metadata-vs-migrations test all see them).
 from hub.storage import demographics as _demographics  # noqa: E402,F401
 from hub.storage import outcomes as _outcomes  # noqa: E402,F401
+from hub.storage import rights as _rights  # noqa: E402,F401

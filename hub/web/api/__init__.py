@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         openapi,
         outcomes,
         results,
+        rights,
         sync_jobs,
     )
 

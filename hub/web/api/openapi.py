@@ -38,6 +38,9 @@ def spec() -> dict:
         schema = {key: value for key, value in load_schema(name).items() if key not in ("$schema", "$id")}
         document["components"]["schemas"][title] = _rebased(schema, f"#/components/schemas/{title}")
     document["components"]["schemas"]["Demographics"] = categories.json_schema()  # from the category-set files
+    from hub.rights.reviews import SCHEMA as review_schema
+
+    document["components"]["schemas"]["Review"] = {k: v for k, v in review_schema.items() if k != "$schema"}
     return document
 
 

@@ -35,7 +35,8 @@ def post_result():
             "The key must be 1-200 visible ASCII characters (a UUID, say).",
             errors=[{"pointer": "header:Idempotency-Key", "message": "expected 1-200 of ! to ~"}],
         )
-    accepted = ingest.ingest(current_app.extensions["hub"].session_factory, g.caller, document, key)
+    state = current_app.extensions["hub"]
+    accepted = ingest.ingest(state.session_factory, g.caller, document, key, notices_dir=state.settings.notices_dir)
     response = jsonify(accepted.body)
     response.status_code = accepted.status
     response.headers["Location"] = accepted.body["links"]["self"]

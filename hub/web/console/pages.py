@@ -25,6 +25,7 @@ from hub.storage.models import (
     InterviewResult,
     SyncJob,
 )
+from hub.storage.rights import ConsentRecord, Review
 from hub.storage.statuses import JobStatus, ResultStatus
 from hub.web.console import activity, charts, console
 from hub.web.console.auth import admin_only, hub_state
@@ -36,6 +37,7 @@ from hub.web.problems import Problem
 
 PAGE_SIZE = 50
 RESULT_STATUSES = tuple(ResultStatus)
+REVIEW_FILTERS = ("human_only", "pending")
 
 
 def _page_link(cursor_name: str, cursor: str | None) -> str | None:
@@ -127,15 +129,28 @@ def results():
         query = query.where(InterviewResult.status == status)
     if job_code:
         query = query.where(InterviewResult.job_code == job_code)
+    review = _choice("review", REVIEW_FILTERS)
+    query = _review_filter(query, review)
     rows, cursor = _keyset_page(query, InterviewResult)
+    human_only = set(
+        hub_state()
+        .session()
+        .scalars(
+            select(ConsentRecord.result_id).where(
+                ConsentRecord.result_id.in_([r.id for r in rows]), ConsentRecord.automated_opt_out.is_(True)
+            )
+        )
+    )
     export_args = {k: v for k, v in request.args.items() if k != "before" and v}
     return render(
         "results.html",
         csv_link=url_for("console.results_csv", **export_args),
         results=rows,
+        human_only=human_only,
         next_link=_page_link("before", cursor),
         statuses=RESULT_STATUSES,
-        filters={"status": status or "", "job_code": job_code or ""},
+        reviews=REVIEW_FILTERS,
+        filters={"status": status or "", "job_code": job_code or "", "review": review or ""},
     )
 
 
@@ -156,6 +171,18 @@ def _result_query():
         query = query.where(InterviewResult.status == status)
     if job_code:
         query = query.where(InterviewResult.job_code == job_code)
+    return _review_filter(query, _choice("review", REVIEW_FILTERS))
+
+
+def _review_filter(query, review: str | None):
+    """Human-only results: the candidate opted out of automated decisions; pending: no assessment recorded yet."""
+    if not review:
+        return query
+    query = query.where(
+        InterviewResult.id.in_(select(ConsentRecord.result_id).where(ConsentRecord.automated_opt_out.is_(True)))
+    )
+    if review == "pending":
+        query = query.where(InterviewResult.id.not_in(select(Review.result_id).where(Review.subject == "assessment")))
     return query
 
 

@@ -29,6 +29,8 @@ SEMANTIC_REFUSALS = [
     ("POST", "/api/v1/outcomes", ["422"]),
     # `until` must come after `since`, which two independent date parameters cannot say.
     ("GET", "/api/v1/reports/bias", ["422"]),
+    # A review's rules across fields (an override needs a value, a confirmation none, a dimension the profile has).
+    ("POST", "/api/v1/results/{result_id}/reviews", ["422"]),
 ]
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 

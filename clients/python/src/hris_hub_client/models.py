@@ -10,6 +10,7 @@ from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 __all__ = [
     "Accepted",
+    "AcceptedHumanReview",
     "AcceptedLinks",
     "AttendanceRule",
     "AttendanceRuleFlexibleWindow",
@@ -81,9 +82,19 @@ class InterviewResultCandidate(TypedDict):
 class InterviewResultConsent(TypedDict):
     """The candidate's consent to automated assessment (PIPL, GDPR, Illinois AIVI)."""
 
+    # The candidate refused automated decisions: a person reviews the result and nothing is scored
+    automated_decision_opt_out: NotRequired[bool]
     # format "date-time"
     given_at: str
-    # minLength 1; maxLength 50
+    # The notice's jurisdiction (CN, EU, US-NY-NYC, US-IL, or the operator's own). pattern
+    # "^[A-Z]{2}(-[A-Z0-9]{1,8}){0,2}$"
+    jurisdiction: NotRequired[str]
+    # The language the notice was shown in
+    language: NotRequired[Literal["zh", "en"]]
+    # The notice shown (GET /api/v1/notices); default candidate-assessment. pattern
+    # "^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$"
+    notice_id: NotRequired[str]
+    # The version of that notice; a version the hub does not hold is refused. minLength 1; maxLength 50
     notice_version: str
     # maxItems 10
     scopes: NotRequired[list[Literal["scoring", "transfer_to_hr_systems", "retention"]]]
@@ -380,6 +391,16 @@ class CanonicalDocument(TypedDict):
     result: CanonicalDocumentResult
 
 
+class AcceptedHumanReview(TypedDict):
+    """Present when the candidate opted out of automated decisions; nothing is scored and a person reviews the result.
+    JSON Schema: other members are allowed.
+    """
+
+    reason: NotRequired[str]
+    required: NotRequired[bool]
+    scored: NotRequired[bool]
+
+
 class AcceptedLinks(TypedDict):
     """The object at Accepted#/links. JSON Schema: other members are allowed."""
 
@@ -390,6 +411,9 @@ class Accepted(TypedDict):
     """The object at Accepted#. JSON Schema: other members are allowed."""
 
     external_id: str
+    # Present when the candidate opted out of automated decisions; nothing is scored and a person reviews the
+    # result
+    human_review: NotRequired[AcceptedHumanReview]
     id: str
     links: AcceptedLinks
     status: Literal["queued", "scored", "failed", "not_scored"]
