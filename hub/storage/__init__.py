@@ -2,4 +2,4 @@
 
 Other rooms import only the modules named in `__all__` (tests/test_layout.py holds them to it)."""
 
-__all__ = ["cli", "db", "migrate", "models", "outcomes", "statuses"]
+__all__ = ["cli", "db", "drafts", "migrate", "models", "outcomes", "statuses"]

@@ -1,4 +1,4 @@
-"""POST /api/v1/outcomes (reviews and attendance coming back) and GET /api/v1/reports/validity."""
+"""POST /api/v1/outcomes (reviews and attendance coming back), GET /api/v1/reports/validity and /reports/attendance."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask import current_app, g, jsonify, request
 
 from hub.errors import InvalidInput
-from hub.outcomes import records, reports
+from hub.outcomes import drafts, records, reports
 from hub.storage.db import transaction
 from hub.web.api import api
 from hub.web.api.listing import wants_csv
@@ -69,4 +69,25 @@ def validity_report():
     report = reports.validity(current_app.extensions["hub"].session(), query)
     if wants_csv():
         return csv_response(f"validity-{query.job_family}.csv", reports.CSV_COLUMNS, reports.csv_rows(report))
+    return jsonify(report)
+
+
+@api.get("/reports/attendance")
+@require("auditor")
+def attendance_report():
+    """Late rate per stated preference, department and job family, with Wilson intervals, tests and proposals."""
+    state = current_app.extensions["hub"]
+    query = reports.AttendanceQuery(
+        job_family=request.args.get("job_family") or None,
+        since=_date_arg("since"),
+        often_late_share=_float_arg("often_late_share", reports.DEFAULT_OFTEN_LATE_SHARE),
+        min_group=int(_float_arg("min_group", reports.DEFAULT_MIN_GROUP)),
+        alpha=_float_arg("alpha", reports.DEFAULT_ALPHA),
+    )
+    session = state.session()
+    _, proposals = drafts.attendance_preview(session, query, state.settings)
+    report = reports.attendance(session, query, [proposal.to_dict() for proposal in proposals])
+    if wants_csv():
+        name = f"attendance-{query.job_family or 'all'}.csv"
+        return csv_response(name, reports.ATTENDANCE_CSV_COLUMNS, reports.attendance_csv_rows(report))
     return jsonify(report)
