@@ -153,3 +153,59 @@ def outcomes_for_hires(employee_ids: list[str], *, seed: int = 7, months: int = 
                 }
             )
     return found
+
+
+def summary_lines(state, hub_url: str, key: str, instance_path, *, running: bool = True) -> list[str]:
+    """What the reports found, in a few lines, and where to see them in full."""
+    from hub.outcomes import drafts, reports
+
+    lines = []
+    with state.read_session_factory() as session:
+        report, counted = reports.validity_object(session, reports.Query("rnd"))
+        _, proposals = drafts.attendance_preview(session, reports.AttendanceQuery("rnd"), state.settings)
+        lateness = reports.attendance_object(session, reports.AttendanceQuery("rnd"))
+    lines.append(
+        f"\nValidity (rnd): {counted['hires']} hires, {counted['applicants']} scored applicants; corrected r against "
+        "performance [95 %]:"
+    )
+    if report is not None:
+        for cell in report.cells:
+            if cell.outcome != reports.PERFORMANCE or cell.corrected is None:
+                continue
+            flag = "  FLAGGED" if cell.flagged else ""
+            lines.append(
+                f"  {cell.predictor:18} n {cell.n:5}  observed {cell.pearson.r:5.2f}  corrected {cell.corrected.r:5.2f} "
+                f"[{cell.corrected.low:.2f}, {cell.corrected.high:.2f}] ({cell.correction}){flag}"
+                if cell.pearson and cell.pearson.r is not None
+                else f"  {cell.predictor:18} n {cell.n:5}  {cell.status}"
+            )
+    if lateness is not None:
+        for group in lateness.groups:
+            if group.grouping == "work_schedule":
+                lines.append(
+                    f"Attendance: {group.group:8} {group.often_late} of {group.hires} often late ({group.rate:.1%}, "
+                    f"[{group.low:.1%}, {group.high:.1%}]){'  significant' if group.significant else ''}"
+                )
+    for proposal in proposals:
+        lines.append(f"Proposal ({proposal.kind}): {json_short(proposal.change)}")
+    env = f"HUB_INSTANCE_PATH={instance_path}"
+    lines += [
+        "\nWhere to see the reports"
+        + ("" if running else f" (this hub stops with --once: `{env} hris-hub serve` serves the same data)")
+        + ":",
+        f"  console:  {hub_url}/console/reports/validity?job_family=rnd  and  {hub_url}/console/reports/attendance"
+        "?job_family=rnd",
+        f'  API:      curl -s -H "Authorization: Bearer {key}" "{hub_url}/api/v1/reports/validity?job_family=rnd"',
+        f'            curl -s -H "Authorization: Bearer {key}" "{hub_url}/api/v1/reports/attendance?job_family=rnd'
+        '&format=csv"',
+        f"  CLI:      {env} hris-hub reports validity --job-family rnd",
+        f"            {env} hris-hub reports attendance --job-family rnd",
+        f"  drafts:   {env} hris-hub models propose --from validity --job-family rnd   (then models show / approve)",
+    ]
+    return lines
+
+
+def json_short(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)

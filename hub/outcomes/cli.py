@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from connectors.csv_render import escape_formula
 from hub.clitools import CLI_ACTOR
 from hub.clitools import state as hub_state
 from hub.outcomes import drafts, records, reports
@@ -129,10 +130,12 @@ def reports_validity(job_family, since, threshold, min_n, fmt):
 
 
 def _csv_text(columns: list[str], rows: list[dict]) -> str:
+    """Rows as CSV; a cell a spreadsheet would run as a formula (a department named "=cmd") is neutralised."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(column) is None else escape_formula(str(row.get(column))) for column in columns])
     return buffer.getvalue()
 
 
