@@ -168,8 +168,8 @@ def reports_attendance(job_family, since, often_late_share, min_group, fmt):
         job_family=job_family, since=_utc(since), often_late_share=often_late_share, min_group=min_group
     )
     with state.read_session_factory() as session:
-        _, proposals = drafts.attendance_preview(session, query, state.settings)
-        report = reports.attendance(session, query, [p.to_dict() for p in proposals])
+        found, proposals = drafts.attendance_preview(session, query, state.settings)
+        report = reports.attendance(session, query, [p.to_dict() for p in proposals], found)
     if fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return

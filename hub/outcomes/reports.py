@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -107,10 +108,13 @@ def gather(session: Session, query: Query) -> tuple[dict, dict, dict, int]:
     return scores_columns, outcome_columns, applicants, unlinked
 
 
-def validity_object(session: Session, query: Query) -> tuple[ValidityReport | None, dict]:
-    """The report itself (None without data) and what was counted; `validity` is its JSON form."""
+def validity_object(
+    session: Session, query: Query, gathered: tuple | None = None
+) -> tuple[ValidityReport | None, dict]:
+    """The report itself (None without data) and what was counted; `validity` is its JSON form. `gathered` is
+    what `gather` returned for this query, when the caller needs it too (the console's scatter)."""
     query.check()
-    scores, outcomes, applicants, unlinked = gather(session, query)
+    scores, outcomes, applicants, unlinked = gathered or gather(session, query)
     counted = {
         "hires": len(next(iter(scores.values()), [])),
         "applicants": max((len(v) for v in applicants.values()), default=0),
@@ -132,9 +136,9 @@ def validity_object(session: Session, query: Query) -> tuple[ValidityReport | No
     return report, counted
 
 
-def validity(session: Session, query: Query) -> dict:
+def validity(session: Session, query: Query, gathered: tuple | None = None) -> dict:
     """The report as JSON: every dimension (and overall) against every outcome, plus what was counted."""
-    report, counted = validity_object(session, query)
+    report, counted = validity_object(session, query, gathered)
     if report is None:
         return {
             "job_family": query.job_family,
@@ -175,10 +179,12 @@ def csv_rows(report: dict) -> list[dict]:
     return rows
 
 
-def scatter_points(session: Session, query: Query, predictor: str, outcome: str) -> list[tuple[float, float]]:
+def scatter_points(
+    session: Session, query: Query, predictor: str, outcome: str, gathered: tuple | None = None
+) -> list[tuple[float, float]]:
     """The hires' (score, outcome) pairs behind one cell, both present (for the console's scatter plot)."""
     query.check()
-    scores, outcomes, _, _ = gather(session, query)
+    scores, outcomes, _, _ = gathered or gather(session, query)
     if predictor not in scores or outcome not in outcomes:
         return []
     return [
@@ -300,9 +306,16 @@ def attendance_object(session: Session, query: AttendanceQuery) -> AttendanceRep
     )
 
 
-def attendance(session: Session, query: AttendanceQuery, proposals: list[dict] | None = None) -> dict:
-    """The attendance report as JSON (every group with its Wilson interval and its test against the rest)."""
-    report = attendance_object(session, query)
+_NOT_GIVEN: Any = object()
+
+
+def attendance(
+    session: Session, query: AttendanceQuery, proposals: list[dict] | None = None, report: Any = _NOT_GIVEN
+) -> dict:
+    """The attendance report as JSON (every group with its Wilson interval and its test against the rest);
+    `report` is one `attendance_object` already made for this query (None: there was no data)."""
+    if report is _NOT_GIVEN:
+        report = attendance_object(session, query)
     body: dict = {
         "job_family": query.job_family,
         "since": query.since.isoformat() if query.since else None,

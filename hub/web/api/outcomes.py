@@ -85,8 +85,8 @@ def attendance_report():
         alpha=_float_arg("alpha", reports.DEFAULT_ALPHA),
     )
     session = state.session()
-    _, proposals = drafts.attendance_preview(session, query, state.settings)
-    report = reports.attendance(session, query, [proposal.to_dict() for proposal in proposals])
+    found, proposals = drafts.attendance_preview(session, query, state.settings)
+    report = reports.attendance(session, query, [proposal.to_dict() for proposal in proposals], found)
     if wants_csv():
         name = f"attendance-{query.job_family or 'all'}.csv"
         return csv_response(name, reports.ATTENDANCE_CSV_COLUMNS, reports.attendance_csv_rows(report))

@@ -52,7 +52,8 @@ def validity_report():
         min_n=int(_number("min_n", reports.DEFAULT_MIN_N)),
     )
     session = hub_state().session()
-    report = reports.validity(session, query)
+    gathered = reports.gather(session, query.check())
+    report = reports.validity(session, query, gathered)
     outcomes = sorted({cell["outcome"] for cell in report["cells"]})
     predictors = sorted({cell["predictor"] for cell in report["cells"]}, key=lambda key: (key == "overall", key))
     outcome = request.args.get("outcome") or (reports.PERFORMANCE if reports.PERFORMANCE in outcomes else None)
@@ -78,7 +79,7 @@ def validity_report():
         for cell in cells
     ]
     validity_chart = charts.interval_rows(rows, low=-0.2, high=1.0, reference=query.threshold) if rows else None
-    points = reports.scatter_points(session, query, predictor, outcome) if outcome else []
+    points = reports.scatter_points(session, query, predictor, outcome, gathered) if outcome else []
     scatter = charts.scatter(points)
     return render(
         "reports_validity.html",
@@ -108,8 +109,8 @@ def attendance_report():
     )
     state = hub_state()
     session = state.session()
-    _, proposals = drafts.attendance_preview(session, query, state.settings)
-    report = reports.attendance(session, query, [proposal.to_dict() for proposal in proposals])
+    found, proposals = drafts.attendance_preview(session, query, state.settings)
+    report = reports.attendance(session, query, [proposal.to_dict() for proposal in proposals], found)
     groupings = []
     for grouping in dict.fromkeys(group["grouping"] for group in report["groups"]):
         groups = [group for group in report["groups"] if group["grouping"] == grouping]
