@@ -34,12 +34,29 @@ def post_outcomes():
 
 def _float_arg(name: str, default: float) -> float:
     raw = request.args.get(name)
+    if raw is None:
+        return default
     try:
-        return float(raw) if raw else default
+        return float(raw)  # an empty value is refused, as an empty limit= is
     except ValueError:
         raise InvalidInput(
             f"{name} must be a number, got {raw!r}", errors=[{"pointer": f"?{name}", "message": "a number"}]
         ) from None
+
+
+MAX_COUNT = 1_000_000  # min_n, min_group: beyond any company's hires
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) > MAX_COUNT:
+        raise InvalidInput(
+            f"{name} must be a whole number up to {MAX_COUNT:,}, got {raw[:20]!r}",
+            errors=[{"pointer": f"?{name}", "message": "a whole number, e.g. 30"}],
+        )
+    return int(raw)
 
 
 def _date_arg(name: str) -> datetime | None:
@@ -64,7 +81,7 @@ def validity_report():
         job_family=request.args.get("job_family", ""),
         since=_date_arg("since"),
         threshold=_float_arg("threshold", reports.DEFAULT_THRESHOLD),
-        min_n=int(_float_arg("min_n", reports.DEFAULT_MIN_N)),
+        min_n=_int_arg("min_n", reports.DEFAULT_MIN_N),
     )
     report = reports.validity(current_app.extensions["hub"].session(), query)
     if wants_csv():
@@ -81,7 +98,7 @@ def attendance_report():
         job_family=request.args.get("job_family") or None,
         since=_date_arg("since"),
         often_late_share=_float_arg("often_late_share", reports.DEFAULT_OFTEN_LATE_SHARE),
-        min_group=int(_float_arg("min_group", reports.DEFAULT_MIN_GROUP)),
+        min_group=_int_arg("min_group", reports.DEFAULT_MIN_GROUP),
         alpha=_float_arg("alpha", reports.DEFAULT_ALPHA),
     )
     session = state.session()

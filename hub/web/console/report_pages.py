@@ -5,6 +5,7 @@ Both console roles (admin, auditor) may read them; they change nothing (drafts a
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 from flask import request
@@ -35,7 +36,10 @@ def _since() -> datetime | None:
 def _number(name: str, default: float) -> float:
     raw = request.args.get(name) or None
     try:
-        return float(raw) if raw is not None else default
+        value = float(raw) if raw is not None else default
+        if not math.isfinite(value) or abs(value) > 1e9:
+            raise ValueError(raw)
+        return value
     except ValueError:
         raise InvalidInput(
             f"{name} must be a number, got {raw!r}", errors=[{"pointer": f"?{name}", "message": "a number"}]

@@ -73,10 +73,16 @@ def test_the_attendance_report_refuses_bad_queries_and_other_roles(live):
     assert live.request("GET", "/api/v1/reports/attendance", live.key("outcomes")).status_code == 403
     for query, pointer in [("job_family=astrology", "?job_family"), ("often_late_share=2", "?often_late_share"),
                            ("often_late_share=lots", "?often_late_share"), ("since=yesterday", "?since"),
-                           ("min_group=1", "?min_group")]:
+                           ("min_group=1", "?min_group"), ("min_group=1e400", "?min_group"),
+                           ("min_group=99999999999", "?min_group"), ("often_late_share=", "?often_late_share"),
+                           ("alpha=nan", "?alpha")]:
         response = live.request("GET", f"/api/v1/reports/attendance?{query}", auditor)
         assert response.status_code == 422, (query, response.text)
         assert response.headers["Content-Type"].startswith("application/problem+json")
         assert response.json()["errors"][0]["pointer"] == pointer
+    for query in ("min_n=inf", "min_n=2.5", "threshold="):
+        response = live.request("GET", f"/api/v1/reports/validity?job_family=rnd&{query}", auditor)
+        assert response.status_code == 422, (query, response.text)
+    assert live.request("GET", "/api/v1/reports/attendance?since=", auditor).status_code == 200  # empty: no bound
     empty = live.request("GET", "/api/v1/reports/attendance?job_family=rnd", auditor).json()
     assert empty["groups"] == [] and empty["proposals"] == [] and "no hire" in empty["notes"][0]

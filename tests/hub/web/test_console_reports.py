@@ -70,6 +70,9 @@ def test_validity_page_draws_every_hire_the_fitted_line_and_each_dimensions_inte
     bad = browser.get("/console/reports/validity?job_family=astrology")
     assert bad.status_code == 422 and "unknown job family" in bad.text
     assert browser.get("/console/reports/validity?job_family=rnd&predictor=%3Cb%3E").status_code == 422
+    for query in ("min_n=inf", "min_n=nan", "threshold=lots", "since=yesterday"):
+        assert browser.get(f"/console/reports/validity?job_family=rnd&{query}").status_code == 422, query
+    assert browser.get("/console/reports/attendance?often_late_share=1e999").status_code == 422
 
 
 def test_attendance_page_draws_a_bar_per_group_and_escapes_group_names(live, browsers):  # noqa: F811
