@@ -87,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, values in timings.items():
         print(f"GET /api/v1/reports/{name}: best {min(values):.2f} s, median {sorted(values)[len(values) // 2]:.2f} s")
     corrected = cell["corrected"]
-    print(f"technical_skill (planted 0.5): corrected {corrected['r']:.3f} [{corrected['low']:.3f}, {corrected['high']:.3f}]")
+    print(
+        f"technical_skill (planted 0.5): corrected {corrected['r']:.3f} [{corrected['low']:.3f}, {corrected['high']:.3f}]"
+    )
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
     print(json.dumps(figures))
     return 0

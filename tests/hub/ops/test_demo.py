@@ -48,8 +48,14 @@ def test_demo_with_outcomes_shows_the_planted_effects_and_where_to_see_them(tmp_
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     env.update(HUB_INSTANCE_PATH=str(tmp_path / "instance"), HUB_SCORING_EMBEDDINGS="false", HUB_LOG_LEVEL="WARNING")
-    run = subprocess.run([sys.executable, "-m", "hub", "demo", "--once", "--with-outcomes", "--synthetic", "3000"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=400)
+    run = subprocess.run(
+        [sys.executable, "-m", "hub", "demo", "--once", "--with-outcomes", "--synthetic", "3000"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     out = run.stdout
     assert "3000 synthetic applicants of whom 900 were hired" in out and "(0 unlinked)" in out
@@ -62,8 +68,14 @@ def test_demo_with_outcomes_shows_the_planted_effects_and_where_to_see_them(tmp_
     assert "Proposal (competency_model)" in out and "/console/reports/validity?job_family=rnd" in out
     assert "hris-hub reports attendance --job-family rnd" in out
     demo_env = dict(env, HUB_INSTANCE_PATH=str(tmp_path / "instance" / "demo"))
-    report = subprocess.run([sys.executable, "-m", "hub", "reports", "validity", "--job-family", "rnd"], cwd=ROOT,
-                            env=demo_env, capture_output=True, text=True, timeout=120)
+    report = subprocess.run(
+        [sys.executable, "-m", "hub", "reports", "validity", "--job-family", "rnd"],
+        cwd=ROOT,
+        env=demo_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert report.returncode == 0 and "FLAG" in report.stdout, report.stdout + report.stderr
 
 

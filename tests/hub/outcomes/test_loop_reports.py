@@ -1,4 +1,5 @@
 """Through the hub: synthetic hires with planted effects go in as outcomes, and the API's and CLI's reports find them."""
+
 from __future__ import annotations
 
 import csv
@@ -71,11 +72,17 @@ def test_the_attendance_report_refuses_bad_queries_and_other_roles(live):
     auditor = live.key("auditor")
     assert live.request("GET", "/api/v1/reports/attendance", live.key("ingest")).status_code == 403
     assert live.request("GET", "/api/v1/reports/attendance", live.key("outcomes")).status_code == 403
-    for query, pointer in [("job_family=astrology", "?job_family"), ("often_late_share=2", "?often_late_share"),
-                           ("often_late_share=lots", "?often_late_share"), ("since=yesterday", "?since"),
-                           ("min_group=1", "?min_group"), ("min_group=1e400", "?min_group"),
-                           ("min_group=99999999999", "?min_group"), ("often_late_share=", "?often_late_share"),
-                           ("alpha=nan", "?alpha")]:
+    for query, pointer in [
+        ("job_family=astrology", "?job_family"),
+        ("often_late_share=2", "?often_late_share"),
+        ("often_late_share=lots", "?often_late_share"),
+        ("since=yesterday", "?since"),
+        ("min_group=1", "?min_group"),
+        ("min_group=1e400", "?min_group"),
+        ("min_group=99999999999", "?min_group"),
+        ("often_late_share=", "?often_late_share"),
+        ("alpha=nan", "?alpha"),
+    ]:
         response = live.request("GET", f"/api/v1/reports/attendance?{query}", auditor)
         assert response.status_code == 422, (query, response.text)
         assert response.headers["Content-Type"].startswith("application/problem+json")

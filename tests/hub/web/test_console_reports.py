@@ -1,4 +1,5 @@
 """The console's report pages over real HTTP: who may see them, SVG charts with one mark per hire or group, escaping."""
+
 from __future__ import annotations
 
 import lxml.html
@@ -16,9 +17,20 @@ def seed(state) -> None:
     with transaction(state.session_factory) as session:
         demo_outcomes.seed_synthetic(session, applicants=3000, run_id="c")
         # One hire spends most workdays in a department whose name is markup: it must come back as text.
-        months = [{"kind": "attendance_summary", "employee_id": "SIMc-000000", "month": f"2027-{m:02d}", "workdays": 21,
-                   "late_arrivals": 1, "absences": 0, "overtime_occasions": 0, "department": HOSTILE, "source": "test"}
-                  for m in range(1, 13)]
+        months = [
+            {
+                "kind": "attendance_summary",
+                "employee_id": "SIMc-000000",
+                "month": f"2027-{m:02d}",
+                "workdays": 21,
+                "late_arrivals": 1,
+                "absences": 0,
+                "overtime_occasions": 0,
+                "department": HOSTILE,
+                "source": "test",
+            }
+            for m in range(1, 13)
+        ]
         assert records.check(months) == []
         records.store(session, months, actor="test", via="test")
 
@@ -66,7 +78,9 @@ def test_validity_page_draws_every_hire_the_fitted_line_and_each_dimensions_inte
     assert [p for p, c in cells.items() if c["flagged"]] == ["teamwork"]
     assert count(scatter, "circle") == cells["technical_skill"]["n"] == 900
     (fit,) = scatter.xpath(".//*[local-name()='line'][@class='fit']")
-    assert float(fit.get("y2")) < float(fit.get("y1")), "higher technical skill, higher rating: the line rises (y grows down)"
+    assert float(fit.get("y2")) < float(fit.get("y1")), (
+        "higher technical skill, higher rating: the line rises (y grows down)"
+    )
     bad = browser.get("/console/reports/validity?job_family=astrology")
     assert bad.status_code == 422 and "unknown job family" in bad.text
     assert browser.get("/console/reports/validity?job_family=rnd&predictor=%3Cb%3E").status_code == 422
@@ -89,8 +103,10 @@ def test_attendance_page_draws_a_bar_per_group_and_escapes_group_names(live, bro
     for chart, (grouping, groups) in zip(charts, by_grouping.items()):
         assert count(chart, "rect", "bar") == len(groups), grouping
     schedule = charts[list(by_grouping).index("work_schedule")]
-    marked = [row.xpath("./*[local-name()='text']")[0].text
-              for row in schedule.xpath(".//*[local-name()='g'][contains(@class, 'marked')]")]
+    marked = [
+        row.xpath("./*[local-name()='text']")[0].text
+        for row in schedule.xpath(".//*[local-name()='g'][contains(@class, 'marked')]")
+    ]
     assert marked == ["flexible"] or sorted(marked) == ["fixed", "flexible"]
     assert HOSTILE not in page.text and "&lt;script&gt;" in page.text
     assert HOSTILE in [g["group"] for g in by_grouping["department"]]
