@@ -35,6 +35,10 @@ DRAFT, APPROVED, REJECTED, SUPERSEDED = "draft", "approved", "rejected", "supers
 STATUSES = (DRAFT, APPROVED, REJECTED, SUPERSEDED)
 SHIPPED_MODELS = ("sales", "rnd")
 DEFAULT_OUTCOME = reports.PERFORMANCE
+# What an attendance proposal changes unless the policy's parameters name it (docs/outcomes.md):
+# attendance_feedback_dimension, attendance_feedback_weight, attendance_feedback_widen_minutes.
+DEFAULT_TARGET_WEIGHT = 0.20
+DEFAULT_WIDEN_MINUTES = 30
 
 _parsed: dict[str, CompetencyModel] = {}  # approved drafts never change, so their parsed model is kept by id
 
@@ -240,12 +244,15 @@ def attendance_preview(session: Session, query: reports.AttendanceQuery, setting
     policy = current_policy_data(session, settings)
     rule = flexible_rule(policy)
     attendance = ((rule or {}).get("then") or {}).get("attendance") or {}
+    parameters = policy.get("parameters") or {}
     proposals = attendance_proposals(
         report,
         _weights(data, key),
-        dimension=time_management.KEY,
+        dimension=str(parameters.get("attendance_feedback_dimension", time_management.KEY)),
+        target_weight=float(parameters.get("attendance_feedback_weight", DEFAULT_TARGET_WEIGHT)),
         core_hours=attendance.get("core_hours"),
         flexible_window=attendance.get("flexible_window"),
+        widen_minutes=int(parameters.get("attendance_feedback_widen_minutes", DEFAULT_WIDEN_MINUTES)),
     )
     return report, proposals
 
@@ -253,7 +260,14 @@ def attendance_preview(session: Session, query: reports.AttendanceQuery, setting
 def _with_time_management(data: dict, family_key: str, weights: dict[str, float]) -> dict:
     """The model with the time-management dimension (and a question on it) when it lacks one, then the weights."""
     content = copy.deepcopy(data)
-    if not any(dimension["key"] == time_management.KEY for dimension in content["dimensions"]):
+    known = {dimension["key"] for dimension in content["dimensions"]}
+    if unknown := set(weights) - known - {time_management.KEY}:
+        raise InvalidInput(
+            f"the policy's attendance_feedback_dimension {sorted(unknown)[0]!r} is not a dimension of model "
+            f"{content['name']!r}; name one of {', '.join(sorted(known))} or time_management (which is added)",
+            errors=[{"pointer": "/parameters/attendance_feedback_dimension", "message": "a dimension key"}],
+        )
+    if time_management.KEY in weights and time_management.KEY not in known:
         dimension = copy.deepcopy(time_management.DIMENSION)
         # Only the proposal's job family weighs it; the model's other families keep their weights as they were.
         dimension["weights"] = {family: 0.0 for family in content["job_families"]}

@@ -147,3 +147,32 @@ def test_proposals_from_both_reports_move_the_right_way_and_a_person_decides_eac
 def test_proposing_without_data_or_from_an_unknown_family_is_a_one_line_error(live, args, where):
     result = invoke(live.app, "models", "propose", *args)
     assert result.exit_code == 1 and where in result.output and "Traceback" not in result.output
+
+
+def test_the_policy_names_the_change_an_attendance_proposal_makes(tmp_path, database_url):
+    from hub import create_app
+    from hub.storage.migrate import upgrade
+    from tests.conftest import hub_config
+
+    policy = yaml.safe_load((ROOT / "mappings" / "policies" / "default.yaml").read_text(encoding="utf-8"))
+    policy["name"] = "acme"
+    policy["parameters"].update(attendance_feedback_weight=0.15, attendance_feedback_widen_minutes=60)
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "acme.yaml").write_text(yaml.safe_dump(policy, allow_unicode=True), encoding="utf-8")
+    app = create_app(hub_config(tmp_path, database_url, HUB_POLICY="acme"))
+    try:
+        state = app.extensions["hub"]
+        upgrade(state.engine)
+        seed(state, 3000)
+        made = invoke(app, "models", "propose", "--from", "attendance", "--job-family", "rnd")
+        assert made.exit_code == 0, made.output
+        model_id, policy_id = draft_ids(made.output)
+        model = yaml.safe_load(invoke(app, "models", "show", model_id, "--yaml").output)
+        weights = {d["key"]: d["weights"]["software_engineer"] for d in model["dimensions"]}
+        assert weights["time_management"] == 0.15 and abs(sum(weights.values()) - 1) < 1e-9
+        drafted = yaml.safe_load(invoke(app, "models", "show", policy_id, "--yaml").output)
+        assert drafted["name"] == "acme" and drafted["version"] == "1.1.0"
+        flexible = next(r for r in drafted["rules"] if r["id"] == "flexible-hours")["then"]["attendance"]
+        assert flexible["core_hours"]["start"] == "11:00" and flexible["flexible_window"]["latest_end"] == "20:00"
+    finally:
+        app.extensions["hub"].dispose()
