@@ -9,10 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from hub.errors import InvalidInput
-from hub.storage.models import InterviewResult
+from hub.storage.models import Decision, InterviewResult
 from hub.storage.outcomes import Outcome
 from mappings.document import MODEL_FAMILIES, job_family
 from scoring_engine.validity import AttendanceReport, ValidityReport, attendance_report, validity_report
@@ -76,11 +76,17 @@ def _outcome_values(records: list[dict]) -> dict[str, float]:
     return values
 
 
+# Only what the reports read: the answers (payload) and a decision's note are encrypted and not needed here.
+_LEAN = (
+    defer(InterviewResult.payload),
+    selectinload(InterviewResult.profiles),
+    selectinload(InterviewResult.decision).load_only(Decision.hired, Decision.result_id),
+)
+
+
 def gather(session: Session, query: Query) -> tuple[dict, dict, dict, int]:
     """(hires' scores, hires' outcomes, applicant pool scores, unlinked outcome count), columns aligned by hire."""
-    results = session.scalars(
-        select(InterviewResult).options(selectinload(InterviewResult.profiles), selectinload(InterviewResult.decision))
-    ).all()
+    results = session.scalars(select(InterviewResult).options(*_LEAN)).all()
     pool: dict[str, list[float]] = {}
     hires: list[tuple[dict[str, float], str]] = []
     for result in results:
@@ -242,11 +248,7 @@ class AttendanceQuery:
 
 def gather_attendance(session: Session, query: AttendanceQuery) -> tuple[dict[str, list], list[int], list[int]]:
     """(groupings, workdays, late arrivals), one entry per hire with attendance: preference, department, family."""
-    results = session.scalars(
-        select(InterviewResult)
-        .join(InterviewResult.decision)
-        .options(selectinload(InterviewResult.profiles), selectinload(InterviewResult.decision))
-    ).all()
+    results = session.scalars(select(InterviewResult).join(InterviewResult.decision).options(*_LEAN)).all()
     hires: dict[str, dict] = {}
     for result in results:
         if not (result.decision and result.decision.hired and result.profiles):
