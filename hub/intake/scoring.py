@@ -12,6 +12,7 @@ import scoring_engine
 from hub.audit import chain as audit
 from hub.delivery import outbox
 from hub.errors import InvalidInput, UnknownCompetencyModel
+from hub.outcomes import drafts
 from hub.rights import notices
 from hub.storage.models import InterviewResult, Profile, utcnow
 from hub.storage.statuses import ResultStatus
@@ -64,7 +65,11 @@ def store_ready_scores(
     model = None
     if scores.get("model"):
         try:
-            model = scoring_engine.load_competency_model(scores["model"])
+            model = (
+                drafts.active_model(session, scores["model"])
+                if scores["model"] in SHIPPED_MODELS
+                else scoring_engine.load_competency_model(scores["model"])
+            )
         except ScoringError:
             raise UnknownCompetencyModel(
                 errors=[
@@ -88,14 +93,22 @@ def store_ready_scores(
         raise InvalidInput(
             title="The ready scores are not valid", errors=[{"pointer": pointer, "message": str(error)}]
         ) from None
-    return add_profile(session, result, profile.to_dict(), actor=actor, first=first)
+    return add_profile(session, result, _with_version(profile.to_dict(), model), actor=actor, first=first)
 
 
-def choose_model(answers: list[dict]):
-    """The shipped competency model that knows every question id in the answers."""
+def _with_version(profile: dict, model) -> dict:
+    """The profile with the version of the competency model that weighed it (an approved draft's, or shipped)."""
+    return {**profile, "model_version": model.version} if model is not None else profile
+
+
+def choose_model(answers: list[dict], session: Session | None = None):
+    """The competency model that knows every question id in the answers: for each shipped model, the version
+    scoring uses now (the latest approved draft, else the shipped file; without a session, the shipped file)."""
     ids = {answer["question_id"] for answer in answers}
     for name in SHIPPED_MODELS:
-        model = scoring_engine.load_competency_model(name)
+        model = (
+            drafts.active_model(session, name) if session is not None else scoring_engine.load_competency_model(name)
+        )
         if ids <= set(model.questions) | set(model.coding_tasks):
             return model
     return None
@@ -127,7 +140,7 @@ def score_result(
         )
         return None
     answers = payload.get("answers") or []
-    model = choose_model(answers)
+    model = choose_model(answers, session)
     if model is None:
         _fail(
             session,
@@ -144,7 +157,7 @@ def score_result(
     except ScoringError as error:
         _fail(session, result, f"{error.pointer or ''} {error}".strip(), error.code, actor)
         return None
-    row = add_profile(session, result, profile.to_dict(), actor=actor)
+    row = add_profile(session, result, _with_version(profile.to_dict(), model), actor=actor)
     result.status, result.scoring_error, result.scoring_due_at = ResultStatus.SCORED, None, None
     outbox.enqueue(session, result, "result.scored")
     return row

@@ -177,6 +177,34 @@ def _report(state, hub_url: str, key: str, posted: list[dict], target) -> bool:
     return everything_ok
 
 
+def _add_outcomes(
+    state, posted: list[dict], run_id: str, applicants: int, hub_url: str, key: str, instance_path, *, running: bool
+) -> None:
+    """Outcomes for the demo's hires, synthetic hires with planted effects, and what the reports make of them."""
+    from hub.ops import demo_outcomes
+    from hub.outcomes import records
+    from hub.storage.db import transaction
+
+    hires = [
+        item["decision"]["employee_ids"]["default"]
+        for item in posted
+        if (item["decision"] or {}).get("hired") and (item["decision"].get("employee_ids") or {}).get("default")
+    ]
+    started = time.monotonic()
+    with transaction(state.session_factory) as session:
+        own = demo_outcomes.outcomes_for_hires(hires)
+        stored = records.store(session, own, actor="demo", via="demo")
+        seeded = demo_outcomes.seed_synthetic(session, applicants=applicants, run_id=run_id.replace("-", ""))
+    click.echo(
+        f"\noutcomes: {len(own)} for the demo's {len(hires)} hires ({len(stored.unlinked)} unlinked), and "
+        f"{seeded.applicants} synthetic applicants of whom {seeded.hires} were hired, with {seeded.outcomes} reviews and "
+        f"monthly attendance summaries (planted: technical_skill validity 0.5, teamwork 0.1, hiring the top 30 %, "
+        f"flexible-hours hires late more often); {time.monotonic() - started:.1f} s"
+    )
+    for line in demo_outcomes.summary_lines(state, hub_url, key, instance_path, running=running):
+        click.echo(line)
+
+
 def demo_instance_path(instance: str | None) -> Path:
     """The demo's own folder: `--instance`, else `demo/` inside the hub's instance folder (never the hub's own data)."""
     if instance:
@@ -214,7 +242,20 @@ def demo_app(instance_path: Path):
     metavar="DIR",
     help="The demo's own instance folder  [default: demo/ in HUB_INSTANCE_PATH or ./instance]",
 )
-def demo_command(once, port, timeout, instance):
+@click.option(
+    "--with-outcomes",
+    is_flag=True,
+    help="Also give the demo's hires reviews and attendance, add synthetic hires with planted effects, and show the "
+    "validity and attendance reports.",
+)
+@click.option(
+    "--synthetic",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(100, 100_000),
+    help="With --with-outcomes: synthetic applicants (the top 30 % are hired).",
+)
+def demo_command(once, port, timeout, instance, with_outcomes, synthetic):
     """Start a demo HR system on loopback, post sample results and hire decisions, deliver, and show it all.
 
     The demo runs in an instance of its own (database, keys, exports), so its connectors and results never
@@ -251,6 +292,8 @@ def demo_command(once, port, timeout, instance):
     if once:
         worker.run(until_idle=True, max_seconds=timeout)
         ok = _report(state, hub_url, key, posted, target)
+        if with_outcomes:
+            _add_outcomes(state, posted, run_id, synthetic, hub_url, key, instance_path, running=False)
         click.echo(f"\nCSV exports in {export_dir}")
         hub_server.close()
         target_server.close()
@@ -267,6 +310,8 @@ def demo_command(once, port, timeout, instance):
     while time.monotonic() < deadline and worker._anything_due_soon():
         time.sleep(0.5)
     _report(state, hub_url, key, posted, target)
+    if with_outcomes:
+        _add_outcomes(state, posted, run_id, synthetic, hub_url, key, instance_path, running=True)
     click.echo(f"""
 The hub keeps running so you can explore (Ctrl-C stops it).
 Web console: {hub_url}/console/  sign in as {console_email} / {console_password}

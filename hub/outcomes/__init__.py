@@ -3,4 +3,4 @@ and attendance reports they feed.
 
 Other rooms import only the modules named in `__all__` (tests/test_layout.py holds them to it)."""
 
-__all__ = ["cli", "records", "reports"]
+__all__ = ["cli", "drafts", "records", "reports"]

@@ -2,4 +2,4 @@
 
 Other rooms import only the modules named in `__all__` (tests/test_layout.py holds them to it)."""
 
-__all__ = ["cli", "db", "demographics", "migrate", "models", "outcomes", "rights", "statuses"]
+__all__ = ["cli", "db", "demographics", "drafts", "migrate", "models", "outcomes", "rights", "statuses"]

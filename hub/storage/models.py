@@ -427,5 +427,6 @@ __all__ = [
 # Tables kept in modules of their own register in the same metadata (migrations, key rotation and the
 # metadata-vs-migrations test all see them).
 from hub.storage import demographics as _demographics  # noqa: E402,F401
+from hub.storage import drafts as _drafts  # noqa: E402,F401
 from hub.storage import outcomes as _outcomes  # noqa: E402,F401
 from hub.storage import rights as _rights  # noqa: E402,F401

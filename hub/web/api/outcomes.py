@@ -1,4 +1,4 @@
-"""POST /api/v1/outcomes (reviews and attendance coming back) and GET /api/v1/reports/validity."""
+"""POST /api/v1/outcomes (reviews and attendance coming back), GET /api/v1/reports/validity and /reports/attendance."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from flask import current_app, g, jsonify, request
 
 from hub.errors import InvalidInput
-from hub.outcomes import records, reports
+from hub.outcomes import drafts, records, reports
 from hub.storage.db import transaction
 from hub.web.api import api
 from hub.web.api.listing import wants_csv
@@ -34,12 +34,29 @@ def post_outcomes():
 
 def _float_arg(name: str, default: float) -> float:
     raw = request.args.get(name)
+    if raw is None:
+        return default
     try:
-        return float(raw) if raw else default
+        return float(raw)  # an empty value is refused, as an empty limit= is
     except ValueError:
         raise InvalidInput(
             f"{name} must be a number, got {raw!r}", errors=[{"pointer": f"?{name}", "message": "a number"}]
         ) from None
+
+
+MAX_COUNT = 1_000_000  # min_n, min_group: beyond any company's hires
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) > MAX_COUNT:
+        raise InvalidInput(
+            f"{name} must be a whole number up to {MAX_COUNT:,}, got {raw[:20]!r}",
+            errors=[{"pointer": f"?{name}", "message": "a whole number, e.g. 30"}],
+        )
+    return int(raw)
 
 
 def _date_arg(name: str) -> datetime | None:
@@ -64,9 +81,30 @@ def validity_report():
         job_family=request.args.get("job_family", ""),
         since=_date_arg("since"),
         threshold=_float_arg("threshold", reports.DEFAULT_THRESHOLD),
-        min_n=int(_float_arg("min_n", reports.DEFAULT_MIN_N)),
+        min_n=_int_arg("min_n", reports.DEFAULT_MIN_N),
     )
     report = reports.validity(current_app.extensions["hub"].session(), query)
     if wants_csv():
         return csv_response(f"validity-{query.job_family}.csv", reports.CSV_COLUMNS, reports.csv_rows(report))
+    return jsonify(report)
+
+
+@api.get("/reports/attendance")
+@require("auditor")
+def attendance_report():
+    """Late rate per stated preference, department and job family, with Wilson intervals, tests and proposals."""
+    state = current_app.extensions["hub"]
+    query = reports.AttendanceQuery(
+        job_family=request.args.get("job_family") or None,
+        since=_date_arg("since"),
+        often_late_share=_float_arg("often_late_share", reports.DEFAULT_OFTEN_LATE_SHARE),
+        min_group=_int_arg("min_group", reports.DEFAULT_MIN_GROUP),
+        alpha=_float_arg("alpha", reports.DEFAULT_ALPHA),
+    )
+    session = state.session()
+    found, proposals = drafts.attendance_preview(session, query, state.settings)
+    report = reports.attendance(session, query, [proposal.to_dict() for proposal in proposals], found)
+    if wants_csv():
+        name = f"attendance-{query.job_family or 'all'}.csv"
+        return csv_response(name, reports.ATTENDANCE_CSV_COLUMNS, reports.attendance_csv_rows(report))
     return jsonify(report)

@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
         pages,
         policy_pages,
         rendering,
+        report_pages,
         setup_pages,
     )
 

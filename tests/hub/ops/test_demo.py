@@ -43,6 +43,42 @@ def test_demo_once_delivers_everything(tmp_path):
     assert audit.returncode == 0 and "intact" in audit.stdout
 
 
+def test_demo_with_outcomes_shows_the_planted_effects_and_where_to_see_them(tmp_path):
+    import re
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update(HUB_INSTANCE_PATH=str(tmp_path / "instance"), HUB_SCORING_EMBEDDINGS="false", HUB_LOG_LEVEL="WARNING")
+    run = subprocess.run(
+        [sys.executable, "-m", "hub", "demo", "--once", "--with-outcomes", "--synthetic", "3000"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    out = run.stdout
+    assert "3000 synthetic applicants of whom 900 were hired" in out and "(0 unlinked)" in out
+    line = next(line for line in out.splitlines() if line.strip().startswith("technical_skill"))
+    low, high = map(float, re.search(r"\[(-?[0-9.]+), (-?[0-9.]+)\]", line).groups())
+    assert low <= 0.5 <= high, line  # the planted validity, recovered through the hub
+    flagged = [line.split()[0] for line in out.splitlines() if line.endswith("FLAGGED")]
+    assert flagged == ["teamwork"]
+    assert re.search(r"Attendance: flexible .* significant", out)
+    assert "Proposal (competency_model)" in out and "/console/reports/validity?job_family=rnd" in out
+    assert "hris-hub reports attendance --job-family rnd" in out
+    demo_env = dict(env, HUB_INSTANCE_PATH=str(tmp_path / "instance" / "demo"))
+    report = subprocess.run(
+        [sys.executable, "-m", "hub", "reports", "validity", "--job-family", "rnd"],
+        cwd=ROOT,
+        env=demo_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert report.returncode == 0 and "FLAG" in report.stdout, report.stdout + report.stderr
+
+
 def _jobs_line(stdout: str) -> dict[str, int]:
     """`Sync jobs: 19 delivered, 2 dead` as {"delivered": 19, "dead": 2}."""
     line = next(line for line in stdout.splitlines() if line.startswith("Sync jobs:"))
