@@ -6,7 +6,7 @@ import functools
 
 from flask import current_app, g, request
 
-from hub.accounts.api_clients import ROLE_GRANTS, authenticate, record_use
+from hub.accounts.api_clients import ROLE_GRANTS, authenticate_cached, record_use
 from hub.errors import Forbidden
 
 
@@ -18,7 +18,11 @@ def require(role: str):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             state = current_app.extensions["hub"]
-            caller = authenticate(state.session(), request.headers.get("Authorization"))
+            # A session of its own, closed at once (or none, from the cache): no read transaction stays open
+            # through the request's writes (on SQLite one would keep the WAL from ever starting again).
+            caller = authenticate_cached(
+                state.read_session_factory, request.headers.get("Authorization"), state.settings.key_cache_seconds
+            )
             record_use(state.session_factory, caller)
             if caller.role not in allowed:
                 raise Forbidden(
