@@ -124,7 +124,7 @@ def prepare_hub(env: dict[str, str], receiver_url: str, max_concurrency: int):
                        "webhook_secret": SIGNING_SECRET, "pool_size": max(10, max_concurrency)},
             "max_concurrency": max_concurrency}
     with transaction(state.session_factory) as session:
-        connector_admin.add(session, spec, actor="bench")
+        connector_admin.add(session, spec, actor="bench", settings=state.settings)
     return state
 
 

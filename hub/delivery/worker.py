@@ -24,7 +24,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import and_, func, or_, select
 
 from hub.audit import checkpoints
-from hub.delivery.attempts import BreakerPolicy, Outcome, Recorder
+from hub.delivery.attempts import BreakerPolicy, GroupRecorder, Outcome, Recorder
 from hub.delivery.claim import Claimer, due
 from hub.delivery.csv_batches import CsvBatches
 from hub.delivery.deliver import ConnectorPool, Delivery
@@ -74,6 +74,8 @@ class Worker:
             default_schedule=self.settings.retry_schedule,
             breaker=breaker,
         )
+        # The delivery threads' attempts are committed together: one transaction and one audit append per batch.
+        self.group_recorder = GroupRecorder(self.recorder)
         self.delivery = Delivery(state, connectors=self.connectors, limiter=RateLimiter(), cache_root=cache_root)
         self.batches = CsvBatches(
             state, claimer=self.claimer, connectors=self.connectors, recorder=self.recorder, cache_root=cache_root
@@ -215,6 +217,8 @@ class Worker:
     def _start_jobs(self) -> int:
         free = self.threads - len(self._in_flight)
         claimed = self.claimer.claim(free, self._running_here())
+        # The batch's rows in one read; a failure here only means each thread reads its own job.
+        self._guarded("prefetching", lambda: self.delivery.prefetch([item.job_id for item in claimed]), None)
         for item in claimed:
             self._submit(functools.partial(self.deliver, item.job_id), item.job_id, item.connector_id)
         return len(claimed)
@@ -249,7 +253,7 @@ class Worker:
             log.exception("delivering job %s failed unexpectedly", job_id, extra={"job_id": job_id})
             outcome = Outcome(AttemptOutcome.RETRYABLE, error=f"internal error: {error.__class__.__name__}: {error}")
         try:
-            status = self.recorder.record(job_id, outcome, started_at=started_at)
+            status = self.group_recorder.record(job_id, outcome, started_at=started_at)
         except Exception:  # e.g. the database is away: the lease runs out and the job comes back
             log.exception(
                 "recording job %s failed; it is tried again when its lease runs out", job_id, extra={"job_id": job_id}
