@@ -53,7 +53,13 @@ class Worker:
     BATCH_CHECK_SECONDS = 1.0  # batches are files on a schedule: looking once a second is plenty
 
     def __init__(
-        self, state: HubState, *, threads: int = 8, breaker: BreakerPolicy | None = None, worker_id: str | None = None
+        self,
+        state: HubState,
+        *,
+        threads: int = 8,
+        breaker: BreakerPolicy | None = None,
+        worker_id: str | None = None,
+        scoring_threads: int | None = None,
     ):
         self.state = state
         self.settings = state.settings
@@ -81,6 +87,10 @@ class Worker:
             state, claimer=self.claimer, connectors=self.connectors, recorder=self.recorder, cache_root=cache_root
         )
         self.pool = ThreadPoolExecutor(max_workers=threads + EXTRA_THREADS, thread_name_prefix="deliver")
+        # Scoring runs on a pool of its own, sized to the cores, so a burst of results never holds up delivery.
+        self.scoring_threads = scoring_threads or os.cpu_count() or 2
+        self.scoring_pool = ThreadPoolExecutor(max_workers=self.scoring_threads, thread_name_prefix="score")
+        self._scoring: set[Future] = set()
         self.stop_event = threading.Event()
         self.wake_event = threading.Event()
         # A pipe the waiting loop selects on beside the LISTEN socket, so a finished attempt wakes it at once.
@@ -122,6 +132,7 @@ class Worker:
                     until_idle
                     and not busy
                     and not self._in_flight
+                    and not self._scoring
                     and not self._guarded("idle check", self._anything_due_soon, True)
                 ):
                     break
@@ -188,6 +199,7 @@ class Worker:
             pending = dict(self._in_flight)
         never_started = [job_id for future, (job_id, _) in pending.items() if job_id and future.cancel()]
         self.pool.shutdown(wait=True)
+        self.scoring_pool.shutdown(wait=True)  # at most two results per scoring thread are waiting
         self._guarded("release", lambda: self.claimer.release(never_started), None)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
@@ -271,18 +283,31 @@ class Worker:
 
     # --- scoring ---------------------------------------------------------------------------------------
 
-    def _score_due(self, limit: int = 8) -> int:
+    def _score_due(self) -> int:
+        """Claim queued results for the scoring pool: as many as keep each of its threads busy with one waiting."""
+        with self._lock:
+            free = 2 * self.scoring_threads - len(self._scoring)
+        if free <= 0:
+            return 0
         with self.state.session_factory() as session, session.begin():
             claimed = [
-                r.id for r in scoring.claim_due_results(session, limit=limit, lease_seconds=self.settings.lease_seconds)
+                r.id for r in scoring.claim_due_results(session, limit=free, lease_seconds=self.settings.lease_seconds)
             ]
         for result_id in claimed:
             # One result that cannot be scored must not hold up the others: it stays queued, and comes back
             # when the lease that claiming set runs out.
-            self._guarded("scoring a result", functools.partial(self._score, result_id), None)
-        if claimed:
-            self.wake()
+            future = self.scoring_pool.submit(
+                self._guarded, "scoring a result", functools.partial(self._score, result_id), None
+            )
+            with self._lock:
+                self._scoring.add(future)
+            future.add_done_callback(self._scored)
         return len(claimed)
+
+    def _scored(self, future: Future) -> None:
+        with self._lock:
+            self._scoring.discard(future)
+        self.wake()  # its delivery jobs may be due now, and a scoring thread is free
 
     def _score(self, result_id: str) -> None:
         with self.state.session_factory() as session, session.begin():

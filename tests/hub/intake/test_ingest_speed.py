@@ -105,3 +105,55 @@ def test_the_sqlite_wal_starts_again_and_stays_small(live, app, tmp_path):
     assert written == 400
     assert database_size > 2 * 1024 * 1024  # enough was written that a WAL never reset would be larger than this
     assert wal <= 8 * 1024 * 1024, f"WAL {wal} bytes for a {database_size}-byte database"
+
+
+def test_a_status_poll_answers_304_to_its_etag_and_queued_results_say_when_to_look_again(live, hub_state):
+    import json
+    from pathlib import Path
+
+    key = live.key()
+    root = Path(__file__).resolve().parents[3]
+    with_answers = json.loads((root / "examples" / "results" / "zh-sales-answers.json").read_text(encoding="utf-8"))
+    with_answers.pop("decision", None)
+    queued = post(live, key, with_answers).json()
+    first = live.request("GET", queued["links"]["self"], key)
+    assert first.status_code == 200 and first.json()["status"] == "queued"
+    assert first.headers["Retry-After"] == "2"
+    etag = first.headers["ETag"]
+    again = live.request("GET", queued["links"]["self"], key, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
+
+    scored = post(live, key).json()
+    answer = live.request("GET", scored["links"]["self"], key)
+    assert answer.status_code == 200 and "Retry-After" not in answer.headers
+    assert answer.headers["ETag"] != etag
+    # A stale ETag gets the whole answer, and a change (a hire decision) changes the ETag.
+    assert live.request("GET", scored["links"]["self"], key, headers={"If-None-Match": etag}).status_code == 200
+    decided = live.request("POST", scored["links"]["self"] + "/decision", key,
+                           json={"hired": False, "decided_by": "hr@example.com"})
+    assert decided.status_code == 201, decided.text
+    after = live.request("GET", scored["links"]["self"], key, headers={"If-None-Match": answer.headers["ETag"]})
+    assert after.status_code == 200 and after.json()["decision"]["hired"] is False
+
+
+def test_a_status_poll_reads_in_three_queries_whatever_the_number_of_jobs(live, app):
+    from sqlalchemy import event
+
+    key = live.key()
+    result = post(live, key).json()
+    statements: list[str] = []
+    engines = {app.extensions["hub"].engine, app.extensions["hub"].read_session_factory.kw["bind"]}
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        live.request("GET", result["links"]["self"], key)  # the key's lookup is cached from the post
+        assert live.request("GET", result["links"]["self"], key).status_code == 200
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) <= 2 * 3, statements
