@@ -124,6 +124,7 @@ class Worker:
                 minutes=self.settings.audit_checkpoint_minutes,
             )
         self.scheduler.start()
+        self._guarded("warming up", self.warm_up, None)
         log.info("worker %s started (%d delivery threads)", self.worker_id, self.threads)
         try:
             while not self.stop_event.is_set():
@@ -210,6 +211,29 @@ class Worker:
         os.close(self._wake_read)
         os.close(self._wake_write)
         log.info("worker %s stopped", self.worker_id)
+
+    def warm_up(self) -> None:
+        """Before the first claim: open the database pool, load each enabled connector's mapping and policy and
+        render a sample through them (templates compiled, schemas built), and build its live connector, so the
+        first job of a worker's life costs what the thousandth does."""
+        from hub.delivery.reloading import load_mapping, load_policy
+        from mappings.sample import sample_document
+
+        catalog = self.settings.catalog
+        with self.state.read_session_factory() as session:
+            connectors = list(session.scalars(select(Connector).where(Connector.enabled.is_(True))))
+            session.expunge_all()
+        with self.state.session_factory() as session:
+            session.connection()  # a writer's connection too, for the first claim
+        for connector in connectors:
+            try:
+                load_policy(catalog, (connector.settings or {}).get("policy") or self.settings.policy)
+                mapping = load_mapping(catalog, connector.mapping)
+                for event in mapping.events:
+                    mapping.render(sample_document(event))
+                self.connectors.get(connector)
+            except Exception as error:  # the job's own attempt will say what is wrong, where it belongs
+                log.debug("warming up connector %s: %s: %s", connector.name, error.__class__.__name__, error)
 
     # --- handing work to threads -----------------------------------------------------------------------
 
