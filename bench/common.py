@@ -4,6 +4,7 @@ Everything runs on 127.0.0.1. A benchmark script imports this module from its ow
 (`from common import ...`), starts the servers it compares with `ServerProcess` (or `hub_server`),
 drives them with `run_load`, and reports with `print_table` and `print_json_line`.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -28,13 +29,18 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 # The benchmarks' HR systems listen on loopback over plain http: allowed explicitly, as an operator would
 # (the destination policy refuses both by default). Set here for in-process connectors and passed to hub processes.
-BENCH_DESTINATIONS = {"HUB_ALLOWED_DESTINATIONS": "127.0.0.0/8", "HUB_ALLOW_PLAIN_HTTP": "true",
-                      "HUB_CSV_ROOTS": tempfile.gettempdir(), "HUB_WSDL_ROOTS": tempfile.gettempdir()}
+BENCH_DESTINATIONS = {
+    "HUB_ALLOWED_DESTINATIONS": "127.0.0.0/8",
+    "HUB_ALLOW_PLAIN_HTTP": "true",
+    "HUB_CSV_ROOTS": tempfile.gettempdir(),
+    "HUB_WSDL_ROOTS": tempfile.gettempdir(),
+}
 for _name, _value in BENCH_DESTINATIONS.items():
     os.environ.setdefault(_name, _value)
 
 
 # --- servers --------------------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that the OS reports free right now."""
@@ -54,8 +60,16 @@ class ServerProcess:
     is shown when the server fails to come up. Use as a context manager.
     """
 
-    def __init__(self, argv: Sequence[str], *, name: str, env: dict[str, str] | None = None,
-                 health_path: str = "/healthz", start_timeout: float = 60.0, log_dir: Path | None = None):
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        name: str,
+        env: dict[str, str] | None = None,
+        health_path: str = "/healthz",
+        start_timeout: float = 60.0,
+        log_dir: Path | None = None,
+    ):
         self.name = name
         self.port = free_port()
         self.argv = [part.replace("{port}", str(self.port)) for part in argv]
@@ -76,8 +90,9 @@ class ServerProcess:
 
     def start(self) -> "ServerProcess":
         self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(self.argv, env=self.env, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            self.argv, env=self.env, cwd=REPO, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         try:
             self._wait_ready()
         except BaseException:
@@ -89,8 +104,10 @@ class ServerProcess:
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise ServerError(f"{self.name} exited with status {self.process.returncode} before answering "
-                                  f"{self.health_path}:\n{self.log_tail()}")
+                raise ServerError(
+                    f"{self.name} exited with status {self.process.returncode} before answering "
+                    f"{self.health_path}:\n{self.log_tail()}"
+                )
             try:
                 connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=2)
                 connection.request("GET", self.health_path)
@@ -101,8 +118,9 @@ class ServerProcess:
             except OSError:
                 pass
             time.sleep(0.1)
-        raise ServerError(f"{self.name} did not answer {self.health_path} within {self.start_timeout:.0f} s:\n"
-                          f"{self.log_tail()}")
+        raise ServerError(
+            f"{self.name} did not answer {self.health_path} within {self.start_timeout:.0f} s:\n{self.log_tail()}"
+        )
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -146,26 +164,42 @@ def process_cpu_seconds(pid: int) -> float | None:
 
 # --- the hub --------------------------------------------------------------------------------------------
 
+
 def hub_environment(instance_path: Path, database_url: str, **extra: str) -> dict[str, str]:
     """The environment for a hub subprocess: its own instance folder and database, quiet logs."""
-    return {"HUB_INSTANCE_PATH": str(instance_path), "HUB_DATABASE_URL": database_url,
-            "HUB_LOG_LEVEL": "WARNING", "HUB_LOG_FORMAT": "text", **BENCH_DESTINATIONS, **extra}
+    return {
+        "HUB_INSTANCE_PATH": str(instance_path),
+        "HUB_DATABASE_URL": database_url,
+        "HUB_LOG_LEVEL": "WARNING",
+        "HUB_LOG_FORMAT": "text",
+        **BENCH_DESTINATIONS,
+        **extra,
+    }
 
 
 def hub_cli(env: dict[str, str], *args: str, timeout: float = 120.0) -> str:
     """Run `python -m hub ARGS` with `env` and return its standard output; fail with its error output."""
-    completed = subprocess.run([sys.executable, "-m", "hub", *args], env={**os.environ, **env}, cwd=REPO,
-                               capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    completed = subprocess.run(
+        [sys.executable, "-m", "hub", *args],
+        env={**os.environ, **env},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
     if completed.returncode != 0:
-        raise ServerError(f"hris-hub {' '.join(args)} failed with status {completed.returncode}:\n"
-                          f"{completed.stderr.strip()[-3000:]}")
+        raise ServerError(
+            f"hris-hub {' '.join(args)} failed with status {completed.returncode}:\n{completed.stderr.strip()[-3000:]}"
+        )
     return completed.stdout
 
 
 def create_api_key(env: dict[str, str], *, role: str, name: str | None = None) -> str:
     """Create an API client through the CLI (the schema must exist) and return its key."""
-    output = hub_cli(env, "clients", "create", "--name", name or f"bench-{role}-{uuid.uuid4().hex[:6]}",
-                     "--role", role, "--json")
+    output = hub_cli(
+        env, "clients", "create", "--name", name or f"bench-{role}-{uuid.uuid4().hex[:6]}", "--role", role, "--json"
+    )
     return json.loads(output.strip().splitlines()[-1])["key"]
 
 
@@ -215,6 +249,7 @@ def redact_url(url: str) -> str:
 
 # --- load -----------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Request:
     """One prepared HTTP request."""
@@ -244,14 +279,27 @@ class LoadResult:
         return self.ok / self.elapsed if self.elapsed else 0.0
 
     def summary(self) -> dict:
-        return {"requests": self.sent, "ok": self.ok, "errors": self.errors, "error_kinds": self.error_kinds,
-                "seconds": round(self.elapsed, 3), "per_second": round(self.rate, 1),
-                **latency_summary(self.latencies),
-                "client_cpu_share": round(self.client_cpu_seconds / self.elapsed, 2) if self.elapsed else None}
+        return {
+            "requests": self.sent,
+            "ok": self.ok,
+            "errors": self.errors,
+            "error_kinds": self.error_kinds,
+            "seconds": round(self.elapsed, 3),
+            "per_second": round(self.rate, 1),
+            **latency_summary(self.latencies),
+            "client_cpu_share": round(self.client_cpu_seconds / self.elapsed, 2) if self.elapsed else None,
+        }
 
 
-def run_load(port: int, requests: Sequence[Request], *, concurrency: int, expected_status: int = 200,
-             time_limit: float = 300.0, request_timeout: float = 30.0) -> LoadResult:
+def run_load(
+    port: int,
+    requests: Sequence[Request],
+    *,
+    concurrency: int,
+    expected_status: int = 200,
+    time_limit: float = 300.0,
+    request_timeout: float = 30.0,
+) -> LoadResult:
     """Send every request to 127.0.0.1:`port` from `concurrency` threads, each with its own keep-alive
     connection; stop taking new requests after `time_limit` seconds (those left count as errors)."""
     next_index = itertools.count()  # next() on a count is atomic in CPython: no lock needed
@@ -299,11 +347,20 @@ def run_load(port: int, requests: Sequence[Request], *, concurrency: int, expect
             kinds[kind] = kinds.get(kind, 0) + 1
     ok = sum(1 for outcome in outcomes if outcome == "ok")
     answered = [latency for latency, outcome in zip(latencies, outcomes) if outcome == "ok"]
-    return LoadResult(sent=len(requests), ok=ok, errors=len(requests) - ok, elapsed=elapsed, latencies=answered,
-                      error_kinds=kinds, error_samples=samples, client_cpu_seconds=cpu)
+    return LoadResult(
+        sent=len(requests),
+        ok=ok,
+        errors=len(requests) - ok,
+        elapsed=elapsed,
+        latencies=answered,
+        error_kinds=kinds,
+        error_samples=samples,
+        client_cpu_seconds=cpu,
+    )
 
 
 # --- figures --------------------------------------------------------------------------------------------
+
 
 def percentile(values: Sequence[float], fraction: float) -> float | None:
     """The `fraction` quantile (0..1) by linear interpolation between closest ranks; None when empty."""
@@ -318,8 +375,12 @@ def percentile(values: Sequence[float], fraction: float) -> float | None:
 
 def latency_summary(seconds: Sequence[float]) -> dict:
     """p50, p90, p99 and max of latencies given in seconds, as milliseconds rounded to 0.01."""
-    figures = {"p50_ms": percentile(seconds, 0.50), "p90_ms": percentile(seconds, 0.90),
-               "p99_ms": percentile(seconds, 0.99), "max_ms": max(seconds) if seconds else None}
+    figures = {
+        "p50_ms": percentile(seconds, 0.50),
+        "p90_ms": percentile(seconds, 0.90),
+        "p99_ms": percentile(seconds, 0.99),
+        "max_ms": max(seconds) if seconds else None,
+    }
     return {key: None if value is None else round(value * 1000, 2) for key, value in figures.items()}
 
 
@@ -328,8 +389,9 @@ def print_table(rows: Sequence[dict], columns: Sequence[tuple[str, str]], *, out
     out = out or sys.stdout
     cells = [[_cell(row.get(key)) for key, _ in columns] for row in rows]
     widths = [max([len(header)] + [len(line[i]) for line in cells]) for i, (_, header) in enumerate(columns)]
-    numeric = [all(isinstance(row.get(key), (int, float)) or row.get(key) is None for row in rows)
-               for key, _ in columns]
+    numeric = [
+        all(isinstance(row.get(key), (int, float)) or row.get(key) is None for row in rows) for key, _ in columns
+    ]
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(v.rjust(w) if right else v.ljust(w) for v, w, right in zip(values, widths, numeric)).rstrip()
@@ -358,16 +420,27 @@ def machine_notes() -> dict:
     import platform
 
     load = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
-    return {"cpus": os.cpu_count(), "load_average_1m": load, "python": platform.python_version(),
-            "platform": platform.platform(terse=True)}
+    return {
+        "cpus": os.cpu_count(),
+        "load_average_1m": load,
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+    }
 
 
 def add_database_arguments(parser) -> None:
     """The --backend and --postgres-url options every benchmark that runs the hub takes."""
-    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both",
-                        help="database(s) to measure; with 'both' an unreachable PostgreSQL is skipped with a message")
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL,
-                        help="PostgreSQL to use; a fresh schema is created in it and dropped afterwards")
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgres", "both"),
+        default="both",
+        help="database(s) to measure; with 'both' an unreachable PostgreSQL is skipped with a message",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=DEFAULT_POSTGRES_URL,
+        help="PostgreSQL to use; a fresh schema is created in it and dropped afterwards",
+    )
 
 
 def choose_backends(args, say) -> tuple[list[str] | None, dict]:

@@ -12,6 +12,7 @@ the arrival of that result's delivery at the receiver. SQLite is measured with t
 interval and with HUB_WORKER_POLL_SECONDS=0.1; PostgreSQL wakes the worker with LISTEN/NOTIFY.
 Everything runs on 127.0.0.1. Prints tables, then one JSON line with all figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,9 +37,22 @@ from pathlib import Path
 import requests
 from requests.adapters import HTTPAdapter
 
-from common import (add_database_arguments, choose_backends, REPO, ServerError, ServerProcess, create_api_key, hub_environment,
-                    hub_server, latency_summary, machine_notes, postgres_schema, print_json_line,
-                    print_table, redact_url)
+from common import (
+    add_database_arguments,
+    choose_backends,
+    REPO,
+    ServerError,
+    ServerProcess,
+    create_api_key,
+    hub_environment,
+    hub_server,
+    latency_summary,
+    machine_notes,
+    postgres_schema,
+    print_json_line,
+    print_table,
+    redact_url,
+)
 from ingest import interview_result
 
 sys.path.insert(1, str(REPO))
@@ -51,12 +65,19 @@ FAST_POLL_SECONDS = 0.1
 
 # --- the receiver ---------------------------------------------------------------------------------------
 
+
 class Receiver:
     """bench/delivery_receiver.py as a subprocess, and the calls that read what it recorded."""
 
     def __init__(self, work_dir: Path):
-        argv = [sys.executable, str(Path(__file__).with_name("delivery_receiver.py")), "--host", "127.0.0.1",
-                "--port", "{port}"]
+        argv = [
+            sys.executable,
+            str(Path(__file__).with_name("delivery_receiver.py")),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+        ]
         self.server = ServerProcess(argv, name="receiver", log_dir=work_dir)
         self.http = requests.Session()
 
@@ -68,8 +89,9 @@ class Receiver:
         return self.http.get(self.url + "/_bench/count", timeout=10).json()["count"]
 
     def recorded(self, *, bodies: bool = False) -> list[dict]:
-        return self.http.get(self.url + "/_bench/requests", params={"bodies": "1" if bodies else "0"},
-                             timeout=60).json()["requests"]
+        return self.http.get(
+            self.url + "/_bench/requests", params={"bodies": "1" if bodies else "0"}, timeout=60
+        ).json()["requests"]
 
     def reset(self) -> None:
         self.http.post(self.url + "/_bench/reset", timeout=10).raise_for_status()
@@ -96,13 +118,17 @@ class Receiver:
 
 # --- the hub's database ---------------------------------------------------------------------------------
 
+
 @contextmanager
 def hub_database(backend: str, args, work_dir: Path) -> Iterator[dict[str, str]]:
     """A fresh instance folder and database for `backend`; yields the HUB_* environment for hub processes."""
     instance = Path(tempfile.mkdtemp(prefix=f"instance-{backend}-", dir=work_dir))
     # Throwaway keys for a throwaway database, given up front so no process generates (and warns about) key files.
-    keys = {"HUB_ENCRYPTION_KEYS": "bench:" + base64.b64encode(os.urandom(32)).decode(),
-            "HUB_SECRET_KEY": secrets.token_urlsafe(32), "HUB_SCORING_EMBEDDINGS": "false"}
+    keys = {
+        "HUB_ENCRYPTION_KEYS": "bench:" + base64.b64encode(os.urandom(32)).decode(),
+        "HUB_SECRET_KEY": secrets.token_urlsafe(32),
+        "HUB_SCORING_EMBEDDINGS": "false",
+    }
     if backend == "sqlite":
         yield hub_environment(instance, f"sqlite:///{instance / 'hub.sqlite'}", **keys)
         return
@@ -119,10 +145,19 @@ def prepare_hub(env: dict[str, str], receiver_url: str, max_concurrency: int):
 
     state = create_app(env).extensions["hub"]
     upgrade(state.engine)
-    spec = {"name": CONNECTOR, "type": "rest", "mapping": "generic-rest", "events": ["candidate.hired"],
-            "config": {"base_url": receiver_url, "timeouts": {"connect": 2, "read": 10},
-                       "webhook_secret": SIGNING_SECRET, "pool_size": max(10, max_concurrency)},
-            "max_concurrency": max_concurrency}
+    spec = {
+        "name": CONNECTOR,
+        "type": "rest",
+        "mapping": "generic-rest",
+        "events": ["candidate.hired"],
+        "config": {
+            "base_url": receiver_url,
+            "timeouts": {"connect": 2, "read": 10},
+            "webhook_secret": SIGNING_SECRET,
+            "pool_size": max(10, max_concurrency),
+        },
+        "max_concurrency": max_concurrency,
+    }
     with transaction(state.session_factory) as session:
         connector_admin.add(session, spec, actor="bench", settings=state.settings)
     return state
@@ -164,6 +199,7 @@ def delivered_count(state) -> int:
 
 # --- worker processes -----------------------------------------------------------------------------------
 
+
 def worker_argv(threads: int, *extra: str) -> list[str]:
     return [sys.executable, "-m", "hub", "worker", "--threads", str(threads), *extra]
 
@@ -174,8 +210,14 @@ def run_worker_until_idle(env: dict[str, str], threads: int, log_path: Path, tim
     started_at = time.time()
     started = time.perf_counter()
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(worker_argv(threads, "--until-idle"), env={**os.environ, **env}, cwd=REPO,
-                                   stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            worker_argv(threads, "--until-idle"),
+            env={**os.environ, **env},
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         try:
             status = process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -194,8 +236,14 @@ def run_worker_until_idle(env: dict[str, str], threads: int, log_path: Path, tim
 def running_worker(env: dict[str, str], threads: int, log_path: Path) -> Iterator[subprocess.Popen]:
     """A worker process that runs until stopped; yielded once it says it is running, stopped with SIGTERM."""
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(worker_argv(threads), env={**os.environ, **env}, cwd=REPO, stdout=log,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            worker_argv(threads),
+            env={**os.environ, **env},
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         try:
             deadline = time.monotonic() + 60
             while b"running" not in log_path.read_bytes():
@@ -220,6 +268,7 @@ def tail(path: Path, lines: int = 30) -> str:
 
 # --- throughput -----------------------------------------------------------------------------------------
 
+
 def with_poll(env: dict[str, str], poll_seconds: float | None) -> dict[str, str]:
     """The environment with HUB_WORKER_POLL_SECONDS set, or left at the hub's default when None."""
     return dict(env) if poll_seconds is None else {**env, "HUB_WORKER_POLL_SECONDS": str(poll_seconds)}
@@ -230,22 +279,26 @@ def wake_up_label(env: dict[str, str], poll_seconds: float | None) -> str:
     return f"NOTIFY, {what}" if "postgresql" in env["HUB_DATABASE_URL"] else what
 
 
-def measure_throughput(env: dict[str, str], state, receiver: Receiver, args, work_dir: Path,
-                       poll_seconds: float | None) -> tuple[dict, list[dict]]:
+def measure_throughput(
+    env: dict[str, str], state, receiver: Receiver, args, work_dir: Path, poll_seconds: float | None
+) -> tuple[dict, list[dict]]:
     """Seed N hires, then time the worker delivering them; returns the figures and the recorded requests."""
     seed_seconds = seed_hires(state, args.jobs)
     delivered_before = delivered_count(state)
     receiver.reset()
     receiver_cpu_before = receiver.cpu_seconds()
     label = "default" if poll_seconds is None else f"{poll_seconds:g}"
-    run = run_worker_until_idle(with_poll(env, poll_seconds), args.threads, work_dir / f"worker-throughput-{label}.log",
-                                args.time_limit)
+    run = run_worker_until_idle(
+        with_poll(env, poll_seconds), args.threads, work_dir / f"worker-throughput-{label}.log", args.time_limit
+    )
     receiver_cpu_after = receiver.cpu_seconds()
     recorded = receiver.recorded(bodies=True)
     arrivals = sorted(entry["arrived_at"] for entry in recorded)
     span = arrivals[-1] - arrivals[0] if len(arrivals) > 1 else None
     figures = {
-        "wake_up": wake_up_label(env, poll_seconds), "jobs": args.jobs, "received": len(recorded),
+        "wake_up": wake_up_label(env, poll_seconds),
+        "jobs": args.jobs,
+        "received": len(recorded),
         "delivered_in_db": delivered_count(state) - delivered_before,
         "duplicates": len(recorded) - len({entry["key"] for entry in recorded}),
         "seed_seconds": round(seed_seconds, 2),
@@ -292,8 +345,12 @@ def bare_run(receiver: Receiver, recorded: list[dict], threads: int) -> dict:
                 entry = next(queue, None)
             if entry is None:
                 return
-            response = session.post(receiver.url + entry["path"], data=entry["body"].encode("utf-8"),
-                                    headers=entry["headers"], timeout=(2, 10))
+            response = session.post(
+                receiver.url + entry["path"],
+                data=entry["body"].encode("utf-8"),
+                headers=entry["headers"],
+                timeout=(2, 10),
+            )
             if response.status_code != 201:
                 failures.append(f"HTTP {response.status_code}")
 
@@ -306,16 +363,28 @@ def bare_run(receiver: Receiver, recorded: list[dict], threads: int) -> dict:
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_before
     session.close()
     sent = len(recorded) - len(failures)
-    return {"requests": len(recorded), "errors": len(failures), "seconds": round(elapsed, 3),
-            "per_second": round(sent / elapsed, 1) if elapsed else 0.0,
-            "client_cpu_ms_per_request": round(cpu * 1000 / len(recorded), 3) if recorded else None,
-            "received": receiver.count()}
+    return {
+        "requests": len(recorded),
+        "errors": len(failures),
+        "seconds": round(elapsed, 3),
+        "per_second": round(sent / elapsed, 1) if elapsed else 0.0,
+        "client_cpu_ms_per_request": round(cpu * 1000 / len(recorded), 3) if recorded else None,
+        "received": receiver.count(),
+    }
 
 
 # --- latency --------------------------------------------------------------------------------------------
 
-def measure_latency(env: dict[str, str], receiver: Receiver, server: ServerProcess, api_key: str, args,
-                    work_dir: Path, poll_seconds: float | None) -> dict:
+
+def measure_latency(
+    env: dict[str, str],
+    receiver: Receiver,
+    server: ServerProcess,
+    api_key: str,
+    args,
+    work_dir: Path,
+    poll_seconds: float | None,
+) -> dict:
     """Post results and hires at `args.rate` a second for `args.seconds` while a worker runs; latency from the
     decision's answer to the delivery's arrival at the receiver."""
     total = max(1, round(args.rate * args.seconds))
@@ -331,14 +400,22 @@ def measure_latency(env: dict[str, str], receiver: Receiver, server: ServerProce
     def post_and_hire(index: int) -> None:
         started = time.perf_counter()
         try:
-            answer = session.post(server.url + "/api/v1/results", json=documents[index], timeout=30,
-                                  headers={**headers, "Idempotency-Key": documents[index]["external_id"]})
+            answer = session.post(
+                server.url + "/api/v1/results",
+                json=documents[index],
+                timeout=30,
+                headers={**headers, "Idempotency-Key": documents[index]["external_id"]},
+            )
             if answer.status_code != 202:
                 failures.append(f"POST /results: HTTP {answer.status_code} {answer.text[:200]}")
                 return
             result_id = answer.json()["id"]
-            hired = session.post(f"{server.url}/api/v1/results/{result_id}/decision", json=hire_decision(index),
-                                 headers=headers, timeout=30)
+            hired = session.post(
+                f"{server.url}/api/v1/results/{result_id}/decision",
+                json=hire_decision(index),
+                headers=headers,
+                timeout=30,
+            )
             decided_at = time.time()
         except requests.RequestException as error:
             failures.append(f"{type(error).__name__}: {error}")
@@ -370,18 +447,25 @@ def measure_latency(env: dict[str, str], receiver: Receiver, server: ServerProce
         result_id = json.loads(entry["body"])["result"]["id"]
         first_arrival.setdefault(result_id, entry["arrived_at"])
     latencies = [first_arrival[result_id] - at for result_id, at in decided.items() if result_id in first_arrival]
-    figures = {"wake_up": wake_up_label(env, poll_seconds), "rate": args.rate, "seconds": args.seconds,
-               "hired": len(decided),
-               "achieved_rate": round(len(decided) / ingest_seconds, 2) if ingest_seconds else None,
-               "delivered": len(latencies), "all_delivered": drained and len(latencies) == len(decided),
-               "errors": len(failures), **latency_summary(latencies),
-               "ingest_pair_p50_ms": latency_summary(post_seconds)["p50_ms"]}
+    figures = {
+        "wake_up": wake_up_label(env, poll_seconds),
+        "rate": args.rate,
+        "seconds": args.seconds,
+        "hired": len(decided),
+        "achieved_rate": round(len(decided) / ingest_seconds, 2) if ingest_seconds else None,
+        "delivered": len(latencies),
+        "all_delivered": drained and len(latencies) == len(decided),
+        "errors": len(failures),
+        **latency_summary(latencies),
+        "ingest_pair_p50_ms": latency_summary(post_seconds)["p50_ms"],
+    }
     if failures:
         figures["error_samples"] = failures[:3]
     return figures
 
 
 # --- the run --------------------------------------------------------------------------------------------
+
 
 def measure_backend(backend: str, receiver: Receiver, args, work_dir: Path) -> dict:
     say = args.say
@@ -390,17 +474,23 @@ def measure_backend(backend: str, receiver: Receiver, args, work_dir: Path) -> d
         state = prepare_hub(env, receiver.url, args.max_concurrency)
         try:
             for poll in (None, FAST_POLL_SECONDS):
-                say(f"[{backend}] {args.jobs} hires, then `hris-hub worker --until-idle --threads {args.threads}` "
-                    f"({wake_up_label(env, poll)}) ...")
+                say(
+                    f"[{backend}] {args.jobs} hires, then `hris-hub worker --until-idle --threads {args.threads}` "
+                    f"({wake_up_label(env, poll)}) ..."
+                )
                 run, recorded = measure_throughput(env, state, receiver, args, work_dir, poll)
                 figures["throughput"].append(run)
                 if "bare" not in figures:
-                    say(f"[{backend}] bare requests.Session loop: {len(recorded)} posts from {args.threads} threads, "
-                        f"{args.bare_repeats} times ...")
+                    say(
+                        f"[{backend}] bare requests.Session loop: {len(recorded)} posts from {args.threads} threads, "
+                        f"{args.bare_repeats} times ..."
+                    )
                     figures["bare"] = measure_bare(receiver, recorded, args.threads, args.bare_repeats)
                 if backend == "postgres" and "peer" not in figures and not args.no_peer:
-                    say(f"[{backend}] peer: procrastinate, {len(recorded)} jobs, one worker of concurrency "
-                        f"{args.threads} ...")
+                    say(
+                        f"[{backend}] peer: procrastinate, {len(recorded)} jobs, one worker of concurrency "
+                        f"{args.threads} ..."
+                    )
                     figures["peer"] = measure_peer(receiver, recorded, args, work_dir)
             figures["idle_run"] = measure_idle_run(env, args, work_dir)
         finally:
@@ -412,8 +502,10 @@ def measure_backend(backend: str, receiver: Receiver, args, work_dir: Path) -> d
             polls = [None, FAST_POLL_SECONDS] if backend == "sqlite" else [None]
             with hub_server(env, threads=args.server_threads, log_dir=work_dir) as server:
                 for poll in polls:
-                    say(f"[{backend}] latency at {args.rate:g}/s for {args.seconds:g} s, worker "
-                        f"{'LISTEN/NOTIFY' if backend == 'postgres' else wake_up_label(env, poll)} ...")
+                    say(
+                        f"[{backend}] latency at {args.rate:g}/s for {args.seconds:g} s, worker "
+                        f"{'LISTEN/NOTIFY' if backend == 'postgres' else wake_up_label(env, poll)} ..."
+                    )
                     figures["latency"].append(measure_latency(env, receiver, server, api_key, args, work_dir, poll))
     return figures
 
@@ -432,16 +524,33 @@ def measure_peer(receiver: Receiver, recorded: list[dict], args, work_dir: Path)
     receiver.reset()
     with postgres_schema(args.postgres_url, prefix="bench_peer") as url:
         completed = subprocess.run(
-            [sys.executable, str(Path(__file__).with_name("peer_procrastinate.py")), "--postgres-url", url,
-             "--receiver", receiver.url, "--requests-file", str(requests_file), "--threads", str(args.threads)],
-            capture_output=True, text=True, timeout=args.time_limit)
+            [
+                sys.executable,
+                str(Path(__file__).with_name("peer_procrastinate.py")),
+                "--postgres-url",
+                url,
+                "--receiver",
+                receiver.url,
+                "--requests-file",
+                str(requests_file),
+                "--threads",
+                str(args.threads),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=args.time_limit,
+        )
     if completed.returncode != 0:
         raise ServerError(f"the procrastinate peer failed:\n{completed.stderr[-3000:]}")
     run = json.loads(completed.stdout.strip().splitlines()[-1])
     received = receiver.count()
-    return {"jobs": len(recorded), "received": received, "seconds": round(run["seconds"], 3),
-            "per_second": round(received / run["seconds"], 1) if run["seconds"] else None,
-            "cpu_ms_per_delivery": round(run["cpu_seconds"] * 1000 / received, 2) if received else None}
+    return {
+        "jobs": len(recorded),
+        "received": received,
+        "seconds": round(run["seconds"], 3),
+        "per_second": round(received / run["seconds"], 1) if run["seconds"] else None,
+        "cpu_ms_per_delivery": round(run["cpu_seconds"] * 1000 / received, 2) if received else None,
+    }
 
 
 def compare(run: dict, bare_per_second: float, idle_cpu_seconds: float, peer: dict | None = None) -> None:
@@ -459,12 +568,14 @@ def compare(run: dict, bare_per_second: float, idle_cpu_seconds: float, peer: di
             run["peer_ratio_steady"] = round(run["per_second_steady"] / peer["per_second"], 3)
     if run["received"]:
         run["worker_cpu_ms_per_delivery"] = round(
-            max(0.0, run["worker_cpu_seconds"] - idle_cpu_seconds) * 1000 / run["received"], 2)
+            max(0.0, run["worker_cpu_seconds"] - idle_cpu_seconds) * 1000 / run["received"], 2
+        )
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     add_database_arguments(parser)
     parser.add_argument("--jobs", type=int, default=500, help="hires delivered in the throughput run")
     parser.add_argument("--threads", type=int, default=8, help="worker delivery threads, and threads of the bare loop")
@@ -473,8 +584,9 @@ def parse_args(argv=None):
     parser.add_argument("--seconds", type=float, default=20.0, help="how long the steady ingest runs (0: skip latency)")
     parser.add_argument("--clients", type=int, default=4, help="client threads posting results and decisions")
     parser.add_argument("--server-threads", type=int, default=8, help="waitress threads of `hris-hub serve`")
-    parser.add_argument("--drain-timeout", type=float, default=60.0,
-                        help="seconds to wait after ingest for the last deliveries")
+    parser.add_argument(
+        "--drain-timeout", type=float, default=60.0, help="seconds to wait after ingest for the last deliveries"
+    )
     parser.add_argument("--bare-repeats", type=int, default=3, help="runs of the bare loop; the median is reported")
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds a worker run may take")
     parser.add_argument("--no-peer", action="store_true", help="leave out procrastinate (PostgreSQL only)")
@@ -496,27 +608,57 @@ def parse_args(argv=None):
 
 
 def print_report(figures: dict, backends: list[str], args) -> None:
-    rows = [{"backend": backend, **run, "ratio": _ratio(run.get("ratio")),
-             "ratio_steady": _ratio(run.get("ratio_steady"))}
-            for backend in backends for run in figures[backend]["throughput"]]
-    print_table(rows, [("backend", "backend"), ("wake_up", "worker wake-up"), ("jobs", "jobs"),
-                       ("process_seconds", "worker s"), ("per_second", "deliveries/s"),
-                       ("per_second_steady", "steady/s"), ("bare_per_second", "bare/s"), ("ratio", "ratio"),
-                       ("ratio_steady", "steady ratio"), ("peer_per_second", "peer/s"),
-                       ("peer_ratio_steady", "steady/peer"), ("worker_cpu_share", "worker CPU share"),
-                       ("worker_cpu_ms_per_delivery", "worker CPU ms/job")])
+    rows = [
+        {"backend": backend, **run, "ratio": _ratio(run.get("ratio")), "ratio_steady": _ratio(run.get("ratio_steady"))}
+        for backend in backends
+        for run in figures[backend]["throughput"]
+    ]
+    print_table(
+        rows,
+        [
+            ("backend", "backend"),
+            ("wake_up", "worker wake-up"),
+            ("jobs", "jobs"),
+            ("process_seconds", "worker s"),
+            ("per_second", "deliveries/s"),
+            ("per_second_steady", "steady/s"),
+            ("bare_per_second", "bare/s"),
+            ("ratio", "ratio"),
+            ("ratio_steady", "steady ratio"),
+            ("peer_per_second", "peer/s"),
+            ("peer_ratio_steady", "steady/peer"),
+            ("worker_cpu_share", "worker CPU share"),
+            ("worker_cpu_ms_per_delivery", "worker CPU ms/job"),
+        ],
+    )
     idle = ", ".join(f"{backend} {figures[backend]['idle_run']['seconds']:.2f} s" for backend in backends)
-    print(f"(throughput: {args.jobs} hires, worker --until-idle --threads {args.threads}, connector max_concurrency "
-          f"{args.max_concurrency}; 'steady' counts from the first to the last arrival; the bare loop posts the same "
-          f"requests from {args.threads} threads, median of {args.bare_repeats}; an idle worker run takes {idle})")
+    print(
+        f"(throughput: {args.jobs} hires, worker --until-idle --threads {args.threads}, connector max_concurrency "
+        f"{args.max_concurrency}; 'steady' counts from the first to the last arrival; the bare loop posts the same "
+        f"requests from {args.threads} threads, median of {args.bare_repeats}; an idle worker run takes {idle})"
+    )
     rows = [{"backend": backend, **run} for backend in backends for run in figures[backend]["latency"]]
     if rows:
         print()
-        print_table(rows, [("backend", "backend"), ("wake_up", "worker wake-up"), ("hired", "hired"),
-                           ("achieved_rate", "hires/s"), ("delivered", "delivered"), ("p50_ms", "p50 ms"),
-                           ("p90_ms", "p90 ms"), ("p99_ms", "p99 ms"), ("max_ms", "max ms"), ("errors", "errors")])
-        print(f"(latency: decision answered -> delivery arrived at the receiver; {args.rate:g} results/s for "
-              f"{args.seconds:g} s from {args.clients} client threads; {figures['settings']['cpus']} CPUs)")
+        print_table(
+            rows,
+            [
+                ("backend", "backend"),
+                ("wake_up", "worker wake-up"),
+                ("hired", "hired"),
+                ("achieved_rate", "hires/s"),
+                ("delivered", "delivered"),
+                ("p50_ms", "p50 ms"),
+                ("p90_ms", "p90 ms"),
+                ("p99_ms", "p99 ms"),
+                ("max_ms", "max ms"),
+                ("errors", "errors"),
+            ],
+        )
+        print(
+            f"(latency: decision answered -> delivery arrived at the receiver; {args.rate:g} results/s for "
+            f"{args.seconds:g} s from {args.clients} client threads; {figures['settings']['cpus']} CPUs)"
+        )
 
 
 def _ratio(value: float | None) -> str | None:
@@ -530,12 +672,22 @@ def main(argv=None) -> int:
     if backends is None:
         return 2
 
-    figures = {"benchmark": "delivery",
-               "settings": {"jobs": args.jobs, "threads": args.threads, "max_concurrency": args.max_concurrency,
-                            "rate": args.rate, "seconds": args.seconds, "clients": args.clients,
-                            "server_threads": args.server_threads, "bare_repeats": args.bare_repeats,
-                            "hub_default_poll_seconds": DEFAULT_POLL_SECONDS, **machine_notes()},
-               "skipped": skipped}
+    figures = {
+        "benchmark": "delivery",
+        "settings": {
+            "jobs": args.jobs,
+            "threads": args.threads,
+            "max_concurrency": args.max_concurrency,
+            "rate": args.rate,
+            "seconds": args.seconds,
+            "clients": args.clients,
+            "server_threads": args.server_threads,
+            "bare_repeats": args.bare_repeats,
+            "hub_default_poll_seconds": DEFAULT_POLL_SECONDS,
+            **machine_notes(),
+        },
+        "skipped": skipped,
+    }
     if "postgres" in backends:
         figures["settings"]["postgres"] = redact_url(args.postgres_url)
     with tempfile.TemporaryDirectory(prefix="bench-delivery-") as work:
@@ -546,8 +698,11 @@ def main(argv=None) -> int:
     if not args.json_only:
         print_report(figures, backends, args)
     print_json_line(figures)
-    complete = all(all(run["received"] == args.jobs for run in figures[b]["throughput"]) and
-                   all(run["all_delivered"] and not run["errors"] for run in figures[b]["latency"]) for b in backends)
+    complete = all(
+        all(run["received"] == args.jobs for run in figures[b]["throughput"])
+        and all(run["all_delivered"] and not run["errors"] for run in figures[b]["latency"])
+        for b in backends
+    )
     return 0 if complete else 1
 
 

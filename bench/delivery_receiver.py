@@ -11,6 +11,7 @@ Keep-alive HTTP/1.1 with Nagle off, one thread per connection (the stdlib's Thre
 
 Run: python bench/delivery_receiver.py --port 8091
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,16 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # Headers a replay needs to send the same request again (the baseline posts what the worker sent).
-KEPT_HEADERS = ("content-type", "idempotency-key", "webhook-id", "webhook-timestamp", "webhook-signature",
-                "x-hris-hub-event", "user-agent", "accept")
+KEPT_HEADERS = (
+    "content-type",
+    "idempotency-key",
+    "webhook-id",
+    "webhook-timestamp",
+    "webhook-signature",
+    "x-hris-hub-event",
+    "user-agent",
+    "accept",
+)
 BENCH_PREFIX = "/_bench/"
 
 
@@ -76,11 +85,15 @@ class Handler(BaseHTTPRequestHandler):
             self.recorder.reset()
             self._answer(200, {"reset": True})
             return
-        number = self.recorder.add({
-            "arrived_at": arrived_at, "key": self.headers.get("Idempotency-Key"), "path": self.path,
-            "headers": {name: value for name, value in self.headers.items() if name.lower() in KEPT_HEADERS},
-            "body": body.decode("utf-8", errors="replace"),
-        })
+        number = self.recorder.add(
+            {
+                "arrived_at": arrived_at,
+                "key": self.headers.get("Idempotency-Key"),
+                "path": self.path,
+                "headers": {name: value for name, value in self.headers.items() if name.lower() in KEPT_HEADERS},
+                "body": body.decode("utf-8", errors="replace"),
+            }
+        )
         self._answer(201, {"id": f"hr-{number}"})
 
     do_PUT = do_PATCH = do_POST

@@ -7,6 +7,7 @@ the server's whole process tree (the server and its parser children).
 Aims (issue 16): every upload answered within 35 s, health and ingest within 2 s meanwhile, peak memory of the
 process tree under 1 GB.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,15 +44,22 @@ def _tree_rss(pid: int) -> int:
 
 def _multipart(name: str, data: bytes) -> tuple[bytes, str]:
     boundary = "benchboundary7f3a"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-            "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
 def _post(url: str, key: str, body: bytes, content_type: str, timeout: float = 120) -> tuple[int, float, str]:
     started = time.perf_counter()
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Authorization": f"Bearer {key}", "Content-Type": content_type})
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Authorization": f"Bearer {key}", "Content-Type": content_type}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, text = response.status, response.read().decode()
@@ -62,7 +70,9 @@ def _post(url: str, key: str, body: bytes, content_type: str, timeout: float = 1
 
 
 def main() -> None:
-    bombs = [("forms.pdf", fixtures.nested_forms_pdf(depth=7))] * 3 + [("inflate.pdf", fixtures.inflate_bomb_pdf(1024**3))] * 3
+    bombs = [("forms.pdf", fixtures.nested_forms_pdf(depth=7))] * 3 + [
+        ("inflate.pdf", fixtures.inflate_bomb_pdf(1024**3))
+    ] * 3
     bombs += [("letters.txt", ("x" * 9_000_000).encode())] * 2
     with tempfile.TemporaryDirectory() as folder:
         instance = Path(folder) / "instance"
@@ -81,7 +91,9 @@ def main() -> None:
 
             def upload(index: int, name: str, data: bytes):
                 body, content_type = _multipart(name, data)
-                status, seconds, kind = _post(f"{server.url}/api/v1/candidates/bench-{index}/resumes", key, body, content_type)
+                status, seconds, kind = _post(
+                    f"{server.url}/api/v1/candidates/bench-{index}/resumes", key, body, content_type
+                )
                 answers.append((name, status, seconds, kind))
 
             watcher = threading.Thread(target=watch, daemon=True)
@@ -91,9 +103,15 @@ def main() -> None:
                 thread.start()
             time.sleep(0.5)
             probes: list[float] = []
-            result = json.dumps({"external_id": "bench-probe", "job_code": "SALES-REP", "candidate": {"external_id": "p"},
-                                 "scores": {"source": "bench", "dimensions": {"communication": 80}},
-                                 "consent": {"notice_version": "v1", "given_at": "2026-11-20T09:30:00+08:00"}})
+            result = json.dumps(
+                {
+                    "external_id": "bench-probe",
+                    "job_code": "SALES-REP",
+                    "candidate": {"external_id": "p"},
+                    "scores": {"source": "bench", "dimensions": {"communication": 80}},
+                    "consent": {"notice_version": "v1", "given_at": "2026-11-20T09:30:00+08:00"},
+                }
+            )
             while any(thread.is_alive() for thread in threads):
                 started = time.perf_counter()
                 urllib.request.urlopen(f"{server.url}/healthz", timeout=30).read()
@@ -103,10 +121,18 @@ def main() -> None:
                 probes.append(time.perf_counter() - started)
                 time.sleep(0.2)
             done.set()
-    rows = [{"upload": name, "status": status, "problem": kind, "seconds": f"{seconds:.1f}"} for name, status, seconds, kind in sorted(answers)]
-    print_table(rows, [("upload", "upload"), ("status", "status"), ("problem", "problem type"), ("seconds", "answered after (s)")])
-    print(f"\nhealth + ingest while the bombs ran: {len(probes)} probes, slowest {max(probes):.2f} s, "
-          f"median {sorted(probes)[len(probes) // 2]:.2f} s")
+    rows = [
+        {"upload": name, "status": status, "problem": kind, "seconds": f"{seconds:.1f}"}
+        for name, status, seconds, kind in sorted(answers)
+    ]
+    print_table(
+        rows,
+        [("upload", "upload"), ("status", "status"), ("problem", "problem type"), ("seconds", "answered after (s)")],
+    )
+    print(
+        f"\nhealth + ingest while the bombs ran: {len(probes)} probes, slowest {max(probes):.2f} s, "
+        f"median {sorted(probes)[len(probes) // 2]:.2f} s"
+    )
     print(f"slowest upload answer: {max(s for _, _, s, _ in answers):.1f} s (aim: 35 s)")
     print(f"peak memory of the server's process tree: {peak / 2**20:.0f} MiB (aim: under 1024 MiB)")
 

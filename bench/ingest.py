@@ -5,6 +5,7 @@ answers 202 (bench/bare_app.py); hub / bare is what the hub's work costs. Every 
 distinct valid InterviewResult with ready scores, so no background scoring is involved.
 Prints a table, then one JSON line with all figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,9 +16,23 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from common import (add_database_arguments, choose_backends, Request, ServerError, ServerProcess, create_api_key, hub_cli,
-                    hub_environment, hub_server, machine_notes, postgres_schema, print_json_line,
-                    print_table, redact_url, run_load)
+from common import (
+    add_database_arguments,
+    choose_backends,
+    Request,
+    ServerError,
+    ServerProcess,
+    create_api_key,
+    hub_cli,
+    hub_environment,
+    hub_server,
+    machine_notes,
+    postgres_schema,
+    print_json_line,
+    print_table,
+    redact_url,
+    run_load,
+)
 
 INGEST_PATH = "/api/v1/results"
 MODELS = {  # job code -> (competency model, its dimensions)
@@ -25,8 +40,28 @@ MODELS = {  # job code -> (competency model, its dimensions)
     "RND-ENG": ("rnd", ("logical_thinking", "technical_skill", "data_analysis", "teamwork", "responsibility")),
 }
 CHINESE_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-CHINESE_GIVEN = ["小明", "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊",
-                 "洋", "艳", "勇", "军", "杰", "娟", "涛", "欣怡", "子轩", "雨涵"]
+CHINESE_GIVEN = [
+    "小明",
+    "伟",
+    "芳",
+    "娜",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "军",
+    "杰",
+    "娟",
+    "涛",
+    "欣怡",
+    "子轩",
+    "雨涵",
+]
 ENGLISH_FIRST = ["Alice", "Ben", "Chloe", "David", "Emma", "Frank", "Grace", "Henry", "Isla", "Jack", "Kate", "Liam"]
 ENGLISH_LAST = ["Smith", "Johnson", "Brown", "Taylor", "Wilson", "Davies", "Evans", "Thomas", "Roberts", "Walker"]
 
@@ -47,11 +82,17 @@ def interview_result(index: int, run_id: str, rng: random.Random) -> dict:
         "external_id": f"bench-{run_id}-{index}",
         "job_code": job_code,
         "candidate": {"external_id": f"cand-{run_id}-{index}", "name": name, "phone": phone, "email": email},
-        "scores": {"source": "bench-ai", "model": model,
-                   "dimensions": {dimension: rng.randint(40, 100) for dimension in dimensions}},
+        "scores": {
+            "source": "bench-ai",
+            "model": model,
+            "dimensions": {dimension: rng.randint(40, 100) for dimension in dimensions},
+        },
         "preferences": {"work_schedule": rng.choice(["fixed", "flexible"])},
-        "consent": {"notice_version": "2026-09", "given_at": "2026-11-20T09:30:00+08:00",
-                    "scopes": ["scoring", "transfer_to_hr_systems"]},
+        "consent": {
+            "notice_version": "2026-09",
+            "given_at": "2026-11-20T09:30:00+08:00",
+            "scopes": ["scoring", "transfer_to_hr_systems"],
+        },
     }
     if index % 4 == 0:
         document["preferences"]["preferred_hours"] = {"start": "09:30", "end": "18:00"}
@@ -75,16 +116,28 @@ def measure(server: ServerProcess, api_key: str | None, args) -> dict:
     """Warm the server up, then time `args.requests` ingests at `args.concurrency`, `args.repeat` times
     with fresh results each time; report the run with the median rate, and the server's CPU per request."""
     all_requests = ingest_requests(args.warmup + args.requests * args.repeat, api_key)
-    warmup = run_load(server.port, all_requests[:args.warmup], concurrency=args.concurrency, expected_status=202,
-                      time_limit=args.time_limit)
+    warmup = run_load(
+        server.port,
+        all_requests[: args.warmup],
+        concurrency=args.concurrency,
+        expected_status=202,
+        time_limit=args.time_limit,
+    )
     if warmup.errors:
-        raise ServerError(f"{server.name}: {warmup.errors} of {warmup.sent} warm-up requests failed "
-                          f"({warmup.error_kinds}); first: {warmup.error_samples[:1]}\n{server.log_tail()}")
+        raise ServerError(
+            f"{server.name}: {warmup.errors} of {warmup.sent} warm-up requests failed "
+            f"({warmup.error_kinds}); first: {warmup.error_samples[:1]}\n{server.log_tail()}"
+        )
     runs = []
     for start in range(args.warmup, len(all_requests), args.requests):
         cpu_before = server.cpu_seconds()
-        load = run_load(server.port, all_requests[start:start + args.requests], concurrency=args.concurrency,
-                        expected_status=202, time_limit=args.time_limit)
+        load = run_load(
+            server.port,
+            all_requests[start : start + args.requests],
+            concurrency=args.concurrency,
+            expected_status=202,
+            time_limit=args.time_limit,
+        )
         cpu_after = server.cpu_seconds()
         figures = load.summary()
         if cpu_before is not None and cpu_after is not None and load.ok:
@@ -100,8 +153,16 @@ def measure(server: ServerProcess, api_key: str | None, args) -> dict:
 
 
 def measure_bare(args, work_dir: Path) -> dict:
-    argv = [sys.executable, str(Path(__file__).with_name("bare_app.py")), "--host", "127.0.0.1",
-            "--port", "{port}", "--threads", str(args.threads)]
+    argv = [
+        sys.executable,
+        str(Path(__file__).with_name("bare_app.py")),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--threads",
+        str(args.threads),
+    ]
     with ServerProcess(argv, name="bare-flask", log_dir=work_dir) as server:
         return measure(server, None, args)
 
@@ -118,16 +179,22 @@ def measure_hub(args, work_dir: Path, database_url: str | None = None) -> dict:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     add_database_arguments(parser)
     parser.add_argument("--requests", type=int, default=2000, help="timed requests per server")
     parser.add_argument("--warmup", type=int, default=100, help="untimed requests sent first")
-    parser.add_argument("--concurrency", type=int, default=16,
-                        help="client threads, each with one keep-alive connection")
+    parser.add_argument(
+        "--concurrency", type=int, default=16, help="client threads, each with one keep-alive connection"
+    )
     parser.add_argument("--threads", type=int, default=8, help="waitress threads of both servers")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="timed runs per server (fresh results each); the run with the median rate is reported")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="timed runs per server (fresh results each); the run with the median rate is reported",
+    )
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds after which no new request is sent")
     parser.add_argument("--json-only", action="store_true", help="print only the JSON line")
     args = parser.parse_args(argv)
@@ -154,11 +221,18 @@ def run(args) -> int:
     if backends is None:
         return 2
 
-    figures = {"benchmark": "ingest",
-               "settings": {"requests": args.requests, "warmup": args.warmup, "concurrency": args.concurrency,
-                            "threads": args.threads, "repeat": args.repeat,
-                            **machine_notes()},
-               "skipped": skipped}
+    figures = {
+        "benchmark": "ingest",
+        "settings": {
+            "requests": args.requests,
+            "warmup": args.warmup,
+            "concurrency": args.concurrency,
+            "threads": args.threads,
+            "repeat": args.repeat,
+            **machine_notes(),
+        },
+        "skipped": skipped,
+    }
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as work:
         work_dir = Path(work)
         say(f"bare Flask endpoint: {args.requests} requests at concurrency {args.concurrency} ...")
@@ -178,15 +252,28 @@ def run(args) -> int:
     if not args.json_only:
         rows = [{"server": "bare Flask", **figures["bare"]}] + [
             {"server": f"hub ({backend})", **figures[backend], "bare": figures["bare"]["per_second"]}
-            for backend in backends]
-        print_table(rows, [("server", "server"), ("per_second", "results/s"), ("p50_ms", "p50 ms"),
-                           ("p99_ms", "p99 ms"), ("errors_all_runs", "errors"), ("bare", "bare results/s"),
-                           ("ratio_to_bare", "hub/bare"), ("server_cpu_ms_per_request", "server CPU ms/req"),
-                           ("client_cpu_share", "client CPU")])
+            for backend in backends
+        ]
+        print_table(
+            rows,
+            [
+                ("server", "server"),
+                ("per_second", "results/s"),
+                ("p50_ms", "p50 ms"),
+                ("p99_ms", "p99 ms"),
+                ("errors_all_runs", "errors"),
+                ("bare", "bare results/s"),
+                ("ratio_to_bare", "hub/bare"),
+                ("server_cpu_ms_per_request", "server CPU ms/req"),
+                ("client_cpu_share", "client CPU"),
+            ],
+        )
         settings = figures["settings"]
-        print(f"({args.requests} requests after {args.warmup} warm-up, median of {args.repeat} run(s), concurrency "
-              f"{args.concurrency}, waitress threads {args.threads}, {settings['cpus']} CPUs, "
-              f"load average {settings['load_average_1m']} at start)")
+        print(
+            f"({args.requests} requests after {args.warmup} warm-up, median of {args.repeat} run(s), concurrency "
+            f"{args.concurrency}, waitress threads {args.threads}, {settings['cpus']} CPUs, "
+            f"load average {settings['load_average_1m']} at start)"
+        )
     print_json_line(figures)
     return 1 if any(figures[name]["errors_all_runs"] for name in ["bare", *backends]) else 0
 

@@ -13,6 +13,7 @@ acknowledged (202), errors, POST p50/p99, time from the last post's answer to th
 stored in the database (must equal acknowledged), polls, and the server processes' CPU per request. Then one JSON
 line with all figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,9 +30,22 @@ import time
 import uuid
 from pathlib import Path
 
-from common import (LOOPBACK, REPO, ServerProcess, add_database_arguments, choose_backends, create_api_key,
-                    hub_cli, hub_environment, latency_summary, machine_notes, postgres_schema, print_json_line,
-                    print_table, process_cpu_seconds)
+from common import (
+    LOOPBACK,
+    REPO,
+    ServerProcess,
+    add_database_arguments,
+    choose_backends,
+    create_api_key,
+    hub_cli,
+    hub_environment,
+    latency_summary,
+    machine_notes,
+    postgres_schema,
+    print_json_line,
+    print_table,
+    process_cpu_seconds,
+)
 
 EXAMPLES = REPO / "examples" / "results"
 DONE = {"scored", "not_scored", "scoring_failed", "failed"}
@@ -66,8 +80,17 @@ class Candidate:
         self.not_modified = 0
 
 
-def interview(port: int, key: str, body: bytes, candidate: Candidate, *, connection_pool, poll_seconds: float,
-              deadline: float, start: threading.Event) -> None:
+def interview(
+    port: int,
+    key: str,
+    body: bytes,
+    candidate: Candidate,
+    *,
+    connection_pool,
+    poll_seconds: float,
+    deadline: float,
+    start: threading.Event,
+) -> None:
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     start.wait()
     connection = connection_pool.get()
@@ -167,7 +190,7 @@ def stored_results(env: dict[str, str]) -> int:
 
     url = env["HUB_DATABASE_URL"]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
@@ -179,13 +202,32 @@ def stored_results(env: dict[str, str]) -> int:
 def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
     hub_cli(env, "db", "upgrade")
     key = create_api_key(env, role="ingest")
-    serve_argv = [sys.executable, "-m", "hub", "serve", "--host", LOOPBACK, "--port", "{port}", "--no-upgrade",
-                  "--processes", str(args.processes), "--threads", str(args.threads)]
+    serve_argv = [
+        sys.executable,
+        "-m",
+        "hub",
+        "serve",
+        "--host",
+        LOOPBACK,
+        "--port",
+        "{port}",
+        "--no-upgrade",
+        "--processes",
+        str(args.processes),
+        "--threads",
+        str(args.threads),
+    ]
     bodies = documents(args.candidates)
     with ServerProcess(serve_argv, name=f"serve-{mode}", env=env, log_dir=work_dir) as server:
         worker_log = open(work_dir / f"worker-{mode}.log", "wb")
-        worker = subprocess.Popen([sys.executable, "-m", "hub", "worker", "--threads", "8"], env={**os.environ, **env},
-                                  cwd=REPO, stdout=worker_log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "hub", "worker", "--threads", "8"],
+            env={**os.environ, **env},
+            cwd=REPO,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
         try:
             time.sleep(args.worker_warmup)
             pool = OneEach(server.port) if mode == "one-each" else Pooled(server.port, args.pool)
@@ -193,11 +235,15 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
             start = threading.Event()
             deadline = time.perf_counter() + args.time_limit
             threading.stack_size(256 * 1024)
-            threads = [threading.Thread(target=interview, daemon=True,
-                                        args=(server.port, key, body, candidate),
-                                        kwargs=dict(connection_pool=pool, poll_seconds=args.poll_seconds,
-                                                    deadline=deadline, start=start))
-                       for body, candidate in zip(bodies, candidates)]
+            threads = [
+                threading.Thread(
+                    target=interview,
+                    daemon=True,
+                    args=(server.port, key, body, candidate),
+                    kwargs=dict(connection_pool=pool, poll_seconds=args.poll_seconds, deadline=deadline, start=start),
+                )
+                for body, candidate in zip(bodies, candidates)
+            ]
             for thread in threads:
                 thread.start()
             cpu_before = server_tree_cpu(server.pid) + (process_cpu_seconds(worker.pid) or 0.0)
@@ -269,10 +315,15 @@ def main() -> int:
         for mode in args.modes.split(","):
             instance = work_dir / f"instance-{backend}-{mode}"
             instance.mkdir()
-            keys = {"HUB_ENCRYPTION_KEYS": "bench:" + __import__("base64").b64encode(os.urandom(32)).decode(),
-                    "HUB_SECRET_KEY": uuid.uuid4().hex * 2, "HUB_SCORING_EMBEDDINGS": "false"}
-            say(f"[{backend}] {mode}: {args.candidates} candidates against serve --processes {args.processes} "
-                f"--threads {args.threads} and one worker ...")
+            keys = {
+                "HUB_ENCRYPTION_KEYS": "bench:" + __import__("base64").b64encode(os.urandom(32)).decode(),
+                "HUB_SECRET_KEY": uuid.uuid4().hex * 2,
+                "HUB_SCORING_EMBEDDINGS": "false",
+            }
+            say(
+                f"[{backend}] {mode}: {args.candidates} candidates against serve --processes {args.processes} "
+                f"--threads {args.threads} and one worker ..."
+            )
             if backend == "sqlite":
                 env = hub_environment(instance, f"sqlite:///{instance / 'hub.sqlite'}", **keys)
                 rows.append({"backend": backend, **run_mode(mode, env, args, work_dir)})
@@ -282,13 +333,26 @@ def main() -> int:
                 rows.append({"backend": backend, **run_mode(mode, env, args, work_dir)})
     figures["runs"] = rows
     if not args.json_only:
-        print_table(rows, [("backend", "backend"), ("mode", "clients"), ("acknowledged", "acknowledged"),
-                           ("errors", "errors"), ("post_p50_ms", "POST p50 ms"), ("post_p99_ms", "POST p99 ms"),
-                           ("last_scored_after_last_post_s", "last scored s"), ("stored", "stored"),
-                           ("polls", "polls"), ("serve_cpu_ms_per_request", "serve CPU ms/req"),
-                           ("hub_cpu_ms_per_interview", "hub CPU ms/interview")])
-        print(f"(load average at the start: {figures['settings']['load_average_1m']}; 'last scored s' runs from the "
-              f"last POST's answer to the last result found scored by its poll)")
+        print_table(
+            rows,
+            [
+                ("backend", "backend"),
+                ("mode", "clients"),
+                ("acknowledged", "acknowledged"),
+                ("errors", "errors"),
+                ("post_p50_ms", "POST p50 ms"),
+                ("post_p99_ms", "POST p99 ms"),
+                ("last_scored_after_last_post_s", "last scored s"),
+                ("stored", "stored"),
+                ("polls", "polls"),
+                ("serve_cpu_ms_per_request", "serve CPU ms/req"),
+                ("hub_cpu_ms_per_interview", "hub CPU ms/interview"),
+            ],
+        )
+        print(
+            f"(load average at the start: {figures['settings']['load_average_1m']}; 'last scored s' runs from the "
+            f"last POST's answer to the last result found scored by its poll)"
+        )
     print_json_line(figures)
     return 0
 

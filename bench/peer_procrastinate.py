@@ -6,6 +6,7 @@ request, then runs one worker with `--threads` concurrency (its sync task runs o
 threads) until the queue is empty. Each job posts its request with one shared requests.Session. Prints one JSON
 line: seconds from the worker's start to its end, deliveries, CPU seconds of this process during the run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,9 @@ def main() -> int:
     @app.task(name="deliver", queue="bench")
     def deliver(index: int) -> None:
         entry = recorded[index]
-        response = session.post(args.receiver + entry["path"], data=entry["body"].encode("utf-8"),
-                                headers=entry["headers"], timeout=(2, 10))
+        response = session.post(
+            args.receiver + entry["path"], data=entry["body"].encode("utf-8"), headers=entry["headers"], timeout=(2, 10)
+        )
         if response.status_code != 201:
             failures.append(f"HTTP {response.status_code}")
 
@@ -48,8 +50,9 @@ def main() -> int:
             await app.schema_manager.apply_schema_async()
             await deliver.batch_defer_async(*({"index": index} for index in range(len(recorded))))
             cpu_before, started = time.process_time(), time.perf_counter()
-            await app.run_worker_async(queues=["bench"], concurrency=args.threads, wait=False,
-                                       install_signal_handlers=False)
+            await app.run_worker_async(
+                queues=["bench"], concurrency=args.threads, wait=False, install_signal_handlers=False
+            )
             return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu_before}
 
     figures = asyncio.run(run())

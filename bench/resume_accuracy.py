@@ -2,6 +2,7 @@
 
 Each figure is printed beside the simplest baseline for that field; the last line is JSON with all figures.
 """
+
 import argparse
 import hashlib
 import json
@@ -25,8 +26,13 @@ from scoring_engine.resume.vocabulary import COMPANY_EN, SCHOOL_EN  # noqa: E402
 
 SHARED = Path(os.environ.get("HRIS_SHARED", REPO.parent / "shared"))
 FIELDS = {  # field name -> dataset label
-    "email": "Email Address", "name": "Name", "college": "College Name", "degree": "Degree",
-    "designation": "Designation", "companies": "Companies worked at", "skills": "Skills",
+    "email": "Email Address",
+    "name": "Name",
+    "college": "College Name",
+    "degree": "Degree",
+    "designation": "Designation",
+    "companies": "Companies worked at",
+    "skills": "Skills",
     "graduation_year": "Graduation Year",
 }
 AIMS = {"email": 0.95, "name": 0.85, "college": 0.75, "degree": 0.70, "companies": 0.60, "skills": 0.60}
@@ -65,7 +71,7 @@ def gold_fields(record: dict) -> dict[str, set[str]]:
             if field is None:
                 continue
             for point in annotation["points"]:
-                text = content[point["start"]: point["end"] + 1]
+                text = content[point["start"] : point["end"] + 1]
                 if text.strip() != point["text"].strip():
                     continue  # the data README: a few spans do not match the text; skip them
                 gold[field] |= values_of(field, text)
@@ -170,8 +176,14 @@ def english(path: Path, part: str = "all") -> dict:
         tally(baseline_counts, gold, baseline_fields(record["content"]))
     return {
         "records": len(records),
-        "fields": {field: {**prf(parser_counts[field]), "baseline_f1": prf(baseline_counts[field])["f1"],
-                           "aim": AIMS.get(field)} for field in FIELDS},
+        "fields": {
+            field: {
+                **prf(parser_counts[field]),
+                "baseline_f1": prf(baseline_counts[field])["f1"],
+                "aim": AIMS.get(field),
+            }
+            for field in FIELDS
+        },
     }
 
 
@@ -208,9 +220,14 @@ def chinese(dev_path: Path, train_path: Path) -> dict:
     return {
         "sentences": sentences,
         "sentences_per_second": round(sentences / elapsed, 1),
-        "types": {kind: {**prf(counts[kind]), "support": counts[kind]["gold"],
-                         "baseline_f1": prf(baseline_counts.get(kind, Counter()))["f1"]}
-                  for kind in sorted(counts)},
+        "types": {
+            kind: {
+                **prf(counts[kind]),
+                "support": counts[kind]["gold"],
+                "baseline_f1": prf(baseline_counts.get(kind, Counter()))["f1"],
+            }
+            for kind in sorted(counts)
+        },
     }
 
 
@@ -226,35 +243,59 @@ def count_entities(counts: dict[str, Counter], gold: set, predicted: set) -> Non
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--en", type=Path, default=SHARED / "data/resumes-en/dataturks-dev.jsonl",
-                        help="English JSONL (DataTurks format)")
-    parser.add_argument("--part", choices=["all", "dev", "held-out"], default="all",
-                        help="English records to use: all, the tuning part, or the held-out quarter")
-    parser.add_argument("--zh", type=Path, default=SHARED / "data/resumes-zh/resume-ner-dev.bmes",
-                        help="Chinese BMES file to evaluate on")
-    parser.add_argument("--zh-train", type=Path, default=SHARED / "data/resumes-zh/resume-ner-train.bmes",
-                        help="Chinese training BMES, read only by the lexicon baseline")
+    parser.add_argument(
+        "--en",
+        type=Path,
+        default=SHARED / "data/resumes-en/dataturks-dev.jsonl",
+        help="English JSONL (DataTurks format)",
+    )
+    parser.add_argument(
+        "--part",
+        choices=["all", "dev", "held-out"],
+        default="all",
+        help="English records to use: all, the tuning part, or the held-out quarter",
+    )
+    parser.add_argument(
+        "--zh",
+        type=Path,
+        default=SHARED / "data/resumes-zh/resume-ner-dev.bmes",
+        help="Chinese BMES file to evaluate on",
+    )
+    parser.add_argument(
+        "--zh-train",
+        type=Path,
+        default=SHARED / "data/resumes-zh/resume-ner-train.bmes",
+        help="Chinese training BMES, read only by the lexicon baseline",
+    )
     arguments = parser.parse_args(argv)
     results = {}
     if arguments.en.is_file():
         results["en"] = english(arguments.en, arguments.part)
-        print(f"English: {results['en']['records']} resumes ({arguments.en}, part {arguments.part});"
-              " each field counted in the resumes where it is annotated")
+        print(
+            f"English: {results['en']['records']} resumes ({arguments.en}, part {arguments.part});"
+            " each field counted in the resumes where it is annotated"
+        )
         print(f"  {'field':16} {'P':>7} {'R':>7} {'F1':>7} {'baseline F1':>12} {'aim':>6}")
         for field, figures in results["en"]["fields"].items():
             aim = f"{figures['aim']:.2f}" if figures["aim"] else "-"
-            print(f"  {field:16} {figures['precision']:7.3f} {figures['recall']:7.3f} {figures['f1']:7.3f}"
-                  f" {figures['baseline_f1']:12.3f} {aim:>6}")
+            print(
+                f"  {field:16} {figures['precision']:7.3f} {figures['recall']:7.3f} {figures['f1']:7.3f}"
+                f" {figures['baseline_f1']:12.3f} {aim:>6}"
+            )
     else:
         print(f"English set not found: {arguments.en}")
     if arguments.zh.is_file():
         results["zh"] = chinese(arguments.zh, arguments.zh_train)
-        print(f"Chinese: {results['zh']['sentences']} sentences ({arguments.zh}),"
-              f" {results['zh']['sentences_per_second']} sentences/s")
+        print(
+            f"Chinese: {results['zh']['sentences']} sentences ({arguments.zh}),"
+            f" {results['zh']['sentences_per_second']} sentences/s"
+        )
         print(f"  {'type':8} {'P':>7} {'R':>7} {'F1':>7} {'baseline F1':>12} {'n':>6}")
         for kind, figures in results["zh"]["types"].items():
-            print(f"  {kind:8} {figures['precision']:7.3f} {figures['recall']:7.3f} {figures['f1']:7.3f}"
-                  f" {figures['baseline_f1']:12.3f} {figures['support']:6d}")
+            print(
+                f"  {kind:8} {figures['precision']:7.3f} {figures['recall']:7.3f} {figures['f1']:7.3f}"
+                f" {figures['baseline_f1']:12.3f} {figures['support']:6d}"
+            )
         print("  (aim: ALL F1 >= 0.85; baseline: training-set lexicon lookup)")
     else:
         print(f"Chinese set not found: {arguments.zh}")

@@ -39,18 +39,12 @@ def main() -> None:
         data = text.encode()
         seconds, outcome = timed(lambda data=data: parse_resume(data, "hostile.txt"))
         figures[f"text: {name}"] = round(seconds, 3)
-        print(
-            f"{seconds:7.3f} s  {len(data) / 1024:5.1f} KB  {outcome:28s} text: {name}"
-        )
+        print(f"{seconds:7.3f} s  {len(data) / 1024:5.1f} KB  {outcome:28s} text: {name}")
 
-    docx = fixtures.docx_with_body(
-        "<w:p/>" * 20_000 + "<w:p><w:r><w:t>Jane Doe</w:t></w:r></w:p>"
-    )
+    docx = fixtures.docx_with_body("<w:p/>" * 20_000 + "<w:p><w:r><w:t>Jane Doe</w:t></w:r></w:p>")
     seconds, outcome = timed(lambda: parse_resume(docx, "empty.docx"))
     figures["docx: 20,000 empty paragraphs"] = round(seconds, 3)
-    print(
-        f"{seconds:7.3f} s  {len(docx) / 1024:5.1f} KB  {outcome:28s} docx: 20,000 empty paragraphs"
-    )
+    print(f"{seconds:7.3f} s  {len(docx) / 1024:5.1f} KB  {outcome:28s} docx: 20,000 empty paragraphs")
 
     bomb = fixtures.inflate_bomb_pdf(1024**3)
     tracemalloc.start()
@@ -67,9 +61,7 @@ def main() -> None:
     forms = fixtures.nested_forms_pdf(depth=6)
     seconds, outcome = timed(lambda: parse_resume(forms, "forms.pdf"))
     figures["pdf: nested forms x10, 6 deep"] = round(seconds, 3)
-    print(
-        f"{seconds:7.3f} s  {len(forms) / 1024:5.1f} KB  {outcome:28s} pdf: nested forms, each drawing the next 10x"
-    )
+    print(f"{seconds:7.3f} s  {len(forms) / 1024:5.1f} KB  {outcome:28s} pdf: nested forms, each drawing the next 10x")
 
     normal = fixtures.resume_pdf(fixtures.ENGLISH_RESUME)
     in_process, _ = timed(lambda: parse_resume(normal, "cv.pdf"))
@@ -78,18 +70,12 @@ def main() -> None:
     isolated = min(timed(lambda: parser.parse(normal, "cv.pdf"))[0] for _ in range(3))
     figures["normal pdf in process"] = round(in_process, 3)
     figures["normal pdf isolated"] = round(isolated, 3)
-    print(
-        f"{in_process:7.3f} s in process, {isolated:.3f} s isolated: a normal 1-page PDF resume"
-    )
+    print(f"{in_process:7.3f} s in process, {isolated:.3f} s isolated: a normal 1-page PDF resume")
 
-    unchecked = ParseLimits(
-        timeout_seconds=3600, max_pdf_forms=10**9, max_pdf_objects=10**12
-    )
+    unchecked = ParseLimits(timeout_seconds=3600, max_pdf_forms=10**9, max_pdf_objects=10**12)
     killer = IsolatedParser(Limits(wall_seconds=5, workers=2, parse=unchecked))
     endless = fixtures.nested_forms_pdf(depth=7)
-    stuck = threading.Thread(
-        target=lambda: timed(lambda: killer.parse(endless, "forms.pdf"))
-    )
+    stuck = threading.Thread(target=lambda: timed(lambda: killer.parse(endless, "forms.pdf")))
     started = time.perf_counter()
     stuck.start()
     time.sleep(0.5)
@@ -98,9 +84,7 @@ def main() -> None:
     killed = time.perf_counter() - started
     figures["isolated: wall limit 5 s, killed after"] = round(killed, 3)
     figures["isolated: normal file beside a stuck one"] = round(beside, 3)
-    print(
-        f"{killed:7.3f} s  a stuck child killed at a 5 s wall limit; {beside:.3f} s for a normal file beside it"
-    )
+    print(f"{killed:7.3f} s  a stuck child killed at a 5 s wall limit; {beside:.3f} s for a normal file beside it")
     print(json.dumps(figures, ensure_ascii=False))
 
 

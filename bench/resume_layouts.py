@@ -10,6 +10,7 @@ PDF by LibreOffice headless. Per layout it prints P/R/F1 per field and the F1 ga
 Which lines go to the sidebar is decided by the section headings (scoring_engine's own section
 splitter): the layout is made from the text, the parser then has to read it back from the file.
 """
+
 import argparse
 import io
 import json
@@ -61,6 +62,7 @@ def section_rows(content: str) -> list[tuple[str, list[str]]]:
 
 # ---- PDF (reportlab) -------------------------------------------------------------------------
 
+
 def _styles(size: float = 9.5):
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
@@ -71,8 +73,9 @@ def _styles(size: float = 9.5):
         if "BenchSans" not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont("BenchSans", str(FONT_PATH)))
         font = "BenchSans"
-    return ParagraphStyle("body", fontName=font, fontSize=size, leading=size * 1.3), \
-        ParagraphStyle("name", fontName=font, fontSize=16, leading=20)
+    return ParagraphStyle("body", fontName=font, fontSize=size, leading=size * 1.3), ParagraphStyle(
+        "name", fontName=font, fontSize=16, leading=20
+    )
 
 
 def _flowables(lines: list[str], style):
@@ -116,8 +119,9 @@ def pdf_two_columns(content: str) -> bytes:
     later_right = Frame(margin + side + gutter, margin, inner - side - gutter, height - 2 * margin, id="main2")
     buffer = io.BytesIO()
     document = BaseDocTemplate(buffer, pagesize=A4)
-    document.addPageTemplates([PageTemplate("first", [top, left, right]),
-                               PageTemplate("later", [later_left, later_right])])
+    document.addPageTemplates(
+        [PageTemplate("first", [top, left, right]), PageTemplate("later", [later_left, later_right])]
+    )
     story = [NextPageTemplate("later"), Paragraph(escape(name), name_style), FrameBreak()]
     story += _flowables(sidebar, body) + [FrameBreak()] + _flowables(main, body)
     document.build(story)
@@ -125,6 +129,7 @@ def pdf_two_columns(content: str) -> bytes:
 
 
 # ---- DOCX (python-docx) ----------------------------------------------------------------------
+
 
 def _docx_bytes(document) -> bytes:
     buffer = io.BytesIO()
@@ -192,13 +197,24 @@ def libreoffice_pdfs(named_docx: dict[str, bytes], chunk: int = 30) -> dict[str,
             for start in range(0, len(missing), chunk):
                 batch = root / f"batch-{attempt}-{start}"
                 batch.mkdir()
-                for name in missing[start:start + chunk]:
+                for name in missing[start : start + chunk]:
                     (batch / f"{name}.docx").write_bytes(named_docx[name])
                 try:
-                    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{root}/profile",
-                                    "--convert-to", "pdf", "--outdir", str(batch / "out"),
-                                    *sorted(str(path) for path in batch.glob("*.docx"))],
-                                   capture_output=True, timeout=600, check=False)
+                    subprocess.run(
+                        [
+                            soffice,
+                            "--headless",
+                            f"-env:UserInstallation=file://{root}/profile",
+                            "--convert-to",
+                            "pdf",
+                            "--outdir",
+                            str(batch / "out"),
+                            *sorted(str(path) for path in batch.glob("*.docx")),
+                        ],
+                        capture_output=True,
+                        timeout=600,
+                        check=False,
+                    )
                 except subprocess.TimeoutExpired:
                     pass  # what was converted is kept; the rest is retried once, then counted as failures
                 converted.update({path.stem: path.read_bytes() for path in (batch / "out").glob("*.pdf")})
@@ -249,9 +265,12 @@ def measure(records: list[dict], use_libreoffice: bool) -> dict:
         figures = {field: prf(per_field[field]) for field in FIELDS}
         for field in FIELDS:
             figures[field]["gap"] = round(figures[field]["f1"] - text[field]["f1"], 4)
-        results[layout] = {"fields": figures, "failures": failures[layout],
-                           "ms_per_resume": round(1000 * seconds[layout] / max(len(records), 1), 1),
-                           "worst_gap": min(figures[field]["gap"] for field in FIELDS)}
+        results[layout] = {
+            "fields": figures,
+            "failures": failures[layout],
+            "ms_per_resume": round(1000 * seconds[layout] / max(len(records), 1), 1),
+            "worst_gap": min(figures[field]["gap"] for field in FIELDS),
+        }
     return results
 
 
@@ -285,8 +304,9 @@ def main(argv: list[str] | None = None) -> int:
         print("  LibreOffice not installed (or --no-libreoffice): LibreOffice-made PDFs not measured")
     print(f"  {'layout':13}" + "".join(f" {field[:11]:>15}" for field in FIELDS) + "  fails  ms/resume")
     for layout, figures in results.items():
-        cells = "".join(f" {figures['fields'][field]['f1']:6.3f} ({figures['fields'][field]['gap']:+.2f})"
-                        for field in FIELDS)
+        cells = "".join(
+            f" {figures['fields'][field]['f1']:6.3f} ({figures['fields'][field]['gap']:+.2f})" for field in FIELDS
+        )
         print(f"  {layout:13}{cells}  {figures['failures']:5d}  {figures['ms_per_resume']:9.1f}")
     print(json.dumps({"records": len(records), "layouts": results}, sort_keys=True))
     return 0

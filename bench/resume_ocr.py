@@ -5,6 +5,7 @@ wrapped as a scan three ways: a PNG-style picture (Flate), a JPEG behind a secon
 (Flate over DCT), and a PNG-style picture with a scanner app's one-line text stamp. Needs tesseract and
 pdftoppm. Prints F1 per variant and seconds per page; the last line is JSON.
 """
+
 import argparse
 import io
 import json
@@ -41,8 +42,24 @@ def first_page_image(content: str, dpi: int):
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "page.pdf"
         source.write_bytes(pdf_one_column(content))
-        subprocess.run([pdftoppm_path(), "-r", str(dpi), "-gray", "-png", "-f", "1", "-l", "1", "-singlefile",
-                        str(source), str(Path(folder) / "page")], check=True, capture_output=True)
+        subprocess.run(
+            [
+                pdftoppm_path(),
+                "-r",
+                str(dpi),
+                "-gray",
+                "-png",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(source),
+                str(Path(folder) / "page"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         return Image.open(io.BytesIO((Path(folder) / "page.png").read_bytes())).copy()
 
 
@@ -51,8 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--en", type=Path, default=SHARED / "data/resumes-en/dataturks-dev.jsonl")
     parser.add_argument("--limit", type=int, default=20, help="records to scan (default 20; about 10 s a page)")
     parser.add_argument("--dpi", type=int, default=200)
-    parser.add_argument("--timeout", type=float, default=120.0,
-                        help="seconds allowed per resume (the parser's default is 30; a busy machine needs more)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        help="seconds allowed per resume (the parser's default is 30; a busy machine needs more)",
+    )
     arguments = parser.parse_args(argv)
     if tesseract_path() is None or pdftoppm_path() is None:
         print("tesseract or pdftoppm not installed: nothing measured")
@@ -79,19 +100,36 @@ def main(argv: list[str] | None = None) -> int:
                     counts[name][field]["tp"] += len(gold[field] & values[field])
                     counts[name][field]["predicted"] += len(values[field])
                     counts[name][field]["gold"] += len(gold[field])
-    results = {name: {"fields": {field: prf(counts[name][field]) for field in OCR_FIELDS},
-                      "seconds_per_page": round(seconds[name] / len(records), 2) if name != "text" else None,
-                      "failures": failures[name]} for name in counts}
+    results = {
+        name: {
+            "fields": {field: prf(counts[name][field]) for field in OCR_FIELDS},
+            "seconds_per_page": round(seconds[name] / len(records), 2) if name != "text" else None,
+            "failures": failures[name],
+        }
+        for name in counts
+    }
     print(f"{len(records)} English resumes, first page scanned at {arguments.dpi} dpi; F1 per field")
     print(f"  {'variant':18} {'name F1':>8} {'email F1':>9} {'s/page':>7} {'fails':>6}")
     for name, figures in results.items():
         per_page = f"{figures['seconds_per_page']:.2f}" if figures["seconds_per_page"] is not None else "-"
-        print(f"  {name:18} {figures['fields']['name']['f1']:8.3f} {figures['fields']['email']['f1']:9.3f}"
-              f" {per_page:>7} {figures['failures']:6d}")
+        print(
+            f"  {name:18} {figures['fields']['name']['f1']:8.3f} {figures['fields']['email']['f1']:9.3f}"
+            f" {per_page:>7} {figures['failures']:6d}"
+        )
     if reasons:
         print("  failures: " + ", ".join(f"{reason} x{count}" for reason, count in sorted(reasons.items())))
-    print(json.dumps({"records": len(records), "dpi": arguments.dpi, "timeout": arguments.timeout,
-                      "variants": results, "failure_reasons": dict(reasons)}, sort_keys=True))
+    print(
+        json.dumps(
+            {
+                "records": len(records),
+                "dpi": arguments.dpi,
+                "timeout": arguments.timeout,
+                "variants": results,
+                "failure_reasons": dict(reasons),
+            },
+            sort_keys=True,
+        )
+    )
     return 0
 
 

@@ -2,6 +2,7 @@
 
 Prints the figures, then one JSON line with all of them.
 """
+
 import argparse
 import io
 import json
@@ -21,8 +22,10 @@ LAST = ["Doe", "Sharma", "Garcia", "Chen", "Khan", "Smith", "Iyer", "Silva"]
 COMPANIES = ["Acme Analytics Inc.", "Globex Corporation", "Initech LLC", "Umbrella Technologies Pvt Ltd", "Hooli Ltd"]
 TITLES = ["Software Engineer", "Data Analyst", "Sales Manager", "QA Tester", "Project Manager"]
 SKILLS = ["Python", "Java", "SQL", "Machine Learning", "Docker", "Excel", "Negotiation", "Selenium", "Tableau", "AWS"]
-WORDS = ("built delivered automated migrated improved the reporting pipeline for finance customers using cloud services "
-         "with a team of five engineers reducing cost and time to market across three regions").split()
+WORDS = (
+    "built delivered automated migrated improved the reporting pipeline for finance customers using cloud services "
+    "with a team of five engineers reducing cost and time to market across three regions"
+).split()
 
 
 def generate_pdf(seed: int) -> bytes:
@@ -40,9 +43,19 @@ def generate_pdf(seed: int) -> bytes:
             pdf.setFont("Helvetica-Bold", 16)
             pdf.drawString(40, 800, name)
             pdf.setFont("Helvetica", 10)
-        sidebar = ["CONTACT", f"{name.split()[0].lower()}@example.com", "+44 20 7946 0958", "", "SKILLS",
-                   *rng.sample(SKILLS, 6), "", "EDUCATION", "MSc Computer Science",
-                   "University of Leeds", "2012 - 2014"]
+        sidebar = [
+            "CONTACT",
+            f"{name.split()[0].lower()}@example.com",
+            "+44 20 7946 0958",
+            "",
+            "SKILLS",
+            *rng.sample(SKILLS, 6),
+            "",
+            "EDUCATION",
+            "MSc Computer Science",
+            "University of Leeds",
+            "2012 - 2014",
+        ]
         y = 760
         for line in sidebar:
             pdf.drawString(40, y, line)
@@ -101,10 +114,14 @@ def main(argv: list[str] | None = None) -> int:
         "aim_ratio": 0.7,
     }
     print(f"{figures['resumes']} generated 2-page two-column PDFs")
-    print(f"  parse_resume:              {figures['parse_resumes_per_second']:8.2f} resumes/s"
-          f"  (p50 {figures['parse_p50_ms']} ms, p99 {figures['parse_p99_ms']} ms)")
-    print(f"  pdfminer extract_text:     {figures['pdfminer_extract_text_per_second']:8.2f} resumes/s"
-          f"  (p50 {figures['pdfminer_p50_ms']} ms)")
+    print(
+        f"  parse_resume:              {figures['parse_resumes_per_second']:8.2f} resumes/s"
+        f"  (p50 {figures['parse_p50_ms']} ms, p99 {figures['parse_p99_ms']} ms)"
+    )
+    print(
+        f"  pdfminer extract_text:     {figures['pdfminer_extract_text_per_second']:8.2f} resumes/s"
+        f"  (p50 {figures['pdfminer_p50_ms']} ms)"
+    )
     print(f"  ratio parse / bare:        {figures['ratio']:8.3f}  (aim >= 0.7)")
     print(json.dumps(figures, sort_keys=True))
     return 0

@@ -42,22 +42,27 @@ def main() -> None:
     repeat = arguments.repeat
     figures = {}
     figures["url_check_us"] = median_microseconds(
-        lambda: POLICY.url_refusal("https://open.feishu.cn/open-apis/corehr/v1/employees?page_size=100"), repeat)
+        lambda: POLICY.url_refusal("https://open.feishu.cn/open-apis/corehr/v1/employees?page_size=100"), repeat
+    )
     listener = socket.create_server(("127.0.0.1", 0), backlog=repeat + 10)
     port = listener.getsockname()[1]
     figures["plain_connect_us"] = median_microseconds(
-        lambda: socket.create_connection(("127.0.0.1", port), timeout=2).close(), min(repeat, 500))
+        lambda: socket.create_connection(("127.0.0.1", port), timeout=2).close(), min(repeat, 500)
+    )
     figures["guarded_connect_us"] = median_microseconds(
-        lambda: create_guarded_connection(POLICY, ("127.0.0.1", port), timeout=2).close(), min(repeat, 500))
+        lambda: create_guarded_connection(POLICY, ("127.0.0.1", port), timeout=2).close(), min(repeat, 500)
+    )
     listener.close()
     with HttpReceiver() as receiver:
         plain, guarded = requests.Session(), guarded_session(POLICY)
         for session in (plain, guarded):
             session.get(receiver.url + "/warm", timeout=5)
         figures["plain_pooled_request_us"] = median_microseconds(
-            lambda: plain.post(receiver.url + "/goals", json={"目标": 95}, timeout=5), min(repeat, 500))
+            lambda: plain.post(receiver.url + "/goals", json={"目标": 95}, timeout=5), min(repeat, 500)
+        )
         figures["guarded_pooled_request_us"] = median_microseconds(
-            lambda: guarded.post(receiver.url + "/goals", json={"目标": 95}, timeout=5), min(repeat, 500))
+            lambda: guarded.post(receiver.url + "/goals", json={"目标": 95}, timeout=5), min(repeat, 500)
+        )
     mapping = load_mapping("generic-rest")
     document = sample_document()
     figures["mapping_render_us"] = median_microseconds(lambda: mapping.render(document), min(repeat, 500))

@@ -51,8 +51,11 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=300)
     arguments = parser.parse_args()
     # Generated WSDLs in a temporary folder, a SOAP server on loopback over plain http: allowed explicitly.
-    destinations.set_default_policy(destinations.DestinationPolicy.from_settings(
-        "127.0.0.0/8", allow_plain_http=True, wsdl_roots=[tempfile.gettempdir()], source="the benchmark"))
+    destinations.set_default_policy(
+        destinations.DestinationPolicy.from_settings(
+            "127.0.0.0/8", allow_plain_http=True, wsdl_roots=[tempfile.gettempdir()], source="the benchmark"
+        )
+    )
     with tempfile.TemporaryDirectory() as folder:
         folder = pathlib.Path(folder)
         context = DeliveryContext("bench", 1, "bench", "bench", folder / "cache", datetime.now(timezone.utc))

@@ -7,6 +7,8 @@ Flask's `with_appcontext`, from the `ScriptInfo` the group puts in the context.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask.cli import ScriptInfo
 
@@ -15,11 +17,41 @@ from hub.config import ConfigurationError
 
 LEVELS: dict[bool | None, str | None] = {True: "DEBUG", False: "ERROR", None: None}  # None: HUB_LOG_LEVEL
 
+# The commands that may start a new embedded instance (./instance: SQLite, key files); any other command run in
+# a folder with no instance says so, instead of generating keys for an empty database nobody asked for.
+CREATES_INSTANCE = {"db upgrade", "serve", "worker", "demo"}
+
+
+def _command_path() -> str:
+    ctx = click.get_current_context(silent=True)
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(reversed(names))
+
+
+def _refuse_a_new_instance() -> None:
+    """Raise when this command would create the default instance folder that does not exist yet."""
+    import os
+
+    from hub.config import DEFAULT_INSTANCE_PATH
+
+    if os.environ.get("HUB_DATABASE_URL") or _command_path() in CREATES_INSTANCE:
+        return
+    folder = Path(os.environ.get("HUB_INSTANCE_PATH") or DEFAULT_INSTANCE_PATH).resolve()
+    if not folder.exists():
+        raise click.ClickException(
+            f"no hub instance at {folder}. Run the command where the hub's instance folder is, point "
+            "HUB_INSTANCE_PATH or HUB_DATABASE_URL at it, or start a new one with `hris-hub db upgrade`."
+        )
+
 
 def _app_factory(log_level: str | None):
     def create():
         from hub import create_app
 
+        _refuse_a_new_instance()
         try:
             return create_app({"HUB_LOG_LEVEL": log_level} if log_level else None)
         except ConfigurationError as error:

@@ -3,6 +3,7 @@
 A leaf package: it imports none of ours, so `hub`, `connectors`, `mappings` and `scoring_engine` may all use it.
 Errors are read from jsonschema's structured fields (`validator`, `validator_value`, `instance`, paths), never
 parsed out of its English messages."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable
@@ -40,27 +41,38 @@ def describe(error: ValidationError, *, secrets: Iterable[str] = ()) -> list[dic
     where = pointer(error.absolute_path)
     instance = error.instance
     if error.validator == "required" and isinstance(instance, dict):
-        return [{"pointer": where + pointer([name]), "message": f"required field {name!r} is missing"}
-                for name in error.validator_value if name not in instance]
+        return [
+            {"pointer": where + pointer([name]), "message": f"required field {name!r} is missing"}
+            for name in error.validator_value
+            if name not in instance
+        ]
     if error.validator == "additionalProperties" and isinstance(instance, dict) and error.validator_value is False:
         allowed = set(error.schema.get("properties", {}))
         patterns = error.schema.get("patternProperties", {})
         extra = [key for key in instance if key not in allowed and not patterns]
         if extra:
             listed = ", ".join(sorted(allowed)) or "none"
-            return [{"pointer": where + pointer([key]), "message": f"unknown field {key!r}; allowed here: {listed}"}
-                    for key in extra]
+            return [
+                {"pointer": where + pointer([key]), "message": f"unknown field {key!r}; allowed here: {listed}"}
+                for key in extra
+            ]
     if _under(where, secrets):
-        return [{"pointer": where, "message": f"invalid secret value (not shown): fails {error.validator!r} "
-                                              f"{_short(repr(error.validator_value))}"}]
+        return [
+            {
+                "pointer": where,
+                "message": f"invalid secret value (not shown): fails {error.validator!r} "
+                f"{_short(repr(error.validator_value))}",
+            }
+        ]
     return [{"pointer": where, "message": _short(error.message)}]
 
 
 Explain = Callable[[ValidationError], "list[dict[str, str]] | None"]
 
 
-def schema_errors(validator: Validator, instance: Any, *, secrets: Iterable[str] = (), limit: int = 50,
-                  explain: Explain | None = None) -> list[dict[str, str]]:
+def schema_errors(
+    validator: Validator, instance: Any, *, secrets: Iterable[str] = (), limit: int = 50, explain: Explain | None = None
+) -> list[dict[str, str]]:
     """Every violation of `instance` as {pointer, message}, in document order, without repeats, at most `limit`.
     `explain` may word an error the caller knows better (it returns None to leave it to `describe`)."""
     secrets = list(secrets)

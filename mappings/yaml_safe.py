@@ -1,8 +1,8 @@
-"""YAML parsing that refuses alias bombs ("billion laughs") and never quotes the file's content in errors.
+"""YAML parsing for policies and mappings: safeyaml's alias-bomb limits, with errors that never quote the file.
 
-PyYAML shares the node an alias points to, so a small file of nested aliases composes quickly but expands to
-billions of values as soon as anything walks it (line bookkeeping, deep copies, schema validation, JSON).
-The loader counts aliases while composing and measures the expanded size before anything is constructed.
+safeyaml counts aliases and the expanded size of every node while composing (see its docstring); this module
+turns what it and PyYAML raise into one error with a reason and a 1-based line, every quoted piece of the file
+left out, because a policy or mapping file may hold secrets or personal data.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ import re
 
 import yaml
 
-MAX_ALIASES = 100
-MAX_EXPANDED_NODES = 100_000
+import safeyaml
+from safeyaml import MAX_ALIASES, MAX_EXPANDED_NODES
+
+__all__ = ["MAX_ALIASES", "MAX_EXPANDED_NODES", "YamlRefused", "compose_and_load", "safe_load"]
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
@@ -26,47 +28,6 @@ class YamlRefused(ValueError):
         super().__init__(message)
 
 
-class _AliasCountingLoader(yaml.SafeLoader):
-    """SafeLoader that stops at the (MAX_ALIASES + 1)th alias, naming its line."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self.aliases = 0
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            self.aliases += 1
-            if self.aliases > MAX_ALIASES:
-                mark = self.peek_event().start_mark
-                raise YamlRefused(
-                    f"more than {MAX_ALIASES} aliases (*name); write the values out instead", line=mark.line + 1
-                )
-        return super().compose_node(parent, index)
-
-
-def _expanded_size(node: yaml.Node, sizes: dict[int, int], active: set[int]) -> int:
-    key = id(node)
-    if key in sizes:
-        return sizes[key]
-    if key in active:
-        raise YamlRefused(
-            "an alias refers to a node that contains it (a recursive structure)", line=node.start_mark.line + 1
-        )
-    active.add(key)
-    size = 1
-    if isinstance(node, yaml.MappingNode):
-        size += sum(_expanded_size(k, sizes, active) + _expanded_size(v, sizes, active) for k, v in node.value)
-    elif isinstance(node, yaml.SequenceNode):
-        size += sum(_expanded_size(item, sizes, active) for item in node.value)
-    active.discard(key)
-    sizes[key] = size
-    if size > MAX_EXPANDED_NODES:
-        raise YamlRefused(
-            f"expands to more than {MAX_EXPANDED_NODES:,} values through aliases", line=node.start_mark.line + 1
-        )
-    return size
-
-
 def _describe(error: yaml.YAMLError) -> tuple[str, int | None]:
     """What PyYAML found wrong and on which line, with every quoted piece of the file left out."""
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
@@ -76,20 +37,16 @@ def _describe(error: yaml.YAMLError) -> tuple[str, int | None]:
 
 def compose_and_load(text: str):
     """(root node, data) of one YAML document; YamlRefused with a line for invalid YAML or alias bombs."""
-    loader = _AliasCountingLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, None
-        _expanded_size(node, {}, set())
-        return node, loader.construct_document(node)
+        return safeyaml.compose_and_load(text)
+    except safeyaml.AliasBombError as error:
+        message, line = _describe(error)
+        raise YamlRefused(message, line=line) from None
     except yaml.YAMLError as error:
         message, line = _describe(error)
         raise YamlRefused(f"not valid YAML ({message})", line=line) from None
     except RecursionError:
         raise YamlRefused("nested too deeply") from None
-    finally:
-        loader.dispose()
 
 
 def safe_load(text: str):

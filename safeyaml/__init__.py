@@ -17,6 +17,7 @@ __all__ = [
     "MAX_ALIASES",
     "MAX_EXPANDED_NODES",
     "AliasBombError",
+    "compose_and_load",
     "safe_compose",
     "safe_load",
 ]
@@ -48,7 +49,13 @@ class _CountingLoader(yaml.SafeLoader):
                     problem=f"more than {MAX_ALIASES} aliases (*name) in one document",
                     problem_mark=mark,
                 )
-            return super().compose_node(parent, index)
+            target = super().compose_node(parent, index)
+            if isinstance(target, yaml.CollectionNode) and id(target) not in self._sizes:
+                # The anchor's collection is still being composed: the alias sits inside it.
+                raise AliasBombError(
+                    problem="an alias refers to a node that contains it (a recursive structure)", problem_mark=mark
+                )
+            return target
         node = super().compose_node(parent, index)
         if isinstance(node, yaml.SequenceNode):
             children = node.value
@@ -59,7 +66,7 @@ class _CountingLoader(yaml.SafeLoader):
         size = 1 + sum(self._sizes.get(id(child), 1) for child in children)
         if size > MAX_EXPANDED_NODES:
             raise AliasBombError(
-                problem=f"aliases expand this node to more than {MAX_EXPANDED_NODES} nodes (an alias bomb)",
+                problem=f"aliases expand this node to more than {MAX_EXPANDED_NODES:,} values (an alias bomb)",
                 problem_mark=node.start_mark,
             )
         self._sizes[id(node)] = size
@@ -71,6 +78,16 @@ def safe_compose(text: str) -> yaml.Node | None:
     loader = _CountingLoader(text)
     try:
         return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def compose_and_load(text: str) -> tuple[yaml.Node | None, Any]:
+    """(root node, data) of one YAML document, composed once, for callers that also want the nodes' line marks."""
+    loader = _CountingLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (None if node is None else loader.construct_document(node))
     finally:
         loader.dispose()
 

@@ -1,4 +1,5 @@
 """Resume parsing, job matching and interview scoring: a plain library (no Flask, no database)."""
+
 from importlib import import_module
 
 ENGINE_NAME = "hris-hub-scoring"

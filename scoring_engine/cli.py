@@ -1,4 +1,5 @@
 """`hris-hub score ...`: try resumes and interviews by hand."""
+
 import click
 
 

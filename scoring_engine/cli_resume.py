@@ -1,4 +1,5 @@
 """`hris-hub score resume FILE [--job JOB.yaml] [--recommend [--jobs DIR]] [--json]`: parse, match, recommend jobs."""
+
 import json
 import sys
 from pathlib import Path
@@ -13,15 +14,25 @@ EXIT_BAD_INPUT = 2
 
 @click.command("resume")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--job", "job_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Job profile YAML to match the resume against.")
+@click.option(
+    "--job",
+    "job_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Job profile YAML to match the resume against.",
+)
 @click.option("--recommend", is_flag=True, help="Rank every job of the catalog for this resume, with reasons.")
-@click.option("--jobs", "jobs_dir", type=click.Path(file_okay=False, path_type=Path), envvar="HUB_JOBS_DIR",
-              help="Job catalog folder of job profile YAML files (default: $HUB_JOBS_DIR).")
+@click.option(
+    "--jobs",
+    "jobs_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="HUB_JOBS_DIR",
+    help="Job catalog folder of job profile YAML files (default: $HUB_JOBS_DIR).",
+)
 @click.option("--top", type=click.IntRange(min=1), default=None, help="With --recommend, show only the best N jobs.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-def resume_command(file: Path, job_file: Path | None, recommend: bool, jobs_dir: Path | None, top: int | None,
-                   as_json: bool):
+def resume_command(
+    file: Path, job_file: Path | None, recommend: bool, jobs_dir: Path | None, top: int | None, as_json: bool
+):
     """Parse a resume (PDF, DOCX, text, image) and show its fields; with --job, how well it fits one job;
     with --recommend, the whole job catalog ranked for it."""
     from scoring_engine.resume import load_job, load_jobs, match, parse_resume
@@ -102,7 +113,7 @@ def format_match(result, job_title: str) -> str:
         for item in items:
             lines.append(f"    - {item['kind']}: {item['requirement']} ({item['detail']})")
             for quote in item["evidence"][:2]:
-                lines.append(f"        \"{_one_line(quote)}\"")
+                lines.append(f'        "{_one_line(quote)}"')
     return "\n".join(lines)
 
 

@@ -21,11 +21,7 @@ def bounded_pieces(text: str, size: int = PIECE_CHARS) -> Iterator[tuple[int, st
     while len(text) - start > size:
         end = start + size
         cut = next(
-            (
-                index + 1
-                for index in range(end - 1, start + size // 2, -1)
-                if not _JIEBA_BLOCK_CHAR.match(text[index])
-            ),
+            (index + 1 for index in range(end - 1, start + size // 2, -1) if not _JIEBA_BLOCK_CHAR.match(text[index])),
             end,
         )
         yield start, text[start:cut]

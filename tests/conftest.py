@@ -1,4 +1,5 @@
 """Shared fixtures: the hub on SQLite and PostgreSQL, served over real HTTP on loopback."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,10 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 def pytest_collection_modifyitems(config, items):
     if POSTGRES_URL:
         return
-    skip = pytest.mark.skip(reason="PostgreSQL tests are off: set HUB_TEST_POSTGRES_URL "
-                                   "(e.g. postgresql://postgres@127.0.0.1:5432/test) to run them")
+    skip = pytest.mark.skip(
+        reason="PostgreSQL tests are off: set HUB_TEST_POSTGRES_URL "
+        "(e.g. postgresql://postgres@127.0.0.1:5432/test) to run them"
+    )
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
@@ -175,11 +178,23 @@ def interview_result(**overrides) -> dict:
     document = {
         "external_id": f"iv-{uuid.uuid4().hex[:10]}",
         "job_code": "SALES-REP",
-        "candidate": {"external_id": "wx-openid-9f3a", "name": "王小明", "phone": "+86 138 0013 8000",
-                      "email": "xiaoming@example.com"},
-        "scores": {"source": "acme-ai", "model": "sales",
-                   "dimensions": {"communication": 92, "stress_tolerance": 75, "customer_orientation": 88,
-                                  "teamwork": 70, "responsibility": 91}},
+        "candidate": {
+            "external_id": "wx-openid-9f3a",
+            "name": "王小明",
+            "phone": "+86 138 0013 8000",
+            "email": "xiaoming@example.com",
+        },
+        "scores": {
+            "source": "acme-ai",
+            "model": "sales",
+            "dimensions": {
+                "communication": 92,
+                "stress_tolerance": 75,
+                "customer_orientation": 88,
+                "teamwork": 70,
+                "responsibility": 91,
+            },
+        },
         "preferences": {"work_schedule": "flexible"},
         "consent": {"notice_version": "2026-09", "given_at": "2026-11-20T09:30:00+08:00"},
     }

@@ -71,8 +71,9 @@ def test_constraints_min_lists_exactly_the_floors():
     floors = {name: _floor(requirement) for name, requirement in _install_requires().items()}
     missing = {name: str(version) for name, version in floors.items() if pinned.get(name) != version}
     assert not missing, f"constraints-min.txt must pin each setup.cfg floor: set {missing} (name==floor)"
-    assert set(pinned) == set(floors), f"constraints-min.txt pins packages setup.cfg does not require: " \
-                                       f"{sorted(set(pinned) - set(floors))}"
+    assert set(pinned) == set(floors), (
+        f"constraints-min.txt pins packages setup.cfg does not require: {sorted(set(pinned) - set(floors))}"
+    )
 
 
 def test_the_installed_flask_sets_the_body_limit_per_request():

@@ -1,4 +1,5 @@
 """The one JSON-pointer helper and JSON Schema error formatter that the hub and the libraries share."""
+
 from jsonschema import Draft202012Validator
 
 import jsonerrors
@@ -53,6 +54,8 @@ def test_order_limit_and_long_messages():
 
 
 def test_explain_hook_words_an_error_the_caller_knows_better():
-    explained = _errors({"name": 5, "auth": {}}, explain=lambda e: [{"pointer": "/name", "message": "a short name"}]
-                        if e.validator == "type" else None)
+    explained = _errors(
+        {"name": 5, "auth": {}},
+        explain=lambda e: [{"pointer": "/name", "message": "a short name"}] if e.validator == "type" else None,
+    )
     assert explained == [{"pointer": "/name", "message": "a short name"}]

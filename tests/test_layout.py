@@ -1,4 +1,5 @@
 """The import rules of docs/architecture.md, checked on the source: a module that crosses a line fails here."""
+
 from __future__ import annotations
 
 import ast
@@ -14,8 +15,20 @@ ROOMS = ("intake", "delivery", "privacy", "audit", "accounts", "web", "storage",
 # Shared leaves at hub/ itself; every other module lives in a room.
 SHARED = {"__init__", "__main__", "cli", "clitools", "config", "errors", "state"}
 # What only hub/web may use: request handling, responses, routing, HTTP errors, forms.
-HTTP_NAMES = {"request", "Blueprint", "jsonify", "Response", "redirect", "abort", "url_for", "make_response",
-              "session", "stream_with_context", "flash", "send_file"}
+HTTP_NAMES = {
+    "request",
+    "Blueprint",
+    "jsonify",
+    "Response",
+    "redirect",
+    "abort",
+    "url_for",
+    "make_response",
+    "session",
+    "stream_with_context",
+    "flash",
+    "send_file",
+}
 HTTP_MODULES = ("werkzeug.exceptions", "werkzeug.wrappers", "werkzeug.routing", "flask_wtf")
 # The demo's stand-in HR system is a Flask app of its own (a fake *target*), not part of the hub's HTTP layer.
 HTTP_EXEMPT = {"hub/ops/demo_target.py", "hub/__init__.py"}
@@ -48,8 +61,12 @@ def _public(room: str) -> set[str]:
 
 @pytest.mark.parametrize("library", LIBRARIES)
 def test_libraries_never_import_the_hub(library):
-    offenders = [f"{path}: {module}" for path, tree in _modules(ROOT / library) for module, _ in _imports(tree)
-                 if module == "hub" or module.startswith("hub.")]
+    offenders = [
+        f"{path}: {module}"
+        for path, tree in _modules(ROOT / library)
+        for module, _ in _imports(tree)
+        if module == "hub" or module.startswith("hub.")
+    ]
     assert not offenders, "libraries must not import hub/:\n" + "\n".join(offenders)
 
 
@@ -75,8 +92,13 @@ def test_only_web_speaks_http():
 
 
 def test_domain_code_raises_domain_errors_not_problems():
-    offenders = [path for path, tree in _modules(HUB) if _room_of(path) != "web"
-                 for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == "Problem"]
+    offenders = [
+        path
+        for path, tree in _modules(HUB)
+        if _room_of(path) != "web"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and node.id == "Problem"
+    ]
     assert not offenders, f"raise a hub.errors error instead of Problem in: {sorted(set(offenders))}"
 
 
@@ -109,7 +131,9 @@ def test_architecture_doc_names_every_room():
 
 def test_the_rules_catch_a_crossing(tmp_path):
     """The checker itself: a planted library import of hub and a planted Problem are both found."""
-    planted = ast.parse("from hub.web.problems import Problem\nraise Problem(400, 'x', 'y')\nfrom flask import request\n")
+    planted = ast.parse(
+        "from hub.web.problems import Problem\nraise Problem(400, 'x', 'y')\nfrom flask import request\n"
+    )
     imports = list(_imports(planted))
     assert ("hub.web.problems", "Problem") in imports and ("flask", "request") in imports
     assert any(isinstance(n, ast.Name) and n.id == "Problem" for n in ast.walk(planted))
@@ -117,13 +141,21 @@ def test_the_rules_catch_a_crossing(tmp_path):
 
 def test_the_shared_leaf_imports_none_of_ours():
     ours = ("hub", *LIBRARIES)
-    offenders = [f"{path}: {module}" for path, tree in _modules(ROOT / "jsonerrors") for module, _ in _imports(tree)
-                 if module.split(".")[0] in ours]
+    offenders = [
+        f"{path}: {module}"
+        for path, tree in _modules(ROOT / "jsonerrors")
+        for module, _ in _imports(tree)
+        if module.split(".")[0] in ours
+    ]
     assert not offenders, offenders
 
 
 def test_one_json_pointer_helper():
     """RFC 6901 escaping is written once, in jsonerrors; every other module calls it."""
-    copies = [path for folder in ("hub", *LIBRARIES) for path, tree in _modules(ROOT / folder)
-              if '.replace("~", "~0")' in (ROOT / path).read_text(encoding="utf-8")]
+    copies = [
+        path
+        for folder in ("hub", *LIBRARIES)
+        for path, tree in _modules(ROOT / folder)
+        if '.replace("~", "~0")' in (ROOT / path).read_text(encoding="utf-8")
+    ]
     assert not copies, copies

@@ -6,7 +6,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -93,6 +93,26 @@ def enable_user(session: Session, *, email: str, actor: str) -> ConsoleUser:
     if user.disabled_at is not None:
         user.disabled_at = None
         _audited(session, actor, "console_user.enabled", user, {})
+    return user
+
+
+def change_role(session: Session, *, email: str, role: str, actor: str) -> ConsoleUser:
+    """Give a user another role; the last enabled admin keeps theirs, so someone can always administer the hub."""
+    if role not in ROLES:
+        raise InvalidAccount(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+    user = find_user(session, email)
+    if user.role == role:
+        return user
+    if user.role == "admin":
+        admins = session.scalar(
+            select(func.count())
+            .select_from(ConsoleUser)
+            .where(ConsoleUser.role == "admin", ConsoleUser.disabled_at.is_(None), ConsoleUser.id != user.id)
+        )
+        if not admins:
+            raise InvalidAccount("this is the only enabled admin; make another admin first")
+    was, user.role = user.role, role
+    _audited(session, actor, "console_user.role_changed", user, {"from": was, "to": role})
     return user
 
 

@@ -3,4 +3,4 @@ and their admin, and the policy/mapping cache.
 
 Other rooms import only the modules named in `__all__` (tests/test_layout.py holds them to it)."""
 
-__all__ = ["cli", "connector_admin", "outbox", "preview", "sync_log", "worker"]
+__all__ = ["cli", "connector_admin", "documents", "outbox", "preview", "sync_log", "worker"]

@@ -204,7 +204,11 @@ def add(session: Session, spec: dict, *, actor: str, settings: Settings) -> Conn
     return connector
 
 
-def update(session: Session, name: str, changes: dict, *, actor: str, settings: Settings) -> Connector:
+def update(
+    session: Session, name: str, changes: dict, *, actor: str, settings: Settings, replace_config: bool = False
+) -> Connector:
+    """Change a connector. `config` is merged into the stored one (what is left out is kept), unless
+    `replace_config`: then it is the whole new config (a form's), with only masked secrets kept from the stored."""
     connector = get(session, name)
     check_fields(changes, partial=True)
     if "name" in changes or "type" in changes:
@@ -213,7 +217,10 @@ def update(session: Session, name: str, changes: dict, *, actor: str, settings: 
         )
     if "config" in changes:
         # Secrets left out (or sent back masked) keep their stored values, so a form can round-trip.
-        merged = _merge_config(connector.config, changes["config"])
+        if replace_config:
+            merged = _keep_masked(connector.config, changes["config"])
+        else:
+            merged = _merge_config(connector.config, changes["config"])
         changes = {**changes, "config": _checked_config(connector.type, merged, settings.destinations)}
     if "mapping" in changes:
         _checked_mapping(connector.type, changes["mapping"], settings)
@@ -246,6 +253,17 @@ def _merge_config(stored: dict, changes: dict) -> dict:
         else:
             merged[key] = value
     return merged
+
+
+def _keep_masked(stored: dict, new: dict) -> dict:
+    """`new` with every masked value replaced by the stored value at the same place."""
+    kept = dict(new)
+    for key, value in new.items():
+        if value == MASK and key in stored:
+            kept[key] = stored[key]
+        elif isinstance(value, dict) and isinstance(stored.get(key), dict):
+            kept[key] = _keep_masked(stored[key], value)
+    return kept
 
 
 def disable(session: Session, name: str, *, actor: str, reason: str) -> Connector:
@@ -333,6 +351,20 @@ def view(connector: Connector) -> dict:
         "created_at": connector.created_at.isoformat(),
         "updated_at": connector.updated_at.isoformat() if connector.updated_at else None,
     }
+
+
+def mappings_for(type_name: str, settings: Settings) -> list[str]:
+    """Catalog mappings that render this type's kind of payload, for a form's choice; a file that does not load is
+    left out here (named by add/update, with its error, when chosen)."""
+    kind = connector_class(type_name).payload_kind
+    names = []
+    for name in settings.catalog.mapping_names():
+        try:
+            if load_mapping(settings.catalog, name).kind == kind:
+                names.append(name)
+        except (mappings.CatalogError, mappings.MappingError):
+            continue
+    return names
 
 
 def types_view() -> list[dict]:

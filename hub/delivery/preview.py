@@ -26,8 +26,16 @@ class NothingToSend(Exception):
 
 
 def prepare(
-    state, name: str, *, result_id: str | None = None, sample_path: str | None = None, event: str | None = None
+    state,
+    name: str,
+    *,
+    result_id: str | None = None,
+    sample_path: str | None = None,
+    sample: bool = False,
+    event: str | None = None,
 ):
+    """What the connector would send for a stored result, a sample InterviewResult file, or (`sample`) the shipped
+    sample document addressed to this connector."""
     with state.read_session_factory() as session:
         connector = connector_admin.get(session, name)
         event = event or connector.events[0]
@@ -42,6 +50,9 @@ def prepare(
                 )
             except (documents.NotReady, mappings.PolicyError, mappings.InputError) as error:
                 raise PreviewError(str(error)) from None
+        elif sample:
+            document = mappings.sample_document(event)
+            document["connector"] = {"name": connector.name, "settings": connector.settings or {}}
         else:
             document = _sample_document(Path(str(sample_path)), connector, event, state.settings)
         session.expunge_all()

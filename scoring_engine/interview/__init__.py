@@ -1,4 +1,5 @@
 """Structured interview scoring: competency models, answer scoring (STAR, specificity, BARS) and the profile."""
+
 from scoring_engine.interview.answer import score_answer
 from scoring_engine.interview.competency_model import CompetencyModel, load_competency_model
 from scoring_engine.interview.interview import score_interview

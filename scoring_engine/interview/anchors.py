@@ -1,4 +1,5 @@
 """BARS-anchor mode: an interview answer judged on STAR structure, specificity, key concepts and closeness to anchors."""
+
 from __future__ import annotations
 
 import math
@@ -66,8 +67,9 @@ class AnswerSpec:
         return self.anchors.get(language) or next(iter(self.anchors.values()), {})
 
 
-def _bars_closeness(answer: str, anchors: dict[int, list[str]], language: str, *,
-                    use_embeddings: bool) -> tuple[float, int, dict[int, float]]:
+def _bars_closeness(
+    answer: str, anchors: dict[int, list[str]], language: str, *, use_embeddings: bool
+) -> tuple[float, int, dict[int, float]]:
     """Expected BARS level (softmax over per-level closeness), the nearest level, and the closeness per level."""
     per_level = {
         level: max(closeness(answer, text, language, use_embeddings=use_embeddings) for text in texts)
@@ -130,8 +132,17 @@ def _paraphrases_anchor(tokens, spec: AnswerSpec, language: str) -> bool:
     return False
 
 
-def _flags(answer: str, tokens, story_tokens, language: str, spec: AnswerSpec, hits: list[int], story_hits: list[int],
-           topic_overlap: tuple[float, int], relevance: float | None) -> list[str]:
+def _flags(
+    answer: str,
+    tokens,
+    story_tokens,
+    language: str,
+    spec: AnswerSpec,
+    hits: list[int],
+    story_hits: list[int],
+    topic_overlap: tuple[float, int],
+    relevance: float | None,
+) -> list[str]:
     if not tokens.content:
         return [robustness.EMPTY]
     if robustness.has_injection(answer):
@@ -144,7 +155,9 @@ def _flags(answer: str, tokens, story_tokens, language: str, spec: AnswerSpec, h
     question_tokens = [tokenize(text) for text in spec.question.values()]
     if any(robustness.echoes_question(tokens.content, question.content) for question in question_tokens):
         return [robustness.ECHO]
-    anchor_tokens = [tokenize(text) for by_level in spec.anchors.values() for texts in by_level.values() for text in texts]
+    anchor_tokens = [
+        tokenize(text) for by_level in spec.anchors.values() for texts in by_level.values() for text in texts
+    ]
     if robustness.copied_from(tokens, anchor_tokens):
         return [robustness.ANCHOR_COPY]
     if _paraphrases_anchor(tokens, spec, language):
@@ -184,8 +197,17 @@ def _confidence(tokens, components: dict[str, float], weights: dict[str, float],
 def _unsupported(spec: AnswerSpec, detected: str, declared: str) -> AnswerScore:
     """An answer in a language the engine does not score: insufficient, never guessed at."""
     return AnswerScore(
-        question_id=spec.question_id, language=detected, score=0.0, level=None, insufficient=True, confidence=0.0,
-        flags=[robustness.UNSUPPORTED_LANGUAGE], star={}, missing_star=[], evidence=[], components={},
+        question_id=spec.question_id,
+        language=detected,
+        score=0.0,
+        level=None,
+        insufficient=True,
+        confidence=0.0,
+        flags=[robustness.UNSUPPORTED_LANGUAGE],
+        star={},
+        missing_star=[],
+        evidence=[],
+        components={},
         declared_language=declared,
     )
 
@@ -227,8 +249,9 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
         relevance = embedding.similarity(answer, spec.question_text(language))
     expected_level, nearest_level, per_level = (0.0, 0, {})
     if story_tokens.content:
-        expected_level, nearest_level, per_level = _bars_closeness(story, spec.anchors_for(language), language,
-                                                                   use_embeddings=use_embeddings)
+        expected_level, nearest_level, per_level = _bars_closeness(
+            story, spec.anchors_for(language), language, use_embeddings=use_embeddings
+        )
     components = {
         "bars": max(0.0, (expected_level - 1) / 4) if per_level else 0.0,
         "star": (len(spec.expected_star) - len(missing)) / len(spec.expected_star) if spec.expected_star else 0.0,
@@ -249,8 +272,17 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
     if negative:
         signals.append(NEGATIVE_BEHAVIOUR)
         score = min(score, NEGATIVE_BEHAVIOUR_CAP)
-    flags = _flags(answer, tokens, story_tokens, language, spec, concept_hits(spec.key_concepts, answer, tokens), hits,
-                   topic_overlap, relevance)
+    flags = _flags(
+        answer,
+        tokens,
+        story_tokens,
+        language,
+        spec,
+        concept_hits(spec.key_concepts, answer, tokens),
+        hits,
+        topic_overlap,
+        relevance,
+    )
     if flags:
         score = min(score, FLAGGED_SCORE_CAP)
     reported = {name: rounded(value) for name, value in components.items()}

@@ -1,4 +1,5 @@
 """score_answer: one answer, against a reference answer (grade 0-5) or against BARS anchors (score 0-100)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -25,7 +26,9 @@ def _anchors_from_argument(anchors, language: str) -> dict[str, dict[int, list[s
     elif isinstance(anchors, (list, tuple)):
         items = enumerate(anchors, start=1)
     else:
-        raise InvalidInput(f"/anchors: expected a mapping of level 1-5 to text(s), got {type(anchors).__name__}", pointer="/anchors")
+        raise InvalidInput(
+            f"/anchors: expected a mapping of level 1-5 to text(s), got {type(anchors).__name__}", pointer="/anchors"
+        )
     by_level: dict[int, list[str]] = {}
     for level, texts in items:
         pointer = f"/anchors/{level}"

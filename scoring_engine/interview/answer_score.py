@@ -1,4 +1,5 @@
 """The result of scoring one answer, and the input checks every scoring mode shares."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -56,7 +57,9 @@ def check_text(value, pointer: str) -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"{pointer}: expected a string, got {type(value).__name__}", pointer=pointer)
     if len(value) > MAX_ANSWER_CHARS:
-        raise InvalidInput(f"{pointer}: expected at most {MAX_ANSWER_CHARS} characters, got {len(value)}", pointer=pointer)
+        raise InvalidInput(
+            f"{pointer}: expected at most {MAX_ANSWER_CHARS} characters, got {len(value)}", pointer=pointer
+        )
     return value
 
 

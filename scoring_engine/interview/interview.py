@@ -1,4 +1,5 @@
 """score_interview: a whole set of answers to a competency model's questions, into a Profile."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -101,7 +102,9 @@ def score_interview(
     for _, question, text, language in checked:
         if question.type == "preference":
             continue
-        scored.append((score_with_anchors(spec_for(model, question), text, language, use_embeddings=with_embeddings), question))
+        scored.append(
+            (score_with_anchors(spec_for(model, question), text, language, use_embeddings=with_embeddings), question)
+        )
     code_scored = score_code_answers(answers, model)
     scored += [(answer, question) for answer, question, _ in code_scored]
     dimensions = {}

@@ -1,4 +1,5 @@
 """Lexical similarity over content words (jieba / Snowball) and character n-grams."""
+
 from __future__ import annotations
 
 import math

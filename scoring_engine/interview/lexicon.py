@@ -1,4 +1,5 @@
 """The language cues (stopwords, STAR cues, specificity cues) shipped in lexicon.yaml, loaded once."""
+
 from __future__ import annotations
 
 import re
@@ -74,10 +75,13 @@ def lexicon() -> Lexicon:
         stopwords=stopwords,
         star={part: _compile(data["star"][part]) for part in STAR_PARTS},
         first_person=frozenset(data["first_person"]["en"]) | frozenset(data["first_person"]["zh"]),
-        action_verbs=frozenset(_stem(verb) for verb in data["action_verbs"]["en"]) | frozenset(data["action_verbs"]["zh"]),
+        action_verbs=frozenset(_stem(verb) for verb in data["action_verbs"]["en"])
+        | frozenset(data["action_verbs"]["zh"]),
         number_words=_compile(data["number_words"]),
         star_hints=data["star_hints"],
-        injection=tuple(re.compile(pattern, re.IGNORECASE) for language in ("en", "zh") for pattern in data["injection"][language]),
+        injection=tuple(
+            re.compile(pattern, re.IGNORECASE) for language in ("en", "zh") for pattern in data["injection"][language]
+        ),
         negative_behaviour={
             kind: _compile(cues)
             for kind, cues in data["negative_behaviour"].items()

@@ -1,4 +1,5 @@
 """Stated preferences: work schedule (fixed/flexible) and preferred hours, from answers or given directly."""
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,9 @@ from scoring_engine.interview.competency_model import Question
 SCHEDULES = ("fixed", "flexible")
 DEFAULT_SCHEDULE = "fixed"
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-_NEGATION_EN = re.compile(r"\b(?:not|no|don't|do not|never|rather than|instead of|prefer not)\b[\w\s-]{0,12}$", re.IGNORECASE)
+_NEGATION_EN = re.compile(
+    r"\b(?:not|no|don't|do not|never|rather than|instead of|prefer not)\b[\w\s-]{0,12}$", re.IGNORECASE
+)
 _NEGATION_ZH = re.compile(r"(?:不|不要|不想|不喜欢|没|非)[\u4e00-\u9fff]{0,2}$")
 # A negation ends at most 12 characters before the cue: look only that far back, not through the whole answer
 # again for every mention (quadratic on an answer that repeats a cue).
@@ -40,7 +43,7 @@ def parse_hours(text: str) -> dict[str, str] | None:
     """The first time range in a text ("9:00-17:30", "9am to 5pm", "上午9点到下午6点"), as HH:MM strings."""
     matches = [match for match in _TIME.finditer(text) if match["hour"]]
     for first, second in zip(matches, matches[1:]):
-        if not _RANGE_SEPARATOR.match(text[first.end():second.start()]):
+        if not _RANGE_SEPARATOR.match(text[first.end() : second.start()]):
             continue
         start, end = _clock(first), _clock(second)
         if end <= start and end[0] < 12:
@@ -65,7 +68,9 @@ def parse_schedule(question: Question, text: str) -> str | None:
     named = [
         choice.value
         for choice in question.choices
-        if any(_mentioned(cue, lowered) for cue in [choice.value, *choice.cues.get("en", []), *choice.cues.get("zh", [])])
+        if any(
+            _mentioned(cue, lowered) for cue in [choice.value, *choice.cues.get("en", []), *choice.cues.get("zh", [])]
+        )
     ]
     return named[0] if len(named) == 1 else None
 
@@ -75,20 +80,26 @@ def validate_preferences(preferences) -> dict:
     if preferences is None:
         return {}
     if not isinstance(preferences, dict):
-        raise InvalidInput(f"/preferences: expected an object, got {type(preferences).__name__}", pointer="/preferences")
+        raise InvalidInput(
+            f"/preferences: expected an object, got {type(preferences).__name__}", pointer="/preferences"
+        )
     checked = {}
     schedule = preferences.get("work_schedule")
     if schedule is not None:
         if schedule not in SCHEDULES:
-            raise InvalidInput(f"/preferences/work_schedule: expected one of {list(SCHEDULES)}, got {schedule!r}",
-                               pointer="/preferences/work_schedule")
+            raise InvalidInput(
+                f"/preferences/work_schedule: expected one of {list(SCHEDULES)}, got {schedule!r}",
+                pointer="/preferences/work_schedule",
+            )
         checked["work_schedule"] = schedule
     if "preferred_hours" in preferences:
         hours = preferences["preferred_hours"]
         if hours is not None:
             if not isinstance(hours, dict):
-                raise InvalidInput("/preferences/preferred_hours: expected {start, end} or null",
-                                   pointer="/preferences/preferred_hours")
+                raise InvalidInput(
+                    "/preferences/preferred_hours: expected {start, end} or null",
+                    pointer="/preferences/preferred_hours",
+                )
             for key in ("start", "end"):
                 pointer = f"/preferences/preferred_hours/{key}"
                 if not isinstance(hours.get(key), str) or not _HH_MM.match(hours[key]):

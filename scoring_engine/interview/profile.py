@@ -1,4 +1,5 @@
 """The capability profile: per-dimension scores with evidence, overall score, preferences and suggestions."""
+
 from __future__ import annotations
 
 import math
@@ -77,7 +78,9 @@ class Profile:
             "insufficient": self.insufficient,
             "preferences": {
                 "work_schedule": self.preferences["work_schedule"],
-                "preferred_hours": dict(self.preferences["preferred_hours"]) if self.preferences.get("preferred_hours") else None,
+                "preferred_hours": dict(self.preferences["preferred_hours"])
+                if self.preferences.get("preferred_hours")
+                else None,
             },
             "suggestions": [dict(item) for item in self.suggestions],
             "advisory": True,
@@ -85,7 +88,9 @@ class Profile:
         }
 
 
-def aggregate_dimension(key: str, name: dict[str, str], answers: list[tuple[AnswerScore, tuple[str, ...]]]) -> DimensionResult:
+def aggregate_dimension(
+    key: str, name: dict[str, str], answers: list[tuple[AnswerScore, tuple[str, ...]]]
+) -> DimensionResult:
     """One dimension from the answers to its questions; `insufficient` when none could be scored."""
     usable = [answer for answer, _ in answers if not answer.insufficient]
     if not usable:
@@ -99,7 +104,13 @@ def aggregate_dimension(key: str, name: dict[str, str], answers: list[tuple[Answ
     # One sentence is one piece of evidence, however many answers or STAR parts it shows up in.
     quotes = dict.fromkeys((answer.question_id, quote) for answer in usable for quote in answer.evidence)
     evidence = [{"question_id": question_id, "quote": quote} for question_id, quote in quotes][:MAX_EVIDENCE]
-    missing = {part for answer, expected in answers if not answer.insufficient for part in answer.missing_star if part in expected}
+    missing = {
+        part
+        for answer, expected in answers
+        if not answer.insufficient
+        for part in answer.missing_star
+        if part in expected
+    }
     return DimensionResult(
         key=key,
         name=name,
@@ -122,7 +133,9 @@ def overall_score(dimensions: dict[str, DimensionResult], weights: dict[str, flo
     return round(sum(weights[key] * score for key, score in scored.items()) / covered, 1)
 
 
-def suggestions_for(model: CompetencyModel | None, dimensions: dict[str, DimensionResult], language: str) -> list[dict[str, str]]:
+def suggestions_for(
+    model: CompetencyModel | None, dimensions: dict[str, DimensionResult], language: str
+) -> list[dict[str, str]]:
     """An improvement hint for each weak or insufficient dimension, in the candidate's language."""
     if model is None:
         return []
@@ -133,7 +146,9 @@ def suggestions_for(model: CompetencyModel | None, dimensions: dict[str, Dimensi
             continue
         parts = [model.dimensions[key].suggestion[language]]
         parts += [hints[part][language] for part in result.missing_star]
-        suggestions.append({"dimension": key, "text": ("" if language == "zh" else " ").join(parts), "language": language})
+        suggestions.append(
+            {"dimension": key, "text": ("" if language == "zh" else " ").join(parts), "language": language}
+        )
     return suggestions
 
 

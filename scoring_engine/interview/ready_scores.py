@@ -1,4 +1,5 @@
 """Profiles from scores another engine produced: validated, then used as given and tagged with their source."""
+
 from __future__ import annotations
 
 from scoring_engine.errors import InvalidInput
@@ -18,8 +19,11 @@ def _checked_scores(scores, model: CompetencyModel | None) -> dict[str, float]:
     for key, value in scores.items():
         pointer = f"/scores/{key}"
         if model is not None and key not in model.dimensions:
-            raise InvalidInput(f"{pointer}: unknown dimension {key!r} for model {model.name!r}; "
-                               f"expected one of {list(model.dimensions)}", pointer=pointer)
+            raise InvalidInput(
+                f"{pointer}: unknown dimension {key!r} for model {model.name!r}; "
+                f"expected one of {list(model.dimensions)}",
+                pointer=pointer,
+            )
         if not is_score(value) or not 0 <= value <= 100:
             raise InvalidInput(f"{pointer}: expected a number from 0 to 100, got {value!r}", pointer=pointer)
         checked[key] = float(value)

@@ -1,4 +1,5 @@
 """Reference-answer mode: features of an answer against a model answer, mapped to 0-5 by fitted coefficients."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,14 @@ from scoring_engine.interview.answer_score import AnswerScore, level_for, rounde
 from scoring_engine.interview.lexical import cosine, coverage, demote
 from scoring_engine.interview.text import char_ngrams, tokenize
 
-LEXICAL_FEATURES = ("word_cosine", "reference_recall", "reference_recall_sqrt", "answer_precision", "char_cosine", "length_ratio")
+LEXICAL_FEATURES = (
+    "word_cosine",
+    "reference_recall",
+    "reference_recall_sqrt",
+    "answer_precision",
+    "char_cosine",
+    "length_ratio",
+)
 EMBEDDING_FEATURES = LEXICAL_FEATURES + ("embedding_cosine", "embedding_cosine_squared")
 CALIBRATION_FILE = "calibration.json"
 
@@ -55,8 +63,9 @@ def predict_grade(features: dict[str, float], *, use_embeddings: bool) -> float:
     return max(0.0, min(5.0, grade))
 
 
-def score_with_reference(question: str, answer: str, reference: str, language: str, *,
-                         use_embeddings: bool) -> AnswerScore:
+def score_with_reference(
+    question: str, answer: str, reference: str, language: str, *, use_embeddings: bool
+) -> AnswerScore:
     """Reference-answer mode: a 0-5 grade from closeness to a model answer (score = grade * 20)."""
     tokens = tokenize(answer, language)
     flags = []
@@ -64,12 +73,14 @@ def score_with_reference(question: str, answer: str, reference: str, language: s
         flags.append(robustness.EMPTY)
     elif robustness.is_gibberish(answer):
         flags.append(robustness.GIBBERISH)
-    elif robustness.echoes_question(tokens.words, tokenize(question, language).words,
-                                    allowed_new_words=0, min_new_share=0.0):
+    elif robustness.echoes_question(
+        tokens.words, tokenize(question, language).words, allowed_new_words=0, min_new_share=0.0
+    ):
         # Short factual answers often restate the question ("... is one."): only a word-for-word echo is flagged here.
         flags.append(robustness.ECHO)
-    features = reference_features(question, answer, reference, language=language,
-                                  use_embeddings=use_embeddings and not flags)
+    features = reference_features(
+        question, answer, reference, language=language, use_embeddings=use_embeddings and not flags
+    )
     grade = 0.0 if flags else predict_grade(features, use_embeddings=use_embeddings)
     score = grade * 20
     return AnswerScore(

@@ -1,4 +1,5 @@
 """Signs that an answer cannot be scored on its merits: gibberish, an echoed question, a copied anchor, stuffing."""
+
 from __future__ import annotations
 
 import re
@@ -33,14 +34,17 @@ def _english_letter_pairs() -> frozenset[str]:
     """Letter pairs (with word edges) seen in the engine's own English texts: a tiny model of English spelling."""
     texts: list[str] = []
     package = resources.files(__package__)
-    sources = [package.joinpath("lexicon.yaml"), *sorted(package.joinpath("models").iterdir(), key=lambda item: item.name)]
+    sources = [
+        package.joinpath("lexicon.yaml"),
+        *sorted(package.joinpath("models").iterdir(), key=lambda item: item.name),
+    ]
     for source in sources:
         if source.name.endswith(".yaml"):
             _collect_english(safeyaml.safe_load(source.read_text(encoding="utf-8")), texts, inside_english=False)
     pairs = set()
     for word in _LATIN_WORD.findall(" ".join(texts).lower()):
         marked = f"^{word}$"
-        pairs.update(marked[index:index + 2] for index in range(len(marked) - 1))
+        pairs.update(marked[index : index + 2] for index in range(len(marked) - 1))
     return frozenset(pairs)
 
 
@@ -63,7 +67,7 @@ def unlikely_spelling_share(text: str) -> float:
         marked = f"^{word}$"
         for index in range(len(marked) - 1):
             total += 1
-            unseen += marked[index:index + 2] not in known
+            unseen += marked[index : index + 2] not in known
     return unseen / total if total else 0.0
 
 
@@ -86,7 +90,7 @@ def shingles(tokens: Tokens, size: int = 3) -> set[tuple[str, ...]]:
     words = tokens.words
     if len(words) < size:
         return {tuple(words)} if words else set()
-    return {tuple(words[index:index + size]) for index in range(len(words) - size + 1)}
+    return {tuple(words[index : index + size]) for index in range(len(words) - size + 1)}
 
 
 def copied_from(answer: Tokens, sources: Iterable[Tokens], threshold: float = 0.5) -> bool:
@@ -104,8 +108,9 @@ def copied_from(answer: Tokens, sources: Iterable[Tokens], threshold: float = 0.
     return False
 
 
-def echoes_question(answer: Sequence[str], question: Sequence[str], *, allowed_new_words: int = 2,
-                    min_new_share: float = 0.15) -> bool:
+def echoes_question(
+    answer: Sequence[str], question: Sequence[str], *, allowed_new_words: int = 2, min_new_share: float = 0.15
+) -> bool:
     """The answer's words add (almost) nothing to the question's; restating the question and then answering is fine."""
     question_words = set(question)
     new_words = [word for word in answer if word not in question_words]

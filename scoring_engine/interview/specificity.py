@@ -1,4 +1,5 @@
 """Specificity of an answer: numbers, first-person statements and concrete action verbs."""
+
 from __future__ import annotations
 
 import re

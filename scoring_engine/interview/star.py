@@ -1,4 +1,5 @@
 """STAR structure: which of situation, task, action and result an answer shows, with the sentence that shows it."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ _FIRST_PERSON_SINGULAR = re.compile(r"\b(?:I|I'm|I've|I'd|myself)\b|我(?!们)")
 
 
 def _is_first_person_action(sentence: str) -> bool:
-    """"I <did something>": a first-person-singular sentence with a concrete action verb, whatever the phrasing."""
+    """ "I <did something>": a first-person-singular sentence with a concrete action verb, whatever the phrasing."""
     if not _FIRST_PERSON_SINGULAR.search(sentence):
         return False
     if has_cjk(sentence):

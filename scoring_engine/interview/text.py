@@ -1,4 +1,5 @@
 """Language detection, tokenising, sentence splitting and n-grams for Chinese and English text."""
+
 from __future__ import annotations
 
 import logging
@@ -115,7 +116,7 @@ def char_ngrams(tokens: Tokens, size: int = 3) -> list[str]:
         if len(word) <= n:
             grams.append(word)
         else:
-            grams.extend(word[index:index + n] for index in range(len(word) - n + 1))
+            grams.extend(word[index : index + n] for index in range(len(word) - n + 1))
     return grams
 
 

@@ -1,4 +1,5 @@
 """Character-per-line BMES files (`高 B-NAME`, blank line between sentences) and tag-to-span decoding."""
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,7 @@ def tags_to_entities(chars: list[str], tags: list[str]) -> list[Entity]:
         prefix, _, kind = tag.partition("-")
         if prefix in ("M", "I", "E") and current == kind and start is not None:
             if prefix == "E":
-                entities.append(Entity(kind, start, index + 1, "".join(chars[start:index + 1])))
+                entities.append(Entity(kind, start, index + 1, "".join(chars[start : index + 1])))
                 start, current = None, None
             continue
         if start is not None:

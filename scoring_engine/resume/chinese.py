@@ -1,4 +1,5 @@
 """Chinese text helpers: script detection and a private jieba tokenizer."""
+
 import functools
 import logging
 import re

@@ -1,4 +1,5 @@
 """Emails, phone numbers (E.164 via phonenumbers) and profile links (job sites, LinkedIn, GitHub)."""
+
 import re
 
 import phonenumbers

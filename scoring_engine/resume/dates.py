@@ -1,11 +1,22 @@
 """Dates and date ranges as resumes write them: "Nov 2017 to Present", "2015.07-至今", "2016年7月 - 2018年6月"."""
+
 import re
 from dataclasses import dataclass
 from datetime import date
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"

@@ -1,4 +1,5 @@
 """Text from a DOCX with python-docx: paragraphs and tables in document order, after a zip-bomb check."""
+
 import io
 import zipfile
 
@@ -22,9 +23,7 @@ def check_zip_sizes(data: bytes, limits: ParseLimits) -> None:
     # zipfile never returns more bytes than a member declares, so the declared sizes bound the work.
     total = sum(member.file_size for member in members)
     if total > limits.max_uncompressed_bytes:
-        raise DocumentTooLarge(
-            f"the DOCX unpacks to {total} bytes, over the limit of {limits.max_uncompressed_bytes}"
-        )
+        raise DocumentTooLarge(f"the DOCX unpacks to {total} bytes, over the limit of {limits.max_uncompressed_bytes}")
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > 1024 * 1024 and ratio > limits.max_compression_ratio:

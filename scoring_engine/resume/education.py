@@ -1,4 +1,5 @@
 """Education entries: school, degree (normalised), major, graduation year, in Chinese and English."""
+
 import re
 
 from scoring_engine.resume.chinese import CJK
@@ -8,14 +9,18 @@ from scoring_engine.resume.model import Education
 from scoring_engine.resume.pieces import remove_dates, split_pieces, strip_bullet
 from scoring_engine.resume.vocabulary import SCHOOL_EN, SCHOOL_ZH, SCHOOL_ZH_PREFIX
 
-_MAJOR_LABEL = re.compile(r"(?:专\s*业|major|speciali[sz]ation|field of study)\s*[:：]\s*(?P<major>[^|,;，；\n]{2,40})", re.I)
+_MAJOR_LABEL = re.compile(
+    r"(?:专\s*业|major|speciali[sz]ation|field of study)\s*[:：]\s*(?P<major>[^|,;，；\n]{2,40})", re.I
+)
 _MAJOR_AFTER_DEGREE = (
     re.compile(r"\bin\s+(?P<major>[A-Za-z&,.()' \-]{2,60})$", re.I),
     re.compile(r"^\s*of\s+(?P<major>[A-Za-z&,.()' \-]{2,60})$", re.I),
 )
 _QUALIFIER = re.compile(r"\((?:hons?|honours|honors)\.?\)", re.I)
 # A degree named "of X" where X is the degree's own field, not a major: "Master of Business Administration".
-_DEGREE_NAMES = re.compile(r"^(?:business administration|arts|science|sciences|engineering|technology|commerce|laws|philosophy)$", re.I)
+_DEGREE_NAMES = re.compile(
+    r"^(?:business administration|arts|science|sciences|engineering|technology|commerce|laws|philosophy)$", re.I
+)
 _MAX_LINE = 160
 
 
@@ -33,7 +38,9 @@ def parse_education(lines: list[str]) -> list[Education]:
         years = [int(year) for year in YEAR.findall(line)]
         if not (school or degree or years or (current and _major_of(line, None))):
             continue
-        starts_new = current is None or (school and current.school) or (degree and current.degree) or (years and has_dates)
+        starts_new = (
+            current is None or (school and current.school) or (degree and current.degree) or (years and has_dates)
+        )
         if starts_new:
             if current is not None and (current.school or current.degree):
                 entries.append(current)
@@ -103,7 +110,7 @@ def _major_of(line: str, entry: Education | None) -> str | None:
 def _english_major(degree_raw: str) -> str | None:
     """ "B.Tech in Computer Science" / "MSc Physics" / "Bachelor of Arts" (no major) -> the field of study."""
     found = find_degree(degree_raw)
-    rest = _QUALIFIER.sub(" ", degree_raw[found[1].end():] if found else degree_raw).strip(" .,:-")
+    rest = _QUALIFIER.sub(" ", degree_raw[found[1].end() :] if found else degree_raw).strip(" .,:-")
     for pattern in _MAJOR_AFTER_DEGREE:  # "in X" names the major more surely than "of X"
         after = pattern.search(" " + rest)
         if after and not _DEGREE_NAMES.match(after.group("major").strip()):

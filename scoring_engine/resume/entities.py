@@ -1,4 +1,5 @@
 """Chinese named entities (NAME, ORG, TITLE, EDU, PRO, LOC, ...) with a character CRF (python-crfsuite)."""
+
 import functools
 import logging
 import unicodedata
@@ -39,22 +40,24 @@ def sentence_features(chars: list[str]) -> list[list[str]]:
     features = []
     for index in range(len(chars)):
         centre = index + 2
-        features.append([
-            "bias",
-            f"c0={padded[centre]}",
-            f"c-1={padded[centre - 1]}",
-            f"c+1={padded[centre + 1]}",
-            f"c-2={padded[centre - 2]}",
-            f"c+2={padded[centre + 2]}",
-            f"c-1c0={padded[centre - 1]}{padded[centre]}",
-            f"c0c+1={padded[centre]}{padded[centre + 1]}",
-            f"c-1c+1={padded[centre - 1]}{padded[centre + 1]}",
-            f"type={_char_class(normal[index])}",
-            f"wpos={word_position[index]}",
-            f"wpos-c0={word_position[index]}{padded[centre]}",
-            f"wlen={min(len(word_of[index]), 5)}",
-            f"w={word_of[index]}" if len(word_of[index]) > 1 else "w=single",
-        ])
+        features.append(
+            [
+                "bias",
+                f"c0={padded[centre]}",
+                f"c-1={padded[centre - 1]}",
+                f"c+1={padded[centre + 1]}",
+                f"c-2={padded[centre - 2]}",
+                f"c+2={padded[centre + 2]}",
+                f"c-1c0={padded[centre - 1]}{padded[centre]}",
+                f"c0c+1={padded[centre]}{padded[centre + 1]}",
+                f"c-1c+1={padded[centre - 1]}{padded[centre + 1]}",
+                f"type={_char_class(normal[index])}",
+                f"wpos={word_position[index]}",
+                f"wpos-c0={word_position[index]}{padded[centre]}",
+                f"wlen={min(len(word_of[index]), 5)}",
+                f"w={word_of[index]}" if len(word_of[index]) > 1 else "w=single",
+            ]
+        )
     return features
 
 

@@ -1,4 +1,5 @@
 """Errors raised while reading a resume file; each names what was wrong and how the hub should answer."""
+
 from scoring_engine.errors import ScoringError
 
 

@@ -1,4 +1,5 @@
 """Work experience entries: company, title, start and end (至今 / present), and total years with overlaps merged."""
+
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -10,8 +11,12 @@ from scoring_engine.resume.pieces import is_bullet, remove_dates, split_pieces, 
 from scoring_engine.resume.vocabulary import COMPANY_EN, COMPANY_ZH, TITLE_EN, TITLE_ZH
 
 _LABELLED = {
-    "company": re.compile(r"(?:公司(?:名称)?|单位|雇主|company|employer|organi[sz]ation)\s*[:：]\s*(?P<value>[^|\n]{2,60})", re.I),
-    "title": re.compile(r"(?:职\s*位|职\s*务|岗\s*位|title|designation|position|role)\s*[:：-]\s*(?P<value>[^|\n]{2,60})", re.I),
+    "company": re.compile(
+        r"(?:公司(?:名称)?|单位|雇主|company|employer|organi[sz]ation)\s*[:：]\s*(?P<value>[^|\n]{2,60})", re.I
+    ),
+    "title": re.compile(
+        r"(?:职\s*位|职\s*务|岗\s*位|title|designation|position|role)\s*[:：-]\s*(?P<value>[^|\n]{2,60})", re.I
+    ),
 }
 # Lines around a date that can hold the company or title: short, not a bullet, not a sentence.
 _HEADER_WORDS_EN = 9
@@ -32,7 +37,8 @@ _ROLE_AT = re.compile(
     r"\s*(?P<link>@|\s(?i:at|in|for|with)\s)\s*(?P<company>[A-Z0-9\[][^@]*)$"
 )
 _LEGAL_FORM_THEN_WORDS = re.compile(
-    r"^(?P<company>\S.*?\b(?:ltd|limited|inc|llc|llp|plc|corp|corporation|gmbh)\b\.?)\s*[(,]?\s*(?P<title>[A-Za-z].*?)\)?$", re.I
+    r"^(?P<company>\S.*?\b(?:ltd|limited|inc|llc|llp|plc|corp|corporation|gmbh)\b\.?)\s*[(,]?\s*(?P<title>[A-Za-z].*?)\)?$",
+    re.I,
 )
 _DANGLING_DASH = re.compile(r"\s[-–—]\s*$")
 _FIELD_LABEL = re.compile(r"^[^:：]{2,25}[:：]")
@@ -68,9 +74,12 @@ def parse_experience(lines: list[str], entity_lookup=None, strict: bool = False)
         if repeated and not (slots.company or slots.title):
             continue  # the same dates again (a page break repeats a header): not another job
         entry = Experience(
-            company=slots.company, title=slots.title,
-            start=format_date(period.start), end=format_date(period.end),
-            months=period.months(), evidence="\n".join(evidence),
+            company=slots.company,
+            title=slots.title,
+            start=format_date(period.start),
+            end=format_date(period.end),
+            months=period.months(),
+            evidence="\n".join(evidence),
         )
         entries.append((entry, period))
     return entries
@@ -94,13 +103,17 @@ def headline_entry(line: str, entity_lookup=None) -> Experience | None:
         return None
     title, company = found.group("title").strip(), found.group("company").strip(" ,")
     company = next(iter(split_pieces(company)), "")  # "Oracle, Hyderabad" -> "Oracle"
-    if not company or classify_piece(title, entity_lookup) != "title" or classify_piece(company, entity_lookup) == "title":
+    if (
+        not company
+        or classify_piece(title, entity_lookup) != "title"
+        or classify_piece(company, entity_lookup) == "title"
+    ):
         return None
     return Experience(company=company, title=title, evidence=line.strip())
 
 
 def _is_sentence_or_duration(line: str, period: DateRange) -> bool:
-    rest = (line[: period.position] + " " + line[period.position + len(period.text):]).strip()
+    rest = (line[: period.position] + " " + line[period.position + len(period.text) :]).strip()
     if _DURATION_LABEL.match(rest):
         return True
     if CJK.search(rest):
@@ -127,12 +140,16 @@ def _slots_for(lines, index, previous_date_line, entity_lookup):
     after = [] if before else _header_lines(lines, range(index + 1, len(lines)), _LOOK_AHEAD)
     nearby = before or after
     if slots.company is None and slots.title is None and _job_site_layout(nearby, slots, entity_lookup):
-        evidence = [nearby_line.strip() for nearby_line in before] + evidence + [nearby_line.strip() for nearby_line in after]
+        evidence = (
+            [nearby_line.strip() for nearby_line in before] + evidence + [nearby_line.strip() for nearby_line in after]
+        )
         return slots, True, evidence
     pieces = [piece for nearby_line in nearby for piece in split_pieces(nearby_line) if not _is_place_or_link(piece)]
     labelled = {key: value for nearby_line in nearby for key, value in _labelled(nearby_line).items()}
     recognised = _assign(pieces, slots, entity_lookup, labelled) or recognised
-    evidence = [nearby_line.strip() for nearby_line in before] + evidence + [nearby_line.strip() for nearby_line in after]
+    evidence = (
+        [nearby_line.strip() for nearby_line in before] + evidence + [nearby_line.strip() for nearby_line in after]
+    )
     return slots, recognised, evidence
 
 
@@ -261,7 +278,11 @@ def _assign(pieces: list[str], slots: _Slots, entity_lookup, labelled: dict[str,
         if getattr(slots, key) is None:
             setattr(slots, key, value)
             recognised = True
-    pieces = [piece for piece in pieces if piece not in labelled.values() and not re.match(r"^(?:职\s*位|公司|title|company)", piece, re.I)]
+    pieces = [
+        piece
+        for piece in pieces
+        if piece not in labelled.values() and not re.match(r"^(?:职\s*位|公司|title|company)", piece, re.I)
+    ]
     if labelled.get("company"):
         pieces = [piece for piece in pieces if labelled["company"] not in piece]  # the rest of a written-out role
     pieces = [part for piece in pieces for part in _company_then_title(piece)]
@@ -318,6 +339,8 @@ def classify_piece(piece: str, entity_lookup=None) -> str | None:
         return "title"
     if has_company and has_title:
         # "Sales Associate" vs "Tata Consultancy Services": the last word decides ("Software Engineer 2": the last word).
-        words = [word for word in piece.split() if not re.search(r"\d", word) and not re.fullmatch(r"[IVX]+", word)] or piece.split()
+        words = [
+            word for word in piece.split() if not re.search(r"\d", word) and not re.fullmatch(r"[IVX]+", word)
+        ] or piece.split()
         return "title" if TITLE_EN.fullmatch(words[-1].strip(".,")) else "company"
     return None

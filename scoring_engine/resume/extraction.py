@@ -1,4 +1,5 @@
 """Bytes in, text out: pick the reader by content type and apply the limits."""
+
 import re
 import unicodedata
 from dataclasses import dataclass, field

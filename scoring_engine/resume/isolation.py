@@ -102,9 +102,7 @@ class IsolatedParser:
                 child.kill()
                 child.join()
         if outcome == "wall":
-            raise ExtractionTimeout(
-                f"reading {what} took longer than {self.limits.wall_seconds:g} s and was stopped"
-            )
+            raise ExtractionTimeout(f"reading {what} took longer than {self.limits.wall_seconds:g} s and was stopped")
         if outcome is None:
             raise _died(child.exitcode, what, self.limits)
         kind, value = outcome
@@ -116,9 +114,7 @@ class IsolatedParser:
 
 def _died(exitcode: int | None, what: str, limits: Limits) -> ResumeFileError:
     if exitcode == -signal.SIGXCPU:
-        return ExtractionTimeout(
-            f"reading {what} used more than {limits.cpu_seconds} s of CPU and was stopped"
-        )
+        return ExtractionTimeout(f"reading {what} used more than {limits.cpu_seconds} s of CPU and was stopped")
     return DocumentTooComplex(
         f"reading {what} needed more than {limits.memory_bytes // (1024 * 1024)} MiB of memory or crashed "
         f"the reader (exit status {exitcode})"
@@ -128,12 +124,8 @@ def _died(exitcode: int | None, what: str, limits: Limits) -> ResumeFileError:
 def _child_main(sender, data: bytes, filename: str | None, limits: Limits) -> None:
     import resource
 
-    os.environ["OMP_THREAD_LIMIT"] = (
-        "1"  # tesseract's OpenMP: one thread, inside this process's CPU limit
-    )
-    resource.setrlimit(
-        resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1)
-    )
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # tesseract's OpenMP: one thread, inside this process's CPU limit
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     from scoring_engine.resume.parser import parse_resume_with_limits
 
@@ -157,9 +149,7 @@ _PARSERS: dict[Limits, IsolatedParser] = {}
 _PARSERS_LOCK = threading.Lock()
 
 
-def extract_isolated(
-    data: bytes | str | Path, filename: str | None = None, limits: Limits = Limits()
-) -> Resume:
+def extract_isolated(data: bytes | str | Path, filename: str | None = None, limits: Limits = Limits()) -> Resume:
     """parse_resume() in a limited child process; one shared set of `limits.workers` slots per Limits value."""
     with _PARSERS_LOCK:
         parser = _PARSERS.setdefault(limits, IsolatedParser(limits))

@@ -1,4 +1,5 @@
 """Job profiles: YAML validated against data/job_profile.schema.json, skill names mapped to the taxonomy."""
+
 import functools
 import json
 from dataclasses import asdict, dataclass, field
@@ -36,7 +37,9 @@ class JobProfile:
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
-    schema = json.loads(resources.files("scoring_engine.resume").joinpath("data/job_profile.schema.json").read_text("utf-8"))
+    schema = json.loads(
+        resources.files("scoring_engine.resume").joinpath("data/job_profile.schema.json").read_text("utf-8")
+    )
     return Draft202012Validator(schema)
 
 

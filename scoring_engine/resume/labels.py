@@ -1,4 +1,5 @@
 """Field labels of basic-info blocks and tables ("姓名", "性别", "Email:"): words that are never the value."""
+
 import re
 
 LABEL_WORDS_ZH = (

@@ -1,4 +1,5 @@
 """Lines of text from a block of PDF boxes: cells of one row joined, lines that wrapped at the column edge rejoined."""
+
 import re
 
 from scoring_engine.resume.dates import DATE_RANGE, YEAR
@@ -76,8 +77,10 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
     first, second = previous.text.rstrip(), line.text.lstrip()
     if _CONTACT.search(first):
         # An address or a phone number is an item of its own, unless it was cut inside itself.
-        return bool(_ends_in_unfinished_address(first) or (_tight(previous, right) and _ends_in_address(first)
-                                                    and _ADDRESS_PART.match(second)))
+        return bool(
+            _ends_in_unfinished_address(first)
+            or (_tight(previous, right) and _ends_in_address(first) and _ADDRESS_PART.match(second))
+        )
     if re.search(r"[.!?。！？]$", first) and second[:1].isupper():
         return False  # a sentence ended; the capitalised line is the next item
     # A line that opens an entry of its own ("Master of Science" / "University of ...", a date) is not a tail,

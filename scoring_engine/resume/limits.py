@@ -1,4 +1,5 @@
 """Limits on what one resume may cost to read, and the clock that enforces the time limit."""
+
 import time
 from dataclasses import dataclass
 
@@ -36,6 +37,4 @@ class Deadline:
 
     def check(self, where: str) -> None:
         if time.monotonic() > self._expires_at:
-            raise ExtractionTimeout(
-                f"reading the resume took longer than {self.seconds:g} s (stopped at {where})"
-            )
+            raise ExtractionTimeout(f"reading the resume took longer than {self.seconds:g} s (stopped at {where})")

@@ -1,4 +1,5 @@
 """match(): how well a resume fits a job, 0-100, with every requirement matched, partial or missing and its evidence."""
+
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -80,8 +81,14 @@ def match(resume: Resume, job: JobProfile) -> Match:
         total_weight += weight
     requirements = [requirement for group in parts.values() for requirement in group]
     if total_weight == 0:
-        return Match(job.code, INSUFFICIENT, None, requirements, components,
-                     ["the job profile asks for nothing that can be scored"])
+        return Match(
+            job.code,
+            INSUFFICIENT,
+            None,
+            requirements,
+            components,
+            ["the job profile asks for nothing that can be scored"],
+        )
     score = round(100 * weighted / total_weight)
     missing_musts = [item.requirement for item in parts["must_have_skills"] if item.status == MISSING]
     reasons = [f"missing must-have skill: {name}" for name in missing_musts]
@@ -108,8 +115,14 @@ def _skill(resume: Resume, name: str, kind: str) -> Requirement:
     related = [found[other] for other in sorted(taxonomy().skills.related(name)) if other in found]
     if related:
         names = ", ".join(mention.name for mention in related)
-        return Requirement(kind, name, PARTIAL, PARTIAL_CREDIT, [mention.evidence for mention in related],
-                           f"related skill(s) instead: {names}")
+        return Requirement(
+            kind,
+            name,
+            PARTIAL,
+            PARTIAL_CREDIT,
+            [mention.evidence for mention in related],
+            f"related skill(s) instead: {names}",
+        )
     return Requirement(kind, name, MISSING, 0.0, [], "not found in the resume")
 
 
@@ -129,8 +142,9 @@ def _degree(resume: Resume, minimum: str) -> Requirement:
     if rank(best.degree) >= rank(minimum):
         return Requirement("degree", requirement, MATCHED, 1.0, evidence, f"highest degree: {best.degree}")
     if rank(best.degree) == rank(minimum) - 1:
-        return Requirement("degree", requirement, PARTIAL, PARTIAL_CREDIT, evidence,
-                           f"highest degree {best.degree} is one level below")
+        return Requirement(
+            "degree", requirement, PARTIAL, PARTIAL_CREDIT, evidence, f"highest degree {best.degree} is one level below"
+        )
     return Requirement("degree", requirement, MISSING, 0.0, evidence, f"highest degree: {best.degree}")
 
 
@@ -140,11 +154,19 @@ def _years(resume: Resume, minimum: float) -> Requirement:
     if resume.total_years is None:
         return Requirement("years", requirement, MISSING, 0.0, [], "no dated work experience found")
     if resume.total_years >= minimum:
-        return Requirement("years", requirement, MATCHED, 1.0, evidence, f"{resume.total_years:g} years, overlaps counted once")
+        return Requirement(
+            "years", requirement, MATCHED, 1.0, evidence, f"{resume.total_years:g} years, overlaps counted once"
+        )
     credit = resume.total_years / minimum
     status = PARTIAL if credit >= 0.5 else MISSING
-    return Requirement("years", requirement, status, round(credit, 3) if status == PARTIAL else 0.0, evidence,
-                       f"{resume.total_years:g} of {minimum:g} years")
+    return Requirement(
+        "years",
+        requirement,
+        status,
+        round(credit, 3) if status == PARTIAL else 0.0,
+        evidence,
+        f"{resume.total_years:g} of {minimum:g} years",
+    )
 
 
 def _certificate(resume: Resume, name: str) -> Requirement:

@@ -1,4 +1,5 @@
 """The parsed resume: plain dataclasses with a JSON-able to_dict()."""
+
 from dataclasses import asdict, dataclass, field
 
 

@@ -1,4 +1,5 @@
 """The candidate's name: a labelled "Name:"/"姓名" field, else the first line that reads as a person's name."""
+
 import re
 
 from scoring_engine.resume.chinese import CJK
@@ -8,7 +9,10 @@ from scoring_engine.resume.vocabulary import TITLE_WORDS_EN
 # The label opens the line or a cell: "Company Name: Acme" names a company, not the candidate.
 # A cell gap is a whole run of spaces (two or more, or holding a tab), taken from where the run starts and never
 # given back: "\s{2,}\s*" split each run every possible way, from each of its characters (cubic on a long run).
-_LABELLED = re.compile(r"(?:^\s*+|[|｜]\s*+|(?<!\s)(?=\s\s|\s*+\t)\s++)(?:姓\s*名|name|full name|candidate name)\s*[:：|]\s*(?P<name>[^|,;:：\n]{2,40})", re.IGNORECASE)
+_LABELLED = re.compile(
+    r"(?:^\s*+|[|｜]\s*+|(?<!\s)(?=\s\s|\s*+\t)\s++)(?:姓\s*名|name|full name|candidate name)\s*[:：|]\s*(?P<name>[^|,;:：\n]{2,40})",
+    re.IGNORECASE,
+)
 _SEPARATORS = re.compile(r"\s*(?:[|｜•·,;/]|\s{3,}|\t)\s*")
 _NOT_NAMES = re.compile(
     r"resume|curriculum|vitae|\bcv\b|profile|summary|objective|contact|address|phone|mobile|email|e-mail|"
@@ -22,7 +26,7 @@ HEADER_LINES = 8
 
 def find_name(lines: list[str], language: str, entity_names: list[str] | None = None) -> tuple[str | None, str]:
     """(name, the line it came from); the header lines and any NAME entities the model found."""
-    for line in lines[:HEADER_LINES * 2]:
+    for line in lines[: HEADER_LINES * 2]:
         labelled = _LABELLED.search(line)
         if labelled:
             name = _clean(labelled.group("name"))

@@ -1,4 +1,5 @@
 """Optical character recognition through the tesseract command, where it is installed."""
+
 import os
 import shutil
 import subprocess
@@ -42,11 +43,29 @@ def render_pdf_pages(data: bytes, pages: list[int], timeout_seconds: float, what
         for page in pages:
             target = Path(folder) / f"page-{page}"
             try:
-                subprocess.run([executable, "-r", str(RENDER_DPI), "-gray", "-png", "-f", str(page), "-l", str(page),
-                                "-singlefile", str(source), str(target)],
-                               capture_output=True, timeout=timeout_seconds, check=False)
+                subprocess.run(
+                    [
+                        executable,
+                        "-r",
+                        str(RENDER_DPI),
+                        "-gray",
+                        "-png",
+                        "-f",
+                        str(page),
+                        "-l",
+                        str(page),
+                        "-singlefile",
+                        str(source),
+                        str(target),
+                    ],
+                    capture_output=True,
+                    timeout=timeout_seconds,
+                    check=False,
+                )
             except subprocess.TimeoutExpired as error:
-                raise ExtractionTimeout(f"rendering page {page} of {what} took longer than {timeout_seconds:g} s") from error
+                raise ExtractionTimeout(
+                    f"rendering page {page} of {what} took longer than {timeout_seconds:g} s"
+                ) from error
             rendered = target.with_suffix(".png")
             if not rendered.is_file():
                 raise ImageOnlyDocument(f"page {page} of {what} could not be rendered for OCR")
@@ -58,9 +77,7 @@ def ocr_images(images: list[bytes], timeout_seconds: float, what: str) -> str:
     """Text read from the images; raise OCRUnavailable when tesseract is missing."""
     executable = tesseract_path()
     if executable is None:
-        raise OCRUnavailable(
-            f"{what} has no text layer and OCR is not available (install tesseract-ocr to read scans)"
-        )
+        raise OCRUnavailable(f"{what} has no text layer and OCR is not available (install tesseract-ocr to read scans)")
     if not images:
         raise ImageOnlyDocument(f"{what} has no text layer and no image OCR can read")
     languages = _languages(executable)
@@ -69,7 +86,10 @@ def ocr_images(images: list[bytes], timeout_seconds: float, what: str) -> str:
         try:
             result = subprocess.run(
                 [executable, "stdin", "stdout", "-l", languages],
-                input=image, capture_output=True, timeout=timeout_seconds, check=False,
+                input=image,
+                capture_output=True,
+                timeout=timeout_seconds,
+                check=False,
                 env={**os.environ, **_TESSERACT_ENV},
             )
         except subprocess.TimeoutExpired as error:

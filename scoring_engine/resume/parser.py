@@ -1,4 +1,5 @@
 """parse_resume(): bytes in, a Resume out."""
+
 import logging
 
 from scoring_engine.resume import sections as section_names
@@ -130,6 +131,7 @@ def _entity_texts(tagger, lines: list[str], kind: str) -> list[str]:
 
 def _piece_classifier(tagger):
     """'company' or 'title' for a Chinese field, by the entity the model sees covering most of it."""
+
     def classify(piece: str) -> str | None:
         covered = {"ORG": 0, "TITLE": 0}
         for entity in tagger.tag(piece):

@@ -21,9 +21,7 @@ _INFLATE_STEP = 1024 * 1024
 # Look at the clock every so many content objects: a few milliseconds of work in between.
 _CLOCK_EVERY = 2048
 
-_ACTIVE: contextvars.ContextVar["PdfBudget | None"] = contextvars.ContextVar(
-    "pdf_budget", default=None
-)
+_ACTIVE: contextvars.ContextVar["PdfBudget | None"] = contextvars.ContextVar("pdf_budget", default=None)
 
 
 @dataclass
@@ -75,8 +73,7 @@ class PdfBudget:
         self.objects += count
         if self.objects > self.max_objects:
             raise DocumentTooComplex(
-                f"the PDF draws more than {self.max_objects} objects (at {self.where}); "
-                "a resume needs far fewer"
+                f"the PDF draws more than {self.max_objects} objects (at {self.where}); a resume needs far fewer"
             )
         if before // _CLOCK_EVERY != self.objects // _CLOCK_EVERY:
             self.deadline.check(self.where)
@@ -142,11 +139,7 @@ class _BoundedZlib:
     @staticmethod
     def decompress(data, *args, **kwargs):
         budget = _ACTIVE.get()
-        return (
-            zlib.decompress(data, *args, **kwargs)
-            if budget is None
-            else _inflate(data, budget)
-        )
+        return zlib.decompress(data, *args, **kwargs) if budget is None else _inflate(data, budget)
 
 
 def _install() -> None:
@@ -213,9 +206,7 @@ def budgeted_interpreter_class():
         def do_TJ(self, seq):
             budget = _ACTIVE.get()
             if budget is not None and isinstance(seq, list):
-                budget.spend(
-                    sum(len(item) for item in seq if isinstance(item, bytes | str))
-                )
+                budget.spend(sum(len(item) for item in seq if isinstance(item, bytes | str)))
             super().do_TJ(seq)
 
         def do_Do(self, xobjid_arg):

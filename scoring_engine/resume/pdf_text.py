@@ -1,4 +1,5 @@
 """Text from a PDF with pdfminer.six, page by page, columns read one after the other."""
+
 import io
 import logging
 from dataclasses import dataclass, field

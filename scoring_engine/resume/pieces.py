@@ -1,4 +1,5 @@
 """Split one resume line into its fields: "Engineer | Acme Ltd | 2019 - 2021" -> ["Engineer", "Acme Ltd"]."""
+
 import re
 
 from scoring_engine.resume.dates import DATE_RANGE, YEAR

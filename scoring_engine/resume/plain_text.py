@@ -1,4 +1,5 @@
 """Decode a plain-text resume: BOMs, UTF-8, then detection (GBK is read as its superset GB18030)."""
+
 import codecs
 import logging
 

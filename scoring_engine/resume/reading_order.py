@@ -1,4 +1,5 @@
 """Order a page's text boxes for reading: a recursive XY-cut, so columns are read one after the other."""
+
 from dataclasses import dataclass
 
 from scoring_engine.resume.labels import is_field_label
@@ -167,8 +168,17 @@ def _split_at(box: Box, starts: list[float]) -> list[Box]:
         lines = tuple(box.text_lines[index] for index in indexes)
         baselines = tuple(box.baselines[index] for index in indexes)
         top = max(baselines) + max(line.font_size for line in lines)
-        result.append(Box(min(line.x0 for line in lines), min(baselines), max(line.x1 for line in lines),
-                          min(top, box.y1), "\n".join(line.text for line in lines), baselines, lines))
+        result.append(
+            Box(
+                min(line.x0 for line in lines),
+                min(baselines),
+                max(line.x1 for line in lines),
+                min(top, box.y1),
+                "\n".join(line.text for line in lines),
+                baselines,
+                lines,
+            )
+        )
     return result
 
 

@@ -1,4 +1,5 @@
 """Job recommendation: one resume against every job of a catalog, ranked, with the reasons for each job."""
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +30,16 @@ class Recommendation:
     match: Match | None = None
 
     def to_dict(self) -> dict:
-        return {"rank": self.rank, "job_code": self.job_code, "job_title": self.job_title, "family": self.family,
-                "status": self.status, "score": self.score, "reasons": self.reasons,
-                "match": self.match.to_dict() if self.match else None}
+        return {
+            "rank": self.rank,
+            "job_code": self.job_code,
+            "job_title": self.job_title,
+            "family": self.family,
+            "status": self.status,
+            "score": self.score,
+            "reasons": self.reasons,
+            "match": self.match.to_dict() if self.match else None,
+        }
 
 
 def load_jobs(directory: str | Path) -> list[JobProfile]:

@@ -1,30 +1,59 @@
 """Split resume text into sections by their headings (English and Chinese)."""
+
 import re
 from dataclasses import dataclass, field
 
 HEADER, EDUCATION, EXPERIENCE, SKILLS, CERTIFICATES, PROJECTS, SUMMARY, OTHER = (
-    "header", "education", "experience", "skills", "certificates", "projects", "summary", "other",
+    "header",
+    "education",
+    "experience",
+    "skills",
+    "certificates",
+    "projects",
+    "summary",
+    "other",
 )
 
 # Checked in order: "project experience" is a project heading, not a work-experience one.
 _HEADINGS = [
-    (PROJECTS, r"((key|major|academic|personal|professional|notable|selected) )?projects?"
-               r"( (experience|details|profile|undertaken|summary|handled|worked on))?|项目经[历验]|项目|项目背景"),
-    (CERTIFICATES, r"(professional )?(certifications?|certificates?|licen[cs]es?)( (and|&) \w+)?|[a-z]*\s*certifications?"
-                   r"|(资格|所获|获得|资质|职业)?证书|证书(与|及)?(资质|资格|荣誉)?|资格认证|职业资格"),
-    (EDUCATION, r"(education(al)?|academic)( (background|details|qualifications?|profile|history))?|qualifications?"
-                r"|education (and|&) training|教育(背景|经历|情况)?|学历(背景|信息)?|学习经历"),
-    (EXPERIENCE, r"((work|professional|employment|career|relevant|industry|internship) )?(experience|history)"
-                 r"|employment|work history|internships?|工作(经历|经验|履历)|实习(经历|经验)|职业经历|任职经历|工作"),
-    (SKILLS, r"((technical|key|core|professional|it|computer|software|personal|soft|functional|domain|programming|other"
-             r"|additional|relevant|primary|transferable) )?(skills?|skill ?set|competenc(y|ies)|expertise|proficienc(y|ies))"
-             r"( (and|&) \w+| summary)?|(technical|it|computer|software|domain) knowledge|areas? of expertise"
-             r"|(key |core )?strengths|technologies|tools|技能|专业技能|个人技能|技能特长|专业能力|技术能力|掌握技能|IT技能"),
-    (SUMMARY, r"(professional |career )?(summary|profile|objective)|about me|自我(评价|介绍)|个人(简介|总结|优势)|求职意向"),
-    (OTHER, r"awards?( and \w+)?|achievements?|honou?rs?|additional information|languages?|interests|hobbies|references"
-            r"|areas? of interest|links|online profiles?|social (media|profiles?)|websites?"
-            r"|personal (details|information|profile)|publications|activities|获奖(情况|经历)?|荣誉(奖励)?|兴趣爱好|语言能力"
-            r"|个人信息|基本信息|其他|附加信息|校园经历|在校经历"),
+    (
+        PROJECTS,
+        r"((key|major|academic|personal|professional|notable|selected) )?projects?"
+        r"( (experience|details|profile|undertaken|summary|handled|worked on))?|项目经[历验]|项目|项目背景",
+    ),
+    (
+        CERTIFICATES,
+        r"(professional )?(certifications?|certificates?|licen[cs]es?)( (and|&) \w+)?|[a-z]*\s*certifications?"
+        r"|(资格|所获|获得|资质|职业)?证书|证书(与|及)?(资质|资格|荣誉)?|资格认证|职业资格",
+    ),
+    (
+        EDUCATION,
+        r"(education(al)?|academic)( (background|details|qualifications?|profile|history))?|qualifications?"
+        r"|education (and|&) training|教育(背景|经历|情况)?|学历(背景|信息)?|学习经历",
+    ),
+    (
+        EXPERIENCE,
+        r"((work|professional|employment|career|relevant|industry|internship) )?(experience|history)"
+        r"|employment|work history|internships?|工作(经历|经验|履历)|实习(经历|经验)|职业经历|任职经历|工作",
+    ),
+    (
+        SKILLS,
+        r"((technical|key|core|professional|it|computer|software|personal|soft|functional|domain|programming|other"
+        r"|additional|relevant|primary|transferable) )?(skills?|skill ?set|competenc(y|ies)|expertise|proficienc(y|ies))"
+        r"( (and|&) \w+| summary)?|(technical|it|computer|software|domain) knowledge|areas? of expertise"
+        r"|(key |core )?strengths|technologies|tools|技能|专业技能|个人技能|技能特长|专业能力|技术能力|掌握技能|IT技能",
+    ),
+    (
+        SUMMARY,
+        r"(professional |career )?(summary|profile|objective)|about me|自我(评价|介绍)|个人(简介|总结|优势)|求职意向",
+    ),
+    (
+        OTHER,
+        r"awards?( and \w+)?|achievements?|honou?rs?|additional information|languages?|interests|hobbies|references"
+        r"|areas? of interest|links|online profiles?|social (media|profiles?)|websites?"
+        r"|personal (details|information|profile)|publications|activities|获奖(情况|经历)?|荣誉(奖励)?|兴趣爱好|语言能力"
+        r"|个人信息|基本信息|其他|附加信息|校园经历|在校经历",
+    ),
 ]
 _HEADING_RE = [(name, re.compile(rf"^(?:{pattern})$", re.IGNORECASE)) for name, pattern in _HEADINGS]
 _DECORATION = " \t•·*#=_|:：-—–【】[]()()<>《》0123456789.、一二三四五六七八九十"
@@ -92,5 +121,9 @@ def _detail_of(current: str, name: str, heading: str) -> bool:
 
 def lines_of(sections: list[Section], name: str, source: bool = False) -> list[str]:
     """All lines of every section with that name (with `source`, as they stand in the text)."""
-    return [line for section in sections if section.name == name
-            for line in (section.source_lines if source else section.lines)]
+    return [
+        line
+        for section in sections
+        if section.name == name
+        for line in (section.source_lines if source else section.lines)
+    ]

@@ -1,4 +1,5 @@
 """Whether a skill named in prose is really claimed: not negated ("no Java experience"), not another sense of the word."""
+
 import re
 
 from scoring_engine.resume.taxonomy import Term
@@ -14,7 +15,9 @@ _NEGATION_EN = re.compile(
 # "not only Java but...", "no later than": negation words that do not negate what follows.
 _NOT_NEGATING = re.compile(r"\bnot\s+only\b|\bno\s+(?:later|less|more|fewer)\s+than\b|\bnot\s+just\b", re.IGNORECASE)
 # Chinese cues directly before the skill (a few characters may stand between): 没有 / 不会 / 不熟悉 / 未接触过 / 缺乏 ...
-_NEGATION_ZH = re.compile(r"(?:没有|没|不会|不懂|不熟悉|不了解|不擅长|从未|未曾|未|无|缺乏|缺少)[^，,。；;！!？?\n]{0,6}$")
+_NEGATION_ZH = re.compile(
+    r"(?:没有|没|不会|不懂|不熟悉|不了解|不擅长|从未|未曾|未|无|缺乏|缺少)[^，,。；;！!？?\n]{0,6}$"
+)
 _CLAUSE_BREAK = re.compile(r"[.;:!?。；：！？,，\n]|\b(?:but|however|although|though|while|whereas)\b|但是?|不过|然而")
 CONTEXT_CHARS = 60
 
@@ -26,9 +29,9 @@ def is_claimed(term: Term | None, text: str, start: int, end: int) -> bool:
 
 def negated(text: str, start: int) -> bool:
     """True when the clause before the skill negates it: "I have no Java experience", "没有Java经验"."""
-    before = text[max(0, start - CONTEXT_CHARS): start]
+    before = text[max(0, start - CONTEXT_CHARS) : start]
     breaks = list(_CLAUSE_BREAK.finditer(before))
-    clause = before[breaks[-1].end():] if breaks else before
+    clause = before[breaks[-1].end() :] if breaks else before
     if _NOT_NEGATING.search(clause):
         return False
     return bool(_NEGATION_EN.search(clause) or _NEGATION_ZH.search(clause))
@@ -39,7 +42,7 @@ def other_sense(term: Term, text: str, start: int, end: int) -> bool:
     if not term.senses:
         return False
     window_start = max(0, start - CONTEXT_CHARS)
-    window = text[window_start: end + CONTEXT_CHARS]
+    window = text[window_start : end + CONTEXT_CHARS]
     for pattern in term.senses:
         for found in pattern.finditer(window):
             if found.start() + window_start <= start and end <= found.end() + window_start:

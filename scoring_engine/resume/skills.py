@@ -1,4 +1,5 @@
 """Skills and certificates: taxonomy terms anywhere in the resume, plus what skills sections list."""
+
 import bisect
 import re
 
@@ -22,7 +23,7 @@ def line_around(text: str, start: int, end: int) -> str:
     """The whole line holding text[start:end], trimmed; the evidence quoted back to HR."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
-    return text[line_start: line_end if line_end != -1 else len(text)].strip()
+    return text[line_start : line_end if line_end != -1 else len(text)].strip()
 
 
 class _Lines:
@@ -43,7 +44,7 @@ class _Lines:
         if span not in self._lines:
             first, last = span
             line_end = self._starts[last + 1] - 1 if last + 1 < len(self._starts) else len(self._text)
-            self._lines[span] = self._text[self._starts[first]: line_end].strip()
+            self._lines[span] = self._text[self._starts[first] : line_end].strip()
         return self._lines[span]
 
     def is_list_line(self, line: str) -> bool:
@@ -52,7 +53,9 @@ class _Lines:
         return self._list_line[id(line)]
 
 
-def find_skills(text: str, skills_lines: list[str], skills_source_lines: list[str]) -> tuple[list[SkillMention], list[str]]:
+def find_skills(
+    text: str, skills_lines: list[str], skills_source_lines: list[str]
+) -> tuple[list[SkillMention], list[str]]:
     """(taxonomy skills with the text that named them, other items listed under a skills heading).
 
     `skills_lines` are the skills sections' lines without inline headings, `skills_source_lines` as in the text.

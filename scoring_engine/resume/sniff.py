@@ -1,4 +1,5 @@
 """Tell a resume file's type from its first bytes, never from its name."""
+
 import io
 import zipfile
 
@@ -20,9 +21,7 @@ def sniff_file_type(data: bytes, filename: str | None = None) -> str:
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _sniff_zip(data, where)
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise UnsupportedFileType(
-            f"legacy Word .doc / OLE file{where} is not supported; save it as DOCX or PDF"
-        )
+        raise UnsupportedFileType(f"legacy Word .doc / OLE file{where} is not supported; save it as DOCX or PDF")
     if data.startswith(_IMAGE_MAGIC) or (data.startswith(b"RIFF") and data[8:12] == b"WEBP"):
         return IMAGE
     if _looks_like_text(data):

@@ -1,4 +1,5 @@
 """The shipped skills and certificates taxonomy, and a matcher that finds its terms in text."""
+
 import functools
 import re
 from dataclasses import dataclass
@@ -58,7 +59,9 @@ class TermMatcher:
                     case_insensitive.append(surface)
         self._latin = _alternation(case_insensitive, re.IGNORECASE)
         self._latin_exact = _alternation(case_sensitive, 0)
-        self._cjk_re = re.compile("|".join(map(re.escape, sorted(set(self._cjk), key=len, reverse=True)))) if self._cjk else None
+        self._cjk_re = (
+            re.compile("|".join(map(re.escape, sorted(set(self._cjk), key=len, reverse=True)))) if self._cjk else None
+        )
 
     def lookup(self, text: str) -> str | None:
         """Canonical name for a whole string written any known way, else None."""
@@ -84,7 +87,7 @@ class TermMatcher:
                 boundaries = boundaries if boundaries is not None else word_boundaries(text)
                 # "销售" inside "销售额" is another word: keep only hits that jieba also sees as words.
                 if found.start() in boundaries and found.end() in boundaries:
-                    hits.append(self._hit(text[found.start():found.end()], found.start(), found.end()))
+                    hits.append(self._hit(text[found.start() : found.end()], found.start(), found.end()))
         return _drop_overlaps(hit for hit in hits if hit is not None)
 
     def _hit(self, surface: str, start: int, end: int) -> TermHit | None:
@@ -117,9 +120,13 @@ def taxonomy() -> Taxonomy:
 
 def _terms(entries: list[dict]) -> list[Term]:
     return [
-        Term(entry["name"], tuple(dict.fromkeys([entry["name"], *entry.get("aliases", []), *entry.get("zh", [])])),
-             bool(entry.get("strict")), tuple(entry.get("related", ())),
-             tuple(re.compile(pattern, re.IGNORECASE) for pattern in entry.get("senses", ())))
+        Term(
+            entry["name"],
+            tuple(dict.fromkeys([entry["name"], *entry.get("aliases", []), *entry.get("zh", [])])),
+            bool(entry.get("strict")),
+            tuple(entry.get("related", ())),
+            tuple(re.compile(pattern, re.IGNORECASE) for pattern in entry.get("senses", ())),
+        )
         for entry in entries
     ]
 
@@ -128,7 +135,10 @@ def _alternation(surfaces: list[str], flags: int) -> re.Pattern | None:
     if not surfaces:
         return None
     # Spaces and hyphens inside a name are interchangeable ("machine-learning", a line break in a PDF).
-    parts = [re.sub(r"(\\ |\\-)+", r"[\\s\\-]+", re.escape(surface)) for surface in sorted(set(surfaces), key=len, reverse=True)]
+    parts = [
+        re.sub(r"(\\ |\\-)+", r"[\\s\\-]+", re.escape(surface))
+        for surface in sorted(set(surfaces), key=len, reverse=True)
+    ]
     # Word edges in ASCII terms only: a Chinese character right after "Python" is still an edge.
     return re.compile(r"(?<![A-Za-z0-9_+#.])(?:" + "|".join(parts) + r")(?![A-Za-z0-9_+#]|\.[A-Za-z0-9])", flags)
 

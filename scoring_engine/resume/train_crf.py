@@ -1,4 +1,5 @@
 """Train the Chinese resume entity CRF: python -m scoring_engine.resume.train_crf --train FILE.bmes [--dev FILE.bmes]."""
+
 import argparse
 import logging
 import os
@@ -65,8 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     shared = Path(os.environ.get("HRIS_SHARED", Path(__file__).resolve().parents[3] / "shared"))
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--train", default=str(shared / "data/resumes-zh/resume-ner-train.bmes"))
-    parser.add_argument("--dev", default=str(shared / "data/resumes-zh/resume-ner-dev.bmes"),
-                        help="evaluate on this file after training ('' to skip)")
+    parser.add_argument(
+        "--dev",
+        default=str(shared / "data/resumes-zh/resume-ner-dev.bmes"),
+        help="evaluate on this file after training ('' to skip)",
+    )
     parser.add_argument("--out", default=str(Path(__file__).parent / MODEL_FILE))
     parser.add_argument("--max-iterations", type=int, default=None)
     arguments = parser.parse_args(argv)
@@ -75,8 +79,14 @@ def main(argv: list[str] | None = None) -> int:
     logger.info("model written to %s (%d bytes)", path, path.stat().st_size)
     if arguments.dev:
         for kind, figures in evaluate(path, arguments.dev).items():
-            logger.info("%-6s P %.4f  R %.4f  F1 %.4f  (n=%d)", kind, figures["precision"], figures["recall"],
-                        figures["f1"], figures["support"])
+            logger.info(
+                "%-6s P %.4f  R %.4f  F1 %.4f  (n=%d)",
+                kind,
+                figures["precision"],
+                figures["recall"],
+                figures["f1"],
+                figures["support"],
+            )
     return 0
 
 

@@ -1,7 +1,9 @@
 """Words that mark job titles, organisations and schools in English and Chinese resumes."""
+
 import re
 
-TITLE_WORDS_EN = frozenset("""
+TITLE_WORDS_EN = frozenset(
+    """
 engineer engineers developer developers manager managers analyst consultant intern internship lead architect associate
 executive officer director tester specialist administrator designer scientist head president vice vp cto ceo cfo coo
 founder co-founder trainee assistant coordinator representative advisor adviser accountant auditor programmer technician
@@ -9,7 +11,8 @@ supervisor member partner principal researcher professor lecturer teacher recrui
 secretary owner chairman strategist expert officer controller planner buyer merchandiser nurse doctor physician pharmacist
 attorney lawyer paralegal counsel chef cashier receptionist driver instructor tutor trainer sr sr. jr jr. senior junior
 staff chief deputy general
-""".split())
+""".split()
+)
 
 COMPANY_EN = re.compile(
     r"\b(inc|ltd|llc|llp|limited|corp|corporation|company|co|group|technologies|technology|tech|solutions|services|"
@@ -18,7 +21,9 @@ COMPANY_EN = re.compile(
     r"motors|pharma|pharmaceuticals|airlines|communications|media|studios?|retail|capital|financial|insurance)\b\.?",
     re.I,
 )
-TITLE_EN = re.compile(r"\b(" + "|".join(re.escape(word) for word in sorted(TITLE_WORDS_EN, key=len, reverse=True)) + r")\b", re.I)
+TITLE_EN = re.compile(
+    r"\b(" + "|".join(re.escape(word) for word in sorted(TITLE_WORDS_EN, key=len, reverse=True)) + r")\b", re.I
+)
 
 COMPANY_ZH = re.compile(
     r"(有限责任公司|股份有限公司|有限公司|公司|集团|银行|研究院|研究所|事务所|医院|中心|工作室|工厂|厂|局|委员会|协会|基金会|"

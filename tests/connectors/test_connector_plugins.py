@@ -98,12 +98,21 @@ def test_unknown_type_names_the_known_ones():
 
 
 def test_every_violation_is_listed_with_its_pointer():
-    config = {"base_url": "ftp://x", "auth": {"type": "basic", "username": "u"}, "timeouts": {"read": -1},
-              "colour": "red"}
+    config = {
+        "base_url": "ftp://x",
+        "auth": {"type": "basic", "username": "u"},
+        "timeouts": {"read": -1},
+        "colour": "red",
+    }
     with pytest.raises(ConfigError) as raised:
         validate_config("rest", config)
     pointers = {error["pointer"] for error in raised.value.errors}
-    assert {"/base_url", "/auth/password", "/timeouts/read", "/colour"} <= pointers  # each unknown field at its own pointer
+    assert {
+        "/base_url",
+        "/auth/password",
+        "/timeouts/read",
+        "/colour",
+    } <= pointers  # each unknown field at its own pointer
     assert raised.value.pointer == raised.value.errors[0]["pointer"]
     assert "colour" in str(raised.value)
 
@@ -129,14 +138,28 @@ def test_create_connector_validates():
 
 def test_secret_pointers_and_masking():
     schema = RestConnector.config_schema
-    assert set(secret_pointers(schema)) == {"/auth/token", "/auth/password", "/auth/client_secret",
-                                            "/auth/app_secret", "/auth/corpsecret",
-                                            "/webhook_secret", "/secret_headers"}
-    config = {"base_url": "https://hr.example", "auth": {"type": "bearer", "token": "t0ken"},
-              "secret_headers": {"X-Api-Key": "k3y"}, "headers": {"X-Tenant": "acme"}}
+    assert set(secret_pointers(schema)) == {
+        "/auth/token",
+        "/auth/password",
+        "/auth/client_secret",
+        "/auth/app_secret",
+        "/auth/corpsecret",
+        "/webhook_secret",
+        "/secret_headers",
+    }
+    config = {
+        "base_url": "https://hr.example",
+        "auth": {"type": "bearer", "token": "t0ken"},
+        "secret_headers": {"X-Api-Key": "k3y"},
+        "headers": {"X-Tenant": "acme"},
+    }
     masked = mask_secrets(schema, config)
-    assert masked == {"base_url": "https://hr.example", "auth": {"type": "bearer", "token": "********"},
-                      "secret_headers": {"X-Api-Key": "********"}, "headers": {"X-Tenant": "acme"}}
+    assert masked == {
+        "base_url": "https://hr.example",
+        "auth": {"type": "bearer", "token": "********"},
+        "secret_headers": {"X-Api-Key": "********"},
+        "headers": {"X-Tenant": "acme"},
+    }
     assert config["auth"]["token"] == "t0ken"
 
 
@@ -153,8 +176,9 @@ def _properties(schema: dict, pointer: str = ""):
 def test_built_in_config_schemas_are_valid_and_described(type_name):
     connector_class = connector_types()[type_name]
     Draft202012Validator.check_schema(connector_class.config_schema)
-    undescribed = [pointer for pointer, schema in _properties(connector_class.config_schema)
-                   if not schema.get("description")]
+    undescribed = [
+        pointer for pointer, schema in _properties(connector_class.config_schema) if not schema.get("description")
+    ]
     assert undescribed == []
     assert connector_class.payload_kind in ("rest", "soap", "csv")
     assert connector_class.version and connector_class.description

@@ -19,8 +19,12 @@ from connectors.errors import (
 from connectors.plugins import create_connector
 from tests.support.sftp_server import SftpServer
 
-COLUMNS = [{"key": "employee_id", "header": "工号"}, {"key": "name", "header": "姓名"},
-           {"key": "goal", "header": "目标"}, {"key": "target", "header": "目标值"}]
+COLUMNS = [
+    {"key": "employee_id", "header": "工号"},
+    {"key": "name", "header": "姓名"},
+    {"key": "goal", "header": "目标"},
+    {"key": "target", "header": "目标值"},
+]
 
 
 def payload(employee_id: str, name: str = "张伟", goal: str = "季度数据报告完成率", target=95) -> dict:
@@ -46,8 +50,11 @@ def test_utf8_with_bom_reads_back(tmp_path, make_context):
     connector.deliver_batch([(make_context(), payload("E1")), (make_context(), payload("E2", "李娜", target=88.5))])
     [file] = committed_files(tmp_path / "out")
     assert file.read_bytes().startswith(b"\xef\xbb\xbf")
-    assert read_rows(file) == [["工号", "姓名", "目标", "目标值"], ["E1", "张伟", "季度数据报告完成率", "95"],
-                               ["E2", "李娜", "季度数据报告完成率", "88.5"]]
+    assert read_rows(file) == [
+        ["工号", "姓名", "目标", "目标值"],
+        ["E1", "张伟", "季度数据报告完成率", "95"],
+        ["E2", "李娜", "季度数据报告完成率", "88.5"],
+    ]
 
 
 def test_gb18030_reads_back(tmp_path, make_context):
@@ -69,8 +76,19 @@ def test_formula_injection_is_escaped(tmp_path, make_context):
     connector.deliver_batch([(make_context(), {"columns": columns, "rows": rows})])
     [file] = committed_files(tmp_path / "out")
     cells = [row[0] for row in read_rows(file)]
-    assert cells == ["'=HEADER()", "'=SUM(A1:A9)", "'+1+1", "'-2+3", "'@cmd", "'\tTAB", "'\rCR", "plain", "a=b",
-                     "-5", ""]
+    assert cells == [
+        "'=HEADER()",
+        "'=SUM(A1:A9)",
+        "'+1+1",
+        "'-2+3",
+        "'@cmd",
+        "'\tTAB",
+        "'\rCR",
+        "plain",
+        "a=b",
+        "-5",
+        "",
+    ]
 
 
 def test_delimiter_and_quoting_are_configurable(tmp_path, make_context):
@@ -162,6 +180,7 @@ def test_check_a_folder(tmp_path):
 
 # ---- schedule ----------------------------------------------------------------------------------
 
+
 def at(hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 5, 4, hour, minute, tzinfo=timezone.utc)
 
@@ -197,6 +216,7 @@ def test_an_invalid_cron_expression_is_a_config_error(tmp_path):
 
 # ---- SFTP --------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def sftp_server(tmp_path):
     root = tmp_path / "sftp-root"
@@ -206,9 +226,22 @@ def sftp_server(tmp_path):
 
 
 def sftp_connector(server, **destination):
-    return create_connector("csv", {"destination": {
-        "type": "sftp", "host": "127.0.0.1", "port": server.port, "username": "hr", "password": "sftp-pass",
-        "host_key": server.host_key_line, "remote_dir": "/inbox", "timeout": 5, **destination}})
+    return create_connector(
+        "csv",
+        {
+            "destination": {
+                "type": "sftp",
+                "host": "127.0.0.1",
+                "port": server.port,
+                "username": "hr",
+                "password": "sftp-pass",
+                "host_key": server.host_key_line,
+                "remote_dir": "/inbox",
+                "timeout": 5,
+                **destination,
+            }
+        },
+    )
 
 
 def test_sftp_upload_goes_to_part_then_renamed(sftp_server, make_context):
@@ -216,10 +249,15 @@ def test_sftp_upload_goes_to_part_then_renamed(sftp_server, make_context):
     assert connector.check().ok
     [result] = connector.deliver_batch([(make_context(), payload("E1"))])
     name = result.remote_id
-    writes = [operation for operation in sftp_server.operations if operation[0] in ("open", "posix_rename")
-              and operation[-1] != "r"]
-    assert writes[:2] == [("open", f"/inbox/{name}.part", "w"),
-                          ("posix_rename", f"/inbox/{name}.part", f"/inbox/{name}")]
+    writes = [
+        operation
+        for operation in sftp_server.operations
+        if operation[0] in ("open", "posix_rename") and operation[-1] != "r"
+    ]
+    assert writes[:2] == [
+        ("open", f"/inbox/{name}.part", "w"),
+        ("posix_rename", f"/inbox/{name}.part", f"/inbox/{name}"),
+    ]
     stored = sftp_server.root / "inbox" / name
     manifest = json.loads((sftp_server.root / "inbox" / f"{name}.manifest.json").read_text(encoding="utf-8"))
     assert manifest["sha256"] == hashlib.sha256(stored.read_bytes()).hexdigest()
@@ -256,7 +294,8 @@ def test_sftp_wrong_password_and_wrong_host_key_are_permanent(sftp_server, make_
     impostor = paramiko.ECDSAKey.generate()
     with pytest.raises(PermanentDeliveryError, match="host key"):
         sftp_connector(sftp_server, host_key=f"{impostor.get_name()} {impostor.get_base64()}").deliver_batch(
-            [(make_context(), payload("E1"))])
+            [(make_context(), payload("E1"))]
+        )
     assert list((sftp_server.root / "inbox").iterdir()) == []
 
 
@@ -265,9 +304,19 @@ def test_sftp_login_with_a_private_key(tmp_path, make_context):
     pem = io.StringIO()
     client_key.write_private_key(pem)
     with SftpServer(tmp_path / "root", password=None, authorized_key=client_key) as server:
-        connector = create_connector("csv", {"destination": {
-            "type": "sftp", "host": "127.0.0.1", "port": server.port, "username": "hr",
-            "private_key": pem.getvalue(), "host_key": server.host_key_line}})
+        connector = create_connector(
+            "csv",
+            {
+                "destination": {
+                    "type": "sftp",
+                    "host": "127.0.0.1",
+                    "port": server.port,
+                    "username": "hr",
+                    "private_key": pem.getvalue(),
+                    "host_key": server.host_key_line,
+                }
+            },
+        )
         [result] = connector.deliver_batch([(make_context(), payload("E1"))])
         assert (tmp_path / "root" / result.remote_id).is_file()
 

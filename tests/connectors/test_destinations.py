@@ -39,44 +39,48 @@ def fresh_wsdl_cache():
 
 # ---- configuration time -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("url", "reason"), [
-    ("https://169.254.169.254/latest/meta-data/", "cloud metadata service"),
-    ("https://100.100.100.200/latest/meta-data/", "cloud metadata service"),
-    ("https://[fd00:ec2::254]/latest/meta-data/", "cloud metadata service"),
-    ("https://metadata.google.internal/computeMetadata/v1/", "names a cloud metadata service"),
-    ("https://METADATA.GOOGLE.INTERNAL./computeMetadata/v1/", "names a cloud metadata service"),
-    ("https://127.0.0.1/", "loopback"),
-    ("https://localhost:8443/", "names this machine"),
-    ("https://hr.localhost/", "names this machine"),
-    ("https://ⓛocalhost/", "names this machine"),
-    ("https://[fe80::1%25eth0]/", "link-local"),
-    ("https://[64:ff9b::a9fe:a9fe]/", "169.254.169.254 (inside 64:ff9b::a9fe:a9fe) is a cloud metadata"),
-    ("https://192.0.2.10/", "private-network"),
-    ("https://[::1]/", "loopback"),
-    ("https://0.0.0.0/", "unspecified"),
-    ("https://[::]/", "unspecified"),
-    ("https://10.20.30.40/api", "private-network"),
-    ("https://172.16.5.4/api", "private-network"),
-    ("https://192.168.1.10/api", "private-network"),
-    ("https://[fc00::1]/api", "private-network"),
-    ("https://169.254.10.10/", "link-local"),
-    ("https://[fe80::1]/", "link-local"),
-    ("https://100.64.0.1/", "reserved or shared"),
-    ("https://224.0.0.1/", "multicast"),
-    ("https://2130706433/", "alternate spelling of the IPv4 address 127.0.0.1"),
-    ("https://0177.0.0.1/", "alternate spelling of the IPv4 address 127.0.0.1"),
-    ("https://0x7f.0.0.1/", "alternate spelling of the IPv4 address 127.0.0.1"),
-    ("https://0x7f000001/", "alternate spelling of the IPv4 address 127.0.0.1"),
-    ("https://127.1/", "alternate spelling of the IPv4 address 127.0.0.1"),
-    ("https://0xa9fea9fe/", "alternate spelling of the IPv4 address 169.254.169.254"),
-    ("https://[::ffff:127.0.0.1]/", "IPv4-mapped IPv6 spelling of 127.0.0.1"),
-    ("https://[::ffff:a9fe:a9fe]/", "IPv4-mapped IPv6 spelling of 169.254.169.254"),
-    ("https://[2002:7f00:1::]/", "127.0.0.1 (inside 2002:7f00:1::)"),
-    ("https://999.1.1.1/", "looks like an IP address"),
-    ("file:///etc/passwd", "file:// URLs are refused"),
-    ("ftp://files.example.com/", "not http(s)"),
-    ("http://hr.example.com/api", "plain http:// is refused"),
-])
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://169.254.169.254/latest/meta-data/", "cloud metadata service"),
+        ("https://100.100.100.200/latest/meta-data/", "cloud metadata service"),
+        ("https://[fd00:ec2::254]/latest/meta-data/", "cloud metadata service"),
+        ("https://metadata.google.internal/computeMetadata/v1/", "names a cloud metadata service"),
+        ("https://METADATA.GOOGLE.INTERNAL./computeMetadata/v1/", "names a cloud metadata service"),
+        ("https://127.0.0.1/", "loopback"),
+        ("https://localhost:8443/", "names this machine"),
+        ("https://hr.localhost/", "names this machine"),
+        ("https://ⓛocalhost/", "names this machine"),
+        ("https://[fe80::1%25eth0]/", "link-local"),
+        ("https://[64:ff9b::a9fe:a9fe]/", "169.254.169.254 (inside 64:ff9b::a9fe:a9fe) is a cloud metadata"),
+        ("https://192.0.2.10/", "private-network"),
+        ("https://[::1]/", "loopback"),
+        ("https://0.0.0.0/", "unspecified"),
+        ("https://[::]/", "unspecified"),
+        ("https://10.20.30.40/api", "private-network"),
+        ("https://172.16.5.4/api", "private-network"),
+        ("https://192.168.1.10/api", "private-network"),
+        ("https://[fc00::1]/api", "private-network"),
+        ("https://169.254.10.10/", "link-local"),
+        ("https://[fe80::1]/", "link-local"),
+        ("https://100.64.0.1/", "reserved or shared"),
+        ("https://224.0.0.1/", "multicast"),
+        ("https://2130706433/", "alternate spelling of the IPv4 address 127.0.0.1"),
+        ("https://0177.0.0.1/", "alternate spelling of the IPv4 address 127.0.0.1"),
+        ("https://0x7f.0.0.1/", "alternate spelling of the IPv4 address 127.0.0.1"),
+        ("https://0x7f000001/", "alternate spelling of the IPv4 address 127.0.0.1"),
+        ("https://127.1/", "alternate spelling of the IPv4 address 127.0.0.1"),
+        ("https://0xa9fea9fe/", "alternate spelling of the IPv4 address 169.254.169.254"),
+        ("https://[::ffff:127.0.0.1]/", "IPv4-mapped IPv6 spelling of 127.0.0.1"),
+        ("https://[::ffff:a9fe:a9fe]/", "IPv4-mapped IPv6 spelling of 169.254.169.254"),
+        ("https://[2002:7f00:1::]/", "127.0.0.1 (inside 2002:7f00:1::)"),
+        ("https://999.1.1.1/", "looks like an IP address"),
+        ("file:///etc/passwd", "file:// URLs are refused"),
+        ("ftp://files.example.com/", "not http(s)"),
+        ("http://hr.example.com/api", "plain http:// is refused"),
+    ],
+)
 def test_refused_urls_say_why(url, reason):
     with pytest.raises(ConfigError) as refused:
         check_url(url, STRICT, pointer="/base_url", what="base_url")
@@ -84,8 +88,15 @@ def test_refused_urls_say_why(url, reason):
     assert refused.value.pointer == "/base_url"
 
 
-@pytest.mark.parametrize("url", ["https://open.feishu.cn/open-apis", "https://qyapi.weixin.qq.com/cgi-bin",
-                                 "https://8.8.8.8/", "https://[2001:4860:4860::8888]/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://open.feishu.cn/open-apis",
+        "https://qyapi.weixin.qq.com/cgi-bin",
+        "https://8.8.8.8/",
+        "https://[2001:4860:4860::8888]/",
+    ],
+)
 def test_public_https_urls_pass(url):
     assert check_url(url, STRICT) == url
 
@@ -118,10 +129,14 @@ def test_a_bad_allowance_is_a_clear_error():
 
 
 def test_policy_from_the_environment(tmp_path):
-    policy = DestinationPolicy.from_environ({
-        "HUB_ALLOWED_DESTINATIONS": "10.0.0.0/8 hr.corp.example", "HUB_ALLOW_PLAIN_HTTP": "1",
-        "HUB_WSDL_ROOTS": os.pathsep.join([str(tmp_path / "wsdl"), str(tmp_path / "其他")]),
-        "HUB_CSV_ROOTS": str(tmp_path / "exports")})
+    policy = DestinationPolicy.from_environ(
+        {
+            "HUB_ALLOWED_DESTINATIONS": "10.0.0.0/8 hr.corp.example",
+            "HUB_ALLOW_PLAIN_HTTP": "1",
+            "HUB_WSDL_ROOTS": os.pathsep.join([str(tmp_path / "wsdl"), str(tmp_path / "其他")]),
+            "HUB_CSV_ROOTS": str(tmp_path / "exports"),
+        }
+    )
     assert policy.allowed_networks == (ipaddress.ip_network("10.0.0.0/8"),)
     assert policy.allowed_hosts == {"hr.corp.example"}
     assert policy.allow_plain_http
@@ -129,20 +144,59 @@ def test_policy_from_the_environment(tmp_path):
     assert DestinationPolicy.from_environ({}) == STRICT
 
 
-@pytest.mark.parametrize(("type_name", "config", "pointer", "reason"), [
-    ("rest", {"base_url": "https://169.254.169.254/latest"}, "/base_url", "metadata"),
-    ("rest", {"base_url": "https://open.feishu.cn", "auth": {
-        "type": "feishu_tenant_access_token", "app_id": "cli_1", "app_secret": "s",
-        "token_url": "https://10.0.0.8/token"}}, "/auth/token_url", "private-network"),
-    ("soap", {"wsdl": "/etc/passwd", "operation": "Put"}, "/wsdl", "not under HUB_WSDL_ROOTS"),
-    ("soap", {"wsdl": "file:///etc/passwd", "operation": "Put"}, "/wsdl", "file:// URLs are refused"),
-    ("soap", {"wsdl": "https://hr.example.com/svc?wsdl", "operation": "Put",
-              "endpoint": "https://[::ffff:10.0.0.1]/svc", "binding": "B"}, "/endpoint", "IPv4-mapped"),
-    ("csv", {"destination": {"type": "folder", "path": "/etc/cron.d"}}, "/destination/path",
-     "not under HUB_CSV_ROOTS"),
-    ("csv", {"destination": {"type": "sftp", "host": "169.254.169.254", "username": "hr", "password": "p",
-                             "host_key": "ssh-ed25519 AAAA"}}, "/destination/host", "metadata"),
-])
+@pytest.mark.parametrize(
+    ("type_name", "config", "pointer", "reason"),
+    [
+        ("rest", {"base_url": "https://169.254.169.254/latest"}, "/base_url", "metadata"),
+        (
+            "rest",
+            {
+                "base_url": "https://open.feishu.cn",
+                "auth": {
+                    "type": "feishu_tenant_access_token",
+                    "app_id": "cli_1",
+                    "app_secret": "s",
+                    "token_url": "https://10.0.0.8/token",
+                },
+            },
+            "/auth/token_url",
+            "private-network",
+        ),
+        ("soap", {"wsdl": "/etc/passwd", "operation": "Put"}, "/wsdl", "not under HUB_WSDL_ROOTS"),
+        ("soap", {"wsdl": "file:///etc/passwd", "operation": "Put"}, "/wsdl", "file:// URLs are refused"),
+        (
+            "soap",
+            {
+                "wsdl": "https://hr.example.com/svc?wsdl",
+                "operation": "Put",
+                "endpoint": "https://[::ffff:10.0.0.1]/svc",
+                "binding": "B",
+            },
+            "/endpoint",
+            "IPv4-mapped",
+        ),
+        (
+            "csv",
+            {"destination": {"type": "folder", "path": "/etc/cron.d"}},
+            "/destination/path",
+            "not under HUB_CSV_ROOTS",
+        ),
+        (
+            "csv",
+            {
+                "destination": {
+                    "type": "sftp",
+                    "host": "169.254.169.254",
+                    "username": "hr",
+                    "password": "p",
+                    "host_key": "ssh-ed25519 AAAA",
+                }
+            },
+            "/destination/host",
+            "metadata",
+        ),
+    ],
+)
 def test_connector_configs_are_checked_against_the_policy(type_name, config, pointer, reason):
     rooted = DestinationPolicy.from_settings(wsdl_roots=["/srv/hris/wsdl"], csv_roots=["/srv/hris/导出"])
     with pytest.raises(ConfigError) as refused:
@@ -153,6 +207,7 @@ def test_connector_configs_are_checked_against_the_policy(type_name, config, poi
 
 
 # ---- connect time, real servers -----------------------------------------------------------------
+
 
 def test_loopback_is_refused_by_default_and_admitted_when_allowed(make_context):
     with HttpReceiver() as receiver:
@@ -186,8 +241,7 @@ def test_a_host_name_resolving_to_loopback_is_refused_at_connect_time(make_conte
 def test_dns_rebinding_is_refused_at_connect_time(monkeypatch, make_context):
     """The name resolves to a public address when configured and to loopback when connected."""
     with HttpReceiver() as receiver:
-        connector = create_connector("rest", {"base_url": f"http://hr.example.com:{receiver.port}"},
-                                     policy=PLAIN_HTTP)
+        connector = create_connector("rest", {"base_url": f"http://hr.example.com:{receiver.port}"}, policy=PLAIN_HTTP)
         real_getaddrinfo = socket.getaddrinfo
 
         def rebinding(host, port, *args, **kwargs):
@@ -212,8 +266,9 @@ def test_a_redirect_to_a_refused_address_is_refused():
 def test_a_wsdl_url_redirecting_to_a_refused_address_is_refused():
     with HttpReceiver(host="127.0.0.2") as inner, HttpReceiver() as front:
         front.script("/hr.wsdl", Reply(302, headers={"Location": inner.url + "/hr.wsdl"}))
-        result = create_connector("soap", {"wsdl": front.url + "/hr.wsdl", "operation": "PutPerformanceGoals"},
-                                  policy=LOOPBACK).check()
+        result = create_connector(
+            "soap", {"wsdl": front.url + "/hr.wsdl", "operation": "PutPerformanceGoals"}, policy=LOOPBACK
+        ).check()
         assert not result.ok
         assert "127.0.0.2 is a loopback address" in result.message
         assert len(front.requests) == 1 and inner.requests == []
@@ -221,8 +276,15 @@ def test_a_wsdl_url_redirecting_to_a_refused_address_is_refused():
 
 def test_token_fetches_and_outcome_pulls_pass_the_policy(make_context):
     with HttpReceiver(host="127.0.0.2") as token_server, HttpReceiver() as api:
-        config = {"base_url": api.url, "auth": {"type": "wecom_access_token", "corpid": "ww1", "corpsecret": "s3",
-                                                "token_url": token_server.url + "/cgi-bin/gettoken"}}
+        config = {
+            "base_url": api.url,
+            "auth": {
+                "type": "wecom_access_token",
+                "corpid": "ww1",
+                "corpsecret": "s3",
+                "token_url": token_server.url + "/cgi-bin/gettoken",
+            },
+        }
         with pytest.raises(ConfigError) as refused:
             validate_config("rest", config, policy=LOOPBACK)
         assert refused.value.pointer == "/auth/token_url"
@@ -230,8 +292,10 @@ def test_token_fetches_and_outcome_pulls_pass_the_policy(make_context):
             connector.deliver(GOALS_PAYLOAD, make_context())
         assert token_server.requests == [] and api.requests == []
     with HttpReceiver(host="127.0.0.2") as outcomes:
-        with RestConnector({"base_url": outcomes.url}, policy=LOOPBACK) as connector, \
-                pytest.raises(DestinationRefused, match="127.0.0.2"):
+        with (
+            RestConnector({"base_url": outcomes.url}, policy=LOOPBACK) as connector,
+            pytest.raises(DestinationRefused, match="127.0.0.2"),
+        ):
             fetch_outcomes(connector, kinds=["performance_review"])
         assert outcomes.requests == []
 
@@ -249,9 +313,18 @@ def test_guarded_connection_refuses_before_connecting():
 
 def test_sftp_to_a_refused_host_is_refused_at_connect_time(tmp_path, make_context):
     with SftpServer(tmp_path / "root", username="hr", password="pw", host_key=paramiko.ECDSAKey.generate()) as server:
-        config = {"destination": {"type": "sftp", "host": "127.0.0.1", "port": server.port, "username": "hr",
-                                  "password": "pw", "host_key": server.host_key_line, "remote_dir": "/",
-                                  "timeout": 5}}
+        config = {
+            "destination": {
+                "type": "sftp",
+                "host": "127.0.0.1",
+                "port": server.port,
+                "username": "hr",
+                "password": "pw",
+                "host_key": server.host_key_line,
+                "remote_dir": "/",
+                "timeout": 5,
+            }
+        }
         connector = create_connector("csv", config)  # the tests' own policy admits loopback
         connector.destination.destination_policy = STRICT  # as a stored config meets a stricter policy
         result = connector.check()
@@ -261,9 +334,11 @@ def test_sftp_to_a_refused_host_is_refused_at_connect_time(tmp_path, make_contex
 
 # ---- local roots ---------------------------------------------------------------------------------
 
+
 def _rooted(tmp_path, **extra) -> DestinationPolicy:
-    return DestinationPolicy.from_settings(wsdl_roots=[str(tmp_path / "wsdl")], csv_roots=[str(tmp_path / "导出")],
-                                           **extra)
+    return DestinationPolicy.from_settings(
+        wsdl_roots=[str(tmp_path / "wsdl")], csv_roots=[str(tmp_path / "导出")], **extra
+    )
 
 
 def test_wsdl_files_only_from_the_roots(tmp_path):
@@ -292,13 +367,16 @@ def test_a_wsdl_importing_a_file_outside_the_roots_is_refused(tmp_path):
         importing = document.replace(
             "<wsdl:types>",
             f"<wsdl:types><xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'><xs:import "
-            f"namespace='urn:secret' schemaLocation='{location}'/></xs:schema>", 1)
+            f"namespace='urn:secret' schemaLocation='{location}'/></xs:schema>",
+            1,
+        )
         assert importing != document
         path = tmp_path / "wsdl" / "imports.wsdl"
         path.write_text(importing)
         wsdl_cache.clear()
-        result = create_connector("soap", {"wsdl": str(path), "operation": "Operation000"},
-                                  policy=_rooted(tmp_path)).check()
+        result = create_connector(
+            "soap", {"wsdl": str(path), "operation": "Operation000"}, policy=_rooted(tmp_path)
+        ).check()
         assert not result.ok
         assert "destination refused" in result.message
 
@@ -306,8 +384,9 @@ def test_a_wsdl_importing_a_file_outside_the_roots_is_refused(tmp_path):
 def test_csv_folders_only_from_the_roots(tmp_path, make_context):
     policy = _rooted(tmp_path)
     (tmp_path / "导出" / "月度").mkdir(parents=True)
-    connector = create_connector("csv", {"destination": {"type": "folder", "path": str(tmp_path / "导出" / "月度")}},
-                                 policy=policy)
+    connector = create_connector(
+        "csv", {"destination": {"type": "folder", "path": str(tmp_path / "导出" / "月度")}}, policy=policy
+    )
     assert connector.check().ok
     payload = {"columns": [{"key": "name", "header": "姓名"}], "rows": [{"name": "张伟"}]}
     connector.deliver(payload, make_context())
@@ -317,8 +396,9 @@ def test_csv_folders_only_from_the_roots(tmp_path, make_context):
     (tmp_path / "outside").mkdir()
     (tmp_path / "导出" / "escape").symlink_to(tmp_path / "outside")
     with pytest.raises(ConfigError, match="really"):
-        validate_config("csv", {"destination": {"type": "folder", "path": str(tmp_path / "导出" / "escape")}},
-                        policy=policy)
+        validate_config(
+            "csv", {"destination": {"type": "folder", "path": str(tmp_path / "导出" / "escape")}}, policy=policy
+        )
     # A stored config meeting the policy is refused when delivering, and nothing is written.
     stored = create_connector("csv", {"destination": {"type": "folder", "path": str(tmp_path / "outside")}})
     stored.destination.refusal = policy.csv_folder_refusal(str(tmp_path / "outside"))

@@ -24,9 +24,23 @@ def installed_example(tmp_path):
     shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--disable-pip-version-check", "--no-input", "--target", str(target), str(source)],
-        check=True, timeout=120, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        check=True,
+        timeout=120,
+        capture_output=True,
     )
     sys.path.insert(0, str(target))
     importlib.invalidate_caches()

@@ -133,7 +133,13 @@ def test_standard_webhooks_signature_verifies_independently(receiver, make_conte
     assert request.header("webhook-id") == context.job_id
     assert request.header("webhook-timestamp") == str(int(context.now.timestamp()))
     key = base64.b64decode(WEBHOOK_SECRET.split("_", 1)[1])
-    signed = request.header("webhook-id").encode() + b"." + request.header("webhook-timestamp").encode() + b"." + request.body
+    signed = (
+        request.header("webhook-id").encode()
+        + b"."
+        + request.header("webhook-timestamp").encode()
+        + b"."
+        + request.body
+    )
     expected = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
     version, signature = request.header("webhook-signature").split(",", 1)
     assert version == "v1"
@@ -152,8 +158,13 @@ def _token_endpoint(receiver, expires_in: float, tokens: list[str]):
 
 
 def _oauth(receiver):
-    return {"type": "oauth2_client_credentials", "token_url": receiver.url + "/oauth/token",
-            "client_id": "hub", "client_secret": "s3cret-client", "scope": "goals.write"}
+    return {
+        "type": "oauth2_client_credentials",
+        "token_url": receiver.url + "/oauth/token",
+        "client_id": "hub",
+        "client_secret": "s3cret-client",
+        "scope": "goals.write",
+    }
 
 
 def test_oauth2_token_is_fetched_once_for_many_deliveries(receiver, make_context):
@@ -174,13 +185,16 @@ def test_oauth2_token_is_refreshed_after_expiry(receiver, make_context):
         connector.deliver(GOAL_PAYLOAD, make_context())
     assert len(receiver.requests_for("/oauth/token")) == 2
     assert [request.header("Authorization") for request in receiver.requests_for("/api/goals")] == [
-        "Bearer token-A", "Bearer token-B"]
+        "Bearer token-A",
+        "Bearer token-B",
+    ]
 
 
 def test_oauth2_token_is_refreshed_once_on_401(receiver, make_context):
     _token_endpoint(receiver, 3600, ["revoked", "fresh"])
-    receiver.handle("/api/goals", lambda request: Reply(201) if request.header("Authorization") == "Bearer fresh"
-                    else Reply(401))
+    receiver.handle(
+        "/api/goals", lambda request: Reply(201) if request.header("Authorization") == "Bearer fresh" else Reply(401)
+    )
     with rest(receiver, auth=_oauth(receiver)) as connector:
         assert connector.deliver(GOAL_PAYLOAD, make_context()).status_code == 201
     assert len(receiver.requests_for("/oauth/token")) == 2
@@ -196,10 +210,16 @@ def test_oauth2_bad_client_credentials_are_permanent(receiver, make_context):
 
 def test_secrets_are_masked_in_preview_and_response_excerpt(receiver, make_context):
     token = "tok-very-secret-123"
-    receiver.handle("/api/goals", lambda request: Reply(
-        200, body={"echo": request.header("Authorization"), "key": request.header("X-Api-Key")}))
-    connector = rest(receiver, auth={"type": "bearer", "token": token}, secret_headers={"X-Api-Key": "key-987"},
-                     webhook_secret=WEBHOOK_SECRET)
+    receiver.handle(
+        "/api/goals",
+        lambda request: Reply(200, body={"echo": request.header("Authorization"), "key": request.header("X-Api-Key")}),
+    )
+    connector = rest(
+        receiver,
+        auth={"type": "bearer", "token": token},
+        secret_headers={"X-Api-Key": "key-987"},
+        webhook_secret=WEBHOOK_SECRET,
+    )
     prepared = connector.prepare(GOAL_PAYLOAD, make_context())
     assert prepared.headers["Authorization"] == "Bearer ********"
     assert prepared.headers["X-Api-Key"] == "********"
@@ -263,8 +283,11 @@ def test_check_names_dns_failures():
     from urllib3.exceptions import MaxRetryError, NameResolutionError
 
     resolution = NameResolutionError("hr.example.invalid", None, socket.gaierror(-2, "Name or service not known"))
-    responses.add(responses.HEAD, "https://hr.example.invalid/",
-                  body=requests.exceptions.ConnectionError(MaxRetryError(None, "/", resolution)))
+    responses.add(
+        responses.HEAD,
+        "https://hr.example.invalid/",
+        body=requests.exceptions.ConnectionError(MaxRetryError(None, "/", resolution)),
+    )
     result = create_connector("rest", {"base_url": "https://hr.example.invalid/"}).check()
     assert not result.ok
     assert "cannot resolve host name 'hr.example.invalid'" in result.message

@@ -24,13 +24,35 @@ from tests.support.wsdl_generator import write_wsdl
 WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"
 WSU_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"
 GOALS = [
-    {"key": "data_report", "name": "季度数据报告完成率", "metric": "completion_rate", "target": 95,
-     "unit": "%", "weight": 0.4, "period": "2026-Q2"},
-    {"key": "tickets", "name": "Tickets closed", "metric": "count", "target": 120.5, "unit": "tickets",
-     "weight": 0.6, "period": "2026-Q2"},
+    {
+        "key": "data_report",
+        "name": "季度数据报告完成率",
+        "metric": "completion_rate",
+        "target": 95,
+        "unit": "%",
+        "weight": 0.4,
+        "period": "2026-Q2",
+    },
+    {
+        "key": "tickets",
+        "name": "Tickets closed",
+        "metric": "count",
+        "target": 120.5,
+        "unit": "tickets",
+        "weight": 0.6,
+        "period": "2026-Q2",
+    },
 ]
-RULE = {"scheduleType": "flexible", "workdays": "1,2,3,4,5", "startTime": "08:00", "endTime": "19:00",
-        "coreStart": "10:00", "coreEnd": "16:00", "lateArrivalsAllowed": 2, "probationMonths": 6}
+RULE = {
+    "scheduleType": "flexible",
+    "workdays": "1,2,3,4,5",
+    "startTime": "08:00",
+    "endTime": "19:00",
+    "coreStart": "10:00",
+    "coreEnd": "16:00",
+    "lateArrivalsAllowed": 2,
+    "probationMonths": 6,
+}
 
 
 def goals_payload(employee_id: str = "E-100", goals=GOALS) -> dict:
@@ -110,11 +132,14 @@ def test_non_xml_503_is_retryable(soap_server, make_context):
     assert raised.value.status_code == 503
 
 
-@pytest.mark.parametrize("bad_goal, problem", [
-    ({"key": "k", "colour": "red"}, "/body/goals/0/colour: field 'colour' does not exist in Goal"),
-    ({"key": "k", "target": "ninety"}, "/body/goals/0/target: 'ninety' is not a valid float"),
-    ({"key": "k", "weight": {"value": 1}}, "/body/goals/0/weight: expected a single float value"),
-])
+@pytest.mark.parametrize(
+    "bad_goal, problem",
+    [
+        ({"key": "k", "colour": "red"}, "/body/goals/0/colour: field 'colour' does not exist in Goal"),
+        ({"key": "k", "target": "ninety"}, "/body/goals/0/target: 'ninety' is not a valid float"),
+        ({"key": "k", "weight": {"value": 1}}, "/body/goals/0/weight: expected a single float value"),
+    ],
+)
 def test_a_payload_that_does_not_fit_is_permanent_before_sending(soap_server, make_context, bad_goal, problem):
     connector = soap(soap_server)
     for call in (connector.prepare, connector.deliver):
@@ -168,7 +193,7 @@ def test_ws_security_text_mode_masks_the_password_in_preview(soap_server, make_c
     connector = soap(soap_server, wsse={"username": "hub", "password": "pa55-word", "password_type": "text"})
     prepared = connector.prepare(goals_payload(), make_context())
     assert "pa55-word" not in prepared.body
-    assert "#PasswordText\">********</wsse:Password>" in prepared.body
+    assert '#PasswordText">********</wsse:Password>' in prepared.body
     connector.deliver(goals_payload(), make_context())
     token = _security(soap_server.raw_requests[0].body).find("{%s}UsernameToken" % WSSE_NS)
     assert token.findtext("{%s}Password" % WSSE_NS) == "pa55-word"
@@ -193,10 +218,18 @@ def test_wsdl_from_a_file_with_the_endpoint_overridden(soap_server, make_context
     wsdl_text = requests.get(soap_server.wsdl_url, timeout=5).text.replace(soap_server.url, "http://127.0.0.1:9")
     wsdl_file = tmp_path / "legacy.wsdl"
     wsdl_file.write_text(wsdl_text, encoding="utf-8")
-    by_port = create_connector("soap", {"wsdl": str(wsdl_file), "operation": "PutPerformanceGoals",
-                                        "endpoint": soap_server.url + "/"})
-    by_binding = create_connector("soap", {"wsdl": str(wsdl_file), "operation": "PutPerformanceGoals",
-                                           "binding": "LegacyHr", "endpoint": soap_server.url + "/"})
+    by_port = create_connector(
+        "soap", {"wsdl": str(wsdl_file), "operation": "PutPerformanceGoals", "endpoint": soap_server.url + "/"}
+    )
+    by_binding = create_connector(
+        "soap",
+        {
+            "wsdl": str(wsdl_file),
+            "operation": "PutPerformanceGoals",
+            "binding": "LegacyHr",
+            "endpoint": soap_server.url + "/",
+        },
+    )
     by_port.deliver(goals_payload(), make_context())
     by_binding.deliver(goals_payload(), make_context())
     assert len(soap_server.calls) == 2
@@ -218,8 +251,10 @@ def test_a_large_wsdl_loads_once_and_is_reused(tmp_path, make_context):
     config = {"wsdl": str(wsdl_file), "operation": "Operation000"}
     connectors = [create_connector("soap", config) for _ in range(3)]
     for number, connector in enumerate(connectors):
-        payload = {"operation": f"Operation{149 - number:03d}",
-                   "body": {"employeeId": "E-1", "record": [{"field000": "x", "field001": 1.5}]}}
+        payload = {
+            "operation": f"Operation{149 - number:03d}",
+            "body": {"employeeId": "E-1", "record": [{"field000": "x", "field001": 1.5}]},
+        }
         prepared = connector.prepare(payload, make_context())
         assert f"Operation{149 - number:03d}" in prepared.body
     assert wsdl_cache.loads[str(wsdl_file)] == 1

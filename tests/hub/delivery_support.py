@@ -1,4 +1,5 @@
 """Helpers for delivery tests: connectors pointing at a receiver, hires, workers in-process and as processes."""
+
 from __future__ import annotations
 
 import os
@@ -22,10 +23,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def add_rest_connector(state, name: str, base_url: str, **overrides):
-    spec = {"name": name, "type": "rest", "mapping": "generic-rest", "events": ["candidate.hired"],
-            "config": {"base_url": base_url, "timeouts": {"connect": 1, "read": 2},
-                       "webhook_secret": "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
-            "retry_schedule": FAST_SCHEDULE, **overrides}
+    spec = {
+        "name": name,
+        "type": "rest",
+        "mapping": "generic-rest",
+        "events": ["candidate.hired"],
+        "config": {
+            "base_url": base_url,
+            "timeouts": {"connect": 1, "read": 2},
+            "webhook_secret": "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        },
+        "retry_schedule": FAST_SCHEDULE,
+        **overrides,
+    }
     with transaction(state.session_factory) as session:
         connector_admin.add(session, spec, actor="test", settings=state.settings)
 
@@ -43,9 +53,17 @@ def hire(state, who: Caller, count: int = 1, **result_overrides) -> list[str]:
         accepted = ingest.ingest(state.session_factory, who, interview_result(**result_overrides), None)
         with transaction(state.session_factory) as session:
             result = session.get(InterviewResult, accepted.body["id"])
-            record(session, result, {"hired": True, "decided_by": "hr@example.com",
-                                     "employee_ids": {"default": f"E{len(ids) + 1:05d}"}, "start_date": "2027-01-04"},
-                   actor="test")
+            record(
+                session,
+                result,
+                {
+                    "hired": True,
+                    "decided_by": "hr@example.com",
+                    "employee_ids": {"default": f"E{len(ids) + 1:05d}"},
+                    "start_date": "2027-01-04",
+                },
+                actor="test",
+            )
         ids.append(accepted.body["id"])
     return ids
 
@@ -70,5 +88,12 @@ def jobs(state, **where) -> list[SyncJob]:
 def worker_process(config: dict, *args: str, **popen) -> subprocess.Popen:
     """`hris-hub worker` as a real process with the test app's settings."""
     env = {**os.environ, **{k: str(v) for k, v in config.items() if k.startswith("HUB_")}}
-    return subprocess.Popen([sys.executable, "-m", "hub", "worker", *args], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "hub", "worker", *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
+    )

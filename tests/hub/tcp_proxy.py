@@ -1,4 +1,5 @@
 """A TCP proxy on loopback that a test can cut and restore, to make a real server 'go down'."""
+
 from __future__ import annotations
 
 import socket

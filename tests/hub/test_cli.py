@@ -1,4 +1,5 @@
 """The hris-hub command line: clients, and the production server in a real process."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,13 @@ def test_serve_runs_waitress_and_migrates(tmp_path):
     port = free_port()
     env = dict(os.environ, HUB_INSTANCE_PATH=str(tmp_path), HUB_ENCRYPTION_KEYS=TEST_KEY, HUB_LOG_FORMAT="json")
     env.pop("HUB_DATABASE_URL", None)
-    process = subprocess.Popen([sys.executable, "-m", "hub", "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hub", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         for _ in range(100):
             try:

@@ -1,4 +1,5 @@
 """Help is quiet and touches nothing; log lines go to stderr at a level the person chooses."""
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,19 @@ from tests.support.hub_process import hub_env, run_hub
 FLASK_OPTIONS = ("--env-file", "--app", "--debug", "-e, ", "-A, ")
 
 
-@pytest.mark.parametrize("args", [["--help"], ["-h"], ["serve", "--help"], ["db", "upgrade", "--help"],
-                                  ["connectors", "delete", "--help"], ["demo", "--help"], ["users", "--help"],
-                                  ["--version"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["-h"],
+        ["serve", "--help"],
+        ["db", "upgrade", "--help"],
+        ["connectors", "delete", "--help"],
+        ["demo", "--help"],
+        ["users", "--help"],
+        ["--version"],
+    ],
+)
 def test_help_touches_nothing_and_shows_only_the_hubs_options(tmp_path, args):
     run = run_hub(*args, env=hub_env(), cwd=tmp_path)
     assert run.returncode == 0, run.stderr
@@ -25,8 +36,14 @@ def test_help_touches_nothing_and_shows_only_the_hubs_options(tmp_path, args):
 
 
 def test_log_lines_go_to_stderr_at_the_chosen_level(tmp_path):
-    env = hub_env({"HUB_INSTANCE_PATH": str(tmp_path / "instance"), "HUB_ENCRYPTION_KEYS": TEST_KEY,
-                   "HUB_SECRET_KEY": "test-secret-key-0123456789", "HUB_LOG_FORMAT": "json"})
+    env = hub_env(
+        {
+            "HUB_INSTANCE_PATH": str(tmp_path / "instance"),
+            "HUB_ENCRYPTION_KEYS": TEST_KEY,
+            "HUB_SECRET_KEY": "test-secret-key-0123456789",
+            "HUB_LOG_FORMAT": "json",
+        }
+    )
     default = run_hub("db", "upgrade", env=env, cwd=tmp_path)
     assert default.returncode == 0, default.stderr
     assert default.stdout.startswith("database at revision")
@@ -39,6 +56,7 @@ def test_log_lines_go_to_stderr_at_the_chosen_level(tmp_path):
     fresh = hub_env({"HUB_INSTANCE_PATH": str(tmp_path / "fresh")})
     warned = run_hub("db", "upgrade", env=fresh, cwd=tmp_path)
     assert "first start: generated encryption key file" in warned.stderr and "generated" not in warned.stdout
-    quiet = run_hub("--quiet", "db", "upgrade", env=hub_env({"HUB_INSTANCE_PATH": str(tmp_path / "fresh2")}),
-                    cwd=tmp_path)
+    quiet = run_hub(
+        "--quiet", "db", "upgrade", env=hub_env({"HUB_INSTANCE_PATH": str(tmp_path / "fresh2")}), cwd=tmp_path
+    )
     assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr

@@ -1,4 +1,5 @@
 """The operator docs stay true: every setting the hub reads is documented."""
+
 import re
 
 from tests.conftest import ROOT

@@ -116,7 +116,7 @@ def _check_against_tables(value: dict, section: str, tables: dict, path: str = "
         if not _type_matches(item, declared):
             problems.append(f"{where}: {item!r} is not {declared}")
             continue
-        element = declared[len("list of "):].strip() if declared.startswith("list of ") else None
+        element = declared[len("list of ") :].strip() if declared.startswith("list of ") else None
         for index, element_value in enumerate(item if element else []):
             if element in tables:
                 problems.extend(_check_against_tables(element_value, element, tables, f"{where}/{index}"))

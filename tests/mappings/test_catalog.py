@@ -51,10 +51,25 @@ def test_names_list_presets_and_configured_folders(folders):
     assert catalog.policy("default").name
 
 
-@pytest.mark.parametrize("name", [
-    "/etc/passwd", "../../etc/passwd", "..", "presets/../x", "a/b", "a\\b", "feishu-shift.yaml/..", "",
-    "Feishu-Shift", "名字", "x\x00y", "./generic-rest", "~root", "generic-rest\n",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "/etc/passwd",
+        "../../etc/passwd",
+        "..",
+        "presets/../x",
+        "a/b",
+        "a\\b",
+        "feishu-shift.yaml/..",
+        "",
+        "Feishu-Shift",
+        "名字",
+        "x\x00y",
+        "./generic-rest",
+        "~root",
+        "generic-rest\n",
+    ],
+)
 def test_names_with_paths_or_odd_characters_are_refused(name):
     with pytest.raises(CatalogError, match="is not a catalog name"):
         Catalog().mapping(name)
@@ -86,8 +101,12 @@ def test_loader_errors_never_quote_the_file(folders, file_name):
     name = file_name.removesuffix(".yaml")
     catalog = Catalog.from_dirs([mappings_dir], [policies_dir])
     failures = []
-    for load in (catalog.mapping, catalog.policy, lambda _: load_mapping(mappings_dir / file_name),
-                 lambda _: load_policy(policies_dir / file_name)):
+    for load in (
+        catalog.mapping,
+        catalog.policy,
+        lambda _: load_mapping(mappings_dir / file_name),
+        lambda _: load_policy(policies_dir / file_name),
+    ):
         with pytest.raises((MappingError, PolicyError)) as refused:
             load(name)
         failures.append(str(refused.value))
@@ -126,9 +145,9 @@ def test_a_yaml_alias_bomb_is_refused_quickly_with_its_line(folders):
     (policies_dir / "bomb.yaml").write_text(BOMB, encoding="utf-8")
     catalog = Catalog.from_dirs([mappings_dir], [policies_dir])
     started = time.perf_counter()
-    with pytest.raises(MappingError, match=r"bomb.yaml:\d+: expands to more than 100,000 values"):
+    with pytest.raises(MappingError, match=r"bomb.yaml:\d+: aliases expand this node to more than 100,000 values"):
         catalog.mapping("bomb")
-    with pytest.raises(PolicyError, match=r"bomb.yaml:\d+: expands to more than 100,000 values"):
+    with pytest.raises(PolicyError, match=r"bomb.yaml:\d+: aliases expand this node to more than 100,000 values"):
         catalog.policy("bomb")
     assert time.perf_counter() - started < 2
 
@@ -157,8 +176,9 @@ def test_a_target_schema_outside_the_mapping_folder_is_refused(folders, tmp_path
     mappings_dir, _ = folders
     (tmp_path / "keys.json").write_text('{"type": "sk_live_0123456789abcdef"}', encoding="utf-8")
     text = (PRESETS_DIR / "generic-rest.yaml").read_text(encoding="utf-8")
-    (mappings_dir / "escape.yaml").write_text(text.replace("schema: generic-rest-event.json", f"schema: {schema}"),
-                                              encoding="utf-8")
+    (mappings_dir / "escape.yaml").write_text(
+        text.replace("schema: generic-rest-event.json", f"schema: {schema}"), encoding="utf-8"
+    )
     with pytest.raises(MappingError) as refused:
         Catalog.from_dirs([mappings_dir]).mapping("escape")
     assert "/schema" in str(refused.value) and "not a path leading out" in str(refused.value)
@@ -169,8 +189,9 @@ def test_a_target_schema_that_is_not_a_schema_is_not_quoted(folders):
     mappings_dir, _ = folders
     (mappings_dir / "bad.json").write_text('{"type": "sk_live_0123456789abcdef"}', encoding="utf-8")
     text = (PRESETS_DIR / "generic-rest.yaml").read_text(encoding="utf-8")
-    (mappings_dir / "badschema.yaml").write_text(text.replace("schema: generic-rest-event.json", "schema: bad.json"),
-                                                 encoding="utf-8")
+    (mappings_dir / "badschema.yaml").write_text(
+        text.replace("schema: generic-rest-event.json", "schema: bad.json"), encoding="utf-8"
+    )
     with pytest.raises(MappingError, match="not a valid draft 2020-12 schema") as refused:
         Catalog.from_dirs([mappings_dir]).mapping("badschema")
     assert "sk_live" not in str(refused.value)

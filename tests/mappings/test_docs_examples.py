@@ -35,6 +35,7 @@ def test_worked_example_matches_the_preset(name):
 
 def test_policies_doc_covers_every_default_rule():
     from mappings import load_policy
+
     text = (DOCS / "policies.md").read_text(encoding="utf-8")
     for rule in load_policy("default").rules:
         assert f"`{rule['id']}`" in text, f"docs/policies.md does not explain {rule['id']}"
@@ -42,8 +43,10 @@ def test_policies_doc_covers_every_default_rule():
 
 def test_policies_worked_example_matches_the_default_policy():
     from mappings import load_policy
+
     text = (DOCS / "policies.md").read_text(encoding="utf-8")
     documented = json.loads(re.search(r"```json\n(.*?)\n```", text, re.DOTALL).group(1))
-    example = json.loads((DOCS.parent / "examples" / "profiles" / "sales-strong-communicator.json").read_text(
-        encoding="utf-8"))
+    example = json.loads(
+        (DOCS.parent / "examples" / "profiles" / "sales-strong-communicator.json").read_text(encoding="utf-8")
+    )
     assert load_policy("default").evaluate(example["profile"], example["context"]).to_dict() == documented

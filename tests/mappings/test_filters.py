@@ -51,11 +51,14 @@ def test_percentages_and_names():
         filters.fraction("95%")
 
 
-@pytest.mark.parametrize("period, start, end", [
-    ("2027-Q1", "2027-01-01", "2027-03-31"),
-    ("2027-Q4", "2027-10-01", "2027-12-31"),
-    ("2027-01-11/2027-07-10", "2027-01-11", "2027-07-10"),
-])
+@pytest.mark.parametrize(
+    "period, start, end",
+    [
+        ("2027-Q1", "2027-01-01", "2027-03-31"),
+        ("2027-Q4", "2027-10-01", "2027-12-31"),
+        ("2027-01-11/2027-07-10", "2027-01-11", "2027-07-10"),
+    ],
+)
 def test_periods(period, start, end):
     assert (filters.period_start(period), filters.period_end(period)) == (start, end)
 
@@ -65,17 +68,28 @@ def test_bad_period():
         filters.period_start("Q1 2027")
 
 
-@pytest.mark.parametrize("value,offset,expected", [
-    ("09:00", None, "09:00:00"), ("9:05", None, "09:05:00"), ("23:59:59", None, "23:59:59"),
-    ("09:00", "+08:00", "09:00:00+08:00"), ("00:00", "Z", "00:00:00Z"),
-])
+@pytest.mark.parametrize(
+    "value,offset,expected",
+    [
+        ("09:00", None, "09:00:00"),
+        ("9:05", None, "09:05:00"),
+        ("23:59:59", None, "23:59:59"),
+        ("09:00", "+08:00", "09:00:00+08:00"),
+        ("00:00", "Z", "00:00:00Z"),
+    ],
+)
 def test_xsd_time(value, offset, expected):
     assert filters.xsd_time(value, offset) == expected
 
 
-@pytest.mark.parametrize("value,offset,message", [
-    ("26:00", None, "past midnight"), ("9h", None, "expected a time of day"), ("09:00", "CST", "time zone offset"),
-])
+@pytest.mark.parametrize(
+    "value,offset,message",
+    [
+        ("26:00", None, "past midnight"),
+        ("9h", None, "expected a time of day"),
+        ("09:00", "CST", "time zone offset"),
+    ],
+)
 def test_xsd_time_refuses(value, offset, message):
     with pytest.raises(ValueError, match=message):
         filters.xsd_time(value, offset)

@@ -14,11 +14,14 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def test_policies_test_prints_fired_rules_and_results():
-    result = CliRunner().invoke(policies, ["test", "default", "--profile",
-                                           str(EXAMPLES / "profiles" / "sales-strong-communicator.json")])
+    result = CliRunner().invoke(
+        policies, ["test", "default", "--profile", str(EXAMPLES / "profiles" / "sales-strong-communicator.json")]
+    )
     assert result.exit_code == 0, result.output
-    assert "sales-conversion-goal -> goal:quarterly_conversion_rate  (job_family sales in [sales] and " \
-           "communication 92 >= 90)" in result.output
+    assert (
+        "sales-conversion-goal -> goal:quarterly_conversion_rate  (job_family sales in [sales] and "
+        "communication 92 >= 90)" in result.output
+    )
     assert "late-arrivals-low-responsibility -> attendance:probation.late_arrivals_allowed_per_month" in result.output
     assert "target 25%" in result.output
 
@@ -28,8 +31,9 @@ def test_policies_test_json_with_separate_context(tmp_path):
     profile, context = tmp_path / "profile.json", tmp_path / "context.json"
     profile.write_text(json.dumps(data["profile"]), encoding="utf-8")
     context.write_text(json.dumps({**data["context"], "preferences": {"work_schedule": "fixed"}}), encoding="utf-8")
-    result = CliRunner().invoke(policies, ["test", "default", "--profile", str(profile), "--context", str(context),
-                                           "--json"])
+    result = CliRunner().invoke(
+        policies, ["test", "default", "--profile", str(profile), "--context", str(context), "--json"]
+    )
     assert result.exit_code == 0, result.output
     outcome = json.loads(result.output)
     assert outcome["attendance"]["schedule_type"] == "fixed"
@@ -37,8 +41,9 @@ def test_policies_test_json_with_separate_context(tmp_path):
 
 
 def test_policies_test_reports_undetermined_rules():
-    result = CliRunner().invoke(policies, ["test", "default", "--profile",
-                                           str(EXAMPLES / "profiles" / "sales-insufficient.json")])
+    result = CliRunner().invoke(
+        policies, ["test", "default", "--profile", str(EXAMPLES / "profiles" / "sales-insufficient.json")]
+    )
     assert result.exit_code == 0
     assert "undetermined (data missing):" in result.output
     assert "communication insufficient" in result.output

@@ -37,8 +37,9 @@ def test_data_report_goal_boundary(policy, score, fires, make_profile):
         assert ("data-report-goal", "goal:data_report_completion_rate") in fired_outputs(outcome)
         assert f"data_analysis {score:g} >= 80" in [output.reason for output in outcome.fired]
     else:
-        assert {"rule": "data-report-goal", "reason": f"data_analysis {score:g} < 80"} in \
-            [skip.to_dict() for skip in outcome.not_fired]
+        assert {"rule": "data-report-goal", "reason": f"data_analysis {score:g} < 80"} in [
+            skip.to_dict() for skip in outcome.not_fired
+        ]
 
 
 @pytest.mark.parametrize("score, fires", [(89, False), (90, True), (91, True)])
@@ -115,12 +116,15 @@ def test_flexible_preference_gives_core_hours(policy, make_profile):
     assert attendance["flexible_window"] == {"earliest_start": "08:00", "latest_end": "19:00"}
 
 
-@pytest.mark.parametrize("profile_preference, stated, expected", [
-    ("fixed", "flexible", "flexible"),
-    ("flexible", "fixed", "fixed"),
-    ("flexible", None, "flexible"),
-    (None, None, "fixed"),
-])
+@pytest.mark.parametrize(
+    "profile_preference, stated, expected",
+    [
+        ("fixed", "flexible", "flexible"),
+        ("flexible", "fixed", "fixed"),
+        ("flexible", None, "flexible"),
+        (None, None, "fixed"),
+    ],
+)
 def test_stated_preference_overrides_profile(policy, profile_preference, stated, expected, make_profile):
     context = {**SALES, "preferences": {"work_schedule": stated}}
     outcome = policy.evaluate(make_profile(profile_preference, responsibility=75), context)
@@ -154,14 +158,16 @@ def test_score_none_without_flag_is_undetermined(policy, make_profile):
     profile = make_profile(technical_skill=50)
     profile["dimensions"]["data_analysis"] = {"score": None, "level": None, "insufficient": False}
     outcome = policy.evaluate(profile, RND)
-    assert {"rule": "data-report-goal", "reason": "data_analysis has no score"} in \
-        [skip.to_dict() for skip in outcome.undetermined]
+    assert {"rule": "data-report-goal", "reason": "data_analysis has no score"} in [
+        skip.to_dict() for skip in outcome.undetermined
+    ]
 
 
 def test_missing_job_family_is_undetermined_not_guessed(policy, make_profile):
     outcome = policy.evaluate(make_profile(communication=95), {"start_date": "2027-01-11"})
-    assert any(skip.rule == "sales-conversion-goal" and "job_family not given" in skip.reason
-               for skip in outcome.undetermined)
+    assert any(
+        skip.rule == "sales-conversion-goal" and "job_family not given" in skip.reason for skip in outcome.undetermined
+    )
 
 
 def test_weights_normalised_to_100(policy, make_profile):
@@ -177,6 +183,7 @@ def test_three_equal_weights_sum_to_exactly_100(write_policy, make_profile):
             if "goal" in rule["then"]:
                 rule["then"]["goal"]["weight"] = 1
                 rule["when"] = {"dimension": "teamwork", "op": ">=", "value": 0}
+
     outcome = load_policy(write_policy(equal_weights)).evaluate(make_profile(teamwork=50), SALES)
     assert [goal["weight"] for goal in outcome.plan["goals"]] == [33.33, 33.33, 33.34]
 
@@ -184,6 +191,7 @@ def test_three_equal_weights_sum_to_exactly_100(write_policy, make_profile):
 def test_rationale_cites_policy_name_and_version(write_policy, make_profile):
     def rename(data):
         data["name"], data["version"] = "acme-hr", "2027.2"
+
     outcome = load_policy(write_policy(rename)).evaluate(make_profile(data_analysis=88), RND)
     result = outcome.to_dict()
     assert result["policy"] == {"name": "acme-hr", "version": "2027.2"}
@@ -204,13 +212,15 @@ def test_outcome_matches_the_canonical_schemas(policy, make_profile):
 
 def test_probation_period_plan(write_policy, make_profile):
     outcome = load_policy(write_policy(lambda data: data.update(plan={"period": "probation"}))).evaluate(
-        make_profile(data_analysis=90, technical_skill=50), RND)
+        make_profile(data_analysis=90, technical_skill=50), RND
+    )
     assert outcome.plan["period"] == "2027-01-11/2027-07-10"  # six months for R&D
     assert outcome.plan["goals"][0]["period"] == "2027-01-11/2027-07-10"
 
 
 def test_bad_start_date_is_an_input_error(policy, make_profile):
     from mappings import InputError
+
     with pytest.raises(InputError) as caught:
         policy.evaluate(make_profile(), {"start_date": "11/01/2027"})
     assert caught.value.pointer == "/start_date"
@@ -220,23 +230,31 @@ def test_bad_start_date_is_an_input_error(policy, make_profile):
 # engine: the honest one must never get a stricter probation late-arrival allowance than the one who shifted blame.
 OWNERSHIP_PAIRS = {
     "en": (
-        ("Two years ago I booked a client's spring trade-fair stand for the wrong week. When the organiser's email came I "
-        "saw the mistake was mine, so I rang the client that morning and said so plainly. I swapped our slot with "
-        "another exhibitor, paid the change fee out of my own commission and drove the printed banners over myself. "
-        "The stand opened on the right day, the client signed for the autumn fair too, and I now check every booking "
-        "against the client's calendar before I confirm it."),
-        ("Two years ago a client's spring trade-fair stand ended up booked for the wrong week. When the organiser's "
-        "email came I rang the client that morning and explained that our events coordinator had entered the dates, "
-        "so it was her fault and nothing to do with me. I asked her to fix the booking and to pay the change fee from "
-        "her budget. The stand opened on the right day and the client signed for the autumn fair too."),
+        (
+            "Two years ago I booked a client's spring trade-fair stand for the wrong week. When the organiser's email came I "
+            "saw the mistake was mine, so I rang the client that morning and said so plainly. I swapped our slot with "
+            "another exhibitor, paid the change fee out of my own commission and drove the printed banners over myself. "
+            "The stand opened on the right day, the client signed for the autumn fair too, and I now check every booking "
+            "against the client's calendar before I confirm it."
+        ),
+        (
+            "Two years ago a client's spring trade-fair stand ended up booked for the wrong week. When the organiser's "
+            "email came I rang the client that morning and explained that our events coordinator had entered the dates, "
+            "so it was her fault and nothing to do with me. I asked her to fix the booking and to pay the change fee from "
+            "her budget. The stand opened on the right day and the client signed for the autumn fair too."
+        ),
     ),
     "zh": (
-        ("两年前我把一位客户春季展会的展位订错了一周。收到主办方的邮件时，我发现是我自己弄错的，当天上午就给客户打电话如实说明。"
-        "我和另一家参展商换了时段，改期费用从我自己的提成里出，还亲自把印好的横幅送了过去。"
-        "展位按时开放，客户还签下了秋季展会，现在每次确认预订前我都会先和客户的日程核对一遍。"),
-        ("两年前一位客户春季展会的展位被订错了一周。收到主办方的邮件时，我当天上午就给客户打电话解释，"
-        "说日期是活动协调员录入的，是她的错，跟我没关系。我让她去改预订，改期费用从她的预算里出。"
-        "展位按时开放，客户还签下了秋季展会。"),
+        (
+            "两年前我把一位客户春季展会的展位订错了一周。收到主办方的邮件时，我发现是我自己弄错的，当天上午就给客户打电话如实说明。"
+            "我和另一家参展商换了时段，改期费用从我自己的提成里出，还亲自把印好的横幅送了过去。"
+            "展位按时开放，客户还签下了秋季展会，现在每次确认预订前我都会先和客户的日程核对一遍。"
+        ),
+        (
+            "两年前一位客户春季展会的展位被订错了一周。收到主办方的邮件时，我当天上午就给客户打电话解释，"
+            "说日期是活动协调员录入的，是她的错，跟我没关系。我让她去改预订，改期费用从她的预算里出。"
+            "展位按时开放，客户还签下了秋季展会。"
+        ),
     ),
 }
 

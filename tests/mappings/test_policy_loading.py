@@ -12,12 +12,19 @@ def test_default_loads_by_name_and_by_path():
     assert (by_name.name, by_name.version) == ("default", "1.0.0")
     assert load_policy(by_name.file).reference == "default@1.0.0"
     assert [rule["id"] for rule in by_name.rules] == [
-        "data-report-goal", "sales-conversion-goal", "sales-overtime-cap", "rnd-model-accuracy-goal",
-        "flexible-hours", "late-arrivals-high-responsibility", "late-arrivals-low-responsibility"]
+        "data-report-goal",
+        "sales-conversion-goal",
+        "sales-overtime-cap",
+        "rnd-model-accuracy-goal",
+        "flexible-hours",
+        "late-arrivals-high-responsibility",
+        "late-arrivals-low-responsibility",
+    ]
 
 
 def test_example_policy_is_valid():
     from pathlib import Path
+
     example = Path(__file__).resolve().parents[2] / "examples" / "policies" / "strict-sales.yaml"
     assert load_policy(example).reference == "strict-sales@2027.1"
 
@@ -36,17 +43,33 @@ def test_invalid_yaml_names_file_and_line(write_policy):
     assert "not valid YAML" in str(caught.value)
 
 
-@pytest.mark.parametrize("change, pointer, expected", [
-    (lambda d: d["rules"][0]["when"].update(op="=>"), "/rules/0/when/op", 'expected one of ">="'),
-    (lambda d: d["rules"][0]["when"].update(value="eighty"), "/rules/0/when/value", "expected a value of type number"),
-    (lambda d: d["rules"][1]["when"]["all"][1].update(dimension="Communication"),
-     "/rules/1/when/all/1/dimension", "expected a string matching"),
-    (lambda d: d.pop("version"), "", "'version'"),
-    (lambda d: d["rules"][0]["then"]["goal"].update(target="95%"), "/rules/0/then/goal/target",
-     "expected a number; or a parameter reference"),
-    (lambda d: d["defaults"]["attendance"]["work_hours"].update(start="9am"),
-     "/defaults/attendance/work_hours/start", "expected a string matching"),
-])
+@pytest.mark.parametrize(
+    "change, pointer, expected",
+    [
+        (lambda d: d["rules"][0]["when"].update(op="=>"), "/rules/0/when/op", 'expected one of ">="'),
+        (
+            lambda d: d["rules"][0]["when"].update(value="eighty"),
+            "/rules/0/when/value",
+            "expected a value of type number",
+        ),
+        (
+            lambda d: d["rules"][1]["when"]["all"][1].update(dimension="Communication"),
+            "/rules/1/when/all/1/dimension",
+            "expected a string matching",
+        ),
+        (lambda d: d.pop("version"), "", "'version'"),
+        (
+            lambda d: d["rules"][0]["then"]["goal"].update(target="95%"),
+            "/rules/0/then/goal/target",
+            "expected a number; or a parameter reference",
+        ),
+        (
+            lambda d: d["defaults"]["attendance"]["work_hours"].update(start="9am"),
+            "/defaults/attendance/work_hours/start",
+            "expected a string matching",
+        ),
+    ],
+)
 def test_schema_errors_name_file_pointer_line_and_expectation(write_policy, change, pointer, expected):
     path = write_policy(change)
     with pytest.raises(PolicyError) as caught:

@@ -54,6 +54,7 @@ def test_fixed_shift_has_no_flexible_fields():
 
 
 def test_the_table_check_catches_wrong_names_and_types(tables, table_problems):
-    problems = table_problems({"shift_nam": "x", "punch_times": "1",
-                               "punch_time_rule": [{"on_time": 900}]}, "shift", tables)
+    problems = table_problems(
+        {"shift_nam": "x", "punch_times": "1", "punch_time_rule": [{"on_time": 900}]}, "shift", tables
+    )
     assert len(problems) == 3

@@ -20,8 +20,10 @@ def goal_properties(vendor_schemas):
     tree = etree.parse(str(vendor_schemas / "successfactors" / "Goal.edmx"), parser)
     entity = tree.find(f".//{{{EDM}}}EntityType[@Name='Goal_1']")
     assert entity is not None, "EntityType Goal_1 not found in Goal.edmx"
-    return {prop.get("Name"): (prop.get("Type"), prop.get("Nullable", "true") != "false")
-            for prop in entity.findall(f"{{{EDM}}}Property")}
+    return {
+        prop.get("Name"): (prop.get("Type"), prop.get("Nullable", "true") != "false")
+        for prop in entity.findall(f"{{{EDM}}}Property")
+    }
 
 
 def json_type_fits(value, edm_type: str) -> bool:

@@ -66,9 +66,22 @@ def test_soap_goals_shape_and_types():
 
 def test_soap_attendance_shape_and_types():
     [payload] = load_mapping("legacy-soap-attendance").render(sample_document())
-    assert payload == {"operation": "PutAttendanceRule", "body": {"employeeId": "E10086", "rule": {
-        "scheduleType": "flexible", "workdays": "1,2,3,4,5", "startTime": "09:00", "endTime": "18:00",
-        "coreStart": "10:00", "coreEnd": "16:00", "lateArrivalsAllowed": 2, "probationMonths": 6}}}
+    assert payload == {
+        "operation": "PutAttendanceRule",
+        "body": {
+            "employeeId": "E10086",
+            "rule": {
+                "scheduleType": "flexible",
+                "workdays": "1,2,3,4,5",
+                "startTime": "09:00",
+                "endTime": "18:00",
+                "coreStart": "10:00",
+                "coreEnd": "16:00",
+                "lateArrivalsAllowed": 2,
+                "probationMonths": 6,
+            },
+        },
+    }
 
 
 def test_soap_attendance_fixed_schedule_has_no_core_hours():

@@ -15,8 +15,10 @@ TARGET_SCHEMA = {
     "required": ["employee", "goals"],
     "properties": {
         "employee": {"type": "string"},
-        "goals": {"type": "array", "items": {"type": "object", "properties": {"target": {"type": "number"},
-                                                                               "name": {"type": "string"}}}},
+        "goals": {
+            "type": "array",
+            "items": {"type": "object", "properties": {"target": {"type": "number"}, "name": {"type": "string"}}},
+        },
     },
 }
 
@@ -61,8 +63,17 @@ def test_renders_typed_payload(write_mapping):
     mapping = write_mapping(GOOD_PAYLOAD)
     assert (mapping.name, mapping.kind, mapping.events) == ("test-target", "rest", ["candidate.hired"])
     [payload] = mapping.render(sample_document())
-    assert payload == {"method": "POST", "path": "/goals", "body": {"employee": "E10086", "goals": [
-        {"name": "Quarterly data report completion rate", "target": 95}, {"name": "Model accuracy", "target": 95}]}}
+    assert payload == {
+        "method": "POST",
+        "path": "/goals",
+        "body": {
+            "employee": "E10086",
+            "goals": [
+                {"name": "Quarterly data report completion rate", "target": 95},
+                {"name": "Model accuracy", "target": 95},
+            ],
+        },
+    }
 
 
 def test_connector_settings_override_mapping_settings(write_mapping):
@@ -98,8 +109,9 @@ def test_undefined_variable_raises_with_pointer(write_mapping):
 
 
 def test_sandbox_escape_in_a_mapping_is_a_mapping_error(write_mapping):
-    mapping = write_mapping(GOOD_PAYLOAD.replace("{{ employee.id }}",
-                                                 "{{ employee.__class__.__mro__[1].__subclasses__() }}"))
+    mapping = write_mapping(
+        GOOD_PAYLOAD.replace("{{ employee.id }}", "{{ employee.__class__.__mro__[1].__subclasses__() }}")
+    )
     with pytest.raises(MappingError) as caught:
         mapping.render(sample_document())
     assert caught.value.pointer == "/body/employee"
@@ -138,21 +150,27 @@ def test_wrong_event_is_refused(write_mapping):
 
 def test_csv_rows_must_use_declared_columns(write_mapping):
     header = "name: test-csv\nversion: 1\nkind: csv\nevents: [candidate.hired]\n"
-    mapping = write_mapping("""\
+    mapping = write_mapping(
+        """\
         payload:
           columns: [{key: employee_id, header: 员工编号}]
           rows:
             - {employee_id: "{{ employee.id }}", extra: 1}
-        """, header=header)
+        """,
+        header=header,
+    )
     with pytest.raises(MappingError) as caught:
         mapping.render(sample_document())
     assert caught.value.pointer == "/rows/0/extra"
 
 
-@pytest.mark.parametrize("body, pointer, expected", [
-    ("kind: ftp\n", "/kind", '"rest"'),
-    ("payload:\n  body: {x: '{{ employee.id '}\n", "/payload/body/x", "template error"),
-])
+@pytest.mark.parametrize(
+    "body, pointer, expected",
+    [
+        ("kind: ftp\n", "/kind", '"rest"'),
+        ("payload:\n  body: {x: '{{ employee.id '}\n", "/payload/body/x", "template error"),
+    ],
+)
 def test_load_errors_name_file_pointer_and_line(write_mapping, body, pointer, expected):
     header = "name: broken\nversion: 1\nevents: [candidate.hired]\n"
     if not body.startswith("kind"):
@@ -168,13 +186,21 @@ def test_load_errors_name_file_pointer_and_line(write_mapping, body, pointer, ex
 
 def test_missing_target_schema_is_a_load_error(write_mapping):
     with pytest.raises(MappingError, match="cannot read"):
-        write_mapping(GOOD_PAYLOAD, header="name: x\nversion: 1\nkind: rest\nevents: [candidate.hired]\n"
-                                           "schema: nowhere.json\n")
+        write_mapping(
+            GOOD_PAYLOAD, header="name: x\nversion: 1\nkind: rest\nevents: [candidate.hired]\nschema: nowhere.json\n"
+        )
 
 
 def test_presets_resolve_by_name():
-    assert set(list_presets()) == {"generic-rest", "successfactors-goal", "feishu-shift", "wecom-checkin-rule",
-                                   "generic-csv-goals", "generic-csv-attendance", "legacy-soap-goals",
-                                   "legacy-soap-attendance"}
+    assert set(list_presets()) == {
+        "generic-rest",
+        "successfactors-goal",
+        "feishu-shift",
+        "wecom-checkin-rule",
+        "generic-csv-goals",
+        "generic-csv-attendance",
+        "legacy-soap-goals",
+        "legacy-soap-attendance",
+    }
     with pytest.raises(MappingError, match="shipped: feishu-shift"):
         load_mapping("sap-unknown")

@@ -14,7 +14,12 @@ from mappings.template_engine import (
 )
 
 VARIABLES = {
-    "goal": {"key": "model_accuracy", "target": 95, "weight": 57.14, "name": {"zh": "模型准确率", "en": "Model accuracy"}},
+    "goal": {
+        "key": "model_accuracy",
+        "target": 95,
+        "weight": 57.14,
+        "name": {"zh": "模型准确率", "en": "Model accuracy"},
+    },
     "attendance": {"workdays": [1, 2, 3, 4, 5], "schedule_type": "fixed", "overtime_cap": None},
     "goals": [{"key": "a", "target": 1}, {"key": "b", "target": 2}],
     "flag": "true",
@@ -30,39 +35,63 @@ def test_environment_is_the_jinja_sandbox():
 
 
 def test_single_expression_keeps_its_type():
-    rendered = render({"target": "{{ goal.target }}", "weight": "{{ goal.weight }}", "days": "{{ attendance.workdays }}",
-                       "cap": "{{ attendance.overtime_cap }}", "flexible": "{{ attendance.schedule_type == 'flexible' }}",
-                       "name": "{{ goal.name }}"})
-    assert rendered == {"target": 95, "weight": 57.14, "days": [1, 2, 3, 4, 5], "cap": None, "flexible": False,
-                        "name": {"zh": "模型准确率", "en": "Model accuracy"}}
+    rendered = render(
+        {
+            "target": "{{ goal.target }}",
+            "weight": "{{ goal.weight }}",
+            "days": "{{ attendance.workdays }}",
+            "cap": "{{ attendance.overtime_cap }}",
+            "flexible": "{{ attendance.schedule_type == 'flexible' }}",
+            "name": "{{ goal.name }}",
+        }
+    )
+    assert rendered == {
+        "target": 95,
+        "weight": 57.14,
+        "days": [1, 2, 3, 4, 5],
+        "cap": None,
+        "flexible": False,
+        "name": {"zh": "模型准确率", "en": "Model accuracy"},
+    }
     assert type(rendered["target"]) is int and type(rendered["flexible"]) is bool
 
 
 def test_mixed_text_renders_a_string_and_literals_pass_through():
     assert render("{{ goal.key }}: {{ goal.target }}%") == "model_accuracy: 95%"
-    assert render({"n": 3, "f": 1.5, "b": True, "s": "plain", "z": None}) == {"n": 3, "f": 1.5, "b": True, "s": "plain",
-                                                                             "z": None}
+    assert render({"n": 3, "f": 1.5, "b": True, "s": "plain", "z": None}) == {
+        "n": 3,
+        "f": 1.5,
+        "b": True,
+        "s": "plain",
+        "z": None,
+    }
 
 
-@pytest.mark.parametrize("node, expected", [
-    ({"$value": "{{ goal.target }}", "$type": "number"}, 95.0),
-    ({"$value": "{{ goal.target }}", "$type": "string"}, "95"),
-    ({"$value": "{{ '42' }}", "$type": "integer"}, 42),
-    ({"$value": "{{ 42.0 }}", "$type": "integer"}, 42),
-    ({"$value": "{{ flag }}", "$type": "boolean"}, True),
-    ({"$value": "{{ attendance.overtime_cap }}", "$type": "integer", "$nullable": True}, None),
-])
+@pytest.mark.parametrize(
+    "node, expected",
+    [
+        ({"$value": "{{ goal.target }}", "$type": "number"}, 95.0),
+        ({"$value": "{{ goal.target }}", "$type": "string"}, "95"),
+        ({"$value": "{{ '42' }}", "$type": "integer"}, 42),
+        ({"$value": "{{ 42.0 }}", "$type": "integer"}, 42),
+        ({"$value": "{{ flag }}", "$type": "boolean"}, True),
+        ({"$value": "{{ attendance.overtime_cap }}", "$type": "integer", "$nullable": True}, None),
+    ],
+)
 def test_type_coercion(node, expected):
     result = render(node)
     assert result == expected and type(result) is type(expected)
 
 
-@pytest.mark.parametrize("node", [
-    {"$value": "{{ goal.weight }}", "$type": "integer"},
-    {"$value": "{{ goal.key }}", "$type": "number"},
-    {"$value": "{{ goal.target }}", "$type": "boolean"},
-    {"$value": "{{ attendance.overtime_cap }}", "$type": "string"},
-])
+@pytest.mark.parametrize(
+    "node",
+    [
+        {"$value": "{{ goal.weight }}", "$type": "integer"},
+        {"$value": "{{ goal.key }}", "$type": "number"},
+        {"$value": "{{ goal.target }}", "$type": "boolean"},
+        {"$value": "{{ attendance.overtime_cap }}", "$type": "string"},
+    ],
+)
 def test_wrong_type_fails_with_pointer(node):
     with pytest.raises(TemplateFailure) as caught:
         TemplateCompiler().compile({"body": {"field": node}})(VARIABLES, [])
@@ -71,15 +100,26 @@ def test_wrong_type_fails_with_pointer(node):
 
 
 def test_each_builds_lists_and_objects_and_when_omits():
-    rendered = render({
-        "list": {"$each": "goals", "$as": "g", "$index": "i", "$item": {"key": "{{ g.key }}", "position": "{{ i }}"}},
-        "object": {"$each": "goals", "$as": "g", "$key": "{{ g.key }}", "$item": "{{ g.target }}"},
-        "filtered": {"$each": "goals", "$as": "g", "$item": {"$when": "g.target > 1", "$value": "{{ g.key }}"}},
-        "absent": {"$when": "attendance.overtime_cap", "$value": "{{ attendance.overtime_cap.occasions }}"},
-        "present": {"$when": "goal.target", "$value": "{{ goal.target }}"},
-    })
-    assert rendered == {"list": [{"key": "a", "position": 0}, {"key": "b", "position": 1}],
-                        "object": {"a": 1, "b": 2}, "filtered": ["b"], "present": 95}
+    rendered = render(
+        {
+            "list": {
+                "$each": "goals",
+                "$as": "g",
+                "$index": "i",
+                "$item": {"key": "{{ g.key }}", "position": "{{ i }}"},
+            },
+            "object": {"$each": "goals", "$as": "g", "$key": "{{ g.key }}", "$item": "{{ g.target }}"},
+            "filtered": {"$each": "goals", "$as": "g", "$item": {"$when": "g.target > 1", "$value": "{{ g.key }}"}},
+            "absent": {"$when": "attendance.overtime_cap", "$value": "{{ attendance.overtime_cap.occasions }}"},
+            "present": {"$when": "goal.target", "$value": "{{ goal.target }}"},
+        }
+    )
+    assert rendered == {
+        "list": [{"key": "a", "position": 0}, {"key": "b", "position": 1}],
+        "object": {"a": 1, "b": 2},
+        "filtered": ["b"],
+        "present": 95,
+    }
 
 
 def test_strict_undefined_names_the_output_pointer():
@@ -94,7 +134,8 @@ def test_undefined_inside_text_and_loops_fails_too():
         render("prefix {{ nothing }} suffix")
     with pytest.raises(TemplateFailure) as caught:
         TemplateCompiler().compile({"rows": {"$each": "goals", "$as": "g", "$item": {"v": "{{ g.nope }}"}}})(
-            VARIABLES, [])
+            VARIABLES, []
+        )
     assert caught.value.pointer == "/rows/0/v"
 
 
@@ -103,15 +144,18 @@ def test_default_filter_still_works_with_strict_undefined():
     assert render("{{ goal.deadline is defined }}") is False
 
 
-@pytest.mark.parametrize("source", [
-    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
-    "{{ goal.__class__ }}",
-    "x {{ ().__class__.__base__.__subclasses__() }}",
-    "{{ cycler.__init__.__globals__.os }}",
-    "{{ lipsum.__globals__['os'] }}",
-    "{% for c in [].__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
-    "{{ goal.update({'target': 0}) }}",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ goal.__class__ }}",
+        "x {{ ().__class__.__base__.__subclasses__() }}",
+        "{{ cycler.__init__.__globals__.os }}",
+        "{{ lipsum.__globals__['os'] }}",
+        "{% for c in [].__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+        "{{ goal.update({'target': 0}) }}",
+    ],
+)
 def test_sandbox_escape_attempts_fail(source):
     with pytest.raises(TemplateFailure) as caught:
         render(source)

@@ -41,12 +41,15 @@ def render(template: str, variables=None):
     return TemplateCompiler().compile({"v": template})(variables or {}, [])["v"]
 
 
-@pytest.mark.parametrize("template", [
-    "{{ 9 ** (9 ** 9) }}",
-    "{{ (2 ** 64) ** 100 }}",
-    "前缀 {{ 10 ** 100000 }} 后缀",
-    "{% set big = 7 ** (7 ** 7) %}{{ big }}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{{ 9 ** (9 ** 9) }}",
+        "{{ (2 ** 64) ** 100 }}",
+        "前缀 {{ 10 ** 100000 }} 后缀",
+        "{% set big = 7 ** (7 ** 7) %}{{ big }}",
+    ],
+)
 def test_a_huge_power_is_neither_folded_while_loading_nor_computed(tmp_path, template):
     started = time.perf_counter()
     mapping = load_mapping(write(tmp_path, template))  # compiling used to fold the constant and hang
@@ -60,17 +63,22 @@ def test_a_huge_power_is_neither_folded_while_loading_nor_computed(tmp_path, tem
     assert refused.value.pointer == "/body/note"
 
 
-@pytest.mark.parametrize(("template", "what"), [
-    ("{{ 'x' * 10000000000 }}", "repeating"),
-    ("{{ ['a'] * 100000000 }}", "repeating"),
-    ("{{ '数据' | center(1000000000) }}", "argument"),
-    ("{{ 'a' | indent(2000000000, true) }}", "argument"),
-    ("{{ '{:>999999999}'.format(1) }}", "format width"),
-    ("{{ '%999999999d' % 5 }}", "format width"),
-    ("{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}", "output passed the limit"),
-    ("{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}",
-     "joining"),
-])
+@pytest.mark.parametrize(
+    ("template", "what"),
+    [
+        ("{{ 'x' * 10000000000 }}", "repeating"),
+        ("{{ ['a'] * 100000000 }}", "repeating"),
+        ("{{ '数据' | center(1000000000) }}", "argument"),
+        ("{{ 'a' | indent(2000000000, true) }}", "argument"),
+        ("{{ '{:>999999999}'.format(1) }}", "format width"),
+        ("{{ '%999999999d' % 5 }}", "format width"),
+        ("{% for i in range(100000) %}{{ 'x' * 100 }}{% endfor %}", "output passed the limit"),
+        (
+            "{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s }}",
+            "joining",
+        ),
+    ],
+)
 def test_output_size_is_limited(template, what):
     with pytest.raises(TemplateFailure) as refused:
         render(template)
@@ -80,7 +88,7 @@ def test_output_size_is_limited(template, what):
 
 def test_ordinary_arithmetic_and_text_still_work():
     assert render("{{ 2 ** 10 }}") == 1024
-    assert render("{{ 9 ** 9 ** 9 }}") == (9 ** 9) ** 9  # Jinja2's ** groups to the left: a small number
+    assert render("{{ 9 ** 9 ** 9 }}") == (9**9) ** 9  # Jinja2's ** groups to the left: a small number
     assert render("{{ 1.5 * 4 }}") == 6.0
     assert render("{{ '-' * 20 }}") == "-" * 20
     assert render("{{ '%05d' % 42 }}") == "00042"
@@ -135,7 +143,7 @@ def test_deadlines_are_per_thread():
 
 def test_a_huge_rendered_payload_is_refused(tmp_path):
     path = tmp_path / "wide.yaml"
-    path.write_text(HEADER + "    rows:\n      $each: big\n      $item: \"{{ item }}\"\n", encoding="utf-8")
+    path.write_text(HEADER + '    rows:\n      $each: big\n      $item: "{{ item }}"\n', encoding="utf-8")
     mapping = load_mapping(path)
     document = {**sample_document(), "big": ["y" * 1000] * (MAX_OUTPUT_CHARS // 1000 + 10)}
     with pytest.raises(MappingError, match="rendered payload is .* over the limit"):

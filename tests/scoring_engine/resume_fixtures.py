@@ -1,4 +1,5 @@
 """Resume files made on the fly for the resume tests: PDFs with reportlab, DOCX with python-docx."""
+
 import io
 import zipfile
 
@@ -89,7 +90,9 @@ def pdf_from_lines(pages: list[list[str]], font: str = "Helvetica", encrypt=None
 def resume_pdf(text: str, font: str = "Helvetica", lines_per_page: int = 55) -> bytes:
     """The text as a PDF, split into pages."""
     lines = text.split("\n")
-    return pdf_from_lines([lines[start:start + lines_per_page] for start in range(0, len(lines), lines_per_page)] or [[]], font)
+    return pdf_from_lines(
+        [lines[start : start + lines_per_page] for start in range(0, len(lines), lines_per_page)] or [[]], font
+    )
 
 
 def two_column_pdf() -> bytes:
@@ -216,11 +219,17 @@ def jpeg_behind_flate_pdf(image) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >>"
-         b" /Contents 5 0 R >>"),
-        (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
-         b" /Filter [/FlateDecode /DCTDecode] /Length %d >>\nstream\n" % (width, height, len(stream)) + stream
-         + b"\nendstream"),
+        (
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 4 0 R >> >>"
+            b" /Contents 5 0 R >>"
+        ),
+        (
+            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8"
+            b" /Filter [/FlateDecode /DCTDecode] /Length %d >>\nstream\n"
+            % (width, height, len(stream))
+            + stream
+            + b"\nendstream"
+        ),
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
     ]
     out = io.BytesIO()
@@ -247,8 +256,9 @@ def docx_with_body(body_xml: str) -> bytes:
         for item in original.infolist():
             content = original.read(item.filename)
             if item.filename == "word/document.xml":
-                content = re.sub(rb"<w:body>.*<w:sectPr", b"<w:body>" + body_xml.encode() + b"<w:sectPr",
-                                 content, flags=re.S)
+                content = re.sub(
+                    rb"<w:body>.*<w:sectPr", b"<w:body>" + body_xml.encode() + b"<w:sectPr", content, flags=re.S
+                )
             document.writestr(item, content)
     return buffer.getvalue()
 
@@ -278,14 +288,16 @@ _FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
 def one_page_pdf(content_object: bytes, resources: bytes = b"<< /Font << /F1 3 0 R >> >>", more=()) -> bytes:
     """Catalog, pages, font, page, then the page's content stream as object 5, then `more` objects."""
-    return raw_pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-        _FONT,
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources " + resources + b" /Contents 5 0 R >>",
-        content_object,
-        *more,
-    ])
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            _FONT,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources " + resources + b" /Contents 5 0 R >>",
+            content_object,
+            *more,
+        ]
+    )
 
 
 def inflate_bomb_pdf(inflated_bytes: int) -> bytes:

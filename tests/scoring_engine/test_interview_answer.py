@@ -1,4 +1,5 @@
 """Scoring single answers: STAR cues, specificity, reference-answer mode and BARS-anchor mode, in both languages."""
+
 from __future__ import annotations
 
 import pytest
@@ -59,10 +60,15 @@ def test_scoring_is_deterministic(language):
 @pytest.mark.parametrize(
     ("text", "parts"),
     [
-        ("Last year our biggest client threatened to leave. My task was to keep them. I called the CEO and offered a review. "
-         "As a result they renewed for two years.", ["situation", "task", "action", "result"]),
-        ("去年有个客户要终止合作，我的任务是留住他。我先约了对方负责人面谈，提出了改进方案。最终客户续约了两年。",
-         ["situation", "task", "action", "result"]),
+        (
+            "Last year our biggest client threatened to leave. My task was to keep them. I called the CEO and offered a review. "
+            "As a result they renewed for two years.",
+            ["situation", "task", "action", "result"],
+        ),
+        (
+            "去年有个客户要终止合作，我的任务是留住他。我先约了对方负责人面谈，提出了改进方案。最终客户续约了两年。",
+            ["situation", "task", "action", "result"],
+        ),
         ("I think customers are important and should be treated well.", []),
         ("客户很重要，应该好好对待。", []),
     ],
@@ -82,7 +88,10 @@ def test_star_action_found_from_first_person_and_a_verb_without_a_cue_phrase():
 @pytest.mark.parametrize(
     ("specific", "vague"),
     [
-        ("I called 12 customers in 3 days and I wrote a summary for my manager.", "Customers are important and things went fine."),
+        (
+            "I called 12 customers in 3 days and I wrote a summary for my manager.",
+            "Customers are important and things went fine.",
+        ),
         ("我三天内打了十二个电话，我整理了一份总结交给主管。", "客户都很重要，事情都还不错。"),
     ],
 )
@@ -104,10 +113,18 @@ REFERENCE = "To simulate the behaviour of portions of the desired software produ
 
 
 def test_reference_mode_ranks_a_paraphrase_above_a_wrong_answer():
-    right = score_answer(QUESTION, "It simulates how parts of the final software product will behave.", reference=REFERENCE,
-                         use_embeddings=False)
-    wrong = score_answer(QUESTION, "A prototype program is used to collect data for the problem.", reference=REFERENCE,
-                         use_embeddings=False)
+    right = score_answer(
+        QUESTION,
+        "It simulates how parts of the final software product will behave.",
+        reference=REFERENCE,
+        use_embeddings=False,
+    )
+    wrong = score_answer(
+        QUESTION,
+        "A prototype program is used to collect data for the problem.",
+        reference=REFERENCE,
+        use_embeddings=False,
+    )
     same = score_answer(QUESTION, REFERENCE, reference=REFERENCE, use_embeddings=False)
     assert right.mode == "reference" and 0 <= wrong.grade < right.grade <= same.grade <= 5
     assert same.score == pytest.approx(same.grade * 20, abs=0.01)
@@ -115,8 +132,12 @@ def test_reference_mode_ranks_a_paraphrase_above_a_wrong_answer():
 
 
 def test_reference_mode_flags_a_pure_echo_and_gibberish():
-    echo = score_answer(QUESTION, "What is the role of a prototype program in problem solving?", reference=REFERENCE,
-                        use_embeddings=False)
+    echo = score_answer(
+        QUESTION,
+        "What is the role of a prototype program in problem solving?",
+        reference=REFERENCE,
+        use_embeddings=False,
+    )
     mash = score_answer(QUESTION, "qwpoeir zxmcnv asdlkfj", reference=REFERENCE, use_embeddings=False)
     assert echo.insufficient and echo.flags == ["question_echoed"] and echo.grade == 0
     assert mash.insufficient and mash.flags == ["gibberish"]
@@ -126,10 +147,14 @@ def test_anchor_mode_through_score_answer_uses_the_given_anchors():
     anchors = {
         1: "I ignore complaints.",
         3: "I listen to the customer, apologise and arrange a replacement.",
-        5: ["I listen, apologise, fix the problem the same day, follow up, and change our process so it does not recur; "
-            "complaints fell 50%."],
+        5: [
+            "I listen, apologise, fix the problem the same day, follow up, and change our process so it does not recur; "
+            "complaints fell 50%."
+        ],
     }
-    result = score_answer("How do you handle a customer complaint?", LADDER["en"][2], anchors=anchors, use_embeddings=False)
+    result = score_answer(
+        "How do you handle a customer complaint?", LADDER["en"][2], anchors=anchors, use_embeddings=False
+    )
     assert result.mode == "anchors" and not result.insufficient
     assert result.components["bars_nearest_level"] in (3, 5)
     assert result.evidence and all(quote in LADDER["en"][2] for quote in result.evidence)

@@ -1,4 +1,5 @@
 """`hris-hub score interview`: text and JSON output on the example files, one-line errors with exit code 2."""
+
 from __future__ import annotations
 
 import json

@@ -171,13 +171,17 @@ def test_rejecting_the_behaviour_is_not_showing_it(text):
     [
         (
             "rnd_ownership",
-            ("The testers had missed it too, but it was my change that broke checkout, so I rolled it back, "
-            "told the team and added the missing test myself. It has not happened again."),
+            (
+                "The testers had missed it too, but it was my change that broke checkout, so I rolled it back, "
+                "told the team and added the missing test myself. It has not happened again."
+            ),
         ),
         (
             "rnd_team",
-            ("My colleague forgot to update the schema before the demo, so I paired with him for an hour, we fixed "
-            "it together and agreed a checklist for the next release. The demo went fine."),
+            (
+                "My colleague forgot to update the schema before the demo, so I paired with him for an hour, we fixed "
+                "it together and agreed a checklist for the next release. The demo went fine."
+            ),
         ),
         (
             "rnd_ownership",
@@ -319,7 +323,6 @@ def test_a_work_story_that_mentions_private_life_is_not_off_topic(language, text
 
 
 # --- the embedding path ------------------------------------------------------------------------------------------
-
 
 
 @needs_embeddings

@@ -1,4 +1,5 @@
 """Competency models: the shipped ones keep the contract; custom ones are validated with clear errors."""
+
 from __future__ import annotations
 
 import pytest
@@ -58,7 +59,9 @@ def test_unknown_job_family_names_the_pointer():
 def _shipped_data(name="sales") -> dict:
     from importlib import resources
 
-    return yaml.safe_load(resources.files("scoring_engine.interview").joinpath("models", f"{name}.yaml").read_text("utf-8"))
+    return yaml.safe_load(
+        resources.files("scoring_engine.interview").joinpath("models", f"{name}.yaml").read_text("utf-8")
+    )
 
 
 def _write(tmp_path, data) -> str:
@@ -84,13 +87,29 @@ def _break(data: dict, mutation) -> dict:
 
 BROKEN = {
     "missing name": (lambda d: d.pop("name"), "/", "name"),
-    "weight not a number": (lambda d: d["dimensions"][1]["weights"].update(field_sales="high"), "/dimensions/1/weights/field_sales", "number"),
+    "weight not a number": (
+        lambda d: d["dimensions"][1]["weights"].update(field_sales="high"),
+        "/dimensions/1/weights/field_sales",
+        "number",
+    ),
     "bars level missing": (lambda d: d["dimensions"][2]["bars"].pop(), "/dimensions/2/bars", "5"),
-    "unknown dimension in question": (lambda d: d["questions"][0]["dimensions"].append("charisma"), "/questions/0/dimensions/2", "charisma"),
-    "family weight missing": (lambda d: d["dimensions"][0]["weights"].pop("key_account"), "/dimensions/0/weights", "key_account"),
+    "unknown dimension in question": (
+        lambda d: d["questions"][0]["dimensions"].append("charisma"),
+        "/questions/0/dimensions/2",
+        "charisma",
+    ),
+    "family weight missing": (
+        lambda d: d["dimensions"][0]["weights"].pop("key_account"),
+        "/dimensions/0/weights",
+        "key_account",
+    ),
     "question type unknown": (lambda d: d["questions"][1].update(type="riddle"), "/questions/1/type", "behavioural"),
     "english name missing": (lambda d: d["dimensions"][3]["name"].pop("en"), "/dimensions/3/name", "en"),
-    "duplicate question id": (lambda d: d["questions"][1].update(id=d["questions"][0]["id"]), "/questions/1/id", "duplicate"),
+    "duplicate question id": (
+        lambda d: d["questions"][1].update(id=d["questions"][0]["id"]),
+        "/questions/1/id",
+        "duplicate",
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """Preferences read from answers: schedule choice (with negation) and preferred hours in both languages."""
+
 from __future__ import annotations
 
 import pytest

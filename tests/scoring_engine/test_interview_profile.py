@@ -1,4 +1,5 @@
 """score_interview: the profile contract, weighting by job family, insufficient dimensions, suggestions, preferences."""
+
 from __future__ import annotations
 
 import json
@@ -27,17 +28,38 @@ def _example(name: str) -> dict:
 
 def _profile(name="sales-strong-en.json", model="sales", **kwargs) -> Profile:
     document = _example(name)
-    return score_interview(document["answers"], load_competency_model(model),
-                           preferences=document.get("preferences"), use_embeddings=False, **kwargs)
+    return score_interview(
+        document["answers"],
+        load_competency_model(model),
+        preferences=document.get("preferences"),
+        use_embeddings=False,
+        **kwargs,
+    )
 
 
 def test_profile_follows_the_contract():
     profile = _profile()
     data = json.loads(json.dumps(profile.to_dict()))  # JSON-able
-    assert set(data) == {"engine", "model", "source", "dimensions", "overall", "insufficient", "preferences", "suggestions", "advisory"}
+    assert set(data) == {
+        "engine",
+        "model",
+        "source",
+        "dimensions",
+        "overall",
+        "insufficient",
+        "preferences",
+        "suggestions",
+        "advisory",
+    }
     assert data["engine"] == {"name": scoring_engine.ENGINE_NAME, "version": ENGINE_VERSION, "embedding_model": None}
     assert data["model"] == "sales" and data["source"] == "hris-hub-scoring" and data["advisory"] is True
-    assert list(data["dimensions"]) == ["communication", "stress_tolerance", "customer_orientation", "teamwork", "responsibility"]
+    assert list(data["dimensions"]) == [
+        "communication",
+        "stress_tolerance",
+        "customer_orientation",
+        "teamwork",
+        "responsibility",
+    ]
     for dimension in data["dimensions"].values():
         assert set(dimension) == DIMENSION_FIELDS
         assert set(dimension["name"]) == {"zh", "en"}
@@ -96,9 +118,14 @@ def test_suggestions_cover_weak_dimensions_in_the_candidates_language():
 
 
 def test_missing_star_parts_are_reported_and_suggested():
-    answers = [{"question_id": "rnd_debug", "language": "en",
-                "text": "Our nightly export duplicated some lines. I went through the logs, reproduced it with a copy of one "
-                        "night's data and found a retry that re-sent a batch. I added a unique key and a test for the retry."}]
+    answers = [
+        {
+            "question_id": "rnd_debug",
+            "language": "en",
+            "text": "Our nightly export duplicated some lines. I went through the logs, reproduced it with a copy of one "
+            "night's data and found a retry that re-sent a batch. I added a unique key and a test for the retry.",
+        }
+    ]
     data = score_interview(answers, load_competency_model("rnd"), use_embeddings=False).to_dict()
     assert "result" in data["dimensions"]["logical_thinking"]["missing_star"]
     # Only one question answered: the other dimensions carry most of the weight, so no overall score is guessed.
@@ -109,10 +136,23 @@ def test_missing_star_parts_are_reported_and_suggested():
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_weak_dimension_suggestion_adds_a_hint_per_missing_star_part(language):
     model = load_competency_model("rnd")
-    weak = DimensionResult(key="teamwork", name=model.dimensions["teamwork"].name, score=41.0, level=3, confidence=0.5,
-                           insufficient=False, missing_star=["situation", "result"])
-    strong = DimensionResult(key="responsibility", name=model.dimensions["responsibility"].name, score=85.0, level=5,
-                             confidence=0.8, insufficient=False)
+    weak = DimensionResult(
+        key="teamwork",
+        name=model.dimensions["teamwork"].name,
+        score=41.0,
+        level=3,
+        confidence=0.5,
+        insufficient=False,
+        missing_star=["situation", "result"],
+    )
+    strong = DimensionResult(
+        key="responsibility",
+        name=model.dimensions["responsibility"].name,
+        score=85.0,
+        level=5,
+        confidence=0.8,
+        insufficient=False,
+    )
     [suggestion] = suggestions_for(model, {"teamwork": weak, "responsibility": strong}, language)
     hints = lexicon().star_hints
     assert suggestion["dimension"] == "teamwork" and suggestion["language"] == language
@@ -126,14 +166,22 @@ def test_preferences_come_from_answers_and_explicit_values_win():
     assert strong == {"work_schedule": "flexible", "preferred_hours": {"start": "09:30", "end": "18:30"}}
     mixed = _profile("sales-mixed-zh.json").to_dict()["preferences"]
     assert mixed == {"work_schedule": "fixed", "preferred_hours": {"start": "09:00", "end": "17:00"}}
-    overridden = score_interview(_example("sales-strong-en.json")["answers"], load_competency_model("sales"),
-                                 preferences={"work_schedule": "fixed", "preferred_hours": None}, use_embeddings=False)
+    overridden = score_interview(
+        _example("sales-strong-en.json")["answers"],
+        load_competency_model("sales"),
+        preferences={"work_schedule": "fixed", "preferred_hours": None},
+        use_embeddings=False,
+    )
     assert overridden.to_dict()["preferences"] == {"work_schedule": "fixed", "preferred_hours": None}
 
 
 def test_a_night_window_is_a_valid_preference():
-    profile = score_interview([], load_competency_model("sales"), use_embeddings=False,
-                              preferences={"preferred_hours": {"start": "22:00", "end": "06:00"}, "language": "zh"})
+    profile = score_interview(
+        [],
+        load_competency_model("sales"),
+        use_embeddings=False,
+        preferences={"preferred_hours": {"start": "22:00", "end": "06:00"}, "language": "zh"},
+    )
     assert profile.to_dict()["preferences"]["preferred_hours"] == {"start": "22:00", "end": "06:00"}
 
 
@@ -151,7 +199,10 @@ def test_same_input_same_profile():
 @pytest.mark.parametrize(
     ("answers", "pointer"),
     [
-        ([{"question_id": "sales_complaint", "text": "a"}] * 3 + [{"question_id": "nope", "text": "b"}], "/answers/3/question_id"),
+        (
+            [{"question_id": "sales_complaint", "text": "a"}] * 3 + [{"question_id": "nope", "text": "b"}],
+            "/answers/3/question_id",
+        ),
         ([{"question_id": "sales_complaint", "text": 42}], "/answers/0/text"),
         ([{"question_id": "sales_complaint", "text": "hi", "language": "de"}], "/answers/0/language"),
         (["just text"], "/answers/0"),

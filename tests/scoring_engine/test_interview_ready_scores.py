@@ -1,4 +1,5 @@
 """Ready scores from another engine: validated, used as given, tagged with their source."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,13 @@ import pytest
 from scoring_engine.errors import InvalidInput
 from scoring_engine.interview import load_competency_model, profile_from_ready_scores
 
-SCORES = {"communication": 82, "stress_tolerance": 64.5, "customer_orientation": 91, "teamwork": 55, "responsibility": 73}
+SCORES = {
+    "communication": 82,
+    "stress_tolerance": 64.5,
+    "customer_orientation": 91,
+    "teamwork": 55,
+    "responsibility": 73,
+}
 
 
 def test_ready_scores_are_used_as_given_and_tagged():
@@ -29,8 +36,13 @@ def test_ready_scores_are_used_as_given_and_tagged():
 
 
 def test_missing_dimensions_are_insufficient_and_preferences_validated():
-    profile = profile_from_ready_scores({"logical_thinking": 88, "technical_skill": 92}, model=load_competency_model("rnd"),
-                                        source="external:other", preferences={"work_schedule": "flexible"}, language="en")
+    profile = profile_from_ready_scores(
+        {"logical_thinking": 88, "technical_skill": 92},
+        model=load_competency_model("rnd"),
+        source="external:other",
+        preferences={"work_schedule": "flexible"},
+        language="en",
+    )
     data = profile.to_dict()
     assert data["insufficient"] == ["data_analysis", "teamwork", "responsibility"]
     assert data["dimensions"]["teamwork"]["score"] is None

@@ -1,4 +1,5 @@
 """Agreement statistics and the committed calibration."""
+
 from __future__ import annotations
 
 import pytest

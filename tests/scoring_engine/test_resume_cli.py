@@ -1,4 +1,5 @@
 """`hris-hub score resume FILE --job JOB.yaml [--json]`."""
+
 import json
 from pathlib import Path
 
@@ -41,8 +42,9 @@ def test_without_job_only_the_fields(chinese_pdf):
     assert json.loads(result.output)["match"] is None
 
 
-@pytest.mark.parametrize("content", [b"", fixtures.encrypted_pdf(), bytes(range(256)) * 4],
-                         ids=["empty", "encrypted", "binary"])
+@pytest.mark.parametrize(
+    "content", [b"", fixtures.encrypted_pdf(), bytes(range(256)) * 4], ids=["empty", "encrypted", "binary"]
+)
 def test_bad_files_give_one_line_and_exit_2(tmp_path, content):
     path = tmp_path / "bad.pdf"
     path.write_bytes(content)

@@ -1,4 +1,5 @@
 """The Chinese entity CRF: BMES handling, the training path (on a tiny generated set) and the shipped model."""
+
 from importlib import resources
 
 import pytest
@@ -26,11 +27,16 @@ def _sentences() -> list[tuple[str, list[Entity]]]:
         org, title = ORGS[index % len(ORGS)], TITLES[index % len(TITLES)]
         text = f"{name}，现任{org}{title}。"
         start_org = len(name) + 3
-        sentences.append((text, [
-            Entity("NAME", 0, len(name), name),
-            Entity("ORG", start_org, start_org + len(org), org),
-            Entity("TITLE", start_org + len(org), start_org + len(org) + len(title), title),
-        ]))
+        sentences.append(
+            (
+                text,
+                [
+                    Entity("NAME", 0, len(name), name),
+                    Entity("ORG", start_org, start_org + len(org), org),
+                    Entity("TITLE", start_org + len(org), start_org + len(org) + len(title), title),
+                ],
+            )
+        )
     return sentences
 
 

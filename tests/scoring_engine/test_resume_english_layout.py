@@ -1,4 +1,5 @@
 """English resumes as job sites export them: section headings, skills lists, and job entries."""
+
 import pytest
 
 from scoring_engine.resume import sections
@@ -70,35 +71,44 @@ def test_title_above_company_and_place_lines(job_site):
 
 
 def test_company_line_above_title_line_is_read_the_same_way():
-    resume = parse_text("Sam Okafor\nEXPERIENCE\nBluebell Catering -  Cork, Munster -\nHead of Technology\n"
-                        "April 2018 to Present\n")
+    resume = parse_text(
+        "Sam Okafor\nEXPERIENCE\nBluebell Catering -  Cork, Munster -\nHead of Technology\nApril 2018 to Present\n"
+    )
     assert [(job.company, job.title) for job in resume.experience] == [("Bluebell Catering", "Head of Technology")]
 
 
 def test_wrapped_sentence_tail_is_not_a_company():
-    resume = parse_text("Ana Silva\nEXPERIENCE\nI translated manuals for a machine tools maker called Brightwater\n"
-                        "Industrial.\n\nTechnical Writer\n\nJune 2012 to May 2014\n")
+    resume = parse_text(
+        "Ana Silva\nEXPERIENCE\nI translated manuals for a machine tools maker called Brightwater\n"
+        "Industrial.\n\nTechnical Writer\n\nJune 2012 to May 2014\n"
+    )
     assert [(job.company, job.title) for job in resume.experience] == [(None, "Technical Writer")]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Worked as Support Engineer for Quillfeather Ltd from", ("Support Engineer", "Quillfeather Ltd")),
-    ("Worked in Quillfeather Inc as Payroll Officer from .", ("Payroll Officer", "Quillfeather Inc")),
-    ("Payroll Officer at Quillfeather", ("Payroll Officer", "Quillfeather")),
-    ("Payroll Officer @ Quillfeather", ("Payroll Officer", "Quillfeather")),
-    ("Security Analyst in Quillfeather Systems", ("Security Analyst", "Quillfeather Systems")),
-    # "in" names an employer only when the words say so: a subject is not a company.
-    ("Lecturer in Physics", None),
-    ("Notes on Quillfeather", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Worked as Support Engineer for Quillfeather Ltd from", ("Support Engineer", "Quillfeather Ltd")),
+        ("Worked in Quillfeather Inc as Payroll Officer from .", ("Payroll Officer", "Quillfeather Inc")),
+        ("Payroll Officer at Quillfeather", ("Payroll Officer", "Quillfeather")),
+        ("Payroll Officer @ Quillfeather", ("Payroll Officer", "Quillfeather")),
+        ("Security Analyst in Quillfeather Systems", ("Security Analyst", "Quillfeather Systems")),
+        # "in" names an employer only when the words say so: a subject is not a company.
+        ("Lecturer in Physics", None),
+        ("Notes on Quillfeather", None),
+    ],
+)
 def test_role_and_company_written_out(text, expected):
     assert role_and_company(text) == expected
 
 
 def test_written_out_role_on_a_date_line():
-    resume = parse_text("Lee Park\nEXPERIENCE\nWorked as Claims Analyst for Greyfield Mutual from March 2011 to June 2014.\n")
+    resume = parse_text(
+        "Lee Park\nEXPERIENCE\nWorked as Claims Analyst for Greyfield Mutual from March 2011 to June 2014.\n"
+    )
     assert [(job.title, job.company, job.end) for job in resume.experience] == [
-        ("Claims Analyst", "Greyfield Mutual", "2014-06")]
+        ("Claims Analyst", "Greyfield Mutual", "2014-06")
+    ]
 
 
 def test_company_then_title_without_a_separator():
@@ -107,17 +117,21 @@ def test_company_then_title_without_a_separator():
 
 
 def test_client_named_on_the_company_line_is_not_the_employer():
-    resume = parse_text("Lee Park\nEXPERIENCE\nQA Analyst\nTestwell Partners - Client: Mapleleaf Bank -\n"
-                        "May 2017 to May 2018\n")
+    resume = parse_text(
+        "Lee Park\nEXPERIENCE\nQA Analyst\nTestwell Partners - Client: Mapleleaf Bank -\nMay 2017 to May 2018\n"
+    )
     assert resume.experience[0].company == "Testwell Partners"
 
 
-@pytest.mark.parametrize("line, pieces", [
-    ("Test Engineer (Payments) -", ["Test Engineer (Payments)"]),
-    ("(Glasgow)", ["Glasgow"]),
-    ("Store Associate@ Corner Shop", ["Store Associate", "Corner Shop"]),
-    ("write to pat@example.org", ["write to pat@example.org"]),
-])
+@pytest.mark.parametrize(
+    "line, pieces",
+    [
+        ("Test Engineer (Payments) -", ["Test Engineer (Payments)"]),
+        ("(Glasgow)", ["Glasgow"]),
+        ("Store Associate@ Corner Shop", ["Store Associate", "Corner Shop"]),
+        ("write to pat@example.org", ["write to pat@example.org"]),
+    ],
+)
 def test_pieces_keep_paired_brackets_and_split_at_signs_beside_a_space(line, pieces):
     assert split_pieces(line) == pieces
 
@@ -143,25 +157,30 @@ def test_phrase_under_a_skills_heading_lists_the_skills_inside_it():
     assert resume.other_skills == []
 
 
-@pytest.mark.parametrize("heading, section", [
-    ("SOFT SKILLS", sections.SKILLS),
-    ("Technical Proficiency", sections.SKILLS),
-    ("Areas of Expertise", sections.SKILLS),
-    ("Technical Knowledge", sections.SKILLS),
-    ("CERTIFICATIONS/LICENSES", sections.CERTIFICATES),
-    ("Key Projects:", sections.PROJECTS),
-    ("LINKS", sections.OTHER),
-    ("Area of Interest", sections.OTHER),
-    ("skills.", None),  # the last word of a wrapped sentence
-    ("Communication Skills", None),
-])
+@pytest.mark.parametrize(
+    "heading, section",
+    [
+        ("SOFT SKILLS", sections.SKILLS),
+        ("Technical Proficiency", sections.SKILLS),
+        ("Areas of Expertise", sections.SKILLS),
+        ("Technical Knowledge", sections.SKILLS),
+        ("CERTIFICATIONS/LICENSES", sections.CERTIFICATES),
+        ("Key Projects:", sections.PROJECTS),
+        ("LINKS", sections.OTHER),
+        ("Area of Interest", sections.OTHER),
+        ("skills.", None),  # the last word of a wrapped sentence
+        ("Communication Skills", None),
+    ],
+)
 def test_headings(heading, section):
     assert sections.heading_of(heading) == section
 
 
 def test_inline_technologies_line_stays_with_its_job():
-    text = ("Kim Ng\nEXPERIENCE\nBackend Developer\nPetal Labs -\nJanuary 2020 to Present\n"
-            "Technologies: Go, Redis\nBuilt the billing service.\nSkills: Kubernetes, Terraform\n")
+    text = (
+        "Kim Ng\nEXPERIENCE\nBackend Developer\nPetal Labs -\nJanuary 2020 to Present\n"
+        "Technologies: Go, Redis\nBuilt the billing service.\nSkills: Kubernetes, Terraform\n"
+    )
     found = {section.name: section.lines for section in sections.split_sections(text)}
     assert "Technologies: Go, Redis" in found[sections.EXPERIENCE]
     assert [line for line in found[sections.SKILLS] if line] == ["Kubernetes, Terraform"]

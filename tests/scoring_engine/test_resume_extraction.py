@@ -1,4 +1,5 @@
 """Reading resume files: PDF (columns, CJK), DOCX (tables), text encodings, and every kind of bad file."""
+
 import pytest
 
 from scoring_engine.errors import ScoringError
@@ -116,7 +117,7 @@ def test_corrupt_pdf():
 def test_corrupt_docx():
     data = bytearray(fixtures.resume_docx(["Jane Doe"]))
     middle = len(data) // 2
-    data[middle: middle + 200] = b"\xff" * 200
+    data[middle : middle + 200] = b"\xff" * 200
     with pytest.raises(CorruptDocument):
         parse_resume(bytes(data), "broken.docx")
 
@@ -175,8 +176,15 @@ def test_time_limit():
 
 
 def test_every_file_error_is_a_scoring_error_with_code_and_status():
-    for error_class in (UnsupportedFileType, DocumentTooLarge, EncryptedDocument, CorruptDocument, EmptyDocument,
-                        OCRUnavailable, ExtractionTimeout):
+    for error_class in (
+        UnsupportedFileType,
+        DocumentTooLarge,
+        EncryptedDocument,
+        CorruptDocument,
+        EmptyDocument,
+        OCRUnavailable,
+        ExtractionTimeout,
+    ):
         assert issubclass(error_class, ScoringError)
         assert error_class.http_status in (413, 415, 422)
         assert error_class.code.startswith("resume-")

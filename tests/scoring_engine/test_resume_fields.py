@@ -1,4 +1,5 @@
 """Fields read from Chinese and English resumes: contacts, name, education, experience, skills, certificates."""
+
 from datetime import date
 
 import pytest
@@ -63,8 +64,10 @@ def test_chinese_fields(chinese):
     assert chinese.name == "张伟"
     assert chinese.phones == ["+8613800138000"]
     assert chinese.emails == ["zhangwei@example.cn"]
-    assert [(entry.school, entry.degree, entry.degree_raw, entry.major, entry.graduation_year)
-            for entry in chinese.education] == [
+    assert [
+        (entry.school, entry.degree, entry.degree_raw, entry.major, entry.graduation_year)
+        for entry in chinese.education
+    ] == [
         ("华东师范大学", "bachelor", "本科", "市场营销", 2012),
         ("复旦大学", "master", "硕士", "工商管理", 2015),
     ]
@@ -85,8 +88,10 @@ def test_chinese_skills_are_canonical_with_surface(chinese):
 
 
 def test_present_and_zhijin_leave_end_open():
-    resume = parse_text("李娜\n工作经历\n2020.03-至今  北京星河科技有限公司  Java开发工程师\n"
-                        "Experience\nJan 2018 - Present\nSoftware Engineer\nInitech LLC\n")
+    resume = parse_text(
+        "李娜\n工作经历\n2020.03-至今  北京星河科技有限公司  Java开发工程师\n"
+        "Experience\nJan 2018 - Present\nSoftware Engineer\nInitech LLC\n"
+    )
     assert [job.end for job in resume.experience] == [None, None]
     assert resume.experience[0].title == "Java开发工程师"
 
@@ -110,25 +115,43 @@ def test_short_ambiguous_skills_need_a_list():
     assert {"C", "R", "Go"} <= {skill.name for skill in listed.skills}
 
 
-@pytest.mark.parametrize("written, normalised", [
-    ("博士", "doctorate"), ("PhD", "doctorate"), ("Ph.D.", "doctorate"),
-    ("硕士研究生", "master"), ("Master of Business Administration", "master"), ("MBA", "master"), ("M.Sc.", "master"),
-    ("本科", "bachelor"), ("学士", "bachelor"), ("B.Tech", "bachelor"), ("Bachelor of Arts", "bachelor"),
-    ("大专", "associate"), ("专科", "associate"), ("Associate Degree", "associate"),
-    ("高中", "secondary"), ("High School", "secondary"), ("chemistry", None),
-])
+@pytest.mark.parametrize(
+    "written, normalised",
+    [
+        ("博士", "doctorate"),
+        ("PhD", "doctorate"),
+        ("Ph.D.", "doctorate"),
+        ("硕士研究生", "master"),
+        ("Master of Business Administration", "master"),
+        ("MBA", "master"),
+        ("M.Sc.", "master"),
+        ("本科", "bachelor"),
+        ("学士", "bachelor"),
+        ("B.Tech", "bachelor"),
+        ("Bachelor of Arts", "bachelor"),
+        ("大专", "associate"),
+        ("专科", "associate"),
+        ("Associate Degree", "associate"),
+        ("高中", "secondary"),
+        ("High School", "secondary"),
+        ("chemistry", None),
+    ],
+)
 def test_degree_normalisation(written, normalised):
     assert normalise_degree(written) == normalised
 
 
-@pytest.mark.parametrize("text, start, end", [
-    ("November 2017 to Present", (2017, 11), None),
-    ("2015.07-至今", (2015, 7), None),
-    ("2016年7月 - 2018年6月", (2016, 7), (2018, 6)),
-    ("07/2015 – 03/2018", (2015, 7), (2018, 3)),
-    ("Sept. 2012 - now", (2012, 9), None),
-    ("2012 to 2016", (2012, None), (2016, None)),
-])
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("November 2017 to Present", (2017, 11), None),
+        ("2015.07-至今", (2015, 7), None),
+        ("2016年7月 - 2018年6月", (2016, 7), (2018, 6)),
+        ("07/2015 – 03/2018", (2015, 7), (2018, 3)),
+        ("Sept. 2012 - now", (2012, 9), None),
+        ("2012 to 2016", (2012, None), (2016, None)),
+    ],
+)
 def test_date_ranges(text, start, end):
     [period] = find_date_ranges(text)
     assert (period.start, period.end) == (start, end)
@@ -141,13 +164,16 @@ def test_overlapping_and_open_periods_are_merged():
     assert merged_months(open_period, today=date(2024, 12, 15)) == 12
 
 
-@pytest.mark.parametrize("lines, name", [
-    (["Curriculum Vitae", "Maria Garcia-Lopez", "Madrid"], "Maria Garcia-Lopez"),
-    (["RAHUL K. SHARMA | rahul@example.org | +91 98765 43210"], "RAHUL K. SHARMA"),
-    (["Software Engineer", "Name: Tom O'Brien"], "Tom O'Brien"),
-    (["个人简历", "姓名：王小明    性别：男"], "王小明"),
-    (["李 娜", "电话：13912345678"], "李娜"),
-])
+@pytest.mark.parametrize(
+    "lines, name",
+    [
+        (["Curriculum Vitae", "Maria Garcia-Lopez", "Madrid"], "Maria Garcia-Lopez"),
+        (["RAHUL K. SHARMA | rahul@example.org | +91 98765 43210"], "RAHUL K. SHARMA"),
+        (["Software Engineer", "Name: Tom O'Brien"], "Tom O'Brien"),
+        (["个人简历", "姓名：王小明    性别：男"], "王小明"),
+        (["李 娜", "电话：13912345678"], "李娜"),
+    ],
+)
 def test_names(lines, name):
     language = "zh" if any("\u4e00" <= char <= "\u9fff" for char in "".join(lines)) else "en"
     assert find_name(lines, language)[0] == name

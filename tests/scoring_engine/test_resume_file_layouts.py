@@ -2,6 +2,7 @@
 
 Every file is made here: reportlab and python-docx, and LibreOffice headless for the PDFs it makes.
 """
+
 import io
 import shutil
 import subprocess
@@ -17,23 +18,45 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_libreoffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed here")
 
 EN_SIDEBAR = [
-    "Priya Raman", "priya.raman@example.org", "+44 20 7946 0123", "",
-    "SKILLS", "Python, SQL, Tableau, Machine Learning, Data Visualization, Project Management", "",
-    "EDUCATION", "Master of Science in Statistics", "University of Texas at Austin", "2015 - 2017",
+    "Priya Raman",
+    "priya.raman@example.org",
+    "+44 20 7946 0123",
+    "",
+    "SKILLS",
+    "Python, SQL, Tableau, Machine Learning, Data Visualization, Project Management",
+    "",
+    "EDUCATION",
+    "Master of Science in Statistics",
+    "University of Texas at Austin",
+    "2015 - 2017",
 ]
 EN_MAIN = [
-    "WORK EXPERIENCE", "Senior Data Analyst", "Northwind Traders Ltd", "Mar 2019 - Aug 2023",
+    "WORK EXPERIENCE",
+    "Senior Data Analyst",
+    "Northwind Traders Ltd",
+    "Mar 2019 - Aug 2023",
     "• Built the weekly revenue dashboards for the sales directors in Tableau.",
-    "Data Analyst", "Contoso Retail Inc.", "Jan 2017 - Feb 2019",
+    "Data Analyst",
+    "Contoso Retail Inc.",
+    "Jan 2017 - Feb 2019",
     "• Wrote SQL reports on store stock for the buying team.",
 ]
 ZH_SIDEBAR = [
-    "陈思远", "电话：139 1234 5678", "邮箱：chensiyuan@example.cn", "",
-    "专业技能", "数据分析、Python、SQL、机器学习、项目管理", "",
-    "教育背景", "2012.09-2016.06", "北京航空航天大学", "计算机科学与技术 本科",
+    "陈思远",
+    "电话：139 1234 5678",
+    "邮箱：chensiyuan@example.cn",
+    "",
+    "专业技能",
+    "数据分析、Python、SQL、机器学习、项目管理",
+    "",
+    "教育背景",
+    "2012.09-2016.06",
+    "北京航空航天大学",
+    "计算机科学与技术 本科",
 ]
 ZH_MAIN = [
-    "工作经历", "2016.07-2020.12  上海星海数据科技有限公司  数据分析师",
+    "工作经历",
+    "2016.07-2020.12  上海星海数据科技有限公司  数据分析师",
     "负责用户增长分析，搭建指标体系和周报。",
     "2021.01-2024.03  杭州远望信息技术有限公司  高级数据分析师",
     "带领三人小组完成销售预测模型。",
@@ -61,10 +84,14 @@ def two_column_pdf(sidebar: list[str], main: list[str], font: str = "Helvetica",
         Spacer,
     )
 
-    style = ParagraphStyle("body", fontName=font, fontSize=10, leading=13, wordWrap="CJK" if font != "Helvetica" else None)
+    style = ParagraphStyle(
+        "body", fontName=font, fontSize=10, leading=13, wordWrap="CJK" if font != "Helvetica" else None
+    )
     width, height = A4
-    frames = [Frame(36, 36, sidebar_width, height - 72, id="side"),
-              Frame(36 + sidebar_width + 24, 36, width - 96 - sidebar_width, height - 72, id="main")]
+    frames = [
+        Frame(36, 36, sidebar_width, height - 72, id="side"),
+        Frame(36 + sidebar_width + 24, 36, width - 96 - sidebar_width, height - 72, id="main"),
+    ]
     buffer = io.BytesIO()
     document = BaseDocTemplate(buffer, pagesize=A4, pageTemplates=[PageTemplate("page", frames)])
     story = [Paragraph(line, style) if line else Spacer(1, 8) for line in sidebar] + [FrameBreak()]
@@ -131,11 +158,20 @@ def sections_table_docx(rows: list[tuple[str, list[str]]], style: str | None = "
     return _docx_bytes(document)
 
 
-ZH_BASIC_INFO = [["姓名", "张丽华", "性别", "女"], ["出生年月", "1993.05", "民族", "汉"],
-                 ["电话", "186 0011 2233", "邮箱", "zhanglihua@example.com"], ["学历", "硕士", "专业", "会计学"]]
-ZH_AFTER_TABLE = ["教育背景", "2015.09-2018.06  中南财经政法大学  会计学  硕士",
-                  "工作经历", "2018.07-2023.12  武汉长江会计师事务所有限公司  审计经理",
-                  "专业技能", "审计、财务分析、Excel、SAP"]
+ZH_BASIC_INFO = [
+    ["姓名", "张丽华", "性别", "女"],
+    ["出生年月", "1993.05", "民族", "汉"],
+    ["电话", "186 0011 2233", "邮箱", "zhanglihua@example.com"],
+    ["学历", "硕士", "专业", "会计学"],
+]
+ZH_AFTER_TABLE = [
+    "教育背景",
+    "2015.09-2018.06  中南财经政法大学  会计学  硕士",
+    "工作经历",
+    "2018.07-2023.12  武汉长江会计师事务所有限公司  审计经理",
+    "专业技能",
+    "审计、财务分析、Excel、SAP",
+]
 
 
 def basic_info_docx() -> bytes:
@@ -157,8 +193,21 @@ def basic_info_docx() -> bytes:
 def libreoffice_pdf(docx_bytes: bytes, tmp_path) -> bytes:
     source = tmp_path / "resume.docx"
     source.write_bytes(docx_bytes)
-    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(source)], capture_output=True, timeout=180, check=True)
+    subprocess.run(
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
     return (tmp_path / "resume.pdf").read_bytes()
 
 
@@ -167,6 +216,7 @@ def _skills(resume) -> set[str]:
 
 
 # ---- two columns -----------------------------------------------------------------------------
+
 
 def test_english_two_column_pdf_values_that_wrap_in_the_sidebar_stay_whole():
     data = two_column_pdf(EN_SIDEBAR, EN_MAIN)
@@ -200,8 +250,12 @@ def test_chinese_two_column_pdf():
 
 def test_chinese_two_column_docx_name_is_not_glued_to_the_next_label():
     sidebar = ["张丽华", "性别：女", "电话：186 0011 2233", "邮箱：zhanglihua@example.com"]
-    main = ["教育背景", "2015.09-2018.06  中南财经政法大学  会计学  硕士",
-            "工作经历", "2018.07-2023.12  武汉长江会计师事务所有限公司  审计经理"]
+    main = [
+        "教育背景",
+        "2015.09-2018.06  中南财经政法大学  会计学  硕士",
+        "工作经历",
+        "2018.07-2023.12  武汉长江会计师事务所有限公司  审计经理",
+    ]
     resume = parse_resume(two_column_docx(sidebar, main), "cv.docx")
     assert resume.name == "张丽华"
     assert [entry.degree for entry in resume.education] == ["master"]
@@ -209,8 +263,13 @@ def test_chinese_two_column_docx_name_is_not_glued_to_the_next_label():
 
 
 def test_column_break_ends_a_line():
-    resume = parse_resume(column_break_docx(["张丽华"], ["性别：女", "邮箱：zhanglihua@example.com",
-                                              "教育背景", "2015.09-2018.06  中南财经政法大学  会计学  硕士"]), "cv.docx")
+    resume = parse_resume(
+        column_break_docx(
+            ["张丽华"],
+            ["性别：女", "邮箱：zhanglihua@example.com", "教育背景", "2015.09-2018.06  中南财经政法大学  会计学  硕士"],
+        ),
+        "cv.docx",
+    )
     assert resume.name == "张丽华"
     assert resume.education and resume.education[0].degree == "master"
 
@@ -260,7 +319,8 @@ def test_pdf_basic_info_table_drawn_by_reportlab():
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.5, "black")]))
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4).build(
-        [Paragraph("个人简历", style), table] + [Paragraph(line, style) for line in ZH_AFTER_TABLE])
+        [Paragraph("个人简历", style), table] + [Paragraph(line, style) for line in ZH_AFTER_TABLE]
+    )
     resume = parse_resume(buffer.getvalue(), "cv.pdf")
     assert resume.name == "张丽华"
     assert resume.emails == ["zhanglihua@example.com"]
@@ -295,6 +355,7 @@ def test_libreoffice_pdf_of_a_two_column_docx(tmp_path):
 
 
 # ---- reading order on boxes ------------------------------------------------------------------
+
 
 def _one_line_box(x0, baseline, x1, text):
     return Box(x0, baseline, x1, baseline + 10, text, (baseline,), (Line(x0, x1, text, 20, 10),))

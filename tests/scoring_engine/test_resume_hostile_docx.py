@@ -15,13 +15,8 @@ from tests.scoring_engine import resume_fixtures as fixtures
 
 def test_twenty_thousand_empty_paragraphs_read_in_linear_time():
     # The body compresses to about 1 KB; 18 s when the text length was summed again after every paragraph.
-    data = fixtures.docx_with_body(
-        "<w:p/>" * 20_000 + "<w:p><w:r><w:t>Jane Doe</w:t></w:r></w:p>"
-    )
-    assert (
-        zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").compress_size
-        < 2048
-    )
+    data = fixtures.docx_with_body("<w:p/>" * 20_000 + "<w:p><w:r><w:t>Jane Doe</w:t></w:r></w:p>")
+    assert zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").compress_size < 2048
     started = time.perf_counter()
     resume = parse_resume(data, "empty-paragraphs.docx")
     assert time.perf_counter() - started < 5.0
@@ -29,13 +24,8 @@ def test_twenty_thousand_empty_paragraphs_read_in_linear_time():
 
 
 def test_many_short_chinese_paragraphs_stop_at_the_character_limit():
-    paragraphs = "".join(
-        f"<w:p><w:r><w:t>第{index}段 销售经理</w:t></w:r></w:p>"
-        for index in range(20_000)
-    )
-    extracted = extract_text(
-        fixtures.docx_with_body(paragraphs), "many.docx", ParseLimits(max_chars=5_000)
-    )
+    paragraphs = "".join(f"<w:p><w:r><w:t>第{index}段 销售经理</w:t></w:r></w:p>" for index in range(20_000))
+    extracted = extract_text(fixtures.docx_with_body(paragraphs), "many.docx", ParseLimits(max_chars=5_000))
     assert len(extracted.text) <= 5_000
     assert extracted.text.startswith("第0段 销售经理\n第1段 销售经理")
 

@@ -42,16 +42,12 @@ def test_a_one_megabyte_pdf_inflating_to_a_gigabyte_is_refused_without_inflating
 def test_the_inflate_ceiling_is_the_uncompressed_size_limit(gigabyte_bomb):
     small_bomb = fixtures.inflate_bomb_pdf(48 * 1024 * 1024)
     with pytest.raises(DocumentTooLarge):
-        extract_text(
-            small_bomb, "bomb.pdf", ParseLimits(max_uncompressed_bytes=16 * 1024 * 1024)
-        )
+        extract_text(small_bomb, "bomb.pdf", ParseLimits(max_uncompressed_bytes=16 * 1024 * 1024))
 
 
 def test_a_flate_stream_under_the_ceiling_reads_as_before():
     content = b"BT /F1 12 Tf 50 800 Td (Jane Doe) Tj 0 -20 Td (Data Analyst) Tj ET"
-    pdf = fixtures.one_page_pdf(
-        fixtures.stream(zlib.compress(content), b"/Filter /FlateDecode")
-    )
+    pdf = fixtures.one_page_pdf(fixtures.stream(zlib.compress(content), b"/Filter /FlateDecode"))
     assert "Jane Doe" in extract_text(pdf, "cv.pdf", ParseLimits()).text
 
 
@@ -63,16 +59,11 @@ def test_a_damaged_flate_stream_gives_what_inflated_before_the_damage():
 
 
 def test_runlength_output_is_counted_before_it_is_built():
-    assert (
-        _runlength_size(bytes([129, 0x20]) * 3 + bytes([2]) + b"abc" + bytes([128]))
-        == 3 * 128 + 3
-    )
+    assert _runlength_size(bytes([129, 0x20]) * 3 + bytes([2]) + b"abc" + bytes([128])) == 3 * 128 + 3
     runs = bytes([129, 0x20]) * 200_000  # 400 KB that RunLengthDecode makes 25 MB
     pdf = fixtures.one_page_pdf(fixtures.stream(runs, b"/Filter /RunLengthDecode"))
     with pytest.raises(DocumentTooLarge):
-        extract_text(
-            pdf, "runs.pdf", ParseLimits(max_uncompressed_bytes=8 * 1024 * 1024)
-        )
+        extract_text(pdf, "runs.pdf", ParseLimits(max_uncompressed_bytes=8 * 1024 * 1024))
 
 
 def test_nested_forms_each_drawing_the_next_ten_times_are_refused_quickly():
@@ -87,9 +78,7 @@ def test_nested_forms_each_drawing_the_next_ten_times_are_refused_quickly():
 
 def test_forms_nested_too_deep_are_refused():
     with pytest.raises(DocumentTooComplex, match="deep"):
-        extract_text(
-            fixtures.nested_forms_pdf(depth=20, copies=1), "deep.pdf", ParseLimits()
-        )
+        extract_text(fixtures.nested_forms_pdf(depth=20, copies=1), "deep.pdf", ParseLimits())
 
 
 def test_the_clock_is_read_inside_a_page():

@@ -32,9 +32,7 @@ HOSTILE_TEXTS = {
     "one run of letters": _repeat("a"),
     "one run of capitals": _repeat("A"),
     "letters and one @ at the end": _repeat("a") + "@",
-    "percent-joined local part before a long domain": _repeat("a%", SIZE // 2)
-    + "@"
-    + _repeat("b.1", SIZE // 2),
+    "percent-joined local part before a long domain": _repeat("a%", SIZE // 2) + "@" + _repeat("b.1", SIZE // 2),
     "dotted labels": _repeat("a."),
     "a profile link with endless path": "linkedin.com/in/" + _repeat("a/"),
     "job-site host then letters": "zhipin.com/" + _repeat("a"),
@@ -108,9 +106,7 @@ def test_pieces_cut_where_jieba_would_not_join_words():
     assert "".join(piece for _, piece in pieces) == text
     assert all(len(piece) <= 100 for _, piece in pieces)
     assert all(piece.endswith(("。", "，")) for _, piece in pieces[:-1])
-    assert [offset for offset, _ in pieces] == [
-        sum(len(p) for _, p in pieces[:index]) for index in range(len(pieces))
-    ]
+    assert [offset for offset, _ in pieces] == [sum(len(p) for _, p in pieces[:index]) for index in range(len(pieces))]
     assert list(bounded_pieces("")) == [(0, "")]
     assert len(list(bounded_pieces("张" * 1000))) == 10
 
@@ -148,12 +144,7 @@ def test_interview_patterns_still_read_answers():
     assert parse_hours("上午9点到下午6点") == {"start": "09:00", "end": "18:00"}
     assert parse_hours("  9:00 - 17:30") == {"start": "09:00", "end": "17:30"}
     question = load_competency_model("sales").questions["pref_schedule"]
-    assert (
-        parse_schedule(
-            question, "x " * 500 + "I do not want fixed hours, flexible please."
-        )
-        == "flexible"
-    )
+    assert parse_schedule(question, "x " * 500 + "I do not want fixed hours, flexible please.") == "flexible"
 
 
 def test_many_empty_lines_and_a_glyph_without_unicode():
@@ -169,6 +160,4 @@ def test_a_nine_megabyte_text_is_cut_and_read_in_bounded_time(unit):
     data = _repeat(unit, 9 * 1024 * 1024 // len(unit.encode())).encode()
     seconds = _elapsed(lambda: parse_resume(data, "huge.txt"))
     assert seconds < 2 * BOUND_SECONDS
-    assert parse_resume(data, "huge.txt").warnings == [
-        "text cut to the first 200000 characters"
-    ]
+    assert parse_resume(data, "huge.txt").warnings == ["text cut to the first 200000 characters"]

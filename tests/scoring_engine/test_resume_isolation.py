@@ -29,9 +29,7 @@ ENDLESS_FORMS = fixtures.nested_forms_pdf(depth=7)  # ten million replays: hours
 def test_a_normal_resume_reads_in_a_child_process():
     resume = extract_isolated(fixtures.ENGLISH_RESUME.encode(), "cv.txt")
     assert resume.name == "Jane Doe" and resume.emails == ["jane.doe@example.com"]
-    resume = extract_isolated(
-        fixtures.resume_pdf(fixtures.CHINESE_RESUME, font="STSong-Light"), "简历.pdf"
-    )
+    resume = extract_isolated(fixtures.resume_pdf(fixtures.CHINESE_RESUME, font="STSong-Light"), "简历.pdf")
     assert resume.name == "张伟"
 
 
@@ -65,9 +63,7 @@ def test_the_cpu_limit_stops_a_busy_child():
 
 def test_a_memory_bomb_ends_with_a_typed_error():
     bomb = fixtures.inflate_bomb_pdf(1024**3)
-    parser = IsolatedParser(
-        Limits(memory_bytes=384 * 1024 * 1024, wall_seconds=60, parse=UNCHECKED)
-    )
+    parser = IsolatedParser(Limits(memory_bytes=384 * 1024 * 1024, wall_seconds=60, parse=UNCHECKED))
     with pytest.raises(DocumentTooComplex, match="memory") as caught:
         parser.parse(bomb, "bomb.pdf")
     assert caught.value.code == "resume-too-complex"
@@ -94,11 +90,7 @@ def test_the_other_slot_serves_a_normal_file_while_one_is_stuck_and_the_pool_rec
     # The killed slot is free again: both slots serve.
     results = []
     threads = [
-        threading.Thread(
-            target=lambda: results.append(
-                parser.parse(fixtures.CHINESE_RESUME.encode(), "a.txt")
-            )
-        )
+        threading.Thread(target=lambda: results.append(parser.parse(fixtures.CHINESE_RESUME.encode(), "a.txt")))
         for _ in range(2)
     ]
     for each in threads:
@@ -109,14 +101,8 @@ def test_the_other_slot_serves_a_normal_file_while_one_is_stuck_and_the_pool_rec
 
 
 def test_no_slot_free_within_the_queue_time_is_busy():
-    parser = IsolatedParser(
-        Limits(workers=1, wall_seconds=4, queue_seconds=0.5, parse=UNCHECKED)
-    )
-    thread = threading.Thread(
-        target=lambda: pytest.raises(
-            ExtractionTimeout, parser.parse, ENDLESS_FORMS, "f.pdf"
-        )
-    )
+    parser = IsolatedParser(Limits(workers=1, wall_seconds=4, queue_seconds=0.5, parse=UNCHECKED))
+    thread = threading.Thread(target=lambda: pytest.raises(ExtractionTimeout, parser.parse, ENDLESS_FORMS, "f.pdf"))
     thread.start()
     time.sleep(0.5)
     try:

@@ -1,4 +1,5 @@
 """Job profiles (validated YAML) and match(): a score with reasons, or "insufficient" without one."""
+
 from pathlib import Path
 
 import pytest
@@ -28,19 +29,28 @@ def test_example_jobs_load(path):
 
 
 def test_job_names_map_to_the_taxonomy_and_degrees_normalise():
-    job = load_job({"code": "J1", "title": "Sales", "must_have_skills": ["销售", "machine-learning", "Juggling"],
-                    "min_degree": "本科"})
+    job = load_job(
+        {
+            "code": "J1",
+            "title": "Sales",
+            "must_have_skills": ["销售", "machine-learning", "Juggling"],
+            "min_degree": "本科",
+        }
+    )
     assert job.must_have_skills == ["Sales", "Machine learning", "Juggling"]
     assert job.min_degree == "bachelor"
 
 
-@pytest.mark.parametrize("document, pointer, expected", [
-    ({"title": "No code"}, "/", "missing required field"),
-    ({"code": "J", "title": "T", "min_years": -1}, "/min_years", "minimum"),
-    ({"code": "J", "title": "T", "must_have_skills": "Python"}, "/must_have_skills", "type"),
-    ({"code": "J", "title": "T", "salary": 10}, "/", "unknown field"),
-    ({"code": "J", "title": "T", "min_degree": "wizard"}, "/min_degree", "expected one of"),
-])
+@pytest.mark.parametrize(
+    "document, pointer, expected",
+    [
+        ({"title": "No code"}, "/", "missing required field"),
+        ({"code": "J", "title": "T", "min_years": -1}, "/min_years", "minimum"),
+        ({"code": "J", "title": "T", "must_have_skills": "Python"}, "/must_have_skills", "type"),
+        ({"code": "J", "title": "T", "salary": 10}, "/", "unknown field"),
+        ({"code": "J", "title": "T", "min_degree": "wizard"}, "/min_degree", "expected one of"),
+    ],
+)
 def test_invalid_profiles_name_file_pointer_and_expectation(tmp_path, document, pointer, expected):
     import yaml
 
@@ -72,8 +82,16 @@ def test_sales_resume_matches_sales_job_with_evidence(chinese):
 
 
 def test_missing_and_partial_requirements_lower_the_score(english):
-    job = load_job({"code": "ML", "title": "ML engineer", "must_have_skills": ["Deep learning", "Kafka"],
-                    "min_degree": "doctorate", "min_years": 10, "certificates": ["PMP"]})
+    job = load_job(
+        {
+            "code": "ML",
+            "title": "ML engineer",
+            "must_have_skills": ["Deep learning", "Kafka"],
+            "min_degree": "doctorate",
+            "min_years": 10,
+            "certificates": ["PMP"],
+        }
+    )
     result = match(english, job)
     breakdown = result.breakdown()
     partial = {item["requirement"]: item for item in breakdown["partial"]}

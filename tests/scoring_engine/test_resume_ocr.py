@@ -1,4 +1,5 @@
 """Scans go to OCR whatever their picture encoding, and also when a scanner app stamped a line of text on them."""
+
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,16 @@ pytestmark = [
     pytest.mark.skipif(not FONT.is_file(), reason="the DejaVu Sans font used to type the scans is not installed"),
 ]
 
-LINES = ["Maximilian Forsberg", "maximilian.forsberg@example.org", "", "EXPERIENCE",
-         "Warehouse Supervisor, Nordic Freight AB, 2016 - 2023", "", "SKILLS", "Forklift, Inventory, SAP"]
+LINES = [
+    "Maximilian Forsberg",
+    "maximilian.forsberg@example.org",
+    "",
+    "EXPERIENCE",
+    "Warehouse Supervisor, Nordic Freight AB, 2016 - 2023",
+    "",
+    "SKILLS",
+    "Forklift, Inventory, SAP",
+]
 
 
 @pytest.fixture(scope="module")

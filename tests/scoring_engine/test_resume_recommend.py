@@ -1,4 +1,5 @@
 """Job recommendation: one resume against the whole catalog, ranked with reasons; `score resume --recommend`."""
+
 import json
 from pathlib import Path
 
@@ -36,13 +37,17 @@ def catalog():
     return load_jobs(CATALOG)
 
 
-@pytest.mark.parametrize("text, right_job", [
-    (fixtures.ENGLISH_RESUME, "RND-ML-01"),  # a data scientist with Python, SQL and machine learning
-    (fixtures.CHINESE_RESUME, "SALES-KA-02"),  # 大客户销售经理
-    (JAVA_DEVELOPERS["senior-java"], "RND-BE-03"),
-    (JAVA_DEVELOPERS["zh-java"], "RND-BE-03"),
-    (PROJECT_MANAGER, "PMO-04"),
-], ids=["data-scientist", "zh-sales", "java", "zh-java", "project-manager"])
+@pytest.mark.parametrize(
+    "text, right_job",
+    [
+        (fixtures.ENGLISH_RESUME, "RND-ML-01"),  # a data scientist with Python, SQL and machine learning
+        (fixtures.CHINESE_RESUME, "SALES-KA-02"),  # 大客户销售经理
+        (JAVA_DEVELOPERS["senior-java"], "RND-BE-03"),
+        (JAVA_DEVELOPERS["zh-java"], "RND-BE-03"),
+        (PROJECT_MANAGER, "PMO-04"),
+    ],
+    ids=["data-scientist", "zh-sales", "java", "zh-java", "project-manager"],
+)
 def test_the_right_job_ranks_first(catalog, text, right_job):
     ranked = recommend(parse_text(text), catalog)
     assert [item.rank for item in ranked] == list(range(1, len(catalog) + 1))
@@ -95,8 +100,9 @@ def test_cli_recommend_text(resume_file):
 
 
 def test_cli_recommend_json_from_the_environment(resume_file):
-    result = CliRunner().invoke(resume_command, [str(resume_file), "--recommend", "--top", "2", "--json"],
-                                env={"HUB_JOBS_DIR": str(CATALOG)})
+    result = CliRunner().invoke(
+        resume_command, [str(resume_file), "--recommend", "--top", "2", "--json"], env={"HUB_JOBS_DIR": str(CATALOG)}
+    )
     assert result.exit_code == 0, result.output
     ranked = json.loads(result.output)["recommendations"]
     assert [item["rank"] for item in ranked] == [1, 2] and ranked[0]["job_code"] == "PMO-04"

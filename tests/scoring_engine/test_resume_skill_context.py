@@ -1,4 +1,5 @@
 """Skills named in prose count only when claimed: negation, other senses of the word, and a ranking for a Java job."""
+
 import pytest
 
 from scoring_engine.resume import load_job, match
@@ -9,13 +10,17 @@ def _skills(text: str) -> set[str]:
     return {skill.name for skill in parse_text(text).skills}
 
 
-@pytest.mark.parametrize("text, absent, present", [
-    ("I have no Java experience, but I have shipped Python services for five years.", "Java", "Python"),
-    ("Never used Kafka; built the queueing on RabbitMQ instead.", "Kafka", None),
-    ("Comfortable without Excel: all reporting was done in SQL.", "Microsoft Excel", "SQL"),
-    ("没有Java开发经验，熟练使用Python和Django。", "Java", "Python"),
-    ("本人不熟悉Kafka，主要负责MySQL运维。", "Kafka", "MySQL"),
-], ids=["no-java", "never-kafka", "without-excel", "zh-no-java", "zh-not-familiar-kafka"])
+@pytest.mark.parametrize(
+    "text, absent, present",
+    [
+        ("I have no Java experience, but I have shipped Python services for five years.", "Java", "Python"),
+        ("Never used Kafka; built the queueing on RabbitMQ instead.", "Kafka", None),
+        ("Comfortable without Excel: all reporting was done in SQL.", "Microsoft Excel", "SQL"),
+        ("没有Java开发经验，熟练使用Python和Django。", "Java", "Python"),
+        ("本人不熟悉Kafka，主要负责MySQL运维。", "Kafka", "MySQL"),
+    ],
+    ids=["no-java", "never-kafka", "without-excel", "zh-no-java", "zh-not-familiar-kafka"],
+)
 def test_negated_skills_are_not_claimed(text, absent, present):
     found = _skills(text)
     assert absent not in found
@@ -23,33 +28,45 @@ def test_negated_skills_are_not_claimed(text, absent, present):
         assert present in found
 
 
-@pytest.mark.parametrize("text, absent", [
-    ("Joined the analytics team in spring 2021 and moved to London in the spring of 2022.", "Spring"),
-    ("Spring semester teaching assistant for statistics.", "Spring"),
-    ("Hobbies: reading Franz Kafka and hiking.", "Kafka"),
-    ("Book club: we read Kafka's The Trial last month.", "Kafka"),
-    ("Volunteered for a reforestation charity in Central Java, Indonesia.", "Java"),
-    ("I always strive to excel in customer communication.", "Microsoft Excel"),
-], ids=["season", "semester", "novelist", "novel", "island", "verb"])
+@pytest.mark.parametrize(
+    "text, absent",
+    [
+        ("Joined the analytics team in spring 2021 and moved to London in the spring of 2022.", "Spring"),
+        ("Spring semester teaching assistant for statistics.", "Spring"),
+        ("Hobbies: reading Franz Kafka and hiking.", "Kafka"),
+        ("Book club: we read Kafka's The Trial last month.", "Kafka"),
+        ("Volunteered for a reforestation charity in Central Java, Indonesia.", "Java"),
+        ("I always strive to excel in customer communication.", "Microsoft Excel"),
+    ],
+    ids=["season", "semester", "novelist", "novel", "island", "verb"],
+)
 def test_other_senses_of_a_skill_word_are_not_the_skill(text, absent):
     assert absent not in _skills(text)
 
 
-@pytest.mark.parametrize("text, present", [
-    ("Developed REST services in Spring and Java 17.", {"Spring", "Java"}),
-    ("Streams on Apache Kafka with Spring Boot.", {"Kafka", "Spring"}),
-    ("Not only Java but also Kotlin for Android.", {"Java"}),
-    ("Built monthly pivot tables in Excel for the finance team.", {"Microsoft Excel"}),
-    ("使用Java和Spring Boot开发订单系统，消息队列采用Kafka。", {"Java", "Spring", "Kafka"}),
-], ids=["framework", "kafka-streams", "not-only", "excel-tool", "zh-java"])
+@pytest.mark.parametrize(
+    "text, present",
+    [
+        ("Developed REST services in Spring and Java 17.", {"Spring", "Java"}),
+        ("Streams on Apache Kafka with Spring Boot.", {"Kafka", "Spring"}),
+        ("Not only Java but also Kotlin for Android.", {"Java"}),
+        ("Built monthly pivot tables in Excel for the finance team.", {"Microsoft Excel"}),
+        ("使用Java和Spring Boot开发订单系统，消息队列采用Kafka。", {"Java", "Spring", "Kafka"}),
+    ],
+    ids=["framework", "kafka-streams", "not-only", "excel-tool", "zh-java"],
+)
 def test_real_uses_are_still_skills(text, present):
     assert present <= _skills(text)
 
 
 JAVA_JOB = {
-    "code": "BE-JAVA-7", "title": "Java backend developer", "family": "rnd",
-    "must_have_skills": ["Java", "Spring", "MySQL"], "nice_to_have_skills": ["Kafka", "Redis", "Docker"],
-    "min_degree": "bachelor", "min_years": 3,
+    "code": "BE-JAVA-7",
+    "title": "Java backend developer",
+    "family": "rnd",
+    "must_have_skills": ["Java", "Spring", "MySQL"],
+    "nice_to_have_skills": ["Kafka", "Redis", "Docker"],
+    "min_degree": "bachelor",
+    "min_years": 3,
 }
 
 JAVA_DEVELOPERS = {
@@ -198,7 +215,7 @@ def test_ten_resumes_ranked_for_a_java_job():
     job = load_job(JAVA_JOB)
     scores = {name: match(parse_text(text), job).score for name, text in {**JAVA_DEVELOPERS, **OTHERS}.items()}
     ranking = sorted(scores, key=scores.get, reverse=True)
-    assert set(ranking[:len(JAVA_DEVELOPERS)]) == set(JAVA_DEVELOPERS), scores
+    assert set(ranking[: len(JAVA_DEVELOPERS)]) == set(JAVA_DEVELOPERS), scores
     assert min(scores[name] for name in JAVA_DEVELOPERS) > max(scores[name] for name in OTHERS), scores
 
 

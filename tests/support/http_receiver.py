@@ -121,6 +121,7 @@ class HttpReceiver(LoopbackWsgiServer):
 
     def wait_for(self, count: int, timeout: float = 5.0, path: str | None = None) -> list[RecordedRequest]:
         """Block until at least `count` requests (to `path`, if given) arrived; return them."""
+
         def matching():
             return [request for request in self._requests if path is None or request.path == path]
 
@@ -135,15 +136,18 @@ class HttpReceiver(LoopbackWsgiServer):
     def idempotency_keys(self, path: str | None = None) -> collections.Counter:
         """How many times each Idempotency-Key was received."""
         return collections.Counter(
-            request.header("Idempotency-Key") for request in self.requests
+            request.header("Idempotency-Key")
+            for request in self.requests
             if (path is None or request.path == path) and request.header("Idempotency-Key")
         )
 
     def delivered_keys(self, path: str | None = None) -> set[str]:
         """Idempotency-Keys of requests answered with a 2xx."""
         return {
-            request.header("Idempotency-Key") for request in self.requests
-            if (path is None or request.path == path) and 200 <= request.status < 300
+            request.header("Idempotency-Key")
+            for request in self.requests
+            if (path is None or request.path == path)
+            and 200 <= request.status < 300
             and request.header("Idempotency-Key")
         }
 
@@ -165,9 +169,13 @@ class HttpReceiver(LoopbackWsgiServer):
             if environ.get(key):
                 headers[key.replace("_", "-").title()] = environ[key]
         pending = RecordedRequest(
-            method=environ["REQUEST_METHOD"], path=environ.get("PATH_INFO", "/"),
-            query=environ.get("QUERY_STRING", ""), headers=headers, body=body,
-            received_at=time.time(), status=0,
+            method=environ["REQUEST_METHOD"],
+            path=environ.get("PATH_INFO", "/"),
+            query=environ.get("QUERY_STRING", ""),
+            headers=headers,
+            body=body,
+            received_at=time.time(),
+            status=0,
         )
         reply = self._reply_for(pending)
         recorded = replace(pending, status=reply.status)
@@ -179,8 +187,9 @@ class HttpReceiver(LoopbackWsgiServer):
             return [b"receiver stopping"]
         content = reply.body_bytes()
         extra = {name: str(value) for name, value in reply.headers.items() if name.lower() != "content-length"}
-        response_headers = [] if any(name.lower() == "content-type" for name in extra) else [
-            ("Content-Type", reply.content_type())]
+        response_headers = (
+            [] if any(name.lower() == "content-type" for name in extra) else [("Content-Type", reply.content_type())]
+        )
         response_headers += [("Content-Length", str(len(content))), *extra.items()]
         start_response(f"{reply.status} {_reason(reply.status)}", response_headers)
         return [content] if environ["REQUEST_METHOD"] != "HEAD" else []

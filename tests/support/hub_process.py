@@ -1,4 +1,5 @@
 """`hris-hub ...` as a person runs it: the installed console script in a subprocess, in a folder of its own."""
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,20 @@ def hub_env(config: dict | None = None, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_hub(*args: str, env: dict[str, str] | None = None, cwd: Path | str = ROOT, input: str | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([*entry_point(), *args], env=env if env is not None else hub_env(), cwd=cwd, input=input,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+def run_hub(
+    *args: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | str = ROOT,
+    input: str | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*entry_point(), *args],
+        env=env if env is not None else hub_env(),
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -42,8 +42,9 @@ class LoopbackWsgiServer:
         self._server = make_server(self.host, 0, self.wsgi_app, threaded=True, request_handler=_QuietRequestHandler)
         self.port = self._server.server_port
         # A short poll interval keeps stop() quick: shutdown() waits for the serve loop to notice.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name=f"{type(self).__name__}:{self.port}",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name=f"{type(self).__name__}:{self.port}", daemon=True
+        )
         self._thread.start()
         return self
 

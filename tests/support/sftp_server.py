@@ -62,6 +62,7 @@ def _errno_result(function):
             return function(*args, **kwargs)
         except OSError as error:
             return SFTPServer.convert_errno(error.errno)
+
     return wrapper
 
 
@@ -148,9 +149,15 @@ class _FolderInterface(SFTPServerInterface):
 class SftpServer:
     """SFTP over SSH on 127.0.0.1, port chosen by the OS; see the module docstring."""
 
-    def __init__(self, root: pathlib.Path, username: str = "hr", password: str | None = "secret",
-                 host_key: paramiko.PKey | None = None, authorized_key: paramiko.PKey | None = None,
-                 host: str = "127.0.0.1"):
+    def __init__(
+        self,
+        root: pathlib.Path,
+        username: str = "hr",
+        password: str | None = "secret",
+        host_key: paramiko.PKey | None = None,
+        authorized_key: paramiko.PKey | None = None,
+        host: str = "127.0.0.1",
+    ):
         self.root = pathlib.Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.username = username
@@ -184,8 +191,9 @@ class SftpServer:
         """Listen and accept connections in a daemon thread; returns self."""
         self._listener = socket.create_server((self.host, 0))
         self.port = self._listener.getsockname()[1]
-        self._thread = threading.Thread(target=self._accept, args=(self._listener,), name=f"SftpServer:{self.port}",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._accept, args=(self._listener,), name=f"SftpServer:{self.port}", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -180,8 +180,11 @@ class LegacyHrSoapServer(LoopbackWsgiServer):
                 return server._record("PutAttendanceRule", employeeId, {"rule": _plain(rule)})
 
         return Application(
-            [LegacyHrService], tns=NAMESPACE, name="LegacyHr",
-            in_protocol=Soap11(validator="lxml"), out_protocol=Soap11(),
+            [LegacyHrService],
+            tns=NAMESPACE,
+            name="LegacyHr",
+            in_protocol=Soap11(validator="lxml"),
+            out_protocol=Soap11(),
         )
 
     def wsgi_app(self, environ, start_response):
@@ -189,16 +192,19 @@ class LegacyHrSoapServer(LoopbackWsgiServer):
             return self._spyne_app(environ, start_response)
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length)
-        headers = {key[5:].replace("_", "-").title(): value for key, value in environ.items()
-                   if key.startswith("HTTP_")}
+        headers = {
+            key[5:].replace("_", "-").title(): value for key, value in environ.items() if key.startswith("HTTP_")
+        }
         with self._condition:
             self._raw_requests.append(RawRequest(headers, body))
             self._condition.notify_all()
             raw = self._raw_responses.pop(0) if self._raw_responses else None
         if raw is not None:
             status, content = raw
-            start_response(f"{status} Scripted", [("Content-Type", "text/xml; charset=utf-8"),
-                                                  ("Content-Length", str(len(content)))])
+            start_response(
+                f"{status} Scripted",
+                [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(len(content)))],
+            )
             return [content]
 
         environ["wsgi.input"] = io.BytesIO(body)

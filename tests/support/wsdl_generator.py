@@ -54,10 +54,17 @@ def _field(index: int, documentation: str, rich: bool = False) -> str:
 
 def _operation_types(number: int, fields: int, documentation: str, rich: bool = False) -> str:
     record_fields = "".join(_field(index, documentation, rich) for index in range(fields))
-    who = ('<xsd:element name="Worker_Reference" type="tns:ObjectReference"/>' if rich
-           else '<xsd:element name="employeeId" type="xsd:string"/>')
-    when = ('<xsd:choice><xsd:element name="effectiveDate" type="xsd:date"/>'
-            '<xsd:element name="effectiveNow" type="xsd:boolean"/></xsd:choice>' if rich else "")
+    who = (
+        '<xsd:element name="Worker_Reference" type="tns:ObjectReference"/>'
+        if rich
+        else '<xsd:element name="employeeId" type="xsd:string"/>'
+    )
+    when = (
+        '<xsd:choice><xsd:element name="effectiveDate" type="xsd:date"/>'
+        '<xsd:element name="effectiveNow" type="xsd:boolean"/></xsd:choice>'
+        if rich
+        else ""
+    )
     return (
         f'<xsd:complexType name="Record{number:03d}"><xsd:sequence>{record_fields}</xsd:sequence></xsd:complexType>'
         f'<xsd:element name="Operation{number:03d}"><xsd:complexType><xsd:sequence>{who}'
@@ -68,10 +75,17 @@ def _operation_types(number: int, fields: int, documentation: str, rich: bool = 
     )
 
 
-def generate_wsdl(operations: int = 150, fields: int = 40, documentation_bytes: int = 300,
-                  address: str = "http://127.0.0.1:9/big-hr", rich: bool = False) -> str:
+def generate_wsdl(
+    operations: int = 150,
+    fields: int = 40,
+    documentation_bytes: int = 300,
+    address: str = "http://127.0.0.1:9/big-hr",
+    rich: bool = False,
+) -> str:
     """WSDL text with `operations` operations, each taking a record type of `fields` documented fields."""
-    documentation = ("Field documentation as vendors write it. " * (documentation_bytes // 40 + 1))[:documentation_bytes]
+    documentation = ("Field documentation as vendors write it. " * (documentation_bytes // 40 + 1))[
+        :documentation_bytes
+    ]
     types = "".join(_operation_types(number, fields, documentation, rich) for number in range(operations))
     names = [f"Operation{n:03d}" for n in range(operations)] + (["PutWorkSchedule"] if rich else [])
     if rich:
@@ -124,8 +138,14 @@ def main() -> None:
     parser.add_argument("--rich", action="store_true", help="references, choices, facets and PutWorkSchedule")
     parser.add_argument("--address", default="http://127.0.0.1:9/big-hr", help="soap:address of the service")
     arguments = parser.parse_args()
-    write_wsdl(arguments.path, operations=arguments.operations, fields=arguments.fields,
-               documentation_bytes=arguments.documentation_bytes, rich=arguments.rich, address=arguments.address)
+    write_wsdl(
+        arguments.path,
+        operations=arguments.operations,
+        fields=arguments.fields,
+        documentation_bytes=arguments.documentation_bytes,
+        rich=arguments.rich,
+        address=arguments.address,
+    )
 
 
 if __name__ == "__main__":

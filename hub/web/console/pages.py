@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from flask import abort, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only, selectinload
 
+import mappings
+from connectors.schema import MASK
 from hub.accounts import console_users as accounts
 from hub.audit import chain as audit
-from hub.delivery import connector_admin, sync_log
+from hub.delivery import connector_admin, documents, sync_log
 from hub.delivery.outbox import EVENTS
 from hub.intake.views import result_view
 from hub.storage.models import (
@@ -19,11 +21,12 @@ from hub.storage.models import (
     Candidate,
     Connector,
     ConsoleUser,
+    DeliveryAttempt,
     InterviewResult,
     SyncJob,
 )
 from hub.storage.statuses import JobStatus, ResultStatus
-from hub.web.console import console
+from hub.web.console import activity, charts, console
 from hub.web.console.auth import admin_only, hub_state
 from hub.web.console.rendering import render
 from hub.web.downloads import audit_csv as audit_csv_export
@@ -78,8 +81,25 @@ def overview():
             .group_by(SyncJob.connector_id)
         ).all()
     )
+    now = datetime.now(UTC)
+    day = activity.jobs_by_status(session, buckets=24, step=timedelta(hours=1), now=now)
+    month = activity.jobs_by_status(session, buckets=30, step=timedelta(days=1), now=now)
+    oldest_job, oldest_age = activity.oldest_due(session, now)
     return render(
         "overview.html",
+        day_chart=charts.stacked_columns(
+            day.labels, day.counts, title="Sync jobs created per hour, last 24 h (UTC), by status now", label_every=3
+        ),
+        month_chart=charts.stacked_columns(
+            month.labels,
+            month.counts,
+            title="Sync jobs created per day, last 30 days (UTC), by status now",
+            label_every=5,
+        ),
+        latency=activity.latency_percentiles(session, since=now - timedelta(hours=24)),
+        breakers=activity.breakers(session),
+        oldest_job=oldest_job,
+        oldest_age=oldest_age,
         results=results,
         result_total=sum(results.values()),
         jobs=jobs,
@@ -132,6 +152,56 @@ def _keyset_page(query, model):
     return rows[:PAGE_SIZE], cursor
 
 
+def _derived(found: InterviewResult) -> tuple[dict | None, str | None]:
+    """The plan and attendance rule the policy in force derives from the latest profile now (as a hire's document
+    would carry them), or why there are none."""
+    settings = hub_state().settings
+    try:
+        built = documents.for_result(
+            found, "candidate.hired", None, default_policy=settings.policy, catalog=settings.catalog
+        )
+    except documents.NotReady as not_ready:
+        return None, str(not_ready)
+    except (mappings.PolicyError, mappings.InputError) as refused:
+        return None, f"the policy cannot derive a plan: {refused}"
+    return {key: built.get(key) for key in ("policy", "fired", "plan", "attendance")}, None
+
+
+def _received(session, found: InterviewResult, hidden: set[str]) -> dict[str, list]:
+    """Per sync job, the payloads its latest attempt sent (as rendered by the mapping); the candidate's contact
+    details masked, as everywhere else in the console."""
+    attempts = session.scalars(
+        select(DeliveryAttempt)
+        .join(SyncJob, SyncJob.id == DeliveryAttempt.job_id)
+        .where(SyncJob.result_id == found.id, DeliveryAttempt.request.is_not(None))
+        .order_by(DeliveryAttempt.job_id, DeliveryAttempt.number)
+    ).all()
+    latest = {attempt.job_id: attempt for attempt in attempts}
+    return {
+        job_id: _masked((attempt.request or {}).get("payloads") or [], hidden) for job_id, attempt in latest.items()
+    }
+
+
+def _masked(value, hidden: set[str]):
+    if isinstance(value, str):
+        return MASK if value in hidden else value
+    if isinstance(value, list):
+        return [_masked(item, hidden) for item in value]
+    if isinstance(value, dict):
+        return {key: _masked(item, hidden) for key, item in value.items()}
+    return value
+
+
+def _profile_chart(profile: dict | None):
+    dimensions = (profile or {}).get("dimensions") or {}
+    rows = []
+    for key, dimension in dimensions.items():
+        label = dimension.get("name") or {}
+        score = None if dimension.get("insufficient") else dimension.get("score")
+        rows.append((label.get("zh") or key, label.get("en") or "", score))
+    return charts.bar_chart(rows, title="Capability profile: score per dimension (0-100)") if rows else None
+
+
 @console.get("/results/<result_id>")
 def result(result_id: str):
     session = hub_state().session()
@@ -140,12 +210,19 @@ def result(result_id: str):
         abort(404, f"No result {result_id!r}.")
     view = result_view(session, found)
     candidate = found.candidate
-    name = None if candidate.erased_at else (candidate.pii or {}).get("name")
+    pii = {} if candidate.erased_at else (candidate.pii or {})
+    name = pii.get("name")
+    hidden = {str(value) for key, value in pii.items() if key != "name" and value}
+    derived, not_derived = _derived(found) if view["profile"] and not candidate.erased_at else (None, None)
     return render(
         "result.html",
         result=view,
         candidate_name=name,
         erased=candidate.erased_at is not None,
+        chart=_profile_chart(view["profile"]),
+        derived=derived,
+        not_derived=not_derived,
+        received=_received(session, found, hidden),
         versions=[
             {
                 "version": p.version,

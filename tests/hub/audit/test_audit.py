@@ -1,4 +1,5 @@
 """The audit trail: chained, verifiable, tamper-evident, readable by auditors."""
+
 from __future__ import annotations
 
 import csv
@@ -18,8 +19,9 @@ from tests.support.cli import invoke
 def add_entries(state, n: int) -> None:
     for i in range(n):
         with transaction(state.session_factory) as session:
-            audit.append(session, actor="test", action="thing.done", object_type="thing", object_id=str(i),
-                         details={"i": i})
+            audit.append(
+                session, actor="test", action="thing.done", object_type="thing", object_id=str(i), details={"i": i}
+            )
 
 
 def verify_cli(app):
@@ -48,9 +50,14 @@ def test_reading_the_trail_leaves_the_callers_session_as_it_was(hub_state):
         assert not [o for o in session.identity_map.values() if isinstance(o, AuditEntry)], "entries pile up in memory"
 
 
-@pytest.mark.parametrize("tamper,broken_at", [
-    ("edit", 3), ("delete", 3), ("reorder", 2),
-])
+@pytest.mark.parametrize(
+    "tamper,broken_at",
+    [
+        ("edit", 3),
+        ("delete", 3),
+        ("reorder", 2),
+    ],
+)
 def test_tampering_is_found_and_named(app, hub_state, tamper, broken_at):
     add_entries(hub_state, 5)
     with hub_state.engine.begin() as connection:
@@ -63,8 +70,11 @@ def test_tampering_is_found_and_named(app, hub_state, tamper, broken_at):
             rows = {r.seq: r for r in connection.execute(select(AuditEntry).where(AuditEntry.seq.in_([2, 3])))}
             connection.execute(update(AuditEntry).where(AuditEntry.seq == 2).values(hash="moving"))
             for seq, other in ((3, 2), (2, 3)):
-                connection.execute(update(AuditEntry).where(AuditEntry.seq == seq).values(
-                    {c: getattr(rows[other], c) for c in columns}))
+                connection.execute(
+                    update(AuditEntry)
+                    .where(AuditEntry.seq == seq)
+                    .values({c: getattr(rows[other], c) for c in columns})
+                )
     result = verify_cli(app)
     assert result.exit_code == 1
     assert f"BROKEN at entry {broken_at}" in result.output
@@ -89,16 +99,24 @@ def test_auditor_pages_filters_and_exports(live, hub_state):
 def _append_many(database_url, instance, count):
     from hub import create_app
 
-    app = create_app({"HUB_DATABASE_URL": database_url, "HUB_INSTANCE_PATH": instance,
-                      "HUB_ENCRYPTION_KEYS": TEST_KEY, "HUB_SECRET_KEY": "x" * 20, "HUB_LOG_LEVEL": "WARNING"})
+    app = create_app(
+        {
+            "HUB_DATABASE_URL": database_url,
+            "HUB_INSTANCE_PATH": instance,
+            "HUB_ENCRYPTION_KEYS": TEST_KEY,
+            "HUB_SECRET_KEY": "x" * 20,
+            "HUB_LOG_LEVEL": "WARNING",
+        }
+    )
     add_entries(app.extensions["hub"], count)
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 def test_concurrent_writers_never_fork_the_chain(app, hub_state, database_url, tmp_path):
     context = multiprocessing.get_context("spawn")
-    processes = [context.Process(target=_append_many, args=(database_url, str(tmp_path / "instance"), 25))
-                 for _ in range(4)]
+    processes = [
+        context.Process(target=_append_many, args=(database_url, str(tmp_path / "instance"), 25)) for _ in range(4)
+    ]
     for process in processes:
         process.start()
     for process in processes:

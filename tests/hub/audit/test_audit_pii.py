@@ -4,6 +4,7 @@ Drives the real server over loopback through everything that writes the trail wi
 sign-in and its failures, API clients, results, resumes, a decision with a name in `decided_by`, a delivery,
 a typed disable reason, erasure, disabling a console user) and then scans every entry for what was typed.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,13 +21,30 @@ from tests.support.http_receiver import HttpReceiver, Reply
 
 CONSOLE_EMAIL = "li.na.hr@example.cn"
 CLIENT_NAME = "张伟的小程序后台"
-CANDIDATE = {"external_id": "wx-openid-77aa", "name": "陈静", "email": "chen.jing@example.cn",
-             "phone": "+86 139 1234 5678"}
+CANDIDATE = {
+    "external_id": "wx-openid-77aa",
+    "name": "陈静",
+    "email": "chen.jing@example.cn",
+    "phone": "+86 139 1234 5678",
+}
 DECIDED_BY = "Li Na 李娜 (li.na.hr@example.cn)"
 DISABLE_REASON = "paused for 王芳, call +86 21 5555 0101"
 # Everything personal that was typed in, and the shapes a phone number takes once normalised.
-PERSONAL = [CONSOLE_EMAIL, CLIENT_NAME, CANDIDATE["name"], CANDIDATE["email"], CANDIDATE["phone"], "13912345678",
-            "Li Na", "李娜", "王芳", "5555 0101", "Jane Doe", "jane.doe@example.com", "7946 0958"]
+PERSONAL = [
+    CONSOLE_EMAIL,
+    CLIENT_NAME,
+    CANDIDATE["name"],
+    CANDIDATE["email"],
+    CANDIDATE["phone"],
+    "13912345678",
+    "Li Na",
+    "李娜",
+    "王芳",
+    "5555 0101",
+    "Jane Doe",
+    "jane.doe@example.com",
+    "7946 0958",
+]
 
 
 def trail(state) -> list[AuditEntry]:
@@ -35,8 +53,9 @@ def trail(state) -> list[AuditEntry]:
 
 
 def test_the_trail_names_people_only_by_pseudonymous_ids(live, hub_state, runner):
-    created = runner.invoke("users", "create", "--email", CONSOLE_EMAIL, "--role", "admin", "--password-stdin",
-                            input=PASSWORD + "\n")
+    created = runner.invoke(
+        "users", "create", "--email", CONSOLE_EMAIL, "--role", "admin", "--password-stdin", input=PASSWORD + "\n"
+    )
     assert created.exit_code == 0, created.output
     key = live.key("admin", name=CLIENT_NAME)
     browser = Browser(live)
@@ -48,11 +67,19 @@ def test_the_trail_names_people_only_by_pseudonymous_ids(live, hub_state, runner
             accepted = live.request("POST", "/api/v1/results", key, json=interview_result(candidate=CANDIDATE))
             assert accepted.status_code == 202, accepted.text
             result_id = accepted.json()["id"]
-            uploaded = live.request("POST", f"/api/v1/candidates/{CANDIDATE['external_id']}/resumes", key,
-                                    files={"file": ("Jane Doe CV.pdf", resume_pdf(ENGLISH_RESUME))})
+            uploaded = live.request(
+                "POST",
+                f"/api/v1/candidates/{CANDIDATE['external_id']}/resumes",
+                key,
+                files={"file": ("Jane Doe CV.pdf", resume_pdf(ENGLISH_RESUME))},
+            )
             assert uploaded.status_code == 201, uploaded.text
-            decided = live.request("POST", f"/api/v1/results/{result_id}/decision", key, json={
-                "hired": True, "decided_by": DECIDED_BY, "employee_ids": {"default": "E0042"}})
+            decided = live.request(
+                "POST",
+                f"/api/v1/results/{result_id}/decision",
+                key,
+                json={"hired": True, "decided_by": DECIDED_BY, "employee_ids": {"default": "E0042"}},
+            )
             assert decided.status_code == 201, decided.text
             run_worker(hub_state, max_seconds=10)
             receiver.wait_for(1)
@@ -70,9 +97,21 @@ def test_the_trail_names_people_only_by_pseudonymous_ids(live, hub_state, runner
 
     entries = trail(hub_state)
     actions = {entry.action for entry in entries}
-    assert {"console_user.created", "console.sign_in_failed", "console.signed_in", "client.created",
-            "result.received", "resume.received", "candidate.hired", "sync_job.delivered", "connector.disabled",
-            "audit.verified", "candidate.erased", "console.signed_out", "console_user.disabled"} <= actions
+    assert {
+        "console_user.created",
+        "console.sign_in_failed",
+        "console.signed_in",
+        "client.created",
+        "result.received",
+        "resume.received",
+        "candidate.hired",
+        "sync_job.delivered",
+        "connector.disabled",
+        "audit.verified",
+        "candidate.erased",
+        "console.signed_out",
+        "console_user.disabled",
+    } <= actions
     for entry in entries:
         stored = json.dumps([entry.actor, entry.object_id, entry.details], ensure_ascii=False)
         leaked = [value for value in PERSONAL if value in stored]
@@ -87,6 +126,6 @@ def test_the_trail_names_people_only_by_pseudonymous_ids(live, hub_state, runner
     assert by_action["console.signed_in"].actor == by_action["console.signed_out"].actor == f"user:{user_id}"
     assert by_action["connector.disabled"].actor == f"user:{user_id}"
     assert by_action["candidate.hired"].actor.startswith("client:")
-    assert by_action["candidate.hired"].actor[len("client:"):].isdigit()
+    assert by_action["candidate.hired"].actor[len("client:") :].isdigit()
     assert by_action["candidate.hired"].details["decision_id"] == decision.id
     assert invoke(live.app, "audit", "verify").exit_code == 0

@@ -1,4 +1,5 @@
 """Signed checkpoints: each attack that a hash chain alone lets through is caught, and named for what it was."""
+
 from __future__ import annotations
 
 import base64
@@ -27,8 +28,14 @@ from tests.support.cli import invoke
 def add_entries(state, n: int, start: int = 0) -> None:
     for i in range(start, start + n):
         with transaction(state.session_factory) as session:
-            audit.append(session, actor="user:1", action="thing.done", object_type="thing", object_id=str(i),
-                         details={"i": i, "名": "条目"})
+            audit.append(
+                session,
+                actor="user:1",
+                action="thing.done",
+                object_type="thing",
+                object_id=str(i),
+                details={"i": i, "名": "条目"},
+            )
 
 
 def chain_alone_passes(state) -> bool:
@@ -91,7 +98,11 @@ def test_deleting_and_appending_again_past_the_checkpoint_is_reported(app, hub_s
     add_entries(hub_state, 3, start=100)
     assert chain_alone_passes(hub_state)
     result = verify(app)
-    assert result.exit_code == 1 and "RECOMPUTED" in result.output and "entry 5 no longer has the signed hash" in result.output
+    assert (
+        result.exit_code == 1
+        and "RECOMPUTED" in result.output
+        and "entry 5 no longer has the signed hash" in result.output
+    )
 
 
 def recompute_every_hash(state) -> None:
@@ -99,8 +110,16 @@ def recompute_every_hash(state) -> None:
     with transaction(state.session_factory) as session:
         prev = audit.GENESIS_HASH
         for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all():
-            digest = audit.entry_hash(entry.seq, prev, entry.occurred_at, entry.actor, entry.action,
-                                      entry.object_type, entry.object_id, entry.details)
+            digest = audit.entry_hash(
+                entry.seq,
+                prev,
+                entry.occurred_at,
+                entry.actor,
+                entry.action,
+                entry.object_type,
+                entry.object_id,
+                entry.details,
+            )
             session.execute(update(AuditEntry).where(AuditEntry.seq == entry.seq).values(prev_hash=prev, hash=digest))
             prev = digest
 
@@ -177,8 +196,9 @@ def test_verify_with_only_the_public_key(app, hub_state, tmp_path):
 def test_an_unwritable_export_file_is_named_not_a_traceback(tmp_path, database_url):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    application = create_app(hub_config(tmp_path, database_url,
-                                        HUB_AUDIT_CHECKPOINT_FILE=str(blocker / "checkpoints.jsonl")))
+    application = create_app(
+        hub_config(tmp_path, database_url, HUB_AUDIT_CHECKPOINT_FILE=str(blocker / "checkpoints.jsonl"))
+    )
     state = application.extensions["hub"]
     try:
         upgrade(state.engine)
@@ -240,8 +260,11 @@ def test_the_worker_writes_checkpoints_every_n_minutes(tmp_path, database_url):
 
 
 def test_the_signing_key_is_generated_once_and_checked(tmp_path):
-    environ = {"HUB_INSTANCE_PATH": str(tmp_path / "inst"), "HUB_ENCRYPTION_KEYS": "k:" + "A" * 43 + "=",
-               "HUB_SECRET_KEY": "x" * 20}
+    environ = {
+        "HUB_INSTANCE_PATH": str(tmp_path / "inst"),
+        "HUB_ENCRYPTION_KEYS": "k:" + "A" * 43 + "=",
+        "HUB_SECRET_KEY": "x" * 20,
+    }
     first = Settings.from_env(environ)
     key_file = tmp_path / "inst" / "audit-signing-key"
     assert not key_file.exists()  # made on first use, not at every start

@@ -1,6 +1,7 @@
 """A connector's `mapping` and `settings.policy` are catalog names, never paths: a path, `..` or an unknown name is a
 422 at its pointer (API, CLI), and nothing the hub answers, stores or logs ever carries a file's content, above all
 not the hub's own keys."""
+
 from __future__ import annotations
 
 import base64
@@ -37,8 +38,11 @@ def keyed_app(tmp_path, database_url, monkeypatch):
 
     monkeypatch.delenv("HUB_ENCRYPTION_KEYS", raising=False)
     monkeypatch.delenv("HUB_SECRET_KEY", raising=False)
-    config = {key: value for key, value in hub_config(tmp_path, database_url).items()
-              if key not in ("HUB_ENCRYPTION_KEYS", "HUB_SECRET_KEY")}
+    config = {
+        key: value
+        for key, value in hub_config(tmp_path, database_url).items()
+        if key not in ("HUB_ENCRYPTION_KEYS", "HUB_SECRET_KEY")
+    }
     application = create_app(config)
     upgrade(application.extensions["hub"].engine)
     yield application
@@ -64,8 +68,13 @@ def leak_markers(app) -> list[str]:
     markers = [settings.secret_key, settings.secret_key[:24]]
     for kid, key in settings.encryption_keys:
         encoded = base64.b64encode(key).decode()
-        markers += [encoded, encoded[:24], base64.urlsafe_b64encode(key).decode()[:24], key.hex()[:32],
-                    f"{kid}:{encoded[:8]}"]
+        markers += [
+            encoded,
+            encoded[:24],
+            base64.urlsafe_b64encode(key).decode()[:24],
+            key.hex()[:32],
+            f"{kid}:{encoded[:8]}",
+        ]
     if PASSWD.exists():
         markers += [line for line in PASSWD.read_text().splitlines()[:3] if len(line) > 8]
     return markers
@@ -101,8 +110,14 @@ def bad_names(secret_files) -> dict[str, str]:
 
 
 def _spec(**overrides) -> dict:
-    return {"name": "hr", "type": "rest", "mapping": "generic-rest", "events": ["candidate.hired"],
-            "config": {"base_url": "https://hr.example.com/api"}, **overrides}
+    return {
+        "name": "hr",
+        "type": "rest",
+        "mapping": "generic-rest",
+        "events": ["candidate.hired"],
+        "config": {"base_url": "https://hr.example.com/api"},
+        **overrides,
+    }
 
 
 def test_api_takes_names_only_for_mapping_and_policy(keyed_live, secret_files):
@@ -138,7 +153,8 @@ def test_catalog_files_are_named_and_their_content_never_quoted(keyed_live, secr
         (tmp_path / folder).mkdir(exist_ok=True)
         (tmp_path / folder / "leaky-keys.yaml").write_text(secret_files["keys"].read_text())
         (tmp_path / folder / "leaky-secret.yaml").write_text(
-            f"name: {secret_files['secret'].read_text().strip()}\nrules: [oops\n")
+            f"name: {secret_files['secret'].read_text().strip()}\nrules: [oops\n"
+        )
         if PASSWD.exists():
             (tmp_path / folder / "leaky-passwd.yaml").write_text(PASSWD.read_text())
         os.symlink(secret_files["keys"], tmp_path / folder / "linked-keys.yaml")
@@ -156,7 +172,9 @@ def test_a_mapping_of_the_configured_folder_is_used_by_name(keyed_live, tmp_path
     (tmp_path / "mappings").mkdir(exist_ok=True)
     (tmp_path / "mappings" / "acme-hr.yaml").write_text(
         "name: acme-hr\nversion: '1'\nkind: rest\nevents: [candidate.hired]\n"
-        "payload:\n  method: POST\n  path: /员工/目标\n  body:\n    employee: '{{ employee.id }}'\n", encoding="utf-8")
+        "payload:\n  method: POST\n  path: /员工/目标\n  body:\n    employee: '{{ employee.id }}'\n",
+        encoding="utf-8",
+    )
     admin = keyed_live.key("admin")
     created = keyed_live.request("POST", "/api/v1/connectors", admin, json=_spec(mapping="acme-hr"))
     assert created.status_code == 201, created.text
@@ -165,17 +183,51 @@ def test_a_mapping_of_the_configured_folder_is_used_by_name(keyed_live, tmp_path
 
 def test_cli_takes_names_only(keyed_app, secret_files):
     for what, name in bad_names(secret_files).items():
-        added = cli(keyed_app, "connectors", "add", "hr", "--type", "rest", "--mapping", name,
-                    "--config", json.dumps({"base_url": "https://hr.example.com/api"}))
+        added = cli(
+            keyed_app,
+            "connectors",
+            "add",
+            "hr",
+            "--type",
+            "rest",
+            "--mapping",
+            name,
+            "--config",
+            json.dumps({"base_url": "https://hr.example.com/api"}),
+        )
         assert added.exit_code != 0 and "/mapping" in added.output, (what, added.output)
-        with_policy = cli(keyed_app, "connectors", "add", "hr", "--type", "rest", "--mapping", "generic-rest",
-                          "--settings", json.dumps({"policy": name}),
-                          "--config", json.dumps({"base_url": "https://hr.example.com/api"}))
+        with_policy = cli(
+            keyed_app,
+            "connectors",
+            "add",
+            "hr",
+            "--type",
+            "rest",
+            "--mapping",
+            "generic-rest",
+            "--settings",
+            json.dumps({"policy": name}),
+            "--config",
+            json.dumps({"base_url": "https://hr.example.com/api"}),
+        )
         assert with_policy.exit_code != 0 and "/settings/policy" in with_policy.output, (what, with_policy.output)
         assert_no_leak(keyed_app, added.output, with_policy.output)
         assert "Traceback" not in added.output + with_policy.output
-    assert cli(keyed_app, "connectors", "add", "hr", "--type", "rest", "--mapping", "generic-rest",
-               "--config", json.dumps({"base_url": "https://hr.example.com/api"})).exit_code == 0
+    assert (
+        cli(
+            keyed_app,
+            "connectors",
+            "add",
+            "hr",
+            "--type",
+            "rest",
+            "--mapping",
+            "generic-rest",
+            "--config",
+            json.dumps({"base_url": "https://hr.example.com/api"}),
+        ).exit_code
+        == 0
+    )
     updated = cli(keyed_app, "connectors", "update", "hr", "--mapping", str(secret_files["keys"]))
     assert updated.exit_code != 0 and "/mapping" in updated.output
     assert_no_leak(keyed_app, updated.output)
@@ -218,18 +270,22 @@ def test_no_response_sync_log_row_or_log_line_carries_key_material(keyed_live, s
         assert "mapping failed" in job.last_error, job.last_error
 
     auditor, admin = keyed_live.key("auditor"), keyed_live.key("admin")
-    answers = [keyed_live.request("GET", "/api/v1/sync-jobs", auditor),
-               keyed_live.request("GET", "/api/v1/sync-jobs?format=csv", auditor),
-               keyed_live.request("GET", "/api/v1/connectors", admin),
-               keyed_live.request("GET", "/api/v1/audit", auditor)]
+    answers = [
+        keyed_live.request("GET", "/api/v1/sync-jobs", auditor),
+        keyed_live.request("GET", "/api/v1/sync-jobs?format=csv", auditor),
+        keyed_live.request("GET", "/api/v1/connectors", admin),
+        keyed_live.request("GET", "/api/v1/audit", auditor),
+    ]
     answers += [keyed_live.request("GET", f"/api/v1/sync-jobs/{job.id}", auditor) for job in found]
     answers += [keyed_live.request("POST", f"/api/v1/connectors/{name}/check", admin) for name in broken]
     answers += [keyed_live.request("POST", f"/api/v1/sync-jobs/{found[0].id}/replay", admin)]
     assert all(answer.status_code < 500 for answer in answers), [a.status_code for a in answers]
     assert_no_leak(keyed_live.app, *(answer.text for answer in answers))
     with state.engine.connect() as connection:
-        rows = [str(connection.execute(text(f"SELECT * FROM {table}")).all())
-                for table in ("sync_jobs", "delivery_attempts", "audit_entries", "connectors")]
+        rows = [
+            str(connection.execute(text(f"SELECT * FROM {table}")).all())
+            for table in ("sync_jobs", "delivery_attempts", "audit_entries", "connectors")
+        ]
     assert_no_leak(keyed_live.app, *rows)
     logged = caplog.text + "\n".join(record.getMessage() + str(record.__dict__) for record in caplog.records)
     captured = capfd.readouterr()

@@ -1,4 +1,5 @@
 """Deleting a connector from the CLI, the API and the console: secrets erased, jobs kept in the sync log, audited."""
+
 from __future__ import annotations
 
 import lxml.html
@@ -107,6 +108,8 @@ def test_console_delete_needs_an_admin_the_csrf_token_and_the_name_typed(live, h
     assert lxml.html.fromstring(done.text).xpath("//h1")[0].text_content().strip() == "Connectors"
     [entry] = _deleted_entries(hub_state)
     assert entry.actor == console_actor(hub_state, "admin@example.com")  # a pseudonymous id, never the email
-    assert requests.get(f"{live.url}/console/connectors/{name}", cookies=admin.http.cookies, timeout=10).status_code == 404
+    assert (
+        requests.get(f"{live.url}/console/connectors/{name}", cookies=admin.http.cookies, timeout=10).status_code == 404
+    )
     auditor.close()
     admin.close()

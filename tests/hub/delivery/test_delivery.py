@@ -1,4 +1,5 @@
 """Delivery end to end on loopback: outcomes, retries, the breaker, crashes, many workers, wake-ups."""
+
 from __future__ import annotations
 
 import base64
@@ -73,7 +74,11 @@ def test_400_is_permanent_503_is_retried(hub_state, receiver):
     bad, flaky = by_connector["bad"], by_connector["flaky"]
     assert bad.status == "dead" and bad.attempts == 1
     assert "400" in bad.last_error and "goal_weight" in (bad.attempts_log[0].response_excerpt or "")
-    assert flaky.status == "delivered" and [a.outcome for a in flaky.attempts_log] == ["retryable", "retryable", "delivered"]
+    assert flaky.status == "delivered" and [a.outcome for a in flaky.attempts_log] == [
+        "retryable",
+        "retryable",
+        "delivered",
+    ]
 
 
 def test_retry_after_is_waited_out(hub_state, receiver):
@@ -88,8 +93,13 @@ def test_retry_after_is_waited_out(hub_state, receiver):
 
 
 def test_a_hanging_target_times_out_and_the_schedule_runs_out(hub_state, receiver):
-    add_rest_connector(hub_state, "slow", receiver.url, retry_schedule=[0.1],
-                       config={"base_url": receiver.url, "timeouts": {"connect": 1, "read": 0.3}})
+    add_rest_connector(
+        hub_state,
+        "slow",
+        receiver.url,
+        retry_schedule=[0.1],
+        config={"base_url": receiver.url, "timeouts": {"connect": 1, "read": 0.3}},
+    )
     receiver.script(EVENTS_PATH, Reply(200, delay=3), Reply(200, delay=3))
     hire(hub_state, caller(hub_state))
     run_worker(hub_state)
@@ -215,7 +225,9 @@ def test_an_idle_worker_is_woken_by_notify_not_polling(app_config, receiver):
 
 def test_sigterm_lets_the_attempt_in_flight_finish(hub_state, app_config, receiver):
     receiver.handle(EVENTS_PATH, lambda request: Reply(201, delay=1.5))
-    add_rest_connector(hub_state, "hr", receiver.url, config={"base_url": receiver.url, "timeouts": {"connect": 1, "read": 5}})
+    add_rest_connector(
+        hub_state, "hr", receiver.url, config={"base_url": receiver.url, "timeouts": {"connect": 1, "read": 5}}
+    )
     hire(hub_state, caller(hub_state))
     process = worker_process(app_config)
     receiver.wait_for(1, path=EVENTS_PATH, timeout=30)
@@ -248,12 +260,20 @@ def test_dead_jobs_replay_from_the_api(live, hub_state, receiver):
 
 def test_a_payload_that_fails_the_target_schema_is_dead_before_sending(hub_state, receiver, tmp_path):
     (tmp_path / "mappings").mkdir()
-    (tmp_path / "mappings" / "strict.json").write_text(json.dumps({
-        "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "required": ["employee_number"],
-        "properties": {"employee_number": {"type": "integer"}}}))
+    (tmp_path / "mappings" / "strict.json").write_text(
+        json.dumps(
+            {
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "type": "object",
+                "required": ["employee_number"],
+                "properties": {"employee_number": {"type": "integer"}},
+            }
+        )
+    )
     (tmp_path / "mappings" / "strict.yaml").write_text(
         "name: strict\nversion: '1'\nkind: rest\nevents: [candidate.hired]\nschema: strict.json\n"
-        "payload:\n  method: POST\n  path: /strict\n  body:\n    employee_number: '{{ employee.id }}'\n")
+        "payload:\n  method: POST\n  path: /strict\n  body:\n    employee_number: '{{ employee.id }}'\n"
+    )
     add_rest_connector(hub_state, "strict", receiver.url, mapping="strict")
     hire(hub_state, caller(hub_state))
     run_worker(hub_state)

@@ -1,4 +1,5 @@
 """Hires delivered end to end through the worker to a real SOAP service, a CSV folder and a plugin type."""
+
 from __future__ import annotations
 
 import csv
@@ -17,16 +18,30 @@ from tests.support.soap_server import LegacyHrSoapServer
 
 def add(state, **spec):
     with transaction(state.session_factory) as session:
-        connector_admin.add(session, {"events": ["candidate.hired"], "retry_schedule": FAST_SCHEDULE, **spec}, actor="test",
-                            settings=state.settings)
+        connector_admin.add(
+            session,
+            {"events": ["candidate.hired"], "retry_schedule": FAST_SCHEDULE, **spec},
+            actor="test",
+            settings=state.settings,
+        )
 
 
 def test_goals_and_rules_reach_a_legacy_soap_service(hub_state):
     with LegacyHrSoapServer() as server:
-        add(hub_state, name="legacy-goals", type="soap", mapping="legacy-soap-goals",
-            config={"wsdl": server.wsdl_url, "operation": "PutPerformanceGoals"})
-        add(hub_state, name="legacy-rules", type="soap", mapping="legacy-soap-attendance",
-            config={"wsdl": server.wsdl_url, "operation": "PutAttendanceRule"})
+        add(
+            hub_state,
+            name="legacy-goals",
+            type="soap",
+            mapping="legacy-soap-goals",
+            config={"wsdl": server.wsdl_url, "operation": "PutPerformanceGoals"},
+        )
+        add(
+            hub_state,
+            name="legacy-rules",
+            type="soap",
+            mapping="legacy-soap-attendance",
+            config={"wsdl": server.wsdl_url, "operation": "PutAttendanceRule"},
+        )
         hire(hub_state, caller(hub_state))
         run_worker(hub_state)
         operations = sorted(call.operation for call in server.calls)
@@ -38,9 +53,17 @@ def test_goals_and_rules_reach_a_legacy_soap_service(hub_state):
 def test_hires_become_rows_of_a_committed_csv_file(hub_state, tmp_path):
     folder = tmp_path / "drop"
     folder.mkdir()
-    add(hub_state, name="csv", type="csv", mapping="generic-csv-goals",
-        config={"destination": {"type": "folder", "path": str(folder)}, "encoding": "gb18030",
-                "schedule": {"batch_size": 3}})
+    add(
+        hub_state,
+        name="csv",
+        type="csv",
+        mapping="generic-csv-goals",
+        config={
+            "destination": {"type": "folder", "path": str(folder)},
+            "encoding": "gb18030",
+            "schedule": {"batch_size": 3},
+        },
+    )
     hire(hub_state, caller(hub_state), count=3)
     run_worker(hub_state)
     assert all(job.status == "delivered" for job in jobs(hub_state)), [j.last_error for j in jobs(hub_state)]
@@ -53,15 +76,30 @@ def test_hires_become_rows_of_a_committed_csv_file(hub_state, tmp_path):
 
 def test_a_plugin_package_delivers_end_to_end(hub_state, tmp_path, monkeypatch):
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--target", str(target), str(ROOT / "examples" / "connector-plugin")], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(ROOT / "examples" / "connector-plugin"),
+        ],
+        check=True,
+    )
     monkeypatch.syspath_prepend(str(target))
     import importlib.metadata
 
     importlib.invalidate_caches()
     get_plugin_manager.cache_clear()
     try:
-        assert any(ep.group == "hris_hub.connectors" for ep in importlib.metadata.entry_points(group="hris_hub.connectors"))
+        assert any(
+            ep.group == "hris_hub.connectors" for ep in importlib.metadata.entry_points(group="hris_hub.connectors")
+        )
         out = tmp_path / "deliveries.jsonl"
         add(hub_state, name="jsonl", type="jsonl", mapping="generic-rest", config={"path": str(out)})
         hire(hub_state, caller(hub_state))
@@ -110,8 +148,13 @@ def test_connectors_operations_lists_a_soap_connectors_operations_and_fields(app
     from tests.support.cli import invoke
 
     with LegacyHrSoapServer() as server:
-        add(hub_state, name="legacy-goals", type="soap", mapping="legacy-soap-goals",
-            config={"wsdl": server.wsdl_url, "operation": "PutPerformanceGoals"})
+        add(
+            hub_state,
+            name="legacy-goals",
+            type="soap",
+            mapping="legacy-soap-goals",
+            config={"wsdl": server.wsdl_url, "operation": "PutPerformanceGoals"},
+        )
         listed = invoke(app, "connectors", "operations", "legacy-goals")
         fields = invoke(app, "connectors", "operations", "legacy-goals", "PutPerformanceGoals")
         missing = invoke(app, "connectors", "operations", "legacy-goals", "NoSuchOperation")

@@ -1,6 +1,7 @@
 """A hub without the tests' loopback allowance refuses connectors to where they must not reach: at configuration time
 over the real API and through the CLI (422 at the field's pointer), and at delivery time (a permanent error on the
 job, never retried)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -27,24 +28,58 @@ from tests.support.http_receiver import HttpReceiver, Reply
 from tests.support.hub_process import hub_env, run_hub
 
 # What an operator who allowed nothing has: the built-in policy (public https only, no local roots).
-NOTHING_ALLOWED = {"HUB_ALLOWED_DESTINATIONS": "", "HUB_ALLOW_PLAIN_HTTP": "false", "HUB_WSDL_ROOTS": "",
-                   "HUB_CSV_ROOTS": ""}
+NOTHING_ALLOWED = {
+    "HUB_ALLOWED_DESTINATIONS": "",
+    "HUB_ALLOW_PLAIN_HTTP": "false",
+    "HUB_WSDL_ROOTS": "",
+    "HUB_CSV_ROOTS": "",
+}
 PASSWD_LINE = "root:x:0:0"
 
 # (what, connector type, mapping, config, the pointer the refusal is at, a word the message must say)
 REFUSED = [
     ("loopback", "rest", "generic-rest", {"base_url": "https://127.0.0.1:8443/hr"}, "/config/base_url", "loopback"),
-    ("metadata", "rest", "generic-rest", {"base_url": "https://169.254.169.254/latest/meta-data/"}, "/config/base_url",
-     "metadata"),
+    (
+        "metadata",
+        "rest",
+        "generic-rest",
+        {"base_url": "https://169.254.169.254/latest/meta-data/"},
+        "/config/base_url",
+        "metadata",
+    ),
     ("private", "rest", "generic-rest", {"base_url": "https://10.0.0.5/人事/api"}, "/config/base_url", "private"),
-    ("plain-http", "rest", "generic-rest", {"base_url": "http://hr.example.com/api"}, "/config/base_url",
-     "HUB_ALLOW_PLAIN_HTTP"),
-    ("wsdl-path", "soap", "legacy-soap-goals", {"wsdl": "/etc/passwd", "operation": "PutPerformanceGoals"},
-     "/config/wsdl", "HUB_WSDL_ROOTS"),
-    ("wsdl-file-url", "soap", "legacy-soap-goals", {"wsdl": "file:///etc/passwd", "operation": "PutPerformanceGoals"},
-     "/config/wsdl", "file://"),
-    ("csv-folder", "csv", "generic-csv-goals", {"destination": {"type": "folder", "path": "/etc/cron.d"}},
-     "/config/destination/path", "HUB_CSV_ROOTS"),
+    (
+        "plain-http",
+        "rest",
+        "generic-rest",
+        {"base_url": "http://hr.example.com/api"},
+        "/config/base_url",
+        "HUB_ALLOW_PLAIN_HTTP",
+    ),
+    (
+        "wsdl-path",
+        "soap",
+        "legacy-soap-goals",
+        {"wsdl": "/etc/passwd", "operation": "PutPerformanceGoals"},
+        "/config/wsdl",
+        "HUB_WSDL_ROOTS",
+    ),
+    (
+        "wsdl-file-url",
+        "soap",
+        "legacy-soap-goals",
+        {"wsdl": "file:///etc/passwd", "operation": "PutPerformanceGoals"},
+        "/config/wsdl",
+        "file://",
+    ),
+    (
+        "csv-folder",
+        "csv",
+        "generic-csv-goals",
+        {"destination": {"type": "folder", "path": "/etc/cron.d"}},
+        "/config/destination/path",
+        "HUB_CSV_ROOTS",
+    ),
 ]
 
 
@@ -90,20 +125,38 @@ def test_api_refuses_at_configuration_time(strict_live, what, type_name, mapping
 
 def test_api_refuses_a_change_to_a_refused_destination(strict_live):
     admin = strict_live.key("admin")
-    spec = {"name": "hr", "type": "rest", "mapping": "generic-rest", "events": ["candidate.hired"],
-            "config": {"base_url": "https://hr.example.com/api"}}
+    spec = {
+        "name": "hr",
+        "type": "rest",
+        "mapping": "generic-rest",
+        "events": ["candidate.hired"],
+        "config": {"base_url": "https://hr.example.com/api"},
+    }
     assert strict_live.request("POST", "/api/v1/connectors", admin, json=spec).status_code == 201
-    changed = strict_live.request("PATCH", "/api/v1/connectors/hr", admin,
-                                  json={"config": {"base_url": "https://[::ffff:127.0.0.1]/api"}})
+    changed = strict_live.request(
+        "PATCH", "/api/v1/connectors/hr", admin, json={"config": {"base_url": "https://[::ffff:127.0.0.1]/api"}}
+    )
     assert changed.status_code == 422 and changed.json()["errors"][0]["pointer"] == "/config/base_url"
-    assert strict_live.request("GET", "/api/v1/connectors/hr", admin).json()["config"]["base_url"] == \
-        "https://hr.example.com/api"
+    assert (
+        strict_live.request("GET", "/api/v1/connectors/hr", admin).json()["config"]["base_url"]
+        == "https://hr.example.com/api"
+    )
 
 
 @pytest.mark.parametrize("what, type_name, mapping, config, at, word", REFUSED, ids=[case[0] for case in REFUSED])
 def test_cli_refuses_at_configuration_time(strict_app, what, type_name, mapping, config, at, word):
-    added = cli(strict_app, "connectors", "add", f"t-{what}", "--type", type_name, "--mapping", mapping,
-                "--config", json.dumps(config, ensure_ascii=False))
+    added = cli(
+        strict_app,
+        "connectors",
+        "add",
+        f"t-{what}",
+        "--type",
+        type_name,
+        "--mapping",
+        mapping,
+        "--config",
+        json.dumps(config, ensure_ascii=False),
+    )
     assert added.exit_code != 0
     assert at in added.output and word in added.output, added.output
     assert "Traceback" not in added.output and PASSWD_LINE not in added.output
@@ -112,14 +165,36 @@ def test_cli_refuses_at_configuration_time(strict_app, what, type_name, mapping,
 def test_the_real_cli_process_refuses_metadata_and_names_the_setting(tmp_path):
     env = hub_env({"HUB_INSTANCE_PATH": str(tmp_path / "instance"), **NOTHING_ALLOWED})
     assert run_hub("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
-    run = run_hub("connectors", "add", "meta", "--type", "rest", "--mapping", "generic-rest", "--config",
-                  json.dumps({"base_url": "https://169.254.169.254/latest/meta-data/iam/"}), env=env, cwd=tmp_path)
+    run = run_hub(
+        "connectors",
+        "add",
+        "meta",
+        "--type",
+        "rest",
+        "--mapping",
+        "generic-rest",
+        "--config",
+        json.dumps({"base_url": "https://169.254.169.254/latest/meta-data/iam/"}),
+        env=env,
+        cwd=tmp_path,
+    )
     assert run.returncode != 0 and "Traceback" not in run.stderr
     assert "/config/base_url" in run.stderr and "HUB_ALLOWED_DESTINATIONS" in run.stderr, run.stderr
     # The same hub with the operator's allowance takes a loopback target.
     allowed = {**env, "HUB_ALLOWED_DESTINATIONS": "127.0.0.1/32", "HUB_ALLOW_PLAIN_HTTP": "true"}
-    accepted = run_hub("connectors", "add", "local", "--type", "rest", "--mapping", "generic-rest", "--config",
-                       json.dumps({"base_url": "http://127.0.0.1:9/hr"}), env=allowed, cwd=tmp_path)
+    accepted = run_hub(
+        "connectors",
+        "add",
+        "local",
+        "--type",
+        "rest",
+        "--mapping",
+        "generic-rest",
+        "--config",
+        json.dumps({"base_url": "http://127.0.0.1:9/hr"}),
+        env=allowed,
+        cwd=tmp_path,
+    )
     assert accepted.returncode == 0, accepted.stderr
 
 
@@ -133,8 +208,9 @@ def test_a_stored_connector_the_policy_now_refuses_is_dead_at_delivery_not_retri
             stored.config = {**stored.config, "base_url": "https://169.254.169.254/latest/meta-data/"}
         hire(hub_state, caller(hub_state))
         # Plain http stays allowed, so what refuses the receiver is its loopback address.
-        strict_settings = dataclasses.replace(hub_state.settings,
-                                              destinations=destinations.DestinationPolicy(allow_plain_http=True))
+        strict_settings = dataclasses.replace(
+            hub_state.settings, destinations=destinations.DestinationPolicy(allow_plain_http=True)
+        )
         strict_state = dataclasses.replace(hub_state, settings=strict_settings)
         run_worker(strict_state, max_seconds=20)
         assert receiver.requests == []

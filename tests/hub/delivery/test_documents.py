@@ -1,4 +1,5 @@
 """The documents the hub really builds are the documented, published canonical shape (issue 11)."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,12 @@ EXAMPLES = sorted((ROOT / "examples" / "results").glob("*.json"))
 
 def _post_decided(live, hub_state, path):
     document = json.loads(path.read_text(encoding="utf-8"))
-    decision = document.pop("decision", None) or {"hired": True, "decided_by": "hr-lead", "start_date": "2027-01-11",
-                                                   "employee_ids": {"default": "E1"}}
+    decision = document.pop("decision", None) or {
+        "hired": True,
+        "decided_by": "hr-lead",
+        "start_date": "2027-01-11",
+        "employee_ids": {"default": "E1"},
+    }
     key = live.key()
     accepted = live.request("POST", "/api/v1/results", key, json=document)
     assert accepted.status_code == 202, accepted.text

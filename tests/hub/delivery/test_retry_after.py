@@ -1,4 +1,5 @@
 """A target's Retry-After, however large or odd, leaves a retrying job with an attempt row and a time within a day."""
+
 from __future__ import annotations
 
 import math
@@ -20,11 +21,15 @@ from tests.support.http_receiver import HttpReceiver, Reply
 DAY = timedelta(hours=24)
 
 
-@pytest.mark.parametrize("header", ["999999999999", "9" * 5000, "Fri, 31 Dec 9999 23:59:59 GMT"],
-                         ids=["twelve-nines", "5000-digits", "year-9999"])
+@pytest.mark.parametrize(
+    "header",
+    ["999999999999", "9" * 5000, "Fri, 31 Dec 9999 23:59:59 GMT"],
+    ids=["twelve-nines", "5000-digits", "year-9999"],
+)
 def test_a_huge_retry_after_is_recorded_and_clamped_to_a_day(hub_state, header):
-    with HttpReceiver(default=Reply(503, headers={"Retry-After": header}, body="服务维护中 / down for maintenance")) \
-            as receiver:
+    with HttpReceiver(
+        default=Reply(503, headers={"Retry-After": header}, body="服务维护中 / down for maintenance")
+    ) as receiver:
         add_rest_connector(hub_state, "hr", receiver.url)
         hire(hub_state, caller(hub_state))
         before = utcnow()
@@ -39,8 +44,9 @@ def test_a_huge_retry_after_is_recorded_and_clamped_to_a_day(hub_state, header):
     assert before + DAY - timedelta(seconds=5) <= when <= after + DAY + timedelta(seconds=5), when
 
 
-@pytest.mark.parametrize("retry_after, expected", [(1e300, 86400.0), (math.inf, 86400.0), (-5.0, 0.0),
-                                                   (10**400, 86400.0), (7.5, 7.5)])
+@pytest.mark.parametrize(
+    "retry_after, expected", [(1e300, 86400.0), (math.inf, 86400.0), (-5.0, 0.0), (10**400, 86400.0), (7.5, 7.5)]
+)
 def test_a_plugins_own_retry_after_is_clamped_too(retry_after, expected):
     """A third-party connector raises RetryableDeliveryError(retry_after=...) without the header parser's clamp."""
     assert next_delay([5.0, 300.0], 1, retry_after) == expected

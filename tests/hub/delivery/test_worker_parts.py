@@ -1,5 +1,6 @@
 """The worker's promises, each tested on loopback: nothing to send is `skipped` (not "delivered"), one bad connector,
 mapping or target never stops or delays the others, and a connector's rate limit holds across the worker's threads."""
+
 from __future__ import annotations
 
 import csv
@@ -31,9 +32,17 @@ from tests.support.http_receiver import HttpReceiver, Reply
 EVENTS_PATH = "/hris-hub/events"
 GOALS_PATH = "/odata/v2/Goal_1"
 # A sales hire who communicates well but not at 90, with no data-analysis score: the default policy fires no goal.
-NO_GOAL_SCORES = {"source": "acme-ai", "model": "sales",
-                  "dimensions": {"communication": 72, "stress_tolerance": 85, "customer_orientation": 80,
-                                 "teamwork": 75, "responsibility": 88}}
+NO_GOAL_SCORES = {
+    "source": "acme-ai",
+    "model": "sales",
+    "dimensions": {
+        "communication": 72,
+        "stress_tolerance": 85,
+        "customer_orientation": 80,
+        "teamwork": 75,
+        "responsibility": 88,
+    },
+}
 
 
 @pytest.fixture
@@ -48,12 +57,21 @@ def _by_connector(state):
 
 # --- skipped, not delivered ---------------------------------------------------------------------------------------
 
-def test_a_hire_that_fires_no_goal_is_skipped_with_the_reason_everywhere(live, hub_state, app_config, receiver, tmp_path):
+
+def test_a_hire_that_fires_no_goal_is_skipped_with_the_reason_everywhere(
+    live, hub_state, app_config, receiver, tmp_path
+):
     folder = tmp_path / "drop"
     folder.mkdir()
     add_rest_connector(hub_state, "successfactors", receiver.url, mapping="successfactors-goal")
-    add_rest_connector(hub_state, "csv-goals", receiver.url, type="csv", mapping="generic-csv-goals",
-                       config={"destination": {"type": "folder", "path": str(folder)}, "schedule": {"batch_size": 1}})
+    add_rest_connector(
+        hub_state,
+        "csv-goals",
+        receiver.url,
+        type="csv",
+        mapping="generic-csv-goals",
+        config={"destination": {"type": "folder", "path": str(folder)}, "schedule": {"batch_size": 1}},
+    )
     add_rest_connector(hub_state, "hr-rest", receiver.url)  # sends the event whatever the plan holds
     [result_id] = hire(hub_state, caller(hub_state), scores=NO_GOAL_SCORES)
     run_worker(hub_state)
@@ -71,7 +89,9 @@ def test_a_hire_that_fires_no_goal_is_skipped_with_the_reason_everywhere(live, h
     auditor = live.key("auditor")
     listed = live.request("GET", "/api/v1/sync-jobs?status=skipped", auditor).json()["items"]
     assert {(item["connector"], item["skip_reason"]) for item in listed} == {
-        ("successfactors", "policy produced no goals"), ("csv-goals", "policy produced no goals")}
+        ("successfactors", "policy produced no goals"),
+        ("csv-goals", "policy produced no goals"),
+    }
     view = live.request("GET", f"/api/v1/results/{result_id}", live.key("admin")).json()
     assert {s["connector"]: s["skip_reason"] for s in view["sync"]}["successfactors"] == "policy produced no goals"
     exported = live.request("GET", "/api/v1/sync-jobs?format=csv&status=skipped", auditor).content.decode("utf-8-sig")
@@ -83,9 +103,14 @@ def test_a_hire_that_fires_no_goal_is_skipped_with_the_reason_everywhere(live, h
     page = _console_page(live, f"/console/jobs/{found['successfactors'].id}")
     assert "Skipped because" in page and "policy produced no goals" in page
 
-    preview = subprocess.run([sys.executable, "-m", "hub", "connectors", "preview", "successfactors",
-                              "--result", result_id], env=_env(app_config), cwd=ROOT, capture_output=True, text=True,
-                             check=False)
+    preview = subprocess.run(
+        [sys.executable, "-m", "hub", "connectors", "preview", "successfactors", "--result", result_id],
+        env=_env(app_config),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert preview.returncode == 0, preview.stderr
     assert preview.stdout.strip() == "nothing to send: the job would be skipped (policy produced no goals)"
 
@@ -108,13 +133,17 @@ def _console_page(live, path: str) -> str:
     with requests.Session() as browser:
         form = lxml.html.fromstring(browser.get(live.url + "/console/sign-in", timeout=30).text)
         token = form.xpath("//input[@name='csrf_token']/@value")[0]
-        signed_in = browser.post(live.url + "/console/sign-in", timeout=30, data={
-            "email": "auditor@example.com", "password": "审计 password 1", "csrf_token": token})
+        signed_in = browser.post(
+            live.url + "/console/sign-in",
+            timeout=30,
+            data={"email": "auditor@example.com", "password": "审计 password 1", "csrf_token": token},
+        )
         assert signed_in.status_code == 200 and "Sign-in failed" not in signed_in.text
         return lxml.html.fromstring(browser.get(live.url + path, timeout=30).text).text_content()
 
 
 # --- one bad connector never stops or delays the others ------------------------------------------------------------
+
 
 def test_a_connector_whose_plugin_is_missing_does_not_stop_the_worker(hub_state, receiver, tmp_path):
     add_rest_connector(hub_state, "uninstalled", receiver.url + "/gone")
@@ -134,19 +163,31 @@ def test_a_connector_whose_plugin_is_missing_does_not_stop_the_worker(hub_state,
 def test_a_broken_mapping_file_fails_its_own_jobs_only(hub_state, receiver, tmp_path):
     (tmp_path / "mappings").mkdir()
     rest_mapping, csv_mapping = tmp_path / "mappings" / "rest-goals.yaml", tmp_path / "mappings" / "csv-goals.yaml"
-    rest_mapping.write_text((ROOT / "mappings" / "presets" / "generic-rest.yaml").read_text(encoding="utf-8"),
-                            encoding="utf-8")
-    csv_mapping.write_text((ROOT / "mappings" / "presets" / "generic-csv-goals.yaml").read_text(encoding="utf-8")
-                           .replace("schema: csv-goal-row.json\n", ""), encoding="utf-8")
+    rest_mapping.write_text(
+        (ROOT / "mappings" / "presets" / "generic-rest.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    csv_mapping.write_text(
+        (ROOT / "mappings" / "presets" / "generic-csv-goals.yaml")
+        .read_text(encoding="utf-8")
+        .replace("schema: csv-goal-row.json\n", ""),
+        encoding="utf-8",
+    )
     folder = tmp_path / "drop"
     folder.mkdir()
     add_rest_connector(hub_state, "edited", receiver.url + "/edited", mapping="rest-goals")
-    add_rest_connector(hub_state, "edited-csv", receiver.url, type="csv", mapping="csv-goals",
-                       config={"destination": {"type": "folder", "path": str(folder)}, "schedule": {"batch_size": 1}})
+    add_rest_connector(
+        hub_state,
+        "edited-csv",
+        receiver.url,
+        type="csv",
+        mapping="csv-goals",
+        config={"destination": {"type": "folder", "path": str(folder)}, "schedule": {"batch_size": 1}},
+    )
     add_rest_connector(hub_state, "healthy", receiver.url)
     # Someone saves half-edited files after the connectors were added: YAML that no longer parses, a field gone.
-    rest_mapping.write_text("name: rest-goals\nversion: '2'\nkind: rest\npayload: {method: POST, path: [未闭合\n",
-                            encoding="utf-8")
+    rest_mapping.write_text(
+        "name: rest-goals\nversion: '2'\nkind: rest\npayload: {method: POST, path: [未闭合\n", encoding="utf-8"
+    )
     csv_mapping.write_text("name: csv-goals\nversion: '2'\nkind: csv\nevents: [candidate.hired]\n", encoding="utf-8")
     hire(hub_state, caller(hub_state))
     run_worker(hub_state, max_seconds=30)
@@ -161,8 +202,12 @@ def test_a_broken_mapping_file_fails_its_own_jobs_only(hub_state, receiver, tmp_
 
 def test_a_target_that_hangs_does_not_delay_the_others(hub_state, receiver):
     receiver.handle("/hangs" + EVENTS_PATH, lambda request: Reply(201, delay=60))  # answers after a minute
-    add_rest_connector(hub_state, "hangs", receiver.url + "/hangs",
-                       config={"base_url": receiver.url + "/hangs", "timeouts": {"connect": 1, "read": 3}})
+    add_rest_connector(
+        hub_state,
+        "hangs",
+        receiver.url + "/hangs",
+        config={"base_url": receiver.url + "/hangs", "timeouts": {"connect": 1, "read": 3}},
+    )
     add_rest_connector(hub_state, "healthy", receiver.url)
     hire(hub_state, caller(hub_state), count=4)
     worker = Worker(hub_state, threads=2)
@@ -215,8 +260,9 @@ def test_a_batch_upload_that_hangs_does_not_stop_the_loop(hub_state, receiver):
     manager.register(plugin, name="hanging-batch-test-plugin")
     _HangingBatch.release.clear()
     try:
-        add_rest_connector(hub_state, "hanging-csv", receiver.url, type="hanging-batch", mapping="generic-csv-goals",
-                           config={})
+        add_rest_connector(
+            hub_state, "hanging-csv", receiver.url, type="hanging-batch", mapping="generic-csv-goals", config={}
+        )
         add_rest_connector(hub_state, "healthy", receiver.url)
         hire(hub_state, caller(hub_state), count=2)
         worker = Worker(hub_state, threads=2)
@@ -254,8 +300,7 @@ def test_the_rate_limit_holds_across_the_workers_threads_and_each_request(hub_st
     in a burst (a job's requests each wait their turn, and the two jobs' threads share the connector's pace)."""
     (tmp_path / "mappings").mkdir()
     (tmp_path / "mappings" / "burst.yaml").write_text(BURST_MAPPING, encoding="utf-8")
-    add_rest_connector(hub_state, "limited", receiver.url, mapping="burst", rate_per_second=5,
-                       max_concurrency=4)
+    add_rest_connector(hub_state, "limited", receiver.url, mapping="burst", rate_per_second=5, max_concurrency=4)
     hire(hub_state, caller(hub_state), count=2)
     run_worker(hub_state, threads=4)
     assert {job.status for job in jobs(hub_state)} == {"delivered"}, [j.last_error for j in jobs(hub_state)]

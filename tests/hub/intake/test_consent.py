@@ -1,4 +1,5 @@
 """Consent scopes decide what the hub does: no scoring without 'scoring', no transfer without 'transfer_to_hr_systems'."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,9 @@ def test_answers_without_scoring_consent_are_kept_but_not_scored(live, hub_state
     key = live.key()
     document = json.loads((ROOT / "examples/results/en-rnd-answers.json").read_text())
     document.pop("decision")
-    accepted = live.request("POST", "/api/v1/results", key, json=with_scopes(document, ["transfer_to_hr_systems"])).json()
+    accepted = live.request(
+        "POST", "/api/v1/results", key, json=with_scopes(document, ["transfer_to_hr_systems"])
+    ).json()
     assert accepted["status"] == "not_scored"
     run_worker(hub_state)
     view = live.request("GET", accepted["links"]["self"], key).json()

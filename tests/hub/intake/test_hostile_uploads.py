@@ -1,5 +1,6 @@
 """Hostile resume uploads over the real server: parsed away from the request threads under hard limits, answered
 with a clear problem in time, while health checks and ingest keep answering."""
+
 from __future__ import annotations
 
 import threading
@@ -12,15 +13,22 @@ from tests.scoring_engine import resume_fixtures as fixtures
 
 
 def _upload(live, key, name: str, data: bytes, content_type: str = "application/pdf"):
-    return live.request("POST", f"/api/v1/candidates/cand-{name}/resumes", key,
-                        files={"file": (name, data, content_type)})
+    return live.request(
+        "POST", f"/api/v1/candidates/cand-{name}/resumes", key, files={"file": (name, data, content_type)}
+    )
 
 
 @pytest.fixture
 def app_config(tmp_path, database_url):
     # A short wall limit keeps the test quick; the defaults are documented in docs/configuration.md.
-    return hub_config(tmp_path, database_url, HUB_RESUME_TIMEOUT_SECONDS="6", HUB_RESUME_CPU_SECONDS="5",
-                      HUB_RESUME_WORKERS="2", HUB_RESUME_QUEUE_SECONDS="20")
+    return hub_config(
+        tmp_path,
+        database_url,
+        HUB_RESUME_TIMEOUT_SECONDS="6",
+        HUB_RESUME_CPU_SECONDS="5",
+        HUB_RESUME_WORKERS="2",
+        HUB_RESUME_QUEUE_SECONDS="20",
+    )
 
 
 def test_a_nested_form_bomb_is_a_resume_too_complex_problem(live):
@@ -42,8 +50,10 @@ def test_health_and_ingest_answer_while_hostile_uploads_run(live):
     key = live.key()
     bombs = [fixtures.nested_forms_pdf(depth=7) for _ in range(4)]
     answers: list[int] = []
-    threads = [threading.Thread(target=lambda b=b, i=i: answers.append(_upload(live, key, f"b{i}.pdf", b).status_code))
-               for i, b in enumerate(bombs)]
+    threads = [
+        threading.Thread(target=lambda b=b, i=i: answers.append(_upload(live, key, f"b{i}.pdf", b).status_code))
+        for i, b in enumerate(bombs)
+    ]
     for thread in threads:
         thread.start()
     time.sleep(0.5)

@@ -1,4 +1,5 @@
 """Ingest over real HTTP: acceptance, idempotency, races, bad input, roles, encryption at rest."""
+
 from __future__ import annotations
 
 import json
@@ -72,7 +73,9 @@ def test_other_clients_may_reuse_an_external_id(live):
     assert a["id"] != b["id"]
 
 
-@pytest.mark.parametrize("database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+@pytest.mark.parametrize(
+    "database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 def test_racing_duplicates_store_exactly_one_result(live, hub_state):
     key = live.key()
     document = interview_result()
@@ -87,7 +90,9 @@ def test_racing_duplicates_store_exactly_one_result(live, hub_state):
 
 def test_raw_database_holds_no_pii(live, hub_state):
     key = live.key()
-    document = interview_result(answers=[{"question_id": "s1", "text": "I called the angry customer back within an hour", "language": "en"}])
+    document = interview_result(
+        answers=[{"question_id": "s1", "text": "I called the angry customer back within an hour", "language": "en"}]
+    )
     post(live, key, document)
     secrets = ["王小明", "xiaoming@example.com", "138 0013 8000", "angry customer"]
     with hub_state.engine.connect() as connection:
@@ -100,6 +105,7 @@ def test_raw_database_holds_no_pii(live, hub_state):
         raw = open(hub_state.settings.database_url.removeprefix("sqlite:///"), "rb").read()
         wal = hub_state.settings.database_url.removeprefix("sqlite:///") + "-wal"
         import os
+
         raw += open(wal, "rb").read() if os.path.exists(wal) else b""
         for secret in secrets:
             assert secret.encode() not in raw
@@ -134,22 +140,27 @@ BAD_BODIES = [
 
 @pytest.mark.parametrize("label,body,status,slug", BAD_BODIES, ids=[b[0] for b in BAD_BODIES])
 def test_malformed_bodies_get_a_problem_not_a_500(live, label, body, status, slug):
-    response = live.request("POST", "/api/v1/results", live.key(), data=body, headers={"Content-Type": "application/json"})
+    response = live.request(
+        "POST", "/api/v1/results", live.key(), data=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == status
     assert response.headers["Content-Type"].startswith(PROBLEM)
     assert response.json()["type"].endswith(slug)
 
 
 def test_wrong_content_type_is_415(live):
-    response = live.request("POST", "/api/v1/results", live.key(), data="a=b",
-                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = live.request(
+        "POST", "/api/v1/results", live.key(), data="a=b", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert response.status_code == 415
     assert "application/json" in response.json()["detail"]
 
 
 def test_oversized_body_is_413(live):
     body = b'{"external_id": "' + b"x" * (10 * 1024 * 1024) + b'"}'
-    response = live.request("POST", "/api/v1/results", live.key(), data=body, headers={"Content-Type": "application/json"})
+    response = live.request(
+        "POST", "/api/v1/results", live.key(), data=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
     assert "1048576" in response.json()["detail"]
 
@@ -190,8 +201,10 @@ def test_keys_and_roles(live):
     document = interview_result()
     assert live.request("POST", "/api/v1/results", None, json=document).status_code == 401
     assert live.request("POST", "/api/v1/results", "hh_000000000000_nope", json=document).status_code == 401
-    assert live.request("POST", "/api/v1/results", None, json=document,
-                        headers={"Authorization": "Basic abc"}).status_code == 401
+    assert (
+        live.request("POST", "/api/v1/results", None, json=document, headers={"Authorization": "Basic abc"}).status_code
+        == 401
+    )
     auditor = live.key("auditor")
     forbidden = live.request("POST", "/api/v1/results", auditor, json=document)
     assert forbidden.status_code == 403 and "ingest" in forbidden.json()["detail"]

@@ -1,5 +1,6 @@
 """Ingest's speed-ups keep their promises: a cached key lookup still honours revocation and expiry within seconds,
 and on SQLite no read transaction stays open through a write, so the WAL starts again and stays small."""
+
 from __future__ import annotations
 
 import os
@@ -70,8 +71,9 @@ def test_a_cached_key_past_its_expiry_is_refused(live, app):
     from hub.storage.models import utcnow
 
     with transaction(app.extensions["hub"].session_factory) as session:
-        _, key = create_client(session, name="short-lived", role="ingest", actor="test",
-                               expires_at=utcnow() + timedelta(seconds=1))
+        _, key = create_client(
+            session, name="short-lived", role="ingest", actor="test", expires_at=utcnow() + timedelta(seconds=1)
+        )
     assert post(live, key).status_code == 202
     time.sleep(1.2)
     response = post(live, key)
@@ -93,8 +95,10 @@ def test_the_sqlite_wal_starts_again_and_stays_small(live, app, tmp_path):
 
     def one(_):
         nonlocal written
-        document = interview_result(candidate={"external_id": f"c-{os.urandom(6).hex()}", "name": "某某"},
-                                    answers=[{"question_id": "q1", "text": "x" * 2000}])
+        document = interview_result(
+            candidate={"external_id": f"c-{os.urandom(6).hex()}", "name": "某某"},
+            answers=[{"question_id": "q1", "text": "x" * 2000}],
+        )
         assert post(live, key, document).status_code == 202
         written += 1
 
@@ -129,8 +133,9 @@ def test_a_status_poll_answers_304_to_its_etag_and_queued_results_say_when_to_lo
     assert answer.headers["ETag"] != etag
     # A stale ETag gets the whole answer, and a change (a hire decision) changes the ETag.
     assert live.request("GET", scored["links"]["self"], key, headers={"If-None-Match": etag}).status_code == 200
-    decided = live.request("POST", scored["links"]["self"] + "/decision", key,
-                           json={"hired": False, "decided_by": "hr@example.com"})
+    decided = live.request(
+        "POST", scored["links"]["self"] + "/decision", key, json={"hired": False, "decided_by": "hr@example.com"}
+    )
     assert decided.status_code == 201, decided.text
     after = live.request("GET", scored["links"]["self"], key, headers={"If-None-Match": answer.headers["ETag"]})
     assert after.status_code == 200 and after.json()["decision"]["hired"] is False

@@ -1,4 +1,5 @@
 """Resume upload over real HTTP: parsed fields, a match with evidence, clear 4xx for bad files, encrypted at rest."""
+
 from __future__ import annotations
 
 import shutil
@@ -49,12 +50,15 @@ def test_a_chinese_docx_resume(live):
     assert response.json()["match"] is None
 
 
-@pytest.mark.parametrize("data,filename,status,code", [
-    (encrypted_pdf(), "locked.pdf", 422, "encrypted"),
-    (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "photo.pdf", 422, None),
-    (b"MZ\x90\x00" + b"\0" * 200, "resume.docx", 415, None),
-    (zip_bomb_docx(300 * 1024 * 1024), "bomb.docx", 413, None),
-])
+@pytest.mark.parametrize(
+    "data,filename,status,code",
+    [
+        (encrypted_pdf(), "locked.pdf", 422, "encrypted"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 100, "photo.pdf", 422, None),
+        (b"MZ\x90\x00" + b"\0" * 200, "resume.docx", 415, None),
+        (zip_bomb_docx(300 * 1024 * 1024), "bomb.docx", 413, None),
+    ],
+)
 def test_bad_files_get_a_problem_not_a_500(live, data, filename, status, code):
     response = upload(live, live.key(), data, filename)
     assert response.status_code == status, response.text

@@ -1,4 +1,5 @@
 """Answers posted to the hub are scored in the background into versioned profiles."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,13 @@ def test_answers_are_scored_by_the_worker(live, hub_state):
     assert view["status"] == "scored"
     profile = view["profile"]
     assert profile["source"] == "hris-hub-scoring" and profile["model"] == "sales"
-    assert set(profile["dimensions"]) == {"communication", "stress_tolerance", "customer_orientation", "teamwork",
-                                          "responsibility"}
+    assert set(profile["dimensions"]) == {
+        "communication",
+        "stress_tolerance",
+        "customer_orientation",
+        "teamwork",
+        "responsibility",
+    }
     assert profile["preferences"]["work_schedule"] == "flexible"
     audit = live.request("GET", f"/api/v1/audit?object_id={accepted['id']}", live.key("auditor")).json()["items"]
     assert [e["action"] for e in audit] == ["result.received", "profile.created"]
@@ -56,5 +62,7 @@ def test_rescoring_adds_a_version_and_keeps_the_old_one(live, hub_state):
     from hub.storage.models import Profile
 
     with hub_state.read_session_factory() as session:
-        versions = session.scalars(select(Profile).where(Profile.result_id == accepted["id"]).order_by(Profile.version)).all()
+        versions = session.scalars(
+            select(Profile).where(Profile.result_id == accepted["id"]).order_by(Profile.version)
+        ).all()
         assert versions[0].data == first["profile"]

@@ -1,4 +1,5 @@
 """The README's first command: `hris-hub demo --once` on a fresh SQLite instance delivers everything."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,9 @@ from tests.conftest import ROOT
 def test_demo_once_delivers_everything(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     env.update(HUB_INSTANCE_PATH=str(tmp_path / "instance"), HUB_SCORING_EMBEDDINGS="false", HUB_LOG_LEVEL="WARNING")
-    run = subprocess.run([sys.executable, "-m", "hub", "demo", "--once"], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=240)
+    run = subprocess.run(
+        [sys.executable, "-m", "hub", "demo", "--once"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "demo complete: everything delivered" in run.stdout
     assert f"demo instance: {tmp_path / 'instance' / 'demo'}" in run.stdout
@@ -22,15 +24,22 @@ def test_demo_once_delivers_everything(tmp_path):
     assert exports, "the CSV connector wrote no file"
     # The hub's own instance is left alone: no database, no connectors pointing at the demo's ports.
     assert not (tmp_path / "instance" / "hub.sqlite").exists()
-    again = subprocess.run([sys.executable, "-m", "hub", "demo", "--once"], cwd=ROOT, env=env, capture_output=True,
-                           text=True, timeout=240)
+    again = subprocess.run(
+        [sys.executable, "-m", "hub", "demo", "--once"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
+    )
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     # Each run reports itself: the second counts its own jobs, not the first run's as well.
     assert _jobs_line(again.stdout) == _jobs_line(run.stdout), (_jobs_line(run.stdout), _jobs_line(again.stdout))
     assert sum(_jobs_line(again.stdout).values()) == again.stdout.count("      ok ") + again.stdout.count("      !! ")
     demo_env = dict(env, HUB_INSTANCE_PATH=str(tmp_path / "instance" / "demo"))
-    audit = subprocess.run([sys.executable, "-m", "hub", "audit", "verify"], cwd=ROOT, env=demo_env,
-                           capture_output=True, text=True, timeout=60)
+    audit = subprocess.run(
+        [sys.executable, "-m", "hub", "audit", "verify"],
+        cwd=ROOT,
+        env=demo_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert audit.returncode == 0 and "intact" in audit.stdout
 
 
@@ -57,8 +66,14 @@ def test_demo_keeps_running_with_the_console_and_the_api(tmp_path):
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
     env.update(HUB_INSTANCE_PATH=str(tmp_path / "instance"), HUB_SCORING_EMBEDDINGS="false", HUB_LOG_LEVEL="WARNING")
-    process = subprocess.Popen([sys.executable, "-m", "hub", "demo", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hub", "demo", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     output = ""
     try:
         deadline = time.monotonic() + 120
@@ -75,8 +90,11 @@ def test_demo_keeps_running_with_the_console_and_the_api(tmp_path):
         browser = requests.Session()
         form = browser.get(f"{base}/console/sign-in", timeout=10).text
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
-        signed_in = browser.post(f"{base}/console/sign-in", timeout=10, data={
-            "csrf_token": token, "email": sign_in.group(1), "password": sign_in.group(2)})
+        signed_in = browser.post(
+            f"{base}/console/sign-in",
+            timeout=10,
+            data={"csrf_token": token, "email": sign_in.group(1), "password": sign_in.group(2)},
+        )
         assert signed_in.ok and "Overview" in signed_in.text and "successfactors" in signed_in.text
     finally:
         process.send_signal(signal.SIGINT)

@@ -1,4 +1,5 @@
 """/metrics in Prometheus format: jobs, breakers, queue age and attempts from the database, ingest from the server."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,11 @@ def receiver():
 
 
 def _samples(text: str) -> dict[tuple[str, tuple], float]:
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def test_metrics_count_jobs_attempts_breakers_and_ingest(live, hub_state, receiver):

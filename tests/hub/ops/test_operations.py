@@ -1,4 +1,5 @@
 """Health probes, request ids, and a database that goes away."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit

@@ -1,4 +1,5 @@
 """Outcomes come back over the API and from CSV files, link to hires, stay private, and feed the validity report."""
+
 from __future__ import annotations
 
 import json
@@ -22,23 +23,47 @@ from tests.support.cli import invoke
 
 
 def review(employee_id: str, rating: float, period: str = "2026-H1", **extra) -> dict:
-    return {"kind": "performance_review", "employee_id": employee_id, "id_system": "default", "period": period,
-            "overall": {"rating": rating, "scale": {"min": 1, "max": 5}},
-            "criteria": [{"name": "协作 Teamwork", "dimension": "teamwork", "rating": 3, "scale": {"min": 1, "max": 5}}],
-            "source": "test-hr", **extra}
+    return {
+        "kind": "performance_review",
+        "employee_id": employee_id,
+        "id_system": "default",
+        "period": period,
+        "overall": {"rating": rating, "scale": {"min": 1, "max": 5}},
+        "criteria": [{"name": "协作 Teamwork", "dimension": "teamwork", "rating": 3, "scale": {"min": 1, "max": 5}}],
+        "source": "test-hr",
+        **extra,
+    }
 
 
 def attendance(employee_id: str, late: int, month: str = "2026-03") -> dict:
-    return {"kind": "attendance_summary", "employee_id": employee_id, "id_system": "default", "month": month,
-            "workdays": 21, "late_arrivals": late, "absences": 0, "source": "test-hr"}
+    return {
+        "kind": "attendance_summary",
+        "employee_id": employee_id,
+        "id_system": "default",
+        "month": month,
+        "workdays": 21,
+        "late_arrivals": late,
+        "absences": 0,
+        "source": "test-hr",
+    }
 
 
 def hire(live, key, employee_id: str, name: str = "王芳") -> str:
-    posted = live.request("POST", "/api/v1/results", key, json=interview_result(
-        candidate={"external_id": f"c-{employee_id}", "name": name, "email": f"{employee_id}@example.com"}))
+    posted = live.request(
+        "POST",
+        "/api/v1/results",
+        key,
+        json=interview_result(
+            candidate={"external_id": f"c-{employee_id}", "name": name, "email": f"{employee_id}@example.com"}
+        ),
+    )
     assert posted.status_code == 202, posted.text
-    decided = live.request("POST", f"/api/v1/results/{posted.json()['id']}/decision", key,
-                           json={"hired": True, "decided_by": "hr", "employee_ids": {"default": employee_id}})
+    decided = live.request(
+        "POST",
+        f"/api/v1/results/{posted.json()['id']}/decision",
+        key,
+        json={"hired": True, "decided_by": "hr", "employee_ids": {"default": employee_id}},
+    )
     assert decided.status_code in (200, 201), decided.text
     return posted.json()["id"]
 
@@ -54,7 +79,9 @@ def test_outcomes_are_stored_idempotently_linked_and_unlinked_ones_reported(live
     assert [u["period"] for u in body["unlinked"]] == ["2026-H1"] and "employee id" in body["unlinked"][0]["reason"]
     again = live.request("POST", "/api/v1/outcomes", outcomes_key, json=batch).json()
     assert (again["created"], again["unchanged"]) == (0, 3) and again["ids"] == body["ids"]
-    twice = live.request("POST", "/api/v1/outcomes", outcomes_key, json={"records": [review("E777", 2), review("E777", 2)]})
+    twice = live.request(
+        "POST", "/api/v1/outcomes", outcomes_key, json={"records": [review("E777", 2), review("E777", 2)]}
+    )
     assert twice.json()["created"] == 1 and twice.json()["unchanged"] == 1
     corrected = live.request("POST", "/api/v1/outcomes", outcomes_key, json={"records": [review("E100", 5)]}).json()
     assert (corrected["created"], corrected["updated"]) == (0, 1)
@@ -62,14 +89,22 @@ def test_outcomes_are_stored_idempotently_linked_and_unlinked_ones_reported(live
         stored = session.scalars(select(Outcome).order_by(Outcome.received_at)).all()
         assert len(stored) == 4  # E100's review and attendance, E999, E777
         assert {o.result_id for o in stored if o.employee_id == "E100"} == {result_id}
-        assert next(o for o in stored if o.kind == "performance_review" and o.employee_id == "E100").record["overall"]["rating"] == 5
+        assert (
+            next(o for o in stored if o.kind == "performance_review" and o.employee_id == "E100").record["overall"][
+                "rating"
+            ]
+            == 5
+        )
     with hub_state.engine.connect() as connection:
         raw = " ".join(str(row) for row in connection.execute(text("SELECT record FROM outcomes")))
     assert "test-hr" not in raw and "Teamwork" not in raw, "outcome records must be encrypted at rest"
 
 
 def test_only_the_outcomes_or_admin_role_may_post_and_bad_records_store_nothing(live, hub_state):
-    assert live.request("POST", "/api/v1/outcomes", live.key("ingest"), json={"records": [review("E1", 4)]}).status_code == 403
+    assert (
+        live.request("POST", "/api/v1/outcomes", live.key("ingest"), json={"records": [review("E1", 4)]}).status_code
+        == 403
+    )
     bad = {"records": [review("E1", 4), review("E2", 9), attendance("E3", 40)]}
     response = live.request("POST", "/api/v1/outcomes", live.key("admin"), json=bad)
     assert response.status_code == 422
@@ -114,7 +149,9 @@ def test_outcomes_arriving_before_the_decision_link_on_relink(live, hub_state):
 def test_erasing_a_candidate_erases_their_outcomes(live, hub_state):
     key = live.key()
     hire(live, key, "E400")
-    live.request("POST", "/api/v1/outcomes", live.key("outcomes"), json={"records": [review("E400", 4), attendance("E400", 1)]})
+    live.request(
+        "POST", "/api/v1/outcomes", live.key("outcomes"), json={"records": [review("E400", 4), attendance("E400", 1)]}
+    )
     erased = live.request("DELETE", "/api/v1/candidates/c-E400", key)
     assert erased.status_code in (200, 204), erased.text
     with hub_state.read_session_factory() as session:
@@ -139,21 +176,54 @@ def _seed_family(state, n_applicants: int, seed: int = 7) -> None:
             candidate = Candidate(client_id=client.id, external_id=f"seed-{i}", pii={})
             session.add(candidate)
             session.flush()
-            result = InterviewResult(client_id=client.id, candidate_id=candidate.id, external_id=f"iv-{i}", job_code="RND", body_sha256="0" * 64,
-                                     status="scored", payload={}, created_at=utcnow() - timedelta(days=200))
+            result = InterviewResult(
+                client_id=client.id,
+                candidate_id=candidate.id,
+                external_id=f"iv-{i}",
+                job_code="RND",
+                body_sha256="0" * 64,
+                status="scored",
+                payload={},
+                created_at=utcnow() - timedelta(days=200),
+            )
             session.add(result)
             session.flush()
-            dims = {"technical_skill": max(0.0, min(100.0, 60 + 12 * technical)),
-                    "teamwork": max(0.0, min(100.0, 60 + 12 * teamwork))}
-            session.add(Profile(result_id=result.id, version=1, source="seed", engine_version="test", model="rnd", data={
-                "model": "rnd", "overall": sum(dims.values()) / 2,
-                "dimensions": {k: {"score": v, "level": 3} for k, v in dims.items()}}))
+            dims = {
+                "technical_skill": max(0.0, min(100.0, 60 + 12 * technical)),
+                "teamwork": max(0.0, min(100.0, 60 + 12 * teamwork)),
+            }
+            session.add(
+                Profile(
+                    result_id=result.id,
+                    version=1,
+                    source="seed",
+                    engine_version="test",
+                    model="rnd",
+                    data={
+                        "model": "rnd",
+                        "overall": sum(dims.values()) / 2,
+                        "dimensions": {k: {"score": v, "level": 3} for k, v in dims.items()},
+                    },
+                )
+            )
             if technical + teamwork >= cut:
-                session.add(Decision(result_id=result.id, hired=True, decided_by="seed", employee_ids={"default": f"S{i}"}))
+                session.add(
+                    Decision(result_id=result.id, hired=True, decided_by="seed", employee_ids={"default": f"S{i}"})
+                )
                 rating = max(1.0, min(5.0, 3 + performance))
-                session.add(Outcome(id=f"out_seed{i}", kind="performance_review", natural_key=f"{i:064d}", content_hash="x",
-                                    employee_id=f"S{i}", period="2026-H1", result_id=result.id, received_at=utcnow(),
-                                    record=review(f"S{i}", rating)))
+                session.add(
+                    Outcome(
+                        id=f"out_seed{i}",
+                        kind="performance_review",
+                        natural_key=f"{i:064d}",
+                        content_hash="x",
+                        employee_id=f"S{i}",
+                        period="2026-H1",
+                        result_id=result.id,
+                        received_at=utcnow(),
+                        record=review(f"S{i}", rating),
+                    )
+                )
 
 
 def test_the_validity_report_recovers_planted_effects_and_flags_the_weak_dimension(live, hub_state):
@@ -174,8 +244,9 @@ def test_the_validity_report_recovers_planted_effects_and_flags_the_weak_dimensi
     as_json = invoke(live.app, "reports", "validity", "--job-family", "rnd", "--format", "json")
     assert json.loads(as_json.output)["counted"]["hires"] == 450
     cli_csv = invoke(live.app, "reports", "validity", "--job-family", "rnd", "--format", "csv")
-    assert cli_csv.output.splitlines()[0] == ",".join(["predictor", "outcome", "n", "status", "flagged", "r", "low",
-                                                        "high", "correction", "observed_r"])
+    assert cli_csv.output.splitlines()[0] == ",".join(
+        ["predictor", "outcome", "n", "status", "flagged", "r", "low", "high", "correction", "observed_r"]
+    )
     bad = live.request("GET", "/api/v1/reports/validity?job_family=astrology", live.key("auditor"))
     assert bad.status_code == 422 and bad.json()["errors"][0]["pointer"] == "?job_family"
 

@@ -1,4 +1,5 @@
 """Encryption at rest: rotation under a new key, and a clear error when a key is missing."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,16 @@ from tests.support.cli import invoke
 
 def raw_key_ids(engine) -> set[str]:
     with engine.connect() as connection:
-        values = connection.execute(text("SELECT pii FROM candidates UNION ALL SELECT payload FROM interview_results "
-                                         "UNION ALL SELECT data FROM profiles")).scalars().all()
+        values = (
+            connection.execute(
+                text(
+                    "SELECT pii FROM candidates UNION ALL SELECT payload FROM interview_results "
+                    "UNION ALL SELECT data FROM profiles"
+                )
+            )
+            .scalars()
+            .all()
+        )
     return {value.split(":")[1] for value in values}
 
 
@@ -55,25 +64,31 @@ def test_missing_key_is_a_clear_error_not_garbage():
         new.decrypt(stored)
 
 
-@pytest.mark.parametrize("value,message", [
-    ("k1", "expected '<key id>:<base64"),
-    ("k1:notbase64!!", "not valid base64"),
-    ("k1:" + "QUJD", "expected 32 bytes"),
-    ("", "is empty"),
-])
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        ("k1", "expected '<key id>:<base64"),
+        ("k1:notbase64!!", "not valid base64"),
+        ("k1:" + "QUJD", "expected 32 bytes"),
+        ("", "is empty"),
+    ],
+)
 def test_malformed_keys_stop_the_start_naming_the_variable(tmp_path, value, message):
     with pytest.raises(ConfigurationError, match=message) as caught:
         Settings.from_env({"HUB_INSTANCE_PATH": str(tmp_path), "HUB_ENCRYPTION_KEYS": value})
     assert "HUB_ENCRYPTION_KEYS" in str(caught.value)
 
 
-@pytest.mark.parametrize("name,value,message", [
-    ("HUB_DATABASE_URL", "mysql://x", "must start with sqlite"),
-    ("HUB_MAX_BODY_BYTES", "lots", "whole number"),
-    ("HUB_LOG_LEVEL", "LOUD", "must be one of"),
-    ("HUB_RETRY_SCHEDULE", "5,soon", "comma-separated seconds"),
-    ("HUB_SECRET_KEY", "short", "at least 16"),
-])
+@pytest.mark.parametrize(
+    "name,value,message",
+    [
+        ("HUB_DATABASE_URL", "mysql://x", "must start with sqlite"),
+        ("HUB_MAX_BODY_BYTES", "lots", "whole number"),
+        ("HUB_LOG_LEVEL", "LOUD", "must be one of"),
+        ("HUB_RETRY_SCHEDULE", "5,soon", "comma-separated seconds"),
+        ("HUB_SECRET_KEY", "short", "at least 16"),
+    ],
+)
 def test_bad_settings_name_the_variable(tmp_path, name, value, message):
     with pytest.raises(ConfigurationError, match=message) as caught:
         Settings.from_env({"HUB_INSTANCE_PATH": str(tmp_path), name: value})
@@ -100,7 +115,9 @@ def test_cli_reports_a_bad_setting_without_a_traceback(tmp_path, monkeypatch):
 def test_secure_cookies_setting(tmp_path):
     from hub import create_app
 
-    assert create_app(hub_config(tmp_path, f"sqlite:///{tmp_path / 'a.sqlite'}")).config["SESSION_COOKIE_SECURE"] is False
+    assert (
+        create_app(hub_config(tmp_path, f"sqlite:///{tmp_path / 'a.sqlite'}")).config["SESSION_COOKIE_SECURE"] is False
+    )
     secure = create_app(hub_config(tmp_path, f"sqlite:///{tmp_path / 'a.sqlite'}", HUB_SECURE_COOKIES="true"))
     assert secure.config["SESSION_COOKIE_SECURE"] is True
     with pytest.raises(ConfigurationError, match="HUB_SECURE_COOKIES"):

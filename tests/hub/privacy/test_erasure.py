@@ -1,4 +1,5 @@
 """Right to erasure and retention: personal data goes, the record of what happened stays and verifies."""
+
 from __future__ import annotations
 
 import json
@@ -26,11 +27,21 @@ def test_erasure_removes_personal_data_and_cancels_deliveries(live, hub_state):
     key = live.key()
     with HttpReceiver(default=Reply(503)) as receiver:
         add_rest_connector(hub_state, "hr", receiver.url, retry_schedule=[30])
-        accepted = live.request("POST", "/api/v1/results", key, json=interview_result(
-            candidate={"external_id": "c-77", "name": "王小明", "email": "wxm@example.cn"})).json()
-        live.request("POST", f"/api/v1/results/{accepted['id']}/decision", key,
-                     json={"hired": True, "decided_by": "hr", "employee_ids": {"default": "E1"}})
-        live.request("POST", "/api/v1/candidates/c-77/resumes", key, files={"file": ("cv.pdf", resume_pdf(ENGLISH_RESUME))})
+        accepted = live.request(
+            "POST",
+            "/api/v1/results",
+            key,
+            json=interview_result(candidate={"external_id": "c-77", "name": "王小明", "email": "wxm@example.cn"}),
+        ).json()
+        live.request(
+            "POST",
+            f"/api/v1/results/{accepted['id']}/decision",
+            key,
+            json={"hired": True, "decided_by": "hr", "employee_ids": {"default": "E1"}},
+        )
+        live.request(
+            "POST", "/api/v1/candidates/c-77/resumes", key, files={"file": ("cv.pdf", resume_pdf(ENGLISH_RESUME))}
+        )
         run_worker(hub_state, max_seconds=5)
     erased = live.request("DELETE", "/api/v1/candidates/c-77", key)
     assert erased.status_code == 200, erased.text
@@ -52,15 +63,25 @@ def test_erasure_removes_personal_data_and_cancels_deliveries(live, hub_state):
 
 def test_retention_erases_old_candidates_who_were_not_hired(live, hub_state):
     key = live.key()
-    old = live.request("POST", "/api/v1/results", key, json=interview_result(
-        candidate={"external_id": "old", "name": "Old Candidate"})).json()
-    hired = live.request("POST", "/api/v1/results", key, json=interview_result(
-        candidate={"external_id": "hired", "name": "Hired Person"})).json()
+    old = live.request(
+        "POST", "/api/v1/results", key, json=interview_result(candidate={"external_id": "old", "name": "Old Candidate"})
+    ).json()
+    hired = live.request(
+        "POST",
+        "/api/v1/results",
+        key,
+        json=interview_result(candidate={"external_id": "hired", "name": "Hired Person"}),
+    ).json()
     live.request("POST", f"/api/v1/results/{hired['id']}/decision", key, json={"hired": True, "decided_by": "hr"})
-    live.request("POST", "/api/v1/results", key, json=interview_result(candidate={"external_id": "new", "name": "New One"}))
+    live.request(
+        "POST", "/api/v1/results", key, json=interview_result(candidate={"external_id": "new", "name": "New One"})
+    )
     with hub_state.session_factory() as session, session.begin():
-        session.execute(update(InterviewResult).where(InterviewResult.id.in_([old["id"], hired["id"]])).values(
-            created_at=utcnow() - timedelta(days=400)))
+        session.execute(
+            update(InterviewResult)
+            .where(InterviewResult.id.in_([old["id"], hired["id"]]))
+            .values(created_at=utcnow() - timedelta(days=400))
+        )
     dry = invoke(live.app, "candidates", "retention", "--days", "365", "--dry-run")
     assert "would erase 1 candidate" in dry.output
     done = invoke(live.app, "candidates", "retention", "--days", "365")

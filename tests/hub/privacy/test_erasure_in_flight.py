@@ -3,6 +3,7 @@
 A real slow receiver on loopback holds the worker's request open; the candidate is erased (over the
 API of the real server) while it waits; then the receiver answers and the worker records the attempt.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,12 @@ from tests.hub.delivery_support import add_rest_connector, jobs, run_worker
 from tests.support.http_receiver import HttpReceiver, Reply
 
 EVENTS_PATH = "/hris-hub/events"
-CANDIDATE = {"external_id": "wx-inflight-01", "name": "赵敏", "email": "zhao.min@example.cn", "phone": "+86 137 0000 1111"}
+CANDIDATE = {
+    "external_id": "wx-inflight-01",
+    "name": "赵敏",
+    "email": "zhao.min@example.cn",
+    "phone": "+86 137 0000 1111",
+}
 PERSONAL = [CANDIDATE["name"], CANDIDATE["email"], CANDIDATE["phone"], "13700001111", "Zhao Min"]
 
 
@@ -29,12 +35,17 @@ def stored(engine) -> str:
     return json.dumps(rows, ensure_ascii=False)
 
 
-@pytest.mark.parametrize("answer", [
-    pytest.param(Reply(201, body={"id": "hr-9"}), id="delivered"),
-    # A target that echoes what it was sent in its error: the reply and the error text carry the name.
-    pytest.param(Reply(503, body={"error": f"busy, could not store {CANDIDATE['name']} <{CANDIDATE['email']}>"}),
-                 id="retryable-with-echo"),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param(Reply(201, body={"id": "hr-9"}), id="delivered"),
+        # A target that echoes what it was sent in its error: the reply and the error text carry the name.
+        pytest.param(
+            Reply(503, body={"error": f"busy, could not store {CANDIDATE['name']} <{CANDIDATE['email']}>"}),
+            id="retryable-with-echo",
+        ),
+    ],
+)
 def test_an_attempt_in_flight_during_erasure_is_recorded_without_personal_data(live, hub_state, answer):
     key = live.key()
     arrived, release = threading.Event(), threading.Event()
@@ -46,13 +57,25 @@ def test_an_attempt_in_flight_during_erasure_is_recorded_without_personal_data(l
 
     with HttpReceiver() as receiver:
         receiver.handle(EVENTS_PATH, slow_target)
-        add_rest_connector(hub_state, "hr", receiver.url, retry_schedule=[0.2, 0.2, 0.2],
-                           config={"base_url": receiver.url, "timeouts": {"connect": 2, "read": 20},
-                                   "webhook_secret": "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})
+        add_rest_connector(
+            hub_state,
+            "hr",
+            receiver.url,
+            retry_schedule=[0.2, 0.2, 0.2],
+            config={
+                "base_url": receiver.url,
+                "timeouts": {"connect": 2, "read": 20},
+                "webhook_secret": "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            },
+        )
         accepted = live.request("POST", "/api/v1/results", key, json=interview_result(candidate=CANDIDATE))
         result_id = accepted.json()["id"]
-        decided = live.request("POST", f"/api/v1/results/{result_id}/decision", key,
-                               json={"hired": True, "decided_by": "Zhou Jie", "employee_ids": {"default": "E7"}})
+        decided = live.request(
+            "POST",
+            f"/api/v1/results/{result_id}/decision",
+            key,
+            json={"hired": True, "decided_by": "Zhou Jie", "employee_ids": {"default": "E7"}},
+        )
         assert decided.status_code == 201, decided.text
         worker = threading.Thread(target=run_worker, args=(hub_state,), kwargs={"max_seconds": 20})
         worker.start()

@@ -1,5 +1,6 @@
 """Models and migrations agree, on SQLite and PostgreSQL: autogenerate finds nothing to add, data from 0002 survives
 0003, and every status column refuses a status its enum does not know, whoever writes it."""
+
 import importlib.util
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,18 +49,66 @@ def _seed_0002(connection) -> None:
     def insert(table, **values):
         connection.execute(tables.tables[table].insert().values(**values))
 
-    insert("api_clients", id=1, name="小程序后端", role="ingest", key_prefix="hh_live_abc", key_hash="0" * 64,
-           created_at=NOW)
-    insert("candidates", id="c-1", client_id=1, external_id="wx-openid-1", pii="enc1:x:AAAA", email_index="f" * 64,
-           created_at=NOW)
-    insert("interview_results", id="r-1", client_id=1, external_id="iv-1", candidate_id="c-1", job_code="SALES-REP",
-           body_sha256="0" * 64, status="scored", payload="enc1:x:AAAA", scoring_attempts=0, created_at=NOW,
-           updated_at=NOW)
-    insert("connectors", id=1, name="sf-goals", type="rest", config="enc1:x:AAAA", mapping="successfactors-goal",
-           settings={}, events=["candidate.hired"], enabled=True, max_concurrency=4, breaker_state="half_open",
-           breaker_failures=3, created_at=NOW, updated_at=NOW)
-    insert("sync_jobs", id="j-1", connector_id=1, result_id="r-1", event="candidate.hired", status="dead", attempts=8,
-           last_error="HTTP 503", created_at=NOW, updated_at=NOW)
+    insert(
+        "api_clients",
+        id=1,
+        name="小程序后端",
+        role="ingest",
+        key_prefix="hh_live_abc",
+        key_hash="0" * 64,
+        created_at=NOW,
+    )
+    insert(
+        "candidates",
+        id="c-1",
+        client_id=1,
+        external_id="wx-openid-1",
+        pii="enc1:x:AAAA",
+        email_index="f" * 64,
+        created_at=NOW,
+    )
+    insert(
+        "interview_results",
+        id="r-1",
+        client_id=1,
+        external_id="iv-1",
+        candidate_id="c-1",
+        job_code="SALES-REP",
+        body_sha256="0" * 64,
+        status="scored",
+        payload="enc1:x:AAAA",
+        scoring_attempts=0,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    insert(
+        "connectors",
+        id=1,
+        name="sf-goals",
+        type="rest",
+        config="enc1:x:AAAA",
+        mapping="successfactors-goal",
+        settings={},
+        events=["candidate.hired"],
+        enabled=True,
+        max_concurrency=4,
+        breaker_state="half_open",
+        breaker_failures=3,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    insert(
+        "sync_jobs",
+        id="j-1",
+        connector_id=1,
+        result_id="r-1",
+        event="candidate.hired",
+        status="dead",
+        attempts=8,
+        last_error="HTTP 503",
+        created_at=NOW,
+        updated_at=NOW,
+    )
     insert("delivery_attempts", id=1, job_id="j-1", number=1, outcome="retryable", status_code=503, started_at=NOW)
 
 
@@ -72,10 +121,13 @@ def test_upgrade_from_0002_keeps_the_data_and_checks_every_status(database_url):
         upgrade(engine)
         assert current_revision(engine) == head_revision()
         with engine.connect() as connection:
-            assert connection.execute(sa.text("SELECT status, attempts, last_error, skip_reason FROM sync_jobs")).one() == (
-                "dead", 8, "HTTP 503", None)
+            assert connection.execute(
+                sa.text("SELECT status, attempts, last_error, skip_reason FROM sync_jobs")
+            ).one() == ("dead", 8, "HTTP 503", None)
             assert connection.execute(sa.text("SELECT breaker_state, breaker_failures FROM connectors")).one() == (
-                "half_open", 3)
+                "half_open",
+                3,
+            )
             assert connection.execute(sa.text("SELECT status FROM interview_results")).scalar() == "scored"
             assert connection.execute(sa.text("SELECT outcome FROM delivery_attempts")).scalar() == "retryable"
         columns = {column["name"] for column in sa.inspect(engine).get_columns("candidates")}
@@ -90,7 +142,9 @@ def test_upgrade_from_0002_keeps_the_data_and_checks_every_status(database_url):
                     connection.execute(sa.text(f"UPDATE {table} SET {column} = :value"), {"value": bad})
 
         with engine.begin() as connection:
-            connection.execute(sa.text("UPDATE sync_jobs SET status = 'skipped', skip_reason = 'policy produced no goals'"))
+            connection.execute(
+                sa.text("UPDATE sync_jobs SET status = 'skipped', skip_reason = 'policy produced no goals'")
+            )
         downgrade(engine, "0002")  # and back: a skipped job is what 0002 called it
         with engine.connect() as connection:
             assert connection.execute(sa.text("SELECT status FROM sync_jobs")).scalar() == "delivered"
@@ -119,7 +173,8 @@ def test_the_models_refuse_a_status_before_the_database_does(app, hub_state):
     from hub.storage.models import Connector
 
     with hub_state.session_factory() as session:
-        session.add(Connector(name="x", type="rest", config={}, mapping="generic-rest", events=[],
-                              breaker_state="ajar"))
+        session.add(
+            Connector(name="x", type="rest", config={}, mapping="generic-rest", events=[], breaker_state="ajar")
+        )
         with pytest.raises(sa.exc.StatementError, match="'ajar' is not a valid BreakerState"):
             session.flush()

@@ -1,4 +1,5 @@
 """The web console over real HTTP: sign-in and lockout, CSRF, roles, pages, replay, verify, escaping, the users CLI."""
+
 from __future__ import annotations
 
 import json
@@ -126,6 +127,7 @@ def job_status(state, job_id: str) -> str:
 
 # --- signing in -----------------------------------------------------------------------------------------
 
+
 def test_sign_in_success_failure_and_sign_out(live, browsers):
     state = live.app.extensions["hub"]
     add_user(state, "hr.it@example.com", "admin")
@@ -139,8 +141,9 @@ def test_sign_in_success_failure_and_sign_out(live, browsers):
     message = lambda response: lxml.html.fromstring(response.text).xpath("//p[@role='alert']")[0].text_content()
     assert SIGN_IN_FAILED in message(wrong) and message(wrong) == message(unknown)  # nothing tells which emails exist
 
-    signed_in = browser.post("/console/sign-in", {"email": "HR.IT@example.com", "password": PASSWORD,
-                                                   "next": "/console/results"})
+    signed_in = browser.post(
+        "/console/sign-in", {"email": "HR.IT@example.com", "password": PASSWORD, "next": "/console/results"}
+    )
     assert signed_in.status_code == 200 and signed_in.url == live.url + "/console/results"
     assert "hr.it@example.com" in browser.text()
     cookie = signed_in.history[0].headers["Set-Cookie"]
@@ -149,7 +152,9 @@ def test_sign_in_success_failure_and_sign_out(live, browsers):
 
     failures = audit_entries(state, "console.sign_in_failed")
     assert [f.actor for f in failures] == ["console", "console"]
-    assert all("wrong password!" not in json.dumps(f.details) and PASSWORD not in json.dumps(f.details) for f in failures)
+    assert all(
+        "wrong password!" not in json.dumps(f.details) and PASSWORD not in json.dumps(f.details) for f in failures
+    )
     [success] = audit_entries(state, "console.signed_in")
     assert success.actor == actor(state, "hr.it@example.com")
 
@@ -208,8 +213,11 @@ def test_sessions_end_after_the_idle_and_the_absolute_limit(live, browsers):
     assert idle.get("/console/").url.startswith(live.url + "/console/sign-in")
     old = browsers("old@example.com", "auditor")
     with transaction(state.session_factory) as session:
-        session.execute(update(ConsoleSession).where(ConsoleSession.ended_at.is_(None)).values(
-            created_at=utcnow() - timedelta(hours=9)))
+        session.execute(
+            update(ConsoleSession)
+            .where(ConsoleSession.ended_at.is_(None))
+            .values(created_at=utcnow() - timedelta(hours=9))
+        )
     assert old.get("/console/").url.startswith(live.url + "/console/sign-in")
     with state.read_session_factory() as session:
         assert sorted(s.ended_reason for s in session.scalars(select(ConsoleSession))) == ["absolute", "idle"]
@@ -226,6 +234,7 @@ def test_a_disabled_user_is_signed_out_and_cannot_sign_in(live, browsers):
 
 # --- CSRF and roles -------------------------------------------------------------------------------------
 
+
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(live, browsers, dead_job):
     state = live.app.extensions["hub"]
     admin = browsers("admin@example.com", "admin")
@@ -237,8 +246,12 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(live, brow
     assert job_status(state, dead_job) == "dead"
     assert audit_entries(state, "sync_job.replayed") == []
     # The sign-in form is protected too; the bearer-key API is not (it has no cookies to ride on).
-    assert Browser(live).post("/console/sign-in", {"email": "admin@example.com", "password": PASSWORD},
-                              with_token=False).status_code == 400
+    assert (
+        Browser(live)
+        .post("/console/sign-in", {"email": "admin@example.com", "password": PASSWORD}, with_token=False)
+        .status_code
+        == 400
+    )
 
 
 def test_an_auditor_cannot_act(live, browsers, dead_job):
@@ -252,11 +265,18 @@ def test_an_auditor_cannot_act(live, browsers, dead_job):
     assert "read-only" in auditor.text()
     assert job_status(state, dead_job) == "dead"
     with state.read_session_factory() as session:
-        assert session.scalar(select(AuditEntry).where(AuditEntry.actor == actor(state, "auditor@example.com"),
-                                                       AuditEntry.action != "console.signed_in")) is None
+        assert (
+            session.scalar(
+                select(AuditEntry).where(
+                    AuditEntry.actor == actor(state, "auditor@example.com"), AuditEntry.action != "console.signed_in"
+                )
+            )
+            is None
+        )
 
 
 # --- actions --------------------------------------------------------------------------------------------
+
 
 def test_an_admin_replays_a_dead_job_and_a_worker_delivers_it(live, browsers, dead_job, receiver):
     state = live.app.extensions["hub"]
@@ -301,6 +321,7 @@ def test_replay_every_dead_job_of_a_connector_and_disable_enable_it(live, browse
 
 # --- pages ----------------------------------------------------------------------------------------------
 
+
 def test_pages_show_counts_evidence_and_attempts(live, browsers, dead_job):
     state = live.app.extensions["hub"]
     document = json.loads((ROOT / "examples" / "results" / "zh-sales-answers.json").read_text(encoding="utf-8"))
@@ -323,7 +344,12 @@ def test_pages_show_counts_evidence_and_attempts(live, browsers, dead_job):
     page = auditor.get(f"/console/results/{result_id}")
     assert page.headers["Content-Type"] == "text/html; charset=utf-8"
     detail = auditor.text()
-    assert "李娜" in detail and "wx-openid-li-na" in detail and "lina@example.cn" not in detail and "13800138000" not in detail
+    assert (
+        "李娜" in detail
+        and "wx-openid-li-na" in detail
+        and "lina@example.cn" not in detail
+        and "13800138000" not in detail
+    )
     assert "我曾向一家工厂的老板解释我们的 SaaS 排产系统。" in detail  # an evidence quote
     assert "沟通能力" in detail and "situation" in detail  # a dimension and a missing STAR part
 
@@ -338,13 +364,29 @@ def test_pages_show_counts_evidence_and_attempts(live, browsers, dead_job):
 def test_connector_secrets_never_appear_in_any_page(live, browsers, dead_job):
     state = live.app.extensions["hub"]
     token = "bearer-token-that-must-stay-secret"
-    add_rest_connector(state, "secured", "http://127.0.0.1:9", config={
-        "base_url": "http://127.0.0.1:9", "auth": {"type": "bearer", "token": token},
-        "webhook_secret": "whsec_" + WEBHOOK_SECRET})
+    add_rest_connector(
+        state,
+        "secured",
+        "http://127.0.0.1:9",
+        config={
+            "base_url": "http://127.0.0.1:9",
+            "auth": {"type": "bearer", "token": token},
+            "webhook_secret": "whsec_" + WEBHOOK_SECRET,
+        },
+    )
     admin = browsers("admin@example.com", "admin")
-    pages = ["/console/", "/console/connectors", "/console/connectors/hr", "/console/connectors/secured",
-             "/console/jobs", f"/console/jobs/{dead_job}", "/console/results", "/console/audit",
-             "/console/audit.csv", "/console/jobs.csv"]
+    pages = [
+        "/console/",
+        "/console/connectors",
+        "/console/connectors/hr",
+        "/console/connectors/secured",
+        "/console/jobs",
+        f"/console/jobs/{dead_job}",
+        "/console/results",
+        "/console/audit",
+        "/console/audit.csv",
+        "/console/jobs.csv",
+    ]
     for path in pages:
         response = admin.get(path)
         assert response.status_code == 200, path
@@ -355,7 +397,9 @@ def test_connector_secrets_never_appear_in_any_page(live, browsers, dead_job):
 
 def test_html_in_a_candidate_name_is_escaped(live, browsers):
     state = live.app.extensions["hub"]
-    [result_id] = hire(state, caller(state), candidate={"external_id": "x-<i>1</i>", "name": "<script>alert(1)</script>"})
+    [result_id] = hire(
+        state, caller(state), candidate={"external_id": "x-<i>1</i>", "name": "<script>alert(1)</script>"}
+    )
     admin = browsers("admin@example.com", "admin")
     response = admin.get(f"/console/results/{result_id}")
     assert "<script>alert(1)</script>" not in response.text
@@ -365,6 +409,7 @@ def test_html_in_a_candidate_name_is_escaped(live, browsers):
 
 
 # --- the audit trail ------------------------------------------------------------------------------------
+
 
 def test_verify_reports_intact_then_names_the_edited_entry(live, browsers):
     state = live.app.extensions["hub"]
@@ -407,24 +452,50 @@ def test_audit_filters_and_paging(live, browsers):
 
 # --- the users command ----------------------------------------------------------------------------------
 
+
 def test_users_create_list_disable(live, browsers):
     app = live.app
-    created = run_cli(app, "users", "create", "--email", "Ops@Example.com", "--role", "admin", input=f"{PASSWORD}\n{PASSWORD}\n")
+    created = run_cli(
+        app, "users", "create", "--email", "Ops@Example.com", "--role", "admin", input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
     assert created.exit_code == 0, created.output
     assert "created console user ops@example.com with role admin" in created.output
-    piped = run_cli(app, "users", "create", "--email", "audit@example.com", "--role", "auditor", "--password-stdin",
-                    input=PASSWORD + "\n")
+    piped = run_cli(
+        app,
+        "users",
+        "create",
+        "--email",
+        "audit@example.com",
+        "--role",
+        "auditor",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
     assert piped.exit_code == 0, piped.output
 
-    short = run_cli(app, "users", "create", "--email", "x@example.com", "--role", "admin", "--password-stdin", input="short\n")
+    short = run_cli(
+        app, "users", "create", "--email", "x@example.com", "--role", "admin", "--password-stdin", input="short\n"
+    )
     assert short.exit_code != 0 and "at least 12 characters" in short.output
-    bad_email = run_cli(app, "users", "create", "--email", "not-an-email", "--role", "admin", "--password-stdin",
-                        input=PASSWORD + "\n")
+    bad_email = run_cli(
+        app, "users", "create", "--email", "not-an-email", "--role", "admin", "--password-stdin", input=PASSWORD + "\n"
+    )
     assert bad_email.exit_code != 0 and "not an address" in bad_email.output
-    again = run_cli(app, "users", "create", "--email", "ops@example.com", "--role", "admin", "--password-stdin",
-                    input=PASSWORD + "\n")
+    again = run_cli(
+        app,
+        "users",
+        "create",
+        "--email",
+        "ops@example.com",
+        "--role",
+        "admin",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
     assert again.exit_code != 0 and "exists already" in again.output
-    mismatch = run_cli(app, "users", "create", "--email", "y@example.com", "--role", "admin", input=f"{PASSWORD}\nother\n")
+    mismatch = run_cli(
+        app, "users", "create", "--email", "y@example.com", "--role", "admin", input=f"{PASSWORD}\nother\n"
+    )
     assert mismatch.exit_code != 0
 
     listing = run_cli(app, "users", "list")
@@ -443,11 +514,12 @@ def test_users_create_list_disable(live, browsers):
 
 # --- bad input ------------------------------------------------------------------------------------------
 
+
 def test_bad_filters_and_ids_are_error_pages_not_500s(live, browsers):
     browser = browsers("it.wang@example.com")
     for path, says in [
-        ("/console/jobs?until=9999-12-31T23:59:59-23:59", "Bad until"),   # past year 9999 in UTC: was a 500
-        ("/console/jobs?connector=hr%00", "NUL"),                         # PostgreSQL refuses NUL: was a 500
+        ("/console/jobs?until=9999-12-31T23:59:59-23:59", "Bad until"),  # past year 9999 in UTC: was a 500
+        ("/console/jobs?connector=hr%00", "NUL"),  # PostgreSQL refuses NUL: was a 500
         ("/console/results/" + "结果" * 101, "202 characters"),
         ("/console/jobs/a%00b", "NUL"),
     ]:

@@ -1,4 +1,5 @@
 """The OpenAPI document covers every route, and its examples validate."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """Schemathesis against the served spec (/api/v1/openapi.json) on the real server over loopback: every operation,
 every check, every phase (examples, coverage, fuzzing, stateful), once with an admin key and once with an ingest
 key. The hub must answer no request with a 5xx and break no promise of its document."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,27 +32,31 @@ ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 
 
 def config_for(key: str) -> SchemathesisConfig:
-    return SchemathesisConfig.from_dict({
-        "seed": SEED,
-        "headers": {"Authorization": f"Bearer {key}"},
-        "continue-on-failure": True,
-        "cache": {"enabled": False},
-        "max-failures": 200,
-        "request-timeout": 20,
-        "generation": {
-            "max-examples": MAX_EXAMPLES,
-            "deterministic": True,
-            # The hub refuses NUL in every string (PostgreSQL cannot store it; tests/hub/web/test_bad_input.py
-            # proves the refusal); the schemas would need a pattern on every string to say so.
-            "allow-x00": False,
-        },
-        "checks": {"enabled": True},
-        "operations": [
-            {"include-name": f"{method} {path}",
-             "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED + extra}}}
-            for method, path, extra in SEMANTIC_REFUSALS
-        ],
-    })
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": SEED,
+            "headers": {"Authorization": f"Bearer {key}"},
+            "continue-on-failure": True,
+            "cache": {"enabled": False},
+            "max-failures": 200,
+            "request-timeout": 20,
+            "generation": {
+                "max-examples": MAX_EXAMPLES,
+                "deterministic": True,
+                # The hub refuses NUL in every string (PostgreSQL cannot store it; tests/hub/web/test_bad_input.py
+                # proves the refusal); the schemas would need a pattern on every string to say so.
+                "allow-x00": False,
+            },
+            "checks": {"enabled": True},
+            "operations": [
+                {
+                    "include-name": f"{method} {path}",
+                    "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED + extra}},
+                }
+                for method, path, extra in SEMANTIC_REFUSALS
+            ],
+        }
+    )
 
 
 def run(url: str, key: str) -> tuple[list[str], set[str], int]:
@@ -69,10 +74,15 @@ def run(url: str, key: str) -> tuple[list[str], set[str], int]:
                     if check.status == Status.FAILURE and check.failure_info is not None:
                         failure = check.failure_info.failure
                         interaction = event.recorder.interactions.get(case_id)
-                        answer = f"{interaction.response.status_code} {interaction.response.content[:300]!r}" \
-                            if interaction and interaction.response else "no answer"
-                        failures.append(f"{event.phase} {check.name}: {failure.title}: {failure.message}\n"
-                                        f"    {check.failure_info.code_sample}\n    -> {answer}"[-2500:])
+                        answer = (
+                            f"{interaction.response.status_code} {interaction.response.content[:300]!r}"
+                            if interaction and interaction.response
+                            else "no answer"
+                        )
+                        failures.append(
+                            f"{event.phase} {check.name}: {failure.title}: {failure.message}\n"
+                            f"    {check.failure_info.code_sample}\n    -> {answer}"[-2500:]
+                        )
         elif isinstance(event, NonFatalError):
             failures.append(f"error in {event.label}: {event.info.format()}"[:1500])
         elif isinstance(event, EngineFinished):
@@ -84,8 +94,9 @@ def run(url: str, key: str) -> tuple[list[str], set[str], int]:
 @pytest.mark.parametrize("role", ["admin", "ingest"])
 def test_the_served_spec_holds_for_every_operation(live, role):
     spec = live.request("GET", "/api/v1/openapi.json").json()
-    documented = {f"{method.upper()} {path}" for path, item in spec["paths"].items() for method in item
-                  if method != "parameters"}
+    documented = {
+        f"{method.upper()} {path}" for path, item in spec["paths"].items() for method in item if method != "parameters"
+    }
     failures, operations, scenarios = run(live.url, live.key(role))
     assert not failures, f"{len(failures)} failure(s) with the {role} key:\n" + "\n".join(failures)
     # Schemathesis leaves out the operation that serves the schema it was loaded from; the spec's own answer is
