@@ -212,8 +212,7 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
         "--port",
         "{port}",
         "--no-upgrade",
-        "--processes",
-        str(args.processes),
+        *(["--processes", str(args.processes)] if args.processes else []),  # 0: a serve that predates the option
         "--threads",
         str(args.threads),
     ]
