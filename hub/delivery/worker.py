@@ -124,7 +124,11 @@ class Worker:
                 minutes=self.settings.audit_checkpoint_minutes,
             )
         self.scheduler.start()
-        self._guarded("warming up", self.warm_up, None)
+        # Warmed on a thread of its own: the first claim never waits for it (a healthy target is not delayed by
+        # the warm-up of another's mapping), and what it loads is cached for every job after.
+        threading.Thread(
+            target=self._guarded, args=("warming up", self.warm_up, None), daemon=True, name="warm-up"
+        ).start()
         log.info("worker %s started (%d delivery threads)", self.worker_id, self.threads)
         try:
             while not self.stop_event.is_set():
@@ -213,7 +217,7 @@ class Worker:
         log.info("worker %s stopped", self.worker_id)
 
     def warm_up(self) -> None:
-        """Before the first claim: open the database pool, load each enabled connector's mapping and policy and
+        """At start, beside the first claims: open the database pool, load each enabled connector's mapping and policy and
         render a sample through them (templates compiled, schemas built), and build its live connector, so the
         first job of a worker's life costs what the thousandth does."""
         from hub.delivery.reloading import load_mapping, load_policy
