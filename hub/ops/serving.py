@@ -9,6 +9,7 @@ from typing import Callable
 
 import click
 import waitress
+from waitress.channel import HTTPChannel
 
 
 @contextmanager
@@ -49,6 +50,18 @@ class BackgroundServer:
     def close(self, timeout: float = 5.0) -> None:
         self._closing = True
         self.server.task_dispatcher.shutdown(cancel_pending=False, timeout=timeout)
+        # Requests in flight are done: close the idle keep-alive connections too, in the loop's own thread, or the
+        # loop runs on until their channel timeout (minutes) and the join below waits out its timeout.
+        closed = threading.Event()
+
+        def close_channels() -> None:
+            for channel in list(self.server._map.values()):
+                if isinstance(channel, HTTPChannel):
+                    channel.handle_close()
+            closed.set()
+
+        self.server.trigger.pull_trigger(close_channels)
+        closed.wait(timeout)
         self.server.close()
         self._thread.join(timeout)
 

@@ -43,7 +43,16 @@ def outcomes_import(file: Path, mapping_name: str, dry_run: bool):
         encoding, rows = inbound.read_file(file, mapping_name)
         good: list = []
         bad: list = []
-        with click.progressbar(rows, label=f"reading {file.name} ({encoding})", file=sys.stderr) as bar:
+        with file.open("rb") as handle:  # lines, less the header: the bar's length (quoted newlines only overshoot)
+            length = max(sum(1 for _ in handle) - 1, 1)
+        with click.progressbar(
+            rows,
+            length=length,
+            label=f"reading {file.name} ({encoding})",
+            file=sys.stderr,
+            show_pos=True,
+            show_percent=True,
+        ) as bar:
             for row in bar:
                 (bad if row.errors else good).append(row)
     except inbound.CsvInputError as error:

@@ -132,6 +132,8 @@ class ConsoleUser(Base):
     created_at: Mapped[Timestamp]
     disabled_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(10))  # migration 0014: en, zh_CN; None: the browser's
+    time_zone: Mapped[str | None] = mapped_column(String(64))  # an IANA name; None: UTC
 
 
 class ConsoleSession(Base):

@@ -12,7 +12,7 @@ csrf = CSRFProtect()
 def init_app(app: Flask) -> None:
     """Register the console, its session-cookie settings and CSRF protection (the bearer-key API is exempt)."""
     from hub.web.api import api
-    from hub.web.console import actions, auth, errors, pages, rendering, setup_pages  # noqa: F401  (attach routes)
+    from hub.web.console import actions, auth, errors, pages, policy_pages, rendering, setup_pages  # noqa: F401
 
     # The console is the only user of Flask's session cookie; the API authenticates every call with a key.
     app.config["SESSION_COOKIE_HTTPONLY"] = True

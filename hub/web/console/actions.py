@@ -13,6 +13,8 @@ from hub.delivery import connector_admin, sync_log
 from hub.storage.models import ConsoleUser
 from hub.web.console import console
 from hub.web.console.auth import admin_only, hub_state
+from hub.web.console.i18n import N_
+from hub.web.console.i18n import gettext as _
 
 
 @console.post("/jobs/<job_id>/replay")
@@ -24,9 +26,9 @@ def replay_job(job_id: str):
     except errors.NotFound:
         abort(404, f"No sync job {job_id!r}.")
     except errors.Conflict as refused:
-        flash(f"Not replayed: {refused.detail}.", "error")
+        flash(_("Not replayed: %(why)s.", why=refused.detail), "error")
         return redirect(url_for("console.job", job_id=job_id))
-    flash(f"Job {job_id} queued again from the start of its retry schedule.", "success")
+    flash(_("Job %(id)s queued again from the start of its retry schedule.", id=job_id), "success")
     return redirect(url_for("console.job", job_id=job_id))
 
 
@@ -36,7 +38,7 @@ def replay_connector(name: str):
     with hub_state().session_factory() as session, session.begin():
         connector_admin.get(session, name)
         dead = sync_log.replay_matching(session, sync_log.Filters(connector=name), actor=g.console_user.actor)
-    flash(f"{len(dead)} dead job(s) of {name} queued again.", "success")
+    flash(_("%(n)s dead job(s) of %(name)s queued again.", n=len(dead), name=name), "success")
     return redirect(url_for("console.connector", name=name))
 
 
@@ -47,7 +49,7 @@ def enable_connector(name: str):
         connector_admin.update(
             session, name, {"enabled": True}, actor=g.console_user.actor, settings=hub_state().settings
         )
-    flash(f"Connector {name} enabled; its circuit breaker is closed.", "success")
+    flash(_("Connector %(name)s enabled; its circuit breaker is closed.", name=name), "success")
     return redirect(url_for("console.connector", name=name))
 
 
@@ -57,7 +59,7 @@ def disable_connector(name: str):
     reason = " ".join(request.form.get("reason", "").split())[:500] or "disabled from the console"
     with hub_state().session_factory() as session, session.begin():
         connector_admin.disable(session, name, actor=g.console_user.actor, reason=reason)
-    flash(f"Connector {name} disabled: its jobs wait until it is enabled again.", "success")
+    flash(_("Connector %(name)s disabled: its jobs wait until it is enabled again.", name=name), "success")
     return redirect(url_for("console.connector", name=name))
 
 
@@ -65,12 +67,16 @@ def disable_connector(name: str):
 @admin_only
 def delete_connector(name: str):
     if request.form.get("confirm_name", "").strip() != name:
-        flash(f"Type the connector's name ({name}) to delete it.", "error")
+        flash(_("Type the connector's name (%(name)s) to delete it.", name=name), "error")
         return redirect(url_for("console.connector", name=name))
     with hub_state().session_factory() as session, session.begin():
         kept = connector_admin.delete(session, name, actor=g.console_user.actor)
     flash(
-        f"Connector {name} deleted: its config and secrets are erased; its {kept} job(s) stay in the sync log.",
+        _(
+            "Connector %(name)s deleted: its config and secrets are erased; its %(n)s job(s) stay in the sync log.",
+            name=name,
+            n=kept,
+        ),
         "success",
     )
     return redirect(url_for("console.connectors"))
@@ -79,13 +85,15 @@ def delete_connector(name: str):
 @console.post("/users/<int:user_id>/enable")
 @admin_only
 def enable_user(user_id: int):
-    return _change_user(user_id, accounts.enable_user, "{} may sign in again.")
+    return _change_user(user_id, accounts.enable_user, N_("%(email)s may sign in again."))
 
 
 @console.post("/users/<int:user_id>/unlock")
 @admin_only
 def unlock_user(user_id: int):
-    return _change_user(user_id, accounts.unlock_user, "{} is unlocked; their failed sign-ins are forgotten.")
+    return _change_user(
+        user_id, accounts.unlock_user, N_("%(email)s is unlocked; their failed sign-ins are forgotten.")
+    )
 
 
 def _change_user(user_id: int, change, done: str):
@@ -95,7 +103,7 @@ def _change_user(user_id: int, change, done: str):
             abort(404, f"No console user {user_id}.")
         change(session, email=user.email, actor=g.console_user.actor)
         email = user.email
-    flash(done.format(email), "success")
+    flash(_(done, email=email), "success")
     return redirect(url_for("console.users"))
 
 
@@ -130,23 +138,31 @@ def verify_audit():
             },
         )
     for title, findings in (
-        ("truncated", report.truncated),
-        ("recomputed", report.rewritten),
-        ("checkpoint rows deleted", report.rows_missing),
-        ("forged checkpoint", report.forged),
+        (N_("Audit trail truncated: %(finding)s."), report.truncated),
+        (N_("Audit trail recomputed: %(finding)s."), report.rewritten),
+        (N_("Audit trail checkpoint rows deleted: %(finding)s."), report.rows_missing),
+        (N_("Audit trail forged checkpoint: %(finding)s."), report.forged),
     ):
         for finding in findings:
-            flash(f"Audit trail {title}: {finding}.", "error")
+            flash(_(title, finding=finding), "error")
     if not chain.ok:
         flash(
-            f"Audit trail BROKEN at entry {chain.first_broken_seq}: {chain.reason} "
-            f"({chain.checked} entries before it verified).",
+            _(
+                "Audit trail BROKEN at entry %(seq)s: %(reason)s (%(checked)s entries before it verified).",
+                seq=chain.first_broken_seq,
+                reason=chain.reason,
+                checked=chain.checked,
+            ),
             "error",
         )
         return redirect(url_for("console.audit_trail", before=chain.first_broken_seq + 1))
     if report.ok:
         flash(
-            f"Audit trail intact: {chain.checked} entries verified, {report.checkpoints} signed checkpoint(s) agree.",
+            _(
+                "Audit trail intact: %(checked)s entries verified, %(checkpoints)s signed checkpoint(s) agree.",
+                checked=chain.checked,
+                checkpoints=report.checkpoints,
+            ),
             "success",
         )
     return redirect(url_for("console.audit_trail"))

@@ -12,12 +12,12 @@ from flask import abort, current_app, flash, g, redirect, request, session, url_
 from hub.accounts import console_sessions
 from hub.accounts import console_users as accounts
 from hub.accounts.throttle import SignInThrottle
-from hub.web.console import console
+from hub.web.console import console, i18n
 from hub.web.console.rendering import render
 
 SESSION_TOKEN = "console_session"  # the cookie holds only this random token; the session itself is server-side
 PUBLIC_ENDPOINTS = {"console.sign_in", "console.static"}
-SIGN_IN_FAILED = "Sign-in failed: the email or password is wrong, or the account is disabled."
+SIGN_IN_FAILED = i18n.lazy_gettext("Sign-in failed: the email or password is wrong, or the account is disabled.")
 THROTTLE = SignInThrottle()
 
 
@@ -28,6 +28,8 @@ class ConsoleIdentity:
     id: int
     email: str
     role: str
+    language: str | None = None
+    time_zone: str | None = None
 
     @property
     def actor(self) -> str:
@@ -51,12 +53,17 @@ def _limits() -> tuple[timedelta, timedelta]:
 @console.before_request
 def load_signed_in_user():
     """Every page but sign-in needs a live server-side session of an enabled user (checked on each request)."""
+    g.console_language, g.console_time_zone = i18n.choose_language(None), "UTC"  # sign-in: the browser's language
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
     idle, absolute = _limits()
     with hub_state().session_factory() as db, db.begin():
         user = console_sessions.resolve(db, session.get(SESSION_TOKEN), idle=idle, absolute=absolute)
-        identity = ConsoleIdentity(user.id, user.email, user.role) if user is not None else None
+        identity = (
+            ConsoleIdentity(user.id, user.email, user.role, user.language, user.time_zone) if user is not None else None
+        )
+    g.console_language = i18n.choose_language(identity.language if identity else None)
+    g.console_time_zone = (identity.time_zone if identity else None) or "UTC"
     if identity is None:
         session.clear()
         return redirect(url_for("console.sign_in", next=request.full_path if request.method == "GET" else None))
@@ -70,7 +77,7 @@ def admin_only(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not g.console_user.is_admin:
-            abort(403, "Auditors have read-only access; this action needs the admin role.")
+            abort(403, i18n.gettext("Auditors have read-only access; this action needs the admin role."))
         return view(*args, **kwargs)
 
     return wrapper
@@ -97,7 +104,7 @@ def sign_in():
             429,
             next=request.form.get("next", ""),
             email=email,
-            error=f"Too many failed sign-ins from your address: try again in {math.ceil(wait)} s.",
+            error=i18n.gettext("Too many failed sign-ins from your address: try again in %(s)s s.", s=math.ceil(wait)),
         )
         response.headers["Retry-After"] = str(math.ceil(wait))
         return response
@@ -129,5 +136,5 @@ def sign_out():
             details={},
         )
     session.clear()
-    flash("You are signed out.", "info")
+    flash(i18n.gettext("You are signed out."), "info")
     return redirect(url_for("console.sign_in"))

@@ -8,6 +8,8 @@ from werkzeug.exceptions import HTTPException
 
 from hub.errors import HubError
 from hub.web.console import console
+from hub.web.console.i18n import N_
+from hub.web.console.i18n import gettext as _
 from hub.web.console.rendering import render
 from hub.web.problems import Problem, problem_from
 
@@ -27,20 +29,33 @@ def security_headers(response):
     return response
 
 
+# Titles of the HTTP errors pages show, for the translator (werkzeug names them in English).
+HTTP_TITLES = (
+    N_("Bad Request"),
+    N_("Unauthorized"),
+    N_("Forbidden"),
+    N_("Not Found"),
+    N_("Method Not Allowed"),
+    N_("Request Entity Too Large"),
+    N_("Too Many Requests"),
+    N_("Internal Server Error"),
+)
+
+
 @console.errorhandler(CSRFError)
 def csrf_refused(error: CSRFError):
     return render(
         "error.html",
         400,
-        title="Form refused",
-        message=f"{error.description} Reload the page and try again; nothing was changed.",
+        title=_("Form refused"),
+        message=_("%(why)s Reload the page and try again; nothing was changed.", why=error.description),
     )
 
 
 @console.errorhandler(Problem)
 def problem_page(problem: Problem):
     details = [f"{e.get('pointer') or '/'}: {e.get('message')}" for e in problem.extra.get("errors", [])]
-    return render("error.html", problem.status, title=problem.title, message=problem.detail or "", details=details)
+    return render("error.html", problem.status, title=_(problem.title), message=problem.detail or "", details=details)
 
 
 @console.errorhandler(HubError)
@@ -50,4 +65,4 @@ def domain_error_page(error: HubError):
 
 @console.errorhandler(HTTPException)
 def http_error_page(error: HTTPException):
-    return render("error.html", error.code or 500, title=error.name, message=error.description or "")
+    return render("error.html", error.code or 500, title=_(error.name), message=error.description or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-from flask import abort, request, url_for
+from flask import abort, g, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import load_only, selectinload
 
@@ -28,6 +28,7 @@ from hub.storage.models import (
 from hub.storage.statuses import JobStatus, ResultStatus
 from hub.web.console import activity, charts, console
 from hub.web.console.auth import admin_only, hub_state
+from hub.web.console.i18n import gettext as _
 from hub.web.console.rendering import render
 from hub.web.downloads import audit_csv as audit_csv_export
 from hub.web.downloads import csv_response
@@ -88,12 +89,12 @@ def overview():
     return render(
         "overview.html",
         day_chart=charts.stacked_columns(
-            day.labels, day.counts, title="Sync jobs created per hour, last 24 h (UTC), by status now", label_every=3
+            day.labels, day.counts, title=_("Sync jobs created per hour, last 24 h (UTC), by status now"), label_every=3
         ),
         month_chart=charts.stacked_columns(
             month.labels,
             month.counts,
-            title="Sync jobs created per day, last 30 days (UTC), by status now",
+            title=_("Sync jobs created per day, last 30 days (UTC), by status now"),
             label_every=5,
         ),
         latency=activity.latency_percentiles(session, since=now - timedelta(hours=24)),
@@ -127,13 +128,76 @@ def results():
     if job_code:
         query = query.where(InterviewResult.job_code == job_code)
     rows, cursor = _keyset_page(query, InterviewResult)
+    export_args = {k: v for k, v in request.args.items() if k != "before" and v}
     return render(
         "results.html",
+        csv_link=url_for("console.results_csv", **export_args),
         results=rows,
         next_link=_page_link("before", cursor),
         statuses=RESULT_STATUSES,
         filters={"status": status or "", "job_code": job_code or ""},
     )
+
+
+RESULT_CSV_COLUMNS = [
+    "result_id", "external_id", "candidate_external_id", "job_code", "status", "received_at", "profile_version",
+    "model", "overall", "dimensions", "hired", "decided_at", "start_date",
+]  # fmt: skip
+
+
+def _result_query():
+    status = _choice("status", RESULT_STATUSES)
+    job_code = request.args.get("job_code") or None
+    query = select(InterviewResult).options(
+        selectinload(InterviewResult.candidate), selectinload(InterviewResult.profiles),
+        selectinload(InterviewResult.decision),
+    )  # fmt: skip
+    if status:
+        query = query.where(InterviewResult.status == status)
+    if job_code:
+        query = query.where(InterviewResult.job_code == job_code)
+    return query
+
+
+@console.get("/results.csv")
+def results_csv():
+    """The filtered results as CSV, newest first: scores and decisions by external id. Admins also get the candidate's
+    name; nobody gets phone or email here (the API's erasure and access-export paths are where personal data goes)."""
+    with_name = g.console_user.is_admin
+    columns = RESULT_CSV_COLUMNS[:3] + (["candidate_name"] if with_name else []) + RESULT_CSV_COLUMNS[3:]
+    query = _result_query().order_by(InterviewResult.created_at.desc(), InterviewResult.id.desc())
+
+    def rows():
+        with hub_state().read_session_factory() as session:
+            for found in session.scalars(query.execution_options(yield_per=500)):
+                latest = found.profiles[-1] if found.profiles else None
+                data = (latest.data if latest else None) or {}
+                decision = found.decision
+                row = {
+                    "result_id": found.id,
+                    "external_id": found.external_id,
+                    "candidate_external_id": found.candidate.external_id,
+                    "job_code": found.job_code,
+                    "status": str(found.status),
+                    "received_at": found.created_at.isoformat(),
+                    "profile_version": latest.version if latest else None,
+                    "model": data.get("model"),
+                    "overall": data.get("overall"),
+                    "dimensions": "; ".join(
+                        f"{key}={'insufficient' if d.get('insufficient') else d.get('score')}"
+                        for key, d in (data.get("dimensions") or {}).items()
+                    ),
+                    "hired": None if decision is None else ("yes" if decision.hired else "no"),
+                    "decided_at": decision.decided_at.isoformat() if decision else None,
+                    "start_date": decision.start_date.isoformat() if decision and decision.start_date else None,
+                }
+                if with_name:
+                    row["candidate_name"] = (
+                        None if found.candidate.erased_at else (found.candidate.pii or {}).get("name")
+                    )
+                yield row
+
+    return csv_response("results.csv", columns, rows())
 
 
 def _keyset_page(query, model):
@@ -199,7 +263,7 @@ def _profile_chart(profile: dict | None):
         label = dimension.get("name") or {}
         score = None if dimension.get("insufficient") else dimension.get("score")
         rows.append((label.get("zh") or key, label.get("en") or "", score))
-    return charts.bar_chart(rows, title="Capability profile: score per dimension (0-100)") if rows else None
+    return charts.bar_chart(rows, title=_("Capability profile: score per dimension (0-100)")) if rows else None
 
 
 @console.get("/results/<result_id>")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app, g, get_flashed_messages, make_response, url_for
@@ -12,6 +11,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from hub.storage.statuses import AttemptOutcome, BreakerState, JobStatus, ResultStatus
+from hub.web.console import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EXTENSION_KEY = "hub_console_templates"
@@ -31,15 +31,6 @@ BADGES = {
 }
 
 
-def when(value) -> str:
-    """A timestamp as `YYYY-MM-DD HH:MM:SS UTC` (accepts datetimes and ISO strings); empty for none."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
 def pretty_json(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
 
@@ -56,9 +47,17 @@ def init_app(app: Flask) -> None:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    environment.filters.update(when=when, pretty_json=pretty_json, badge_class=badge_class)
-    environment.globals.update(url_for=url_for, csrf_token=generate_csrf, flashed=get_flashed_messages)
+    environment.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    environment.filters.update(when=i18n.when, pretty_json=pretty_json, badge_class=badge_class)
+    environment.globals.update(
+        url_for=url_for,
+        csrf_token=generate_csrf,
+        flashed=get_flashed_messages,
+        languages=i18n.LANGUAGES,
+        current_language=i18n.current_language,
+    )
     app.extensions[EXTENSION_KEY] = environment
 
 

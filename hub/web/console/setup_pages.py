@@ -18,10 +18,11 @@ from hub.accounts import api_clients
 from hub.accounts import console_users as accounts
 from hub.delivery import connector_admin, preview
 from hub.delivery.outbox import EVENTS
-from hub.storage.models import ApiClient, InterviewResult, utcnow
+from hub.storage.models import ApiClient, ConsoleUser, InterviewResult, utcnow
 from hub.storage.statuses import ResultStatus
-from hub.web.console import console, schema_form
+from hub.web.console import console, i18n, schema_form
 from hub.web.console.auth import admin_only, hub_state
+from hub.web.console.i18n import gettext as _
 from hub.web.console.rendering import render
 
 TOP_FIELDS = ("name", "mapping", "events", "job_codes", "retry_schedule", "max_concurrency", "rate_per_second")
@@ -164,7 +165,10 @@ def add_connector():
             problems = refused.errors or [{"pointer": "", "message": str(refused.detail)}]
     if problems:
         return _form_page(types[chosen], values=_values(spec), stored_view=None, problems=problems, status=422)
-    flash(f"Connector {spec['name']} added. Test its connection, then preview what it would send.", "success")
+    flash(
+        _("Connector %(name)s added. Test its connection, then preview what it would send.", name=spec["name"]),
+        "success",
+    )
     return redirect(url_for("console.connector", name=spec["name"]))
 
 
@@ -197,7 +201,7 @@ def update_connector(name: str):
     if problems:
         values = _values({**view, **spec, "config": {**spec["config"]}})
         return _form_page(type_info, values=values, stored_view=view, problems=problems, status=422)
-    flash(f"Connector {name} saved.", "success")
+    flash(_("Connector %(name)s saved.", name=name), "success")
     return redirect(url_for("console.connector", name=name))
 
 
@@ -208,7 +212,10 @@ def check_connector(name: str):
     connector = connector_admin.get(state.session(), name)
     outcome = connector_admin.check(connector, state.settings)
     flash(
-        f"Test connection: {'OK' if outcome.ok else 'failed'}: {outcome.message}", "success" if outcome.ok else "error"
+        _("Test connection: OK: %(message)s", message=outcome.message)
+        if outcome.ok
+        else _("Test connection: failed: %(message)s", message=outcome.message),
+        "success" if outcome.ok else "error",
     )
     return redirect(url_for("console.connector", name=name))
 
@@ -263,15 +270,20 @@ def create_user():
                 session, email=email, role=role, password=request.form.get("password", ""), actor=g.console_user.actor
             )
     except (accounts.InvalidAccount, accounts.AccountExists) as refused:
-        flash(f"Not added: {refused}.", "error")
+        flash(_("Not added: %(why)s.", why=refused), "error")
         return redirect(url_for("console.users"))
-    flash(f"{accounts.normalise_email(email)} added as {role}; they sign in with the password you set.", "success")
+    flash(
+        _(
+            "%(email)s added as %(role)s; they sign in with the password you set.",
+            email=accounts.normalise_email(email),
+            role=role,
+        ),
+        "success",
+    )
     return redirect(url_for("console.users"))
 
 
 def _user_or_404(session, user_id: int):
-    from hub.storage.models import ConsoleUser
-
     user = session.get(ConsoleUser, user_id)
     if user is None:
         abort(404, f"No console user {user_id}.")
@@ -282,13 +294,13 @@ def _user_or_404(session, user_id: int):
 @admin_only
 def disable_user(user_id: int):
     if user_id == g.console_user.id:
-        flash("You cannot disable yourself; ask another admin.", "error")
+        flash(_("You cannot disable yourself; ask another admin."), "error")
         return redirect(url_for("console.users"))
     with hub_state().session_factory() as session, session.begin():
         user = _user_or_404(session, user_id)
         accounts.disable_user(session, email=user.email, actor=g.console_user.actor)
         email = user.email
-    flash(f"{email} can no longer sign in; their open sessions end at their next request.", "success")
+    flash(_("%(email)s can no longer sign in; their open sessions end at their next request.", email=email), "success")
     return redirect(url_for("console.users"))
 
 
@@ -302,9 +314,9 @@ def change_role(user_id: int):
             accounts.change_role(session, email=user.email, role=role, actor=g.console_user.actor)
             email = user.email
     except accounts.InvalidAccount as refused:
-        flash(f"Role not changed: {refused}.", "error")
+        flash(_("Role not changed: %(why)s.", why=refused), "error")
         return redirect(url_for("console.users"))
-    flash(f"{email} is now {role}.", "success")
+    flash(_("%(email)s is now %(role)s.", email=email, role=role), "success")
     return redirect(url_for("console.users"))
 
 
@@ -342,13 +354,13 @@ def create_client():
     if problem is None:
         try:
             with hub_state().session_factory() as session, session.begin():
-                _, new_key = api_clients.create_client(
+                _client, new_key = api_clients.create_client(
                     session, name=name, role=role, actor=g.console_user.actor, expires_at=expires_at
                 )
         except (ValueError, api_clients.ClientExists) as refused:
             problem = str(refused)
     if problem:
-        flash(f"Not created: {problem}.", "error")
+        flash(_("Not created: %(why)s.", why=problem), "error")
         return redirect(url_for("console.clients"))
     found = hub_state().session().scalars(select(ApiClient).order_by(ApiClient.name)).all()
     now = utcnow()
@@ -375,5 +387,35 @@ def revoke_client(client_id: int):
             abort(404, f"No API client {client_id}.")
         api_clients.revoke_client(session, name=client.name, actor=g.console_user.actor)
         name = client.name
-    flash(f"API client {name} revoked: its key is refused from now on.", "success")
+    flash(_("API client %(name)s revoked: its key is refused from now on.", name=name), "success")
     return redirect(url_for("console.clients"))
+
+
+# --- each person's language and time zone (any role) ------------------------------------------------------
+
+
+@console.get("/settings")
+def settings_page():
+    with hub_state().session_factory() as session:
+        user = session.get(ConsoleUser, g.console_user.id)
+        chosen = {"language": user.language or "", "time_zone": user.time_zone or ""}
+    return render(
+        "settings.html", chosen=chosen, languages=i18n.LANGUAGES, time_zones=i18n.time_zones(), active_page="settings"
+    )
+
+
+@console.post("/settings")
+def save_settings():
+    language = request.form.get("language", "")
+    zone = request.form.get("time_zone", "").strip()
+    if language and language not in i18n.LANGUAGES:
+        abort(400, _("Choose a language from the list."))
+    if zone and i18n.valid_time_zone(zone) is None:
+        flash(_("Not saved: %(zone)s is not a time zone (e.g. Asia/Shanghai).", zone=zone[:64]), "error")
+        return redirect(url_for("console.settings_page"))
+    with hub_state().session_factory() as session, session.begin():
+        user = session.get(ConsoleUser, g.console_user.id)
+        user.language, user.time_zone = language or None, zone or None
+    g.console_language = i18n.choose_language(language or None)
+    flash(_("Settings saved."), "success")
+    return redirect(url_for("console.settings_page"))

@@ -74,3 +74,29 @@ def test_the_published_schema_is_self_contained(live):
     broken = sample_document()
     broken["plan"]["goals"][0]["target"] = "95"
     assert [list(e.absolute_path) for e in validator.iter_errors(broken)]
+
+
+def test_connector_option_uses_its_name_settings_and_employee_id(live, hub_state):
+    from tests.hub.delivery_support import add_rest_connector
+
+    add_rest_connector(hub_state, "sf", "http://127.0.0.1:9", settings={"policy": "default", "region": "cn"})
+    document = json.loads(EXAMPLES[0].read_text(encoding="utf-8"))
+    document.pop("decision", None)
+    key = live.key()
+    accepted = live.request("POST", "/api/v1/results", key, json=document)
+    run_worker(hub_state)
+    decision = {"hired": True, "decided_by": "hr-lead", "start_date": "2027-01-11",
+                "employee_ids": {"default": "E1", "sf": "SF-9"}}  # fmt: skip
+    assert live.request("POST", f"/api/v1/results/{accepted.json()['id']}/decision", key, json=decision).ok
+    result_id = accepted.json()["id"]
+
+    plain = json.loads(invoke(live.app, "documents", "show", result_id).output)
+    assert plain["employee"]["id"] == "E1" and plain["connector"]["settings"] == {}
+    shown = invoke(live.app, "documents", "show", result_id, "--connector", "sf")
+    assert shown.exit_code == 0, shown.output
+    built = json.loads(shown.output)
+    assert built["employee"]["id"] == "SF-9"
+    assert built["connector"] == {"name": "sf", "settings": {"policy": "default", "region": "cn"}}
+    assert document_errors(built) == []
+    missing = invoke(live.app, "documents", "show", result_id, "--connector", "nope")
+    assert missing.exit_code == 1 and "no connector named 'nope'" in missing.output

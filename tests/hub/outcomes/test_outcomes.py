@@ -256,3 +256,50 @@ def test_below_the_minimum_n_no_number_is_shown(live, hub_state):
     report = live.request("GET", "/api/v1/reports/validity?job_family=rnd", live.key("auditor")).json()
     assert report["cells"] and all(c["status"] == "not_enough_data" and c["corrected"] is None for c in report["cells"])
     assert json.dumps(report)
+
+
+def test_csv_import_shows_a_progress_bar_on_a_terminal(tmp_path):
+    """On a terminal (a pty here) the import draws a bar with the row count and percentage; piped, just the label."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.support.hub_process import hub_env
+
+    env = hub_env({"HUB_INSTANCE_PATH": str(tmp_path / "instance"), "COLUMNS": "120"})
+    assert subprocess.run([sys.executable, "-m", "hub", "db", "upgrade"], env=env, cwd=tmp_path).returncode == 0
+    rows = "".join(f"E{n},2026-H1,{n % 5 + 1},3\n" for n in range(2000))
+    big = tmp_path / "big.csv"
+    big.write_text("员工编号,考核周期,综合评分,团队协作\n" + rows, encoding="utf-8")
+    argv = [
+        sys.executable,
+        "-m",
+        "hub",
+        "outcomes",
+        "import",
+        str(big),
+        "--mapping",
+        "generic-csv-reviews",
+        "--dry-run",
+    ]
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(argv, env=env, cwd=tmp_path, stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the pty closes when the process ends
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait(timeout=120) == 0
+    os.close(leader)
+    text = seen.decode("utf-8", "replace")
+    assert "reading big.csv (utf-8)" in text
+    assert "100%" in text and "2000/2000" in text
+    assert "dry run: 2000 rows are valid" in text
+    piped = subprocess.run(argv, env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert "reading big.csv" in piped.stderr and "%" not in piped.stderr
