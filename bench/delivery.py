@@ -159,7 +159,7 @@ def prepare_hub(env: dict[str, str], receiver_url: str, max_concurrency: int):
         "max_concurrency": max_concurrency,
     }
     with transaction(state.session_factory) as session:
-        connector_admin.add(session, spec, actor="bench")
+        connector_admin.add(session, spec, actor="bench", settings=state.settings)
     return state
 
 
@@ -486,11 +486,17 @@ def measure_backend(backend: str, receiver: Receiver, args, work_dir: Path) -> d
                         f"{args.bare_repeats} times ..."
                     )
                     figures["bare"] = measure_bare(receiver, recorded, args.threads, args.bare_repeats)
+                if backend == "postgres" and "peer" not in figures and not args.no_peer:
+                    say(
+                        f"[{backend}] peer: procrastinate, {len(recorded)} jobs, one worker of concurrency "
+                        f"{args.threads} ..."
+                    )
+                    figures["peer"] = measure_peer(receiver, recorded, args, work_dir)
             figures["idle_run"] = measure_idle_run(env, args, work_dir)
         finally:
             state.dispose()
         for run in figures["throughput"]:
-            compare(run, figures["bare"]["per_second"], figures["idle_run"]["cpu_seconds"])
+            compare(run, figures["bare"]["per_second"], figures["idle_run"]["cpu_seconds"], figures.get("peer"))
         if args.seconds > 0:
             api_key = create_api_key(env, role="ingest", name="bench")
             polls = [None, FAST_POLL_SECONDS] if backend == "sqlite" else [None]
@@ -504,13 +510,62 @@ def measure_backend(backend: str, receiver: Receiver, args, work_dir: Path) -> d
     return figures
 
 
-def compare(run: dict, bare_per_second: float, idle_cpu_seconds: float) -> None:
+def measure_peer(receiver: Receiver, recorded: list[dict], args, work_dir: Path) -> dict:
+    """procrastinate (bench/peer_procrastinate.py, the `bench` extra) delivering the same requests to the same
+    receiver from the same PostgreSQL, with the same number of threads; its own process and a fresh schema."""
+    try:
+        import procrastinate  # noqa: F401
+    except ImportError:
+        return {"skipped": "procrastinate is not installed: pip install -e '.[bench]'"}
+    requests_file = work_dir / "peer-requests.jsonl"
+    with open(requests_file, "w", encoding="utf-8") as out:
+        for entry in recorded:
+            out.write(json.dumps({"path": entry["path"], "headers": entry["headers"], "body": entry["body"]}) + "\n")
+    receiver.reset()
+    with postgres_schema(args.postgres_url, prefix="bench_peer") as url:
+        completed = subprocess.run(
+            [
+                sys.executable,
+                str(Path(__file__).with_name("peer_procrastinate.py")),
+                "--postgres-url",
+                url,
+                "--receiver",
+                receiver.url,
+                "--requests-file",
+                str(requests_file),
+                "--threads",
+                str(args.threads),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=args.time_limit,
+        )
+    if completed.returncode != 0:
+        raise ServerError(f"the procrastinate peer failed:\n{completed.stderr[-3000:]}")
+    run = json.loads(completed.stdout.strip().splitlines()[-1])
+    received = receiver.count()
+    return {
+        "jobs": len(recorded),
+        "received": received,
+        "seconds": round(run["seconds"], 3),
+        "per_second": round(received / run["seconds"], 1) if run["seconds"] else None,
+        "cpu_ms_per_delivery": round(run["cpu_seconds"] * 1000 / received, 2) if received else None,
+    }
+
+
+def compare(run: dict, bare_per_second: float, idle_cpu_seconds: float, peer: dict | None = None) -> None:
     """Add the ratios to the bare loop and the CPU per delivery beyond starting the process."""
     run["bare_per_second"] = bare_per_second
     if bare_per_second:
         run["ratio"] = round(run["per_second"] / bare_per_second, 3)
         if run["per_second_steady"]:
             run["ratio_steady"] = round(run["per_second_steady"] / bare_per_second, 3)
+    if peer and peer.get("per_second"):
+        run["peer_per_second"] = peer["per_second"]
+        # The peer is timed from its worker's start to its end: compared with the hub's steady rate, which
+        # leaves out the hub process's start (imports), as the peer's figure leaves out its own.
+        if run["per_second_steady"]:
+            run["peer_ratio_steady"] = round(run["per_second_steady"] / peer["per_second"], 3)
     if run["received"]:
         run["worker_cpu_ms_per_delivery"] = round(
             max(0.0, run["worker_cpu_seconds"] - idle_cpu_seconds) * 1000 / run["received"], 2
@@ -534,6 +589,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("--bare-repeats", type=int, default=3, help="runs of the bare loop; the median is reported")
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds a worker run may take")
+    parser.add_argument("--no-peer", action="store_true", help="leave out procrastinate (PostgreSQL only)")
     parser.add_argument("--json-only", action="store_true", help="print only the JSON line")
     args = parser.parse_args(argv)
     if not 1 <= args.jobs <= 100_000:
@@ -569,6 +625,8 @@ def print_report(figures: dict, backends: list[str], args) -> None:
             ("bare_per_second", "bare/s"),
             ("ratio", "ratio"),
             ("ratio_steady", "steady ratio"),
+            ("peer_per_second", "peer/s"),
+            ("peer_ratio_steady", "steady/peer"),
             ("worker_cpu_share", "worker CPU share"),
             ("worker_cpu_ms_per_delivery", "worker CPU ms/job"),
         ],

@@ -55,6 +55,7 @@ class Settings:
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
     worker_poll_seconds: float = 1.0
     lease_seconds: float = 120.0
+    api_key_cache_seconds: float = 5.0  # API key lookups cached this long: a revocation elsewhere holds within it
     scoring_use_embeddings: bool | None = None
     policy: str = "default"
     jobs_dir: Path | None = None
@@ -153,6 +154,7 @@ class Settings:
                 env, "HUB_WORKER_POLL_SECONDS", 0.2 if database_url.startswith("sqlite") else 1.0, minimum=0.05
             ),
             lease_seconds=_float(env, "HUB_LEASE_SECONDS", 120.0, minimum=1.0),
+            api_key_cache_seconds=_float(env, "HUB_API_KEY_CACHE_SECONDS", 5.0, minimum=0.0),
             scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
             secure_cookies=_tristate(env, "HUB_SECURE_COOKIES") is True,
             jobs_dir=Path(env["HUB_JOBS_DIR"]).resolve() if env.get("HUB_JOBS_DIR") else instance_path / "jobs",

@@ -152,8 +152,10 @@ class _Watchdog:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="template-watchdog", daemon=True)
                 self._thread.start()
-            heapq.heappush(self._deadlines, (time.monotonic() + seconds, next(self._counter), entry))
-            self._condition.notify()
+            deadline = (time.monotonic() + seconds, next(self._counter), entry)
+            heapq.heappush(self._deadlines, deadline)
+            if self._deadlines[0] is deadline:  # the watchdog sleeps until an earlier deadline otherwise
+                self._condition.notify()
         try:
             yield
         finally:

@@ -227,6 +227,7 @@ def set_mode(session: Session, *, name: str, mode: str, actor: str) -> tuple[Api
         secret = new_secret()
         client.signing_secrets = [{"secret": secret, "until": None}]
     client.signing_mode = mode
+    _forget_cached_keys()
     _audit(session, client, actor, "client.signing_changed", {"mode": mode, "new_secret": secret is not None})
     return client, secret
 
@@ -251,11 +252,20 @@ def rotate(session: Session, *, name: str, actor: str, overlap: timedelta) -> tu
     return client, secret, until
 
 
+def _forget_cached_keys() -> None:
+    """This process's cached key lookups carry the signing mode: drop them (other processes follow within
+    HUB_API_KEY_CACHE_SECONDS)."""
+    from hub.accounts.api_clients import forget_cached_keys
+
+    forget_cached_keys()
+
+
 def turn_off(session: Session, *, name: str, actor: str) -> ApiClient:
     """Stop checking signatures for the client and erase its secrets."""
     client = _client(session, name)
     client.signing_mode = None
     client.signing_secrets = None
+    _forget_cached_keys()
     _audit(session, client, actor, "client.signing_changed", {"mode": None, "new_secret": False})
     return client
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 import mappings
@@ -70,6 +71,28 @@ def render(
         return Outcome(AttemptOutcome.RETRYABLE, error=str(error))
     except MAPPING_ERRORS as error:
         return Outcome(AttemptOutcome.PERMANENT, error=f"mapping failed: {error}")
+
+
+RESULT_LOADS = (
+    selectinload(InterviewResult.profiles),
+    selectinload(InterviewResult.decision),
+    selectinload(InterviewResult.candidate),
+)
+
+
+def load_jobs(session: Session, job_ids: list[str]) -> dict[str, tuple[SyncJob, Connector, InterviewResult]]:
+    """Several jobs as `load_job` loads one, in five queries whatever their number (a claimed batch)."""
+    jobs = session.scalars(
+        select(SyncJob).where(SyncJob.id.in_(job_ids)).options(selectinload(SyncJob.connector))
+    ).all()
+    result_ids = sorted({job.result_id for job in jobs})
+    results = {
+        result.id: result
+        for result in session.scalars(
+            select(InterviewResult).where(InterviewResult.id.in_(result_ids)).options(*RESULT_LOADS)
+        )
+    }
+    return {job.id: (job, job.connector, results[job.result_id]) for job in jobs if job.result_id in results}
 
 
 def load_job(session: Session, job_id: str) -> tuple[SyncJob, Connector, InterviewResult]:
@@ -178,17 +201,49 @@ def _ms(started: float) -> float:
 class Delivery:
     """What a worker's threads share to deliver single jobs: live connectors, the rate limiter, the cache folder."""
 
+    # Prefetched rows older than this are read again: a job waits for a thread only a moment after its claim.
+    PREFETCH_SECONDS = 5.0
+
     def __init__(self, state, *, connectors: ConnectorPool, limiter: RateLimiter, cache_root: Path):
         self.state, self.connectors, self.limiter, self.cache_root = state, connectors, limiter, cache_root
+        self._prefetched: dict[str, tuple[float, tuple[SyncJob, Connector, InterviewResult]]] = {}
+        self._prefetch_lock = threading.Lock()
+
+    def prefetch(self, job_ids: list[str]) -> None:
+        """Load a claimed batch in one read (five queries) for the threads that deliver it; each job's rows are
+        used once, by its own thread, and only read (detached objects, shared by no writer)."""
+        if not job_ids:
+            return
+        with self.state.read_session_factory() as session:
+            loaded = load_jobs(session, job_ids)
+            session.expunge_all()
+        moment = time.monotonic()
+        with self._prefetch_lock:
+            for job_id, rows in loaded.items():
+                self._prefetched[job_id] = (moment, rows)
+
+    def _take_prefetched(self, job_id: str) -> tuple[SyncJob, Connector, InterviewResult] | None:
+        with self._prefetch_lock:
+            entry = self._prefetched.pop(job_id, None)
+            if len(self._prefetched) > 10_000:  # jobs prefetched and never attempted (a stop): forget them
+                self._prefetched.clear()
+        if entry is None or time.monotonic() - entry[0] > self.PREFETCH_SECONDS:
+            return None
+        return entry[1]
 
     def attempt(self, job_id: str) -> tuple[Outcome, str]:
         """Try one claimed job once; returns what it came to and the connector's name."""
-        with self.state.read_session_factory() as session:
-            job, connector, result = load_job(session, job_id)
-            try:
-                rendered = render(job, connector, result, self.state.settings.policy, self.state.settings.catalog)
-            finally:
-                session.expunge_all()
+        loaded = self._take_prefetched(job_id)
+        if loaded is not None:
+            job, connector, result = loaded
+            rendered = render(job, connector, result, self.state.settings.policy, self.state.settings.catalog)
+        else:
+            with self.state.read_session_factory() as session:
+                job, connector, result = load_job(session, job_id)
+                try:
+                    rendered = render(job, connector, result, self.state.settings.policy, self.state.settings.catalog)
+                finally:
+                    session.expunge_all()
         if isinstance(rendered, Outcome):
             return rendered, connector.name
         if rendered.skip_reason:

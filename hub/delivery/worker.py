@@ -24,7 +24,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import and_, func, or_, select
 
 from hub.audit import checkpoints
-from hub.delivery.attempts import BreakerPolicy, Outcome, Recorder
+from hub.delivery.attempts import BreakerPolicy, GroupRecorder, Outcome, Recorder
 from hub.delivery.claim import Claimer, due
 from hub.delivery.csv_batches import CsvBatches
 from hub.delivery.deliver import ConnectorPool, Delivery
@@ -54,7 +54,13 @@ class Worker:
     BATCH_CHECK_SECONDS = 1.0  # batches are files on a schedule: looking once a second is plenty
 
     def __init__(
-        self, state: HubState, *, threads: int = 8, breaker: BreakerPolicy | None = None, worker_id: str | None = None
+        self,
+        state: HubState,
+        *,
+        threads: int = 8,
+        breaker: BreakerPolicy | None = None,
+        worker_id: str | None = None,
+        scoring_threads: int | None = None,
     ):
         self.state = state
         self.settings = state.settings
@@ -75,11 +81,17 @@ class Worker:
             default_schedule=self.settings.retry_schedule,
             breaker=breaker,
         )
+        # The delivery threads' attempts are committed together: one transaction and one audit append per batch.
+        self.group_recorder = GroupRecorder(self.recorder)
         self.delivery = Delivery(state, connectors=self.connectors, limiter=RateLimiter(), cache_root=cache_root)
         self.batches = CsvBatches(
             state, claimer=self.claimer, connectors=self.connectors, recorder=self.recorder, cache_root=cache_root
         )
         self.pool = ThreadPoolExecutor(max_workers=threads + EXTRA_THREADS, thread_name_prefix="deliver")
+        # Scoring runs on a pool of its own, sized to the cores, so a burst of results never holds up delivery.
+        self.scoring_threads = scoring_threads or os.cpu_count() or 2
+        self.scoring_pool = ThreadPoolExecutor(max_workers=self.scoring_threads, thread_name_prefix="score")
+        self._scoring: set[Future] = set()
         self.stop_event = threading.Event()
         self.wake_event = threading.Event()
         # A pipe the waiting loop selects on beside the LISTEN socket, so a finished attempt wakes it at once.
@@ -121,6 +133,11 @@ class Worker:
             minutes=erasure.RETRY_MINUTES,
         )
         self.scheduler.start()
+        # Warmed on a thread of its own: the first claim never waits for it (a healthy target is not delayed by
+        # the warm-up of another's mapping), and what it loads is cached for every job after.
+        threading.Thread(
+            target=self._guarded, args=("warming up", self.warm_up, None), daemon=True, name="warm-up"
+        ).start()
         log.info("worker %s started (%d delivery threads)", self.worker_id, self.threads)
         try:
             while not self.stop_event.is_set():
@@ -129,6 +146,7 @@ class Worker:
                     until_idle
                     and not busy
                     and not self._in_flight
+                    and not self._scoring
                     and not self._guarded("idle check", self._anything_due_soon, True)
                 ):
                     break
@@ -195,6 +213,7 @@ class Worker:
             pending = dict(self._in_flight)
         never_started = [job_id for future, (job_id, _) in pending.items() if job_id and future.cancel()]
         self.pool.shutdown(wait=True)
+        self.scoring_pool.shutdown(wait=True)  # at most two results per scoring thread are waiting
         self._guarded("release", lambda: self.claimer.release(never_started), None)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
@@ -205,6 +224,29 @@ class Worker:
         os.close(self._wake_read)
         os.close(self._wake_write)
         log.info("worker %s stopped", self.worker_id)
+
+    def warm_up(self) -> None:
+        """At start, beside the first claims: open the database pool, load each enabled connector's mapping and policy and
+        render a sample through them (templates compiled, schemas built), and build its live connector, so the
+        first job of a worker's life costs what the thousandth does."""
+        from hub.delivery.reloading import load_mapping, load_policy
+        from mappings.sample import sample_document
+
+        catalog = self.settings.catalog
+        with self.state.read_session_factory() as session:
+            connectors = list(session.scalars(select(Connector).where(Connector.enabled.is_(True))))
+            session.expunge_all()
+        with self.state.session_factory() as session:
+            session.connection()  # a writer's connection too, for the first claim
+        for connector in connectors:
+            try:
+                load_policy(catalog, (connector.settings or {}).get("policy") or self.settings.policy)
+                mapping = load_mapping(catalog, connector.mapping)
+                for event in mapping.events:
+                    mapping.render(sample_document(event))
+                self.connectors.get(connector)
+            except Exception as error:  # the job's own attempt will say what is wrong, where it belongs
+                log.debug("warming up connector %s: %s: %s", connector.name, error.__class__.__name__, error)
 
     # --- handing work to threads -----------------------------------------------------------------------
 
@@ -224,6 +266,8 @@ class Worker:
     def _start_jobs(self) -> int:
         free = self.threads - len(self._in_flight)
         claimed = self.claimer.claim(free, self._running_here())
+        # The batch's rows in one read; a failure here only means each thread reads its own job.
+        self._guarded("prefetching", lambda: self.delivery.prefetch([item.job_id for item in claimed]), None)
         for item in claimed:
             self._submit(functools.partial(self.deliver, item.job_id), item.job_id, item.connector_id)
         return len(claimed)
@@ -258,7 +302,7 @@ class Worker:
             log.exception("delivering job %s failed unexpectedly", job_id, extra={"job_id": job_id})
             outcome = Outcome(AttemptOutcome.RETRYABLE, error=f"internal error: {error.__class__.__name__}: {error}")
         try:
-            status = self.recorder.record(job_id, outcome, started_at=started_at)
+            status = self.group_recorder.record(job_id, outcome, started_at=started_at)
         except Exception:  # e.g. the database is away: the lease runs out and the job comes back
             log.exception(
                 "recording job %s failed; it is tried again when its lease runs out", job_id, extra={"job_id": job_id}
@@ -276,18 +320,31 @@ class Worker:
 
     # --- scoring ---------------------------------------------------------------------------------------
 
-    def _score_due(self, limit: int = 8) -> int:
+    def _score_due(self) -> int:
+        """Claim queued results for the scoring pool: as many as keep each of its threads busy with one waiting."""
+        with self._lock:
+            free = 2 * self.scoring_threads - len(self._scoring)
+        if free <= 0:
+            return 0
         with self.state.session_factory() as session, session.begin():
             claimed = [
-                r.id for r in scoring.claim_due_results(session, limit=limit, lease_seconds=self.settings.lease_seconds)
+                r.id for r in scoring.claim_due_results(session, limit=free, lease_seconds=self.settings.lease_seconds)
             ]
         for result_id in claimed:
             # One result that cannot be scored must not hold up the others: it stays queued, and comes back
             # when the lease that claiming set runs out.
-            self._guarded("scoring a result", functools.partial(self._score, result_id), None)
-        if claimed:
-            self.wake()
+            future = self.scoring_pool.submit(
+                self._guarded, "scoring a result", functools.partial(self._score, result_id), None
+            )
+            with self._lock:
+                self._scoring.add(future)
+            future.add_done_callback(self._scored)
         return len(claimed)
+
+    def _scored(self, future: Future) -> None:
+        with self._lock:
+            self._scoring.discard(future)
+        self.wake()  # its delivery jobs may be due now, and a scoring thread is free
 
     def _score(self, result_id: str) -> None:
         with self.state.session_factory() as session, session.begin():

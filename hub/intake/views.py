@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from hub.storage.models import InterviewResult, SyncJob
 from hub.storage.statuses import DUE_JOB_STATUSES
 
 
+def load_for_view(session, result_id: str) -> InterviewResult | None:
+    """A result with what `result_view` reads: candidate and decision joined in, profiles in a second query."""
+    return session.get(
+        InterviewResult,
+        result_id,
+        options=[
+            joinedload(InterviewResult.candidate),
+            joinedload(InterviewResult.decision),
+            selectinload(InterviewResult.profiles),
+        ],
+    )
+
+
 def result_view(session, result: InterviewResult) -> dict:
     latest = result.profiles[-1] if result.profiles else None
-    jobs = session.scalars(select(SyncJob).where(SyncJob.result_id == result.id).order_by(SyncJob.created_at)).all()
+    jobs = session.scalars(
+        select(SyncJob)
+        .where(SyncJob.result_id == result.id)
+        .options(joinedload(SyncJob.connector))
+        .order_by(SyncJob.created_at)
+    ).all()
     return {
         "id": result.id,
         "external_id": result.external_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import threading
 from contextlib import contextmanager
+from typing import Callable
 
 import click
 import waitress
@@ -63,3 +64,117 @@ class BackgroundServer:
         closed.wait(timeout)
         self.server.close()
         self._thread.join(timeout)
+
+
+# --- `hris-hub serve`: one process or several sharing one listening socket ------------------------------------
+
+# Defaults that hold 1000 concurrent clients on one process (tests/hub/ops/test_serving.py opens 1000 at once):
+# waitress answers a connection beyond its limit only when another closes, and its own default limit is 100.
+DEFAULT_THREADS = 16
+DEFAULT_CONNECTION_LIMIT = 2000
+DEFAULT_BACKLOG = 2048
+
+
+def serve_options(
+    *, threads: int, connection_limit: int, backlog: int, max_body_bytes: int, channel_timeout: int = 120
+) -> dict:
+    """waitress's settings for the hub's server, as `serve` passes them."""
+    return dict(
+        threads=threads,
+        connection_limit=connection_limit,
+        backlog=backlog,
+        channel_timeout=channel_timeout,
+        ident="hris-hub",
+        max_request_body_size=max_body_bytes,
+        asyncore_use_poll=True,  # select() cannot watch descriptors above 1024: 1000 clients need poll()
+    )
+
+
+def raise_open_files_limit(wanted: int) -> int:
+    """Lift the soft limit on open descriptors towards `wanted` (never above the hard limit); the limit now."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        return target
+    return soft
+
+
+def listening_socket(host: str, port: int, backlog: int):
+    """A bound, listening TCP socket that forked server processes share (the kernel hands each
+    connection to one of them)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(backlog)
+    sock.setblocking(False)
+    return sock
+
+
+def run_processes(count: int, run_child: Callable[[], None], *, log_line: Callable[[str], None]) -> int:
+    """Fork `count` children that each call `run_child` (which serves until killed); restart one that dies;
+    on SIGTERM or SIGINT stop them all and return. POSIX only. The parent serves nothing itself."""
+    import os
+    import signal
+    import time
+
+    children: dict[int, int] = {}  # pid -> slot
+    stopping = False
+
+    def spawn(slot: int) -> None:
+        pid = os.fork()
+        if pid == 0:  # the child
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            code = 0
+            try:
+                run_child()
+            except BaseException:  # noqa: BLE001 - the child ends here whatever happened
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            finally:
+                os._exit(code)
+        children[pid] = slot
+
+    def stop(*_args) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for slot in range(count):
+        spawn(slot)
+    restarts: list[float] = []
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        slot = children.pop(pid, -1)
+        if slot < 0 or stopping:
+            continue
+        now = time.monotonic()
+        restarts = [t for t in restarts if now - t < 60] + [now]
+        if len(restarts) > 5 * count:  # crashing at start: a loop of forks helps no one
+            log_line(f"server processes keep dying (last status {status}); stopping")
+            stop()
+            continue
+        log_line(f"server process {pid} ended (status {status}); starting another")
+        spawn(slot)
+    return 0

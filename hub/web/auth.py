@@ -8,7 +8,7 @@ import functools
 from flask import current_app, g, request
 
 from hub.accounts import signing
-from hub.accounts.api_clients import ROLE_GRANTS, authenticate, record_use
+from hub.accounts.api_clients import ROLE_GRANTS, authenticate_cached, record_use
 from hub.errors import Forbidden
 from hub.storage.models import ApiClient
 
@@ -22,13 +22,17 @@ def require(role: str, *, upload: bool = False):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             state = current_app.extensions["hub"]
-            session = state.session()
-            caller = authenticate(session, request.headers.get("Authorization"))
+            # A session of its own, closed at once (or none, from the cache): no read transaction stays open
+            # through the request's writes (on SQLite one would keep the WAL from ever starting again).
+            caller = authenticate_cached(
+                state.read_session_factory, request.headers.get("Authorization"), state.settings.api_key_cache_seconds
+            )
             if caller.signing_mode:
                 if upload:
                     request.max_content_length = state.settings.max_upload_bytes
-                client = session.get(ApiClient, caller.client_id)
-                signing.check_request(state.session_factory, client, request.headers, request.get_data(cache=True))
+                with state.read_session_factory() as session:
+                    client = session.get(ApiClient, caller.client_id)
+                    signing.check_request(state.session_factory, client, request.headers, request.get_data(cache=True))
             record_use(state.session_factory, caller)
             if caller.role not in allowed:
                 raise Forbidden(

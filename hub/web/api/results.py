@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from flask import current_app, g, jsonify, request
 
 from hub.intake import ingest
 from hub.intake.validation import load_schema
-from hub.intake.views import decision_view, result_view
+from hub.intake.views import decision_view, load_for_view, result_view
 from hub.storage.models import InterviewResult
+from hub.storage.statuses import ResultStatus
 from hub.web.api import api
 from hub.web.api.requests import read_json
 from hub.web.auth import require
@@ -18,6 +21,7 @@ from mappings import document
 
 # Visible ASCII: header values travel as Latin-1, so anything else arrives garbled.
 IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,200}")
+QUEUED_RETRY_AFTER_SECONDS = 2  # scoring takes a second or two; polling faster only costs both sides
 SCHEMAS = {"interview-result": "interview-result", "decision": "decision", "canonical-document": "canonical-document"}
 
 
@@ -50,10 +54,28 @@ def post_result():
 def get_result(result_id: str):
     """A result's status, its latest profile (with the number of versions) and per-connector sync status."""
     session = current_app.extensions["hub"].session()
-    result = session.get(InterviewResult, result_id)
+    result = load_for_view(session, result_id)
     if result is None or (g.caller.role == "ingest" and result.client_id != g.caller.client_id):
         raise Problem(404, "not-found", "No such result", f"No result {result_id!r} is visible to this key.")
-    return jsonify(result_view(session, result))
+    view = result_view(session, result)
+    session.close()  # the read transaction ends before the answer is written out
+    return conditional_view(view)
+
+
+def conditional_view(view: dict):
+    """The view with a strong ETag of its content: a poll sending that ETag in If-None-Match gets 304 and no body.
+    While the result waits to be scored, Retry-After says when looking again is worth it."""
+    body = json.dumps(view, ensure_ascii=False, separators=(",", ":"))
+    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
+    queued = view["status"] == ResultStatus.QUEUED
+    if etag in request.if_none_match:
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(body, mimetype="application/json")
+    response.set_etag(etag)
+    if queued:
+        response.headers["Retry-After"] = str(QUEUED_RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.get("/schemas/")

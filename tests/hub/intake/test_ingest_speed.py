@@ -1,0 +1,164 @@
+"""Ingest's speed-ups keep their promises: a cached key lookup still honours revocation and expiry within seconds,
+and on SQLite no read transaction stays open through a write, so the WAL starts again and stays small."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import hub_config, interview_result
+
+CACHE_SECONDS = 2.0
+
+
+@pytest.fixture
+def app_config(tmp_path, database_url) -> dict:
+    return hub_config(tmp_path, database_url, HUB_API_KEY_CACHE_SECONDS=str(CACHE_SECONDS))
+
+
+def post(live, key, document=None):
+    return live.request("POST", "/api/v1/results", key, json=document or interview_result())
+
+
+def other_process_engine(app):
+    """An engine of its own, as another hub process (or an operator's SQL) would write through."""
+    url = str(app.extensions["hub"].engine.url.render_as_string(hide_password=False))
+    return create_engine(url)
+
+
+def refused_within(live, key, seconds: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        response = post(live, key)
+        if response.status_code == 401:
+            return time.monotonic() - started
+        assert response.status_code == 202, response.text
+        time.sleep(0.1)
+    raise AssertionError(f"the key still worked {seconds} s later")
+
+
+def test_a_key_revoked_by_another_process_is_refused_within_the_cache_time(live, app):
+    key = live.key("ingest", name="frontend-cached")
+    assert post(live, key).status_code == 202  # looked up, and now cached
+    engine = other_process_engine(app)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE api_clients SET revoked_at = CURRENT_TIMESTAMP WHERE name = 'frontend-cached'"))
+    engine.dispose()
+    took = refused_within(live, key, CACHE_SECONDS + 3)
+    assert took <= CACHE_SECONDS + 1.5
+    assert "revoked" in post(live, key).json()["title"].lower()
+
+
+def test_a_key_revoked_in_this_process_is_refused_at_once(live, app):
+    from hub.accounts.api_clients import revoke_client
+    from hub.storage.db import transaction
+
+    key = live.key("ingest", name="frontend-here")
+    assert post(live, key).status_code == 202
+    with transaction(app.extensions["hub"].session_factory) as session:
+        revoke_client(session, name="frontend-here", actor="test")
+    assert post(live, key).status_code == 401
+
+
+def test_a_cached_key_past_its_expiry_is_refused(live, app):
+    from hub.accounts.api_clients import create_client
+    from hub.storage.db import transaction
+    from hub.storage.models import utcnow
+
+    with transaction(app.extensions["hub"].session_factory) as session:
+        _, key = create_client(
+            session, name="short-lived", role="ingest", actor="test", expires_at=utcnow() + timedelta(seconds=1)
+        )
+    assert post(live, key).status_code == 202
+    time.sleep(1.2)
+    response = post(live, key)
+    assert response.status_code == 401 and "expired" in response.json()["title"].lower()
+
+
+def test_a_wrong_key_is_never_cached_as_right(live):
+    key = live.key("ingest")
+    assert post(live, key).status_code == 202
+    assert post(live, key[:-2] + ("AA" if not key.endswith("AA") else "BB")).status_code == 401
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_sqlite_wal_starts_again_and_stays_small(live, app, tmp_path):
+    """2,100 ingests once left a 198 MB WAL: the key lookup's read transaction stayed open through every write."""
+    database = app.extensions["hub"].engine.url.database
+    key = live.key("ingest")
+    written = 0
+
+    def one(_):
+        nonlocal written
+        document = interview_result(
+            candidate={"external_id": f"c-{os.urandom(6).hex()}", "name": "某某"},
+            answers=[{"question_id": "q1", "text": "x" * 2000}],
+        )
+        assert post(live, key, document).status_code == 202
+        written += 1
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(one, range(400)))
+    wal = os.path.getsize(database + "-wal")
+    database_size = os.path.getsize(database)
+    assert written == 400
+    assert database_size > 2 * 1024 * 1024  # enough was written that a WAL never reset would be larger than this
+    assert wal <= 8 * 1024 * 1024, f"WAL {wal} bytes for a {database_size}-byte database"
+
+
+def test_a_status_poll_answers_304_to_its_etag_and_queued_results_say_when_to_look_again(live, hub_state):
+    import json
+    from pathlib import Path
+
+    key = live.key()
+    root = Path(__file__).resolve().parents[3]
+    with_answers = json.loads((root / "examples" / "results" / "zh-sales-answers.json").read_text(encoding="utf-8"))
+    with_answers.pop("decision", None)
+    queued = post(live, key, with_answers).json()
+    first = live.request("GET", queued["links"]["self"], key)
+    assert first.status_code == 200 and first.json()["status"] == "queued"
+    assert first.headers["Retry-After"] == "2"
+    etag = first.headers["ETag"]
+    again = live.request("GET", queued["links"]["self"], key, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["ETag"] == etag
+
+    scored = post(live, key).json()
+    answer = live.request("GET", scored["links"]["self"], key)
+    assert answer.status_code == 200 and "Retry-After" not in answer.headers
+    assert answer.headers["ETag"] != etag
+    # A stale ETag gets the whole answer, and a change (a hire decision) changes the ETag.
+    assert live.request("GET", scored["links"]["self"], key, headers={"If-None-Match": etag}).status_code == 200
+    decided = live.request(
+        "POST", scored["links"]["self"] + "/decision", key, json={"hired": False, "decided_by": "hr@example.com"}
+    )
+    assert decided.status_code == 201, decided.text
+    after = live.request("GET", scored["links"]["self"], key, headers={"If-None-Match": answer.headers["ETag"]})
+    assert after.status_code == 200 and after.json()["decision"]["hired"] is False
+
+
+def test_a_status_poll_reads_in_three_queries_whatever_the_number_of_jobs(live, app):
+    from sqlalchemy import event
+
+    key = live.key()
+    result = post(live, key).json()
+    statements: list[str] = []
+    engines = {app.extensions["hub"].engine, app.extensions["hub"].read_session_factory.kw["bind"]}
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
+    try:
+        live.request("GET", result["links"]["self"], key)  # the key's lookup is cached from the post
+        assert live.request("GET", result["links"]["self"], key).status_code == 200
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) <= 2 * 3, statements
