@@ -1,7 +1,9 @@
 """The screenshots in docs/console.md: a seeded hub (tests/support/console_seed.py) served on loopback, each console
 page opened in headless Debian Chromium through Playwright, saved as docs/console/<page>.png.
 
-    .venv/bin/python bench/console_screenshots.py [--out docs/console] [--chromium /usr/bin/chromium]
+    .venv/bin/python bench/console_screenshots.py [--out docs/console] [--chromium /usr/bin/chromium] [--language en|zh|both]
+
+English pages are saved as <page>.png, Chinese ones (the browser asking for zh-CN) as <page>.zh.png.
 
 Not a test: run it by hand after a console page changes, look at the pictures, and commit them.
 Needs the `test` extra (Playwright) and Debian's chromium (apt-get install chromium fonts-noto-cjk).
@@ -48,6 +50,9 @@ SHOWN = [
     "users",
     "clients",
     "audit",
+    "bias",
+    "validity",
+    "attendance",
 ]
 MAX_HEIGHT = 2200
 
@@ -57,6 +62,7 @@ def main() -> int:
     parser.add_argument("--out", type=pathlib.Path, default=REPOSITORY_ROOT / "docs" / "console")
     parser.add_argument("--chromium", default=os.environ.get("HUB_TEST_CHROMIUM", "/usr/bin/chromium"))
     parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument("--language", choices=["en", "zh", "both"], default="both")
     arguments = parser.parse_args()
     arguments.out.mkdir(parents=True, exist_ok=True)
 
@@ -72,32 +78,37 @@ def main() -> int:
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=arguments.chromium, headless=True, args=args)
-                context = browser.new_context(
-                    base_url=server.url, viewport={"width": arguments.width, "height": 800}, locale="en-GB"
-                )
-                page = context.new_page()
-                page.goto("/console/sign-in")
-                page.screenshot(path=str(arguments.out / "sign-in.png"))
-                page.get_by_label("Email").fill(console_seed.ADMIN)
-                page.get_by_label("Password").fill(console_seed.PASSWORD)
-                page.get_by_role("button", name="Sign in").click()
-                page.wait_for_load_state()
-                for slug in SHOWN:
-                    page_path, action = pages[slug]
-                    page.goto(page_path)
-                    if action:
-                        action(page)
-                    target = arguments.out / f"{slug}.png"
-                    # The whole page, cut at MAX_HEIGHT (the REST form's every setting would be 4,600 px).
-                    height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
-                    clip = {"x": 0, "y": 0, "width": arguments.width, "height": height}
-                    page.screenshot(path=str(target), full_page=True, clip=clip)
-                    print(f"{target.relative_to(REPOSITORY_ROOT)}  {page_path}")
+                languages = ["en", "zh"] if arguments.language == "both" else [arguments.language]
+                for language in languages:
+                    suffix, locale = ("", "en-GB") if language == "en" else (".zh", "zh-CN")
+                    context = browser.new_context(
+                        base_url=server.url, viewport={"width": arguments.width, "height": 800}, locale=locale
+                    )
+                    page = context.new_page()
+                    page.goto("/console/sign-in")
+                    page.screenshot(path=str(arguments.out / f"sign-in{suffix}.png"))
+                    page.locator("input[name='email']").fill(console_seed.ADMIN)
+                    page.locator("input[name='password']").fill(console_seed.PASSWORD)
+                    page.locator("form button[type='submit']").click()
+                    page.wait_for_load_state()
+                    for slug in SHOWN:
+                        page_path, action = pages[slug]
+                        page.goto(page_path)
+                        if action:
+                            action(page)
+                        target = arguments.out / f"{slug}{suffix}.png"
+                        # The whole page, cut at MAX_HEIGHT (the REST form's every setting would be 4,600 px).
+                        height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_HEIGHT)
+                        clip = {"x": 0, "y": 0, "width": arguments.width, "height": height}
+                        page.screenshot(path=str(target), full_page=True, clip=clip)
+                        print(f"{target.relative_to(REPOSITORY_ROOT)}  {page_path}")
+                    context.close()
                 browser.close()
         finally:
             server.close()
             app.extensions["hub"].dispose()
-    print(f"{len(SHOWN) + 1} screenshots in {time.perf_counter() - started:.1f} s")
+    count = (len(SHOWN) + 1) * (2 if arguments.language == "both" else 1)
+    print(f"{count} screenshots in {time.perf_counter() - started:.1f} s")
     return 0
 
 

@@ -74,7 +74,7 @@ def _form_with_errors(page) -> None:
     page.locator("#f-mapping").select_option("generic-rest")
     page.locator("[name='config/base_url']").fill("ftp://nowhere")
     page.locator("#f-concurrency").fill("many")
-    page.locator("button[type='submit']", has_text="Add connector").click()
+    page.locator("form.connector-form button[type='submit']").click()  # in any language
     page.wait_for_load_state()
 
 
@@ -102,4 +102,7 @@ def console_pages(seeded: Seeded) -> list[tuple[str, str, object]]:
         ("clients", "/console/clients", None),
         ("audit", "/console/audit", None),
         ("settings", "/console/settings", None),
+        ("bias", "/console/reports/bias", None),
+        ("validity", "/console/reports/validity", None),
+        ("attendance", "/console/reports/attendance", None),
     ]

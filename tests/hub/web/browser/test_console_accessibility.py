@@ -148,3 +148,24 @@ def test_every_chart_label_is_drawn_inside_its_chart(chromium, seeded_hub, admin
         assert admin.page.evaluate(OVERFLOWING_TEXT) == []
     finally:
         admin.close()
+
+
+def test_no_serious_accessibility_violation_on_any_page_in_chinese(chromium, seeded_hub, admin_state):
+    """The same pages with the browser asking for Chinese: labels, names and contrast hold in zh-CN too."""
+    url, seeded = seeded_hub
+    admin = Person(chromium, url, storage_state=admin_state, bypass_csp=True, locale="zh-CN")
+    failures = {}
+    try:
+        for slug, path, action in console_seed.console_pages(seeded):
+            admin.expected_statuses = {422} if action else set()
+            admin.goto(path)
+            if action:
+                action(admin.page)
+            assert admin.page.locator("html").get_attribute("lang") == "zh-CN", slug
+            found = serious_violations(admin.page)
+            if found:
+                failures[slug] = found
+        assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
+        admin.assert_clean()
+    finally:
+        admin.close()

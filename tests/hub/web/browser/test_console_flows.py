@@ -276,3 +276,36 @@ def test_api_requests_from_the_page_use_no_key_of_the_person(live, person):
     answer = admin.page.request.get("/api/v1/sync-jobs")
     assert answer.status == 401
     assert requests.get(live.url + "/api/v1/sync-jobs", timeout=10).status_code == 401
+
+
+def test_switch_the_language_to_chinese_and_back(live, person):
+    """The browser's language first (here en-GB), then the person's own setting, kept across pages and sign-ins."""
+    add_user(live.app.extensions["hub"], "hr.it@example.com", "admin")
+    someone = person(locale="en-GB")
+    someone.sign_in("hr.it@example.com")
+    page = someone.page
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("link", name="Language and time zone").click()
+    page.get_by_label("Language").select_option("zh_CN")
+    page.get_by_label("Time zone").fill("Asia/Shanghai")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "设置已保存。" in someone.flash()
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    page.get_by_role("link", name="概览").click()
+    assert page.get_by_role("heading", name="概览").is_visible()
+    page.get_by_role("link", name="审计日志").click()
+    stamp = page.locator("table.audit time").first
+    assert stamp.inner_text().endswith("CST") and stamp.get_attribute("title").endswith("UTC")
+    page.get_by_role("button", name="退出登录").click()
+    page.wait_for_load_state()
+    page.locator("input[name='email']").fill("hr.it@example.com")
+    page.locator("input[name='password']").fill(PASSWORD)
+    page.locator("form button[type='submit']").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("link", name="同步任务").is_visible()  # the setting survives signing out
+    page.get_by_role("link", name="语言和时区").click()
+    page.get_by_label("语言").select_option("")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"  # the browser's language again
