@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
+SQLITE_WAL_SIZE_LIMIT = 4 * 1024 * 1024  # bytes
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE_LOCK_HELD = "hub.sqlite_write_lock"
 
@@ -39,6 +40,9 @@ def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # A burst of concurrent writes can keep readers on the WAL so that it grows past the auto-checkpoint; once a
+        # checkpoint completes and the log starts again, SQLite truncates the file back to this size.
+        cursor.execute(f"PRAGMA journal_size_limit={SQLITE_WAL_SIZE_LIMIT}")
         cursor.close()
 
     if not immediate:
