@@ -320,17 +320,22 @@ def change_role(user_id: int):
     return redirect(url_for("console.users"))
 
 
+def _client_rows() -> list[dict]:
+    """Every API client, with whether its key has expired."""
+    now = utcnow()
+    found = hub_state().session().scalars(select(ApiClient).order_by(ApiClient.name)).all()
+    return [
+        {"client": c, "expired": c.expires_at is not None and c.expires_at.replace(tzinfo=now.tzinfo) <= now}
+        for c in found
+    ]
+
+
 @console.get("/clients")
 @admin_only
 def clients():
-    found = hub_state().session().scalars(select(ApiClient).order_by(ApiClient.name)).all()
-    now = utcnow()
     return render(
         "clients.html",
-        clients=[
-            {"client": c, "expired": c.expires_at is not None and c.expires_at.replace(tzinfo=now.tzinfo) <= now}
-            for c in found
-        ],
+        clients=_client_rows(),
         roles=api_clients.ROLES,
         new_key=None,
     )
@@ -362,15 +367,10 @@ def create_client():
     if problem:
         flash(_("Not created: %(why)s.", why=problem), "error")
         return redirect(url_for("console.clients"))
-    found = hub_state().session().scalars(select(ApiClient).order_by(ApiClient.name)).all()
-    now = utcnow()
     # The key is shown on this one answer and never again (it is stored hashed); the page is not cached.
     response = render(
         "clients.html",
-        clients=[
-            {"client": c, "expired": c.expires_at is not None and c.expires_at.replace(tzinfo=now.tzinfo) <= now}
-            for c in found
-        ],
+        clients=_client_rows(),
         roles=api_clients.ROLES,
         new_key={"name": name, "role": role, "key": new_key},
     )
