@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import time
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from scoring_engine.resume.contacts import find_emails  # noqa: E402
 from scoring_engine.resume.degrees import find_degree  # noqa: E402
 from scoring_engine.resume.entities import extract_entities  # noqa: E402
 from scoring_engine.resume.parser import parse_resume  # noqa: E402
+from scoring_engine.resume.sections import heading_of  # noqa: E402
 from scoring_engine.resume.taxonomy import taxonomy  # noqa: E402
 from scoring_engine.resume.vocabulary import COMPANY_EN, SCHOOL_EN  # noqa: E402
 
@@ -37,6 +39,10 @@ FIELDS = {  # field name -> dataset label
 }
 AIMS = {"email": 0.95, "name": 0.85, "college": 0.75, "degree": 0.70, "companies": 0.60, "skills": 0.60}
 _QUALIFIER = re.compile(r"\([^)]*\)")
+# How skills labels are compared: "normalised" (default) folds both sides the same way, "raw" is the comparison
+# of engine 1.x's figures (kept to show what the parser changes alone do).
+LABELS_RAW, LABELS_NORMALISED = "raw", "normalised"
+LABELS = LABELS_NORMALISED
 _SKILL_SPLIT = re.compile(r"[,;•\n]+|\s{2,}")
 
 
@@ -54,12 +60,38 @@ _GENERIC_SUFFIX = re.compile(
 )
 
 
-def normalise_skill(item: str) -> str:
+# A list's category written without a colon ("Operating Systems Windows 7", "Tools HP-UFT"): the skill is what follows.
+_CATEGORY = re.compile(
+    r"^(?:(?:programming|scripting|query|web|markup)\s+)?languages?\s+|^(?:web\s+|other\s+)?technolog(?:y|ies)\s+"
+    r"|^operating\s+systems?\s+|^(?:rdbms|databases?)\s+(?=\S+\s*\S*$)|^(?:\w+\s+)?tools?(?:\s+and\s+utilities)?\s+"
+    r"|^frameworks?\s+|^methodolog(?:y|ies)\s+|^domains?\s+|^platforms?\s+|^ides?\s+|^(?:application|web)\s+servers?\s+",
+    re.IGNORECASE,
+)
+
+
+def normalise_skill(item: str, labels: str = LABELS_NORMALISED) -> str:
     item = _QUALIFIER.sub(" ", item)
     item = re.sub(r"^[^\w(]+", "", item.strip())  # bullets: "◦ agile", "* git"
-    item = re.sub(r"^[^:]{1,40}:\s*|^[^-–]{1,30}\s[-–]\s", "", item)  # labels: "Languages - Python"
-    canonical = taxonomy().skills.lookup(item.strip(" .-"))
+    if labels == LABELS_RAW:
+        item = re.sub(r"^[^:]{1,40}:\s*|^[^-–]{1,30}\s[-–]\s", "", item)  # labels: "Languages - Python"
+        canonical = taxonomy().skills.lookup(item.strip(" .-"))
+        return (canonical or item).lower().strip(" .-")
+    # The same text either side: NFKC as the parser reads it ("[…]" is "[...]"), "Web APIs:: JDBC" a label too.
+    item = unicodedata.normalize("NFKC", item)
+    item = re.sub(r"^[^:]{1,40}:+\s*|^[^-–]{1,30}\s[-–]\s", "", item).strip(" .-:")
+    canonical = taxonomy().skills.lookup(item)
+    if canonical is None and _CATEGORY.match(item):
+        item = _CATEGORY.sub("", item, count=1).strip(" .-:")
+        canonical = taxonomy().skills.lookup(item)
     return (canonical or item).lower().strip(" .-")
+
+
+def is_skill_value(item: str, labels: str = LABELS_NORMALISED) -> bool:
+    """An item that can name a skill: with the normalised labels, not a bare number ("Windows 7, 8, 10")
+    and not a section heading the annotator's span ran over ("ADDITIONAL INFORMATION", "Technical Skills")."""
+    if not item or len(item) > 60:
+        return False
+    return labels == LABELS_RAW or (re.search(r"[^\W\d_]", item) is not None and heading_of(item) is None)
 
 
 def gold_fields(record: dict) -> dict[str, set[str]]:
@@ -81,8 +113,8 @@ def gold_fields(record: dict) -> dict[str, set[str]]:
 def values_of(field: str, text: str) -> set[str]:
     if field == "skills":
         # Qualifiers first: "Jira (Less than 1\nyear)" wraps over the line break that splits items.
-        items = (normalise_skill(item) for item in _SKILL_SPLIT.split(_QUALIFIER.sub(" ", text)))
-        return {item for item in items if item and len(item) <= 60}
+        items = (normalise_skill(item, LABELS) for item in _SKILL_SPLIT.split(_QUALIFIER.sub(" ", text)))
+        return {item for item in items if is_skill_value(item, LABELS)}
     if field == "email":
         # Gold spans hold the words around the address ("Email me on Indeed: ...") and line-wrapped links.
         text = re.sub(r"(?<=[/\-])\n", "", text)
@@ -267,7 +299,16 @@ def main(argv: list[str] | None = None) -> int:
         default=SHARED / "data/resumes-zh/resume-ner-train.bmes",
         help="Chinese training BMES, read only by the lexicon baseline",
     )
+    parser.add_argument(
+        "--labels",
+        choices=[LABELS_NORMALISED, LABELS_RAW],
+        default=LABELS_NORMALISED,
+        help="skills comparison: both sides folded alike (NFKC, '::' labels, list categories without a colon, no"
+        " headings or bare numbers), or raw as in the first figures",
+    )
     arguments = parser.parse_args(argv)
+    global LABELS
+    LABELS = arguments.labels
     results = {}
     if arguments.en.is_file():
         results["en"] = english(arguments.en, arguments.part)

@@ -39,8 +39,9 @@ _HEADINGS = [
     (
         SKILLS,
         r"((technical|key|core|professional|it|computer|software|personal|soft|functional|domain|programming|other"
-        r"|additional|relevant|primary|transferable) )?(skills?|skill ?set|competenc(y|ies)|expertise|proficienc(y|ies))"
-        r"( (and|&) \w+| summary)?|(technical|it|computer|software|domain) knowledge|areas? of expertise"
+        r"|additional|relevant|primary|transferable) ){0,2}(skills?|skill ?set|competenc(y|ies)|expertise"
+        r"|proficienc(y|ies))( (and|&) \w+| summary)?|(technical|it|computer|software|domain) knowledge"
+        r"|areas? of expertise|technical profile"
         r"|(key |core )?strengths|technologies|tools|技能|专业技能|个人技能|技能特长|专业能力|技术能力|掌握技能|IT技能",
     ),
     (
@@ -60,6 +61,17 @@ _DECORATION = " \t•·*#=_|:：-—–【】[]()()<>《》0123456789.、一二�
 _SENTENCE_END = re.compile(r"[a-z]\.$")
 # Possessive \s*+: a heading never starts with a space, and backtracking into a long run of spaces was quadratic.
 _INLINE = re.compile(r"^\s*+(?P<heading>[^:：]{2,30}?)\s*[:：]\s*(?P<rest>\S.*)$")
+# A line of a skills list that starts with its category, with or without a colon ("Operating Systems Windows 7",
+# "Tools: HP-UFT, JIRA"): outside a skills section (under "Additional information") it opens one.
+_SKILL_CATEGORY_LINE = re.compile(
+    r"^\s*+(?:(?:programming|scripting|web|query)\s+)?languages?\s*[:：]|^\s*+(?:web\s+)?technologies\s*[:：\s]\s*\S"
+    r"|^\s*+(?:operating\s+systems?|(?:software\s+)?tools(?:\s+and\s+utilities)?|frameworks?|databases?|rdbms"
+    r"|methodologies|ides?|version\s+control|(?:application|web)\s+servers?)\s*[:：\s]\s*[A-Za-z]",
+    re.IGNORECASE,
+)
+# "Languages:" alone is most often spoken ones (English, Hindi): it opens a skills list only when a programming language
+# follows; the rest of the list (C, C++, C#) is then on the same line.
+_PROGRAMMING = re.compile(r"(?<![\w+#])(?:c\+\+|c#|java|python|sql|pl/sql|javascript|php|perl|ruby|c)(?![\w+#])", re.I)
 
 
 @dataclass
@@ -106,9 +118,22 @@ def split_sections(text: str) -> list[Section]:
             # "Skills: Java, Python" opens a section whose first line is the rest of the line.
             sections.append(Section(name, inline.group("heading"), [inline.group("rest")], [line]))
             continue
+        if sections[-1].name in (OTHER, HEADER) and _skill_category_line(line):
+            sections.append(Section(SKILLS, "", [line], [line]))
+            continue
         sections[-1].lines.append(line)
         sections[-1].source_lines.append(line)
     return sections
+
+
+def _skill_category_line(line: str) -> bool:
+    """A categorised skills list line outside a skills section ("Tools HP-UFT, JIRA", "Databases: Oracle")."""
+    found = _SKILL_CATEGORY_LINE.match(line)
+    if not found or len(line.split()) > 14:
+        return False
+    if found.group().rstrip(" :：").lower().endswith(("language", "languages")):
+        return _PROGRAMMING.search(line[found.end() :]) is not None
+    return True
 
 
 def _detail_of(current: str, name: str, heading: str) -> bool:
