@@ -66,9 +66,11 @@ _INLINE = re.compile(r"^\s*+(?P<heading>[^:：]{2,30}?)\s*[:：]\s*(?P<rest>\S.*
 _SKILL_CATEGORY_LINE = re.compile(
     r"^\s*+(?:(?:programming|scripting|web|query)\s+)?languages?\s*[:：]|^\s*+(?:web\s+)?technologies\s*[:：\s]\s*\S"
     r"|^\s*+(?:operating\s+systems?|(?:software\s+)?tools(?:\s+and\s+utilities)?|frameworks?|databases?|rdbms"
-    r"|methodologies|ides?|version\s+control|(?:application|web)\s+servers?)\s*[:：\s]\s*[A-Za-z]",
+    r"|methodologies|ides?|version\s+control|(?:application|web)\s+servers?)\s*[:：\s]\s*[A-Za-z]"
+    r"|^\s*+(?:编程语言|开发语言|数据库|开发工具|常用工具|工具|操作系统|开发框架|框架|中间件)\s*[:：]\s*\S",
     re.IGNORECASE,
 )
+_LIST_ITEMS = re.compile(r"[,，、;；|/]")
 # "Languages:" alone is most often spoken ones (English, Hindi): it opens a skills list only when a programming language
 # follows; the rest of the list (C, C++, C#) is then on the same line.
 _PROGRAMMING = re.compile(r"(?<![\w+#])(?:c\+\+|c#|java|python|sql|pl/sql|javascript|php|perl|ruby|c)(?![\w+#])", re.I)
@@ -121,9 +123,24 @@ def split_sections(text: str) -> list[Section]:
         if sections[-1].name in (OTHER, HEADER) and _skill_category_line(line):
             sections.append(Section(SKILLS, "", [line], [line]))
             continue
+        if sections[-1].name == SKILLS and not sections[-1].heading and _ends_category_list(line):
+            # A list opened by its category line ends at the first line that is not a list: the section it stood in
+            # goes on ("2015 Master of Computer Application", a sentence, a sub-heading of the other section).
+            sections.append(Section(sections[-2].name, "", [line], [line]))
+            continue
         sections[-1].lines.append(line)
         sections[-1].source_lines.append(line)
     return sections
+
+
+def _ends_category_list(line: str) -> bool:
+    """A line that is not part of a list opened by its category line: not a list, or another field ("Hobbies: ...")."""
+    if not line.strip():
+        return False
+    if not _LIST_ITEMS.search(line):
+        return True
+    labelled = _INLINE.match(line)
+    return labelled is not None and not _skill_category_line(line) and len(labelled.group("heading").split()) <= 3
 
 
 def _skill_category_line(line: str) -> bool:

@@ -15,6 +15,13 @@ _QUALIFIER = re.compile(r"\([^)]*\)|（[^）]*）")
 _ITEM_SEPARATORS = re.compile(r"[,，、;；|•●▪■◆·]+|\s{2,}")
 _LABEL = re.compile(r"^[^:：]{1,40}[:：]\s*|^[^-–]{1,30}\s[-–]\s")
 _NOT_AN_ITEM = re.compile(r"https?:|www\.|\.com\b|@")
+# A piece of a sentence cut at its commas, not a name: it starts or ends on a word that joins it to the rest
+# ("and uninstalling", "monitoring daily backup status and", "to project needs", "is the process of identifying").
+_FRAGMENT = re.compile(
+    r"^(?:and|or|nor|but|to|of|in|on|at|by|for|with|from|into|is|are|was|were|when|which|that|the)\b"
+    r"|\b(?:and|or|nor|but|to|of|in|on|at|by|for|with|from|into|the|a|an|is|are)$",
+    re.IGNORECASE,
+)
 MAX_ITEM_WORDS = 5
 MAX_ITEM_CHARS = 40
 
@@ -103,7 +110,7 @@ def _listed_items(lines: list[str], matcher: TermMatcher) -> tuple[set[str], lis
                 names.add(canonical)
             elif len(item.split()) > MAX_ITEM_WORDS or len(item) > MAX_ITEM_CHARS:
                 names.update(hit.name for hit in matcher.find(item))
-            else:
+            elif not _FRAGMENT.search(item):
                 items.append(item)
     return names, list(dict.fromkeys(items))
 
