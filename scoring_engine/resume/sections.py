@@ -114,14 +114,15 @@ def split_sections(text: str) -> list[Section]:
         if name:
             sections.append(Section(name, line.strip(), source_lines=[line]))
             continue
+        if sections[-1].name in (OTHER, HEADER) and _skill_category_line(line):
+            # Before inline headings: "Languages: C, C++" under "Additional information" lists programming languages.
+            sections.append(Section(SKILLS, "", [line], [line]))
+            continue
         inline = _INLINE.match(line)
         name = heading_of(inline.group("heading")) if inline else None
         if name and not _detail_of(sections[-1].name, name, inline.group("heading")):
             # "Skills: Java, Python" opens a section whose first line is the rest of the line.
             sections.append(Section(name, inline.group("heading"), [inline.group("rest")], [line]))
-            continue
-        if sections[-1].name in (OTHER, HEADER) and _skill_category_line(line):
-            sections.append(Section(SKILLS, "", [line], [line]))
             continue
         if sections[-1].name == SKILLS and not sections[-1].heading and _ends_category_list(line):
             # A list opened by its category line ends at the first line that is not a list: the section it stood in

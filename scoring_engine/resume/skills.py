@@ -22,6 +22,13 @@ _FRAGMENT = re.compile(
     r"|\b(?:and|or|nor|but|to|of|in|on|at|by|for|with|from|into|the|a|an|is|are)$",
     re.IGNORECASE,
 )
+# A list's category written without a colon at the start of its first item ("Tools Selenium, JMeter").
+_CATEGORY = re.compile(
+    r"^(?:(?:programming|scripting|query|web|markup)\s+)?languages?\s+(?=\S)|^(?:web\s+)?technolog(?:y|ies)\s+(?=\S)"
+    r"|^(?:operating\s+systems?|(?:software\s+)?tools(?:\s+and\s+utilities)?|frameworks?|rdbms|databases?"
+    r"|methodologies|ides?|platforms?|(?:application|web)\s+servers?)\s+(?=\S)",
+    re.IGNORECASE,
+)
 MAX_ITEM_WORDS = 5
 MAX_ITEM_CHARS = 40
 
@@ -106,6 +113,10 @@ def _listed_items(lines: list[str], matcher: TermMatcher) -> tuple[set[str], lis
             if not re.search(r"[A-Za-z\u4e00-\u9fff]", item) or heading_of(item):
                 continue
             canonical = matcher.lookup(item)
+            if canonical is None and _CATEGORY.match(item):
+                # "Frameworks Spring", "Operating Systems Windows 10": the category without its colon.
+                item = _CATEGORY.sub("", item, count=1).strip(" .:：-–")
+                canonical = matcher.lookup(item)
             if canonical:
                 names.add(canonical)
             elif len(item.split()) > MAX_ITEM_WORDS or len(item) > MAX_ITEM_CHARS:
