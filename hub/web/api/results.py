@@ -10,7 +10,7 @@ from flask import current_app, g, jsonify, request
 
 from hub.intake import ingest
 from hub.intake.validation import load_schema
-from hub.intake.views import decision_view, load_for_view, result_view
+from hub.intake.views import decision_view, status_view
 from hub.storage.models import InterviewResult
 from hub.storage.statuses import ResultStatus
 from hub.web.api import api
@@ -54,11 +54,13 @@ def post_result():
 def get_result(result_id: str):
     """A result's status, its latest profile (with the number of versions) and per-connector sync status."""
     session = current_app.extensions["hub"].session()
-    result = load_for_view(session, result_id)
-    if result is None or (g.caller.role == "ingest" and result.client_id != g.caller.client_id):
+    try:
+        # One query: the result with everything the view shows (an ingest key sees only its own results).
+        view = status_view(session, result_id, client_id=g.caller.client_id if g.caller.role == "ingest" else None)
+    finally:
+        session.close()  # the read transaction ends before the answer is written out
+    if view is None:
         raise Problem(404, "not-found", "No such result", f"No result {result_id!r} is visible to this key.")
-    view = result_view(session, result)
-    session.close()  # the read transaction ends before the answer is written out
     return conditional_view(view)
 
 
