@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, select
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from hub.storage.models import InterviewResult, SyncJob
-from hub.storage.statuses import DUE_JOB_STATUSES
+from hub.storage.statuses import DUE_JOB_STATUSES, ResultStatus
 
 
 def load_for_view(session, result_id: str) -> InterviewResult | None:
@@ -45,16 +47,31 @@ def result_view(session, result: InterviewResult) -> dict:
     )
 
 
-def status_view(session, result_id: str, *, client_id: int | None = None) -> dict | None:
+@dataclass
+class Status:
+    """What a status poll reads: the view, and for a queued result how many queued results are due before it."""
+
+    view: dict
+    queued_ahead: int | None
+
+
+def status_view(session, result_id: str, *, client_id: int | None = None) -> Status | None:
     """The status poll's view of a result in ONE query (None when there is none, or none of `client_id`'s):
     the result, its candidate's external id, decision, consent record, latest profile and number of profiles, its
-    jobs with their connectors' names and its reviews, outer-joined (a row per job x review: a handful at most)."""
+    jobs with their connectors' names and its reviews, outer-joined (a row per job x review: a handful at most);
+    and, only while it is queued, the number of queued results due before it (an index range count)."""
     from hub.storage.models import Candidate, Connector, Decision, Profile
     from hub.storage.rights import ConsentRecord, Review
 
     counted = aliased(Profile)
     latest_version = select(func.max(counted.version)).where(counted.result_id == InterviewResult.id)
     profile_count = select(func.count(counted.id)).where(counted.result_id == InterviewResult.id)
+    before = aliased(InterviewResult)
+    ahead = (
+        select(func.count())
+        .select_from(before)
+        .where(before.status == ResultStatus.QUEUED, before.scoring_due_at < InterviewResult.scoring_due_at)
+    )
     statement = (
         select(
             InterviewResult,
@@ -66,6 +83,7 @@ def status_view(session, result_id: str, *, client_id: int | None = None) -> dic
             SyncJob,
             Connector.name,
             Review,
+            case((InterviewResult.status == ResultStatus.QUEUED, ahead.scalar_subquery()), else_=None),
         )
         .join(Candidate, Candidate.id == InterviewResult.candidate_id)
         .outerjoin(Decision, Decision.result_id == InterviewResult.id)
@@ -94,7 +112,7 @@ def status_view(session, result_id: str, *, client_id: int | None = None) -> dic
         if review is not None and review.id not in found_reviews:
             found_reviews[review.id] = review
     ordered_reviews = sorted(found_reviews.values(), key=lambda review: (review.created_at, review.id))
-    return _view(
+    view = _view(
         first[0],
         candidate_external_id=first[1],
         latest=first[4],
@@ -104,6 +122,7 @@ def status_view(session, result_id: str, *, client_id: int | None = None) -> dic
         jobs=list(jobs.values()),
         reviews=ordered_reviews,
     )
+    return Status(view, first[9])
 
 
 def _view(

@@ -198,7 +198,7 @@ def test_the_one_query_status_view_equals_the_view_read_piece_by_piece(live, app
         session.close()
     session = hub_state.session_factory()
     try:
-        in_one = status_view(session, accepted["id"])
+        in_one = status_view(session, accepted["id"]).view
         assert status_view(session, accepted["id"], client_id=-1) is None  # another client's key sees nothing
         assert status_view(session, "no-such-result") is None
     finally:
@@ -206,3 +206,25 @@ def test_the_one_query_status_view_equals_the_view_read_piece_by_piece(live, app
     assert len(in_one["sync"]) == 6 and len(in_one["human_review"]["reviews"]) == 3
     assert in_one == by_pieces
     assert live.request("GET", url, key).json() == by_pieces
+
+
+def test_retry_after_grows_with_the_queue_ahead_of_a_result(live):
+    """A result at the back of a burst is told to look again later than the first (no worker runs here, so
+    everything stays queued): 2 s plus a second per 25 results due before it."""
+    import json
+    from pathlib import Path
+
+    key = live.key()
+    root = Path(__file__).resolve().parents[3]
+    with_answers = json.loads((root / "examples" / "results" / "zh-sales-answers.json").read_text(encoding="utf-8"))
+    with_answers.pop("decision", None)
+    links = []
+    for index in range(60):
+        document = {**with_answers, "external_id": f"burst-{index}-{os.urandom(3).hex()}"}
+        accepted = post(live, key, document)
+        assert accepted.status_code == 202, accepted.text
+        links.append(accepted.json()["links"]["self"])
+    first, last = (live.request("GET", link, key) for link in (links[0], links[-1]))
+    assert first.json()["status"] == last.json()["status"] == "queued"
+    assert first.headers["Retry-After"] == "2"
+    assert last.headers["Retry-After"] == str(2 + 59 // 25)
