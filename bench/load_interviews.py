@@ -184,8 +184,12 @@ def server_tree_cpu(pid: int) -> float:
     return total + sum(process_cpu_seconds(int(child)) or 0.0 for child in children)
 
 
-def stored_results(env: dict[str, str]) -> int:
+def database_figures(env: dict[str, str]) -> tuple[int, int, float | None]:
+    """Results stored, results scored (a profile made by the engine), and when the last profile was made (epoch s):
+    the database's own account, whatever the polls saw (a poll waits its Retry-After before it looks again)."""
     sys.path.insert(1, str(REPO))
+    from datetime import timezone
+
     from sqlalchemy import create_engine, text
 
     url = env["HUB_DATABASE_URL"]
@@ -194,9 +198,18 @@ def stored_results(env: dict[str, str]) -> int:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return connection.execute(text("SELECT count(*) FROM interview_results")).scalar_one()
+            stored = connection.execute(text("SELECT count(*) FROM interview_results")).scalar_one()
+            scored = connection.execute(text("SELECT count(DISTINCT result_id) FROM profiles")).scalar_one()
+            last = connection.execute(text("SELECT max(created_at) FROM profiles")).scalar_one()
     finally:
         engine.dispose()
+    if isinstance(last, str):  # SQLite
+        from datetime import datetime
+
+        last = datetime.fromisoformat(last)
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=timezone.utc)
+    return stored, scored, last.timestamp() if last is not None else None
 
 
 def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
@@ -252,6 +265,7 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
             for thread in threads:
                 thread.join(max(1.0, deadline - time.perf_counter() + 30))
             elapsed = time.perf_counter() - began
+            wall_minus_perf = time.time() - time.perf_counter()
             serve_cpu = server_tree_cpu(server.pid) - serve_cpu_before
             total_cpu = server_tree_cpu(server.pid) + (process_cpu_seconds(worker.pid) or 0.0) - cpu_before
         finally:
@@ -270,6 +284,8 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
         if candidate.error:
             errors[candidate.error] = errors.get(candidate.error, 0) + 1
     post = latency_summary([c.post_latency for c in candidates if c.post_latency is not None])
+    stored, db_scored, db_last_scored = database_figures(env)
+    last_post_wall = max(posted) + wall_minus_perf if posted else None
     return {
         "mode": mode if mode == "one-each" else f"pooled ({args.pool})",
         "candidates": len(candidates),
@@ -280,7 +296,11 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
         "post_p99_ms": post["p99_ms"],
         "scored": len(done),
         "last_scored_after_last_post_s": round(max(done) - max(posted), 2) if done and posted else None,
-        "stored": stored_results(env),
+        "stored": stored,
+        "db_scored": db_scored,
+        "db_last_scored_after_last_post_s": round(db_last_scored - last_post_wall, 2)
+        if db_last_scored is not None and last_post_wall is not None
+        else None,
         "polls": sum(c.polls for c in candidates),
         "not_modified": sum(c.not_modified for c in candidates),
         "seconds": round(elapsed, 2),
@@ -342,6 +362,8 @@ def main() -> int:
                 ("post_p50_ms", "POST p50 ms"),
                 ("post_p99_ms", "POST p99 ms"),
                 ("last_scored_after_last_post_s", "last scored s"),
+                ("db_scored", "scored (db)"),
+                ("db_last_scored_after_last_post_s", "last scored s (db)"),
                 ("stored", "stored"),
                 ("polls", "polls"),
                 ("serve_cpu_ms_per_request", "serve CPU ms/req"),
@@ -350,7 +372,8 @@ def main() -> int:
         )
         print(
             f"(load average at the start: {figures['settings']['load_average_1m']}; 'last scored s' runs from the "
-            f"last POST's answer to the last result found scored by its poll)"
+            f"last POST's answer to the last result found scored by its poll; '(db)' to the last profile the database "
+            f"holds)"
         )
     print_json_line(figures)
     return 0

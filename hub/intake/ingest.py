@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -94,11 +94,14 @@ def ingest(
     digest = body_digest(document)
     for attempt in range(3):
         with factory() as session:
-            existing = _existing(session, caller, document["external_id"], idempotency_key)
+            existing, candidate = _lookup(session, caller, document, idempotency_key)
             if existing is not None:
                 return _replay(existing, digest, idempotency_key)
             try:
-                result = _store(session, caller, document, digest, idempotency_key, cited)
+                # Nothing _store reads depends on what it adds (models, connectors, the key store), so it all goes
+                # to the database in one flush at commit: one unit of work, one sealing pass, one data-key lookup.
+                with session.no_autoflush:
+                    result = _store(session, caller, document, digest, idempotency_key, cited, candidate)
                 session.commit()
             except IntegrityError:
                 # Another request won a race (same result, or a first result of the same candidate):
@@ -111,13 +114,28 @@ def ingest(
     raise AssertionError("unreachable")
 
 
-def _existing(session: Session, caller: Caller, external_id: str, key: str | None) -> InterviewResult | None:
-    clauses = [InterviewResult.external_id == external_id]
+def _lookup(
+    session: Session, caller: Caller, document: dict, key: str | None
+) -> tuple[InterviewResult | None, Candidate | None]:
+    """ONE statement for both lookups of an ingest: an earlier result with this external_id (or Idempotency-Key)
+    and the candidate, each outer-joined to a one-row select, so either or both may be missing."""
+    clauses = [InterviewResult.external_id == document["external_id"]]
     if key:
         clauses.append(InterviewResult.idempotency_key == key)
-    return session.scalars(
-        select(InterviewResult).where(InterviewResult.client_id == caller.client_id, or_(*clauses)).limit(1)
+    one = select(literal(1).label("one")).subquery()
+    row = session.execute(
+        select(InterviewResult, Candidate)
+        .select_from(one)
+        .outerjoin(
+            Candidate,
+            and_(
+                Candidate.client_id == caller.client_id, Candidate.external_id == document["candidate"]["external_id"]
+            ),
+        )
+        .outerjoin(InterviewResult, and_(InterviewResult.client_id == caller.client_id, or_(*clauses)))
+        .limit(1)
     ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def _replay(existing: InterviewResult, digest: str, key: str | None) -> Accepted:
@@ -136,9 +154,15 @@ def _replay(existing: InterviewResult, digest: str, key: str | None) -> Accepted
 
 
 def _store(
-    session: Session, caller: Caller, document: dict, digest: str, key: str | None, cited: notices.Cited
+    session: Session,
+    caller: Caller,
+    document: dict,
+    digest: str,
+    key: str | None,
+    cited: notices.Cited,
+    found: Candidate | None,
 ) -> InterviewResult:
-    candidate = _candidate(session, caller, document["candidate"])
+    candidate = _candidate(session, caller, document["candidate"], found)
     error = None
     if "scores" in document:
         status = ResultStatus.SCORED
@@ -164,7 +188,6 @@ def _store(
     if cited.automated_opt_out:
         result.scoring_error = notices.human_only_reason(result.id)
     session.add(result)
-    session.flush()
     notices.record(session, result.id, cited, document["consent"].get("given_at"))
     audit.append(
         session,
@@ -189,11 +212,9 @@ def _store(
     return result
 
 
-def _candidate(session: Session, caller: Caller, data: dict) -> Candidate:
+def _candidate(session: Session, caller: Caller, data: dict, candidate: Candidate | None) -> Candidate:
+    """The candidate as `_lookup` found it (None: new), with the document's personal data merged in."""
     pii = {field: data[field] for field in PII_FIELDS if field in data}
-    candidate = session.scalars(
-        select(Candidate).where(Candidate.client_id == caller.client_id, Candidate.external_id == data["external_id"])
-    ).first()
     if candidate is None:
         candidate = Candidate(id=new_id(), client_id=caller.client_id, external_id=data["external_id"], pii=pii)
         session.add(candidate)

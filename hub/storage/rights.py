@@ -9,10 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.privacy.crypto import EncryptedJSON
-from hub.storage.models import Base, Timestamp, UUIDKey
+from hub.storage.models import Base, InterviewResult, Timestamp, UUIDKey
 
 
 class ConsentRecord(Base):
@@ -32,6 +32,9 @@ class ConsentRecord(Base):
     automated_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     given_at: Mapped[datetime | None]
     recorded_at: Mapped[Timestamp]
+    # Not read anywhere: it tells the unit of work that a result is inserted before its consent record, so ingest
+    # can add both and flush once (without it, the flush order between the two tables is not defined).
+    result: Mapped[InterviewResult] = relationship()
 
 
 class Review(Base):

@@ -10,7 +10,7 @@ from flask import current_app, g, jsonify, request
 
 from hub.intake import ingest
 from hub.intake.validation import load_schema
-from hub.intake.views import decision_view, load_for_view, result_view
+from hub.intake.views import decision_view, status_view
 from hub.storage.models import InterviewResult
 from hub.storage.statuses import ResultStatus
 from hub.web.api import api
@@ -22,6 +22,18 @@ from mappings import document
 # Visible ASCII: header values travel as Latin-1, so anything else arrives garbled.
 IDEMPOTENCY_KEY = re.compile(r"[!-~]{1,200}")
 QUEUED_RETRY_AFTER_SECONDS = 2  # scoring takes a second or two; polling faster only costs both sides
+# Behind a queue, look again later: a second more per this many results due first, up to the maximum. In a burst
+# (1000 interviews at once) the polls of the results at the back of the queue were most of the serve processes' CPU.
+QUEUED_AHEAD_PER_SECOND = 25
+QUEUED_RETRY_AFTER_MAX_SECONDS = 30
+
+
+def retry_after_seconds(queued_ahead: int | None) -> int:
+    """Retry-After for a queued result with `queued_ahead` queued results due before it."""
+    extra = (queued_ahead or 0) // QUEUED_AHEAD_PER_SECOND
+    return min(QUEUED_RETRY_AFTER_MAX_SECONDS, QUEUED_RETRY_AFTER_SECONDS + extra)
+
+
 SCHEMAS = {"interview-result": "interview-result", "decision": "decision", "canonical-document": "canonical-document"}
 
 
@@ -54,17 +66,20 @@ def post_result():
 def get_result(result_id: str):
     """A result's status, its latest profile (with the number of versions) and per-connector sync status."""
     session = current_app.extensions["hub"].session()
-    result = load_for_view(session, result_id)
-    if result is None or (g.caller.role == "ingest" and result.client_id != g.caller.client_id):
+    try:
+        # One query: the result with everything the view shows (an ingest key sees only its own results).
+        status = status_view(session, result_id, client_id=g.caller.client_id if g.caller.role == "ingest" else None)
+    finally:
+        session.close()  # the read transaction ends before the answer is written out
+    if status is None:
         raise Problem(404, "not-found", "No such result", f"No result {result_id!r} is visible to this key.")
-    view = result_view(session, result)
-    session.close()  # the read transaction ends before the answer is written out
-    return conditional_view(view)
+    return conditional_view(status.view, queued_ahead=status.queued_ahead)
 
 
-def conditional_view(view: dict):
+def conditional_view(view: dict, *, queued_ahead: int | None = None):
     """The view with a strong ETag of its content: a poll sending that ETag in If-None-Match gets 304 and no body.
-    While the result waits to be scored, Retry-After says when looking again is worth it."""
+    While the result waits to be scored, Retry-After says when looking again is worth it (later, the more results
+    are due to be scored before it)."""
     body = json.dumps(view, ensure_ascii=False, separators=(",", ":"))
     etag = hashlib.sha256(body.encode()).hexdigest()[:32]
     queued = view["status"] == ResultStatus.QUEUED
@@ -74,7 +89,7 @@ def conditional_view(view: dict):
         response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(etag)
     if queued:
-        response.headers["Retry-After"] = str(QUEUED_RETRY_AFTER_SECONDS)
+        response.headers["Retry-After"] = str(retry_after_seconds(queued_ahead))
     return response
 
 

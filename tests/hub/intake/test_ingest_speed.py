@@ -145,8 +145,9 @@ def test_a_status_poll_answers_304_to_its_etag_and_queued_results_say_when_to_lo
     assert after.status_code == 200 and after.json()["decision"]["hired"] is False
 
 
-def test_a_status_poll_reads_in_five_queries_whatever_the_number_of_jobs(live, app):
-    """The result with its decision, its profiles, its jobs, and (issue 13) its consent record and human reviews."""
+def test_a_status_poll_reads_in_one_query_whatever_the_number_of_jobs(live, app):
+    """The result with its decision, its latest profile and their number, its jobs, and (issue 13) its consent record
+    and human reviews: one outer-joined SELECT (it was five: result, profiles, jobs, consent record, reviews)."""
     from sqlalchemy import event
 
     key = live.key()
@@ -166,4 +167,64 @@ def test_a_status_poll_reads_in_five_queries_whatever_the_number_of_jobs(live, a
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", count)
-    assert len(statements) <= 2 * 5, "\n".join(" ".join(s.split())[:150] for s in statements)
+    assert len(statements) <= 2 * 1, "\n".join(" ".join(s.split())[:150] for s in statements)
+
+
+def test_the_one_query_status_view_equals_the_view_read_piece_by_piece(live, app, hub_state):
+    """Three connectors (three jobs), three reviews, a decision and a second profile: the outer join multiplies rows
+    (jobs x reviews) and the poll's view must still be exactly what the piece-by-piece view (the console's) says."""
+    from hub.intake.views import load_for_view, result_view, status_view
+    from tests.hub.delivery_support import add_rest_connector
+
+    for name in ("hr-a", "hr-b", "hr-c"):
+        add_rest_connector(hub_state, name, "http://127.0.0.1:9", events=["result.scored", "candidate.hired"])
+    key = live.key()
+    accepted = post(live, key).json()
+    url = accepted["links"]["self"]
+    for subject, action, extra in (
+        ("score", "override", {"dimension": "communication", "value": 80}),
+        ("recommendation", "confirm", {}),
+        ("score", "confirm", {"dimension": "teamwork"}),
+    ):
+        body = {"subject": subject, "action": action, "reviewer": "李审核", "reason": "checked", **extra}
+        assert live.request("POST", url + "/reviews", key, json=body).status_code == 201
+    decided = live.request("POST", url + "/decision", key, json={"hired": True, "decided_by": "hr@example.com"})
+    assert decided.status_code == 201, decided.text
+
+    session = hub_state.session_factory()
+    try:
+        by_pieces = result_view(session, load_for_view(session, accepted["id"]))
+    finally:
+        session.close()
+    session = hub_state.session_factory()
+    try:
+        in_one = status_view(session, accepted["id"]).view
+        assert status_view(session, accepted["id"], client_id=-1) is None  # another client's key sees nothing
+        assert status_view(session, "no-such-result") is None
+    finally:
+        session.close()
+    assert len(in_one["sync"]) == 6 and len(in_one["human_review"]["reviews"]) == 3
+    assert in_one == by_pieces
+    assert live.request("GET", url, key).json() == by_pieces
+
+
+def test_retry_after_grows_with_the_queue_ahead_of_a_result(live):
+    """A result at the back of a burst is told to look again later than the first (no worker runs here, so
+    everything stays queued): 2 s plus a second per 25 results due before it."""
+    import json
+    from pathlib import Path
+
+    key = live.key()
+    root = Path(__file__).resolve().parents[3]
+    with_answers = json.loads((root / "examples" / "results" / "zh-sales-answers.json").read_text(encoding="utf-8"))
+    with_answers.pop("decision", None)
+    links = []
+    for index in range(60):
+        document = {**with_answers, "external_id": f"burst-{index}-{os.urandom(3).hex()}"}
+        accepted = post(live, key, document)
+        assert accepted.status_code == 202, accepted.text
+        links.append(accepted.json()["links"]["self"])
+    first, last = (live.request("GET", link, key) for link in (links[0], links[-1]))
+    assert first.json()["status"] == last.json()["status"] == "queued"
+    assert first.headers["Retry-After"] == "2"
+    assert last.headers["Retry-After"] == str(2 + 59 // 25)
