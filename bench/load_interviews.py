@@ -258,7 +258,7 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
             ]
             for thread in threads:
                 thread.start()
-            cpu_before = server_tree_cpu(server.pid) + (process_cpu_seconds(worker.pid) or 0.0)
+            cpu_before = server_tree_cpu(server.pid) + server_tree_cpu(worker.pid)
             serve_cpu_before = server_tree_cpu(server.pid)
             began = time.perf_counter()
             start.set()
@@ -267,7 +267,8 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
             elapsed = time.perf_counter() - began
             wall_minus_perf = time.time() - time.perf_counter()
             serve_cpu = server_tree_cpu(server.pid) - serve_cpu_before
-            total_cpu = server_tree_cpu(server.pid) + (process_cpu_seconds(worker.pid) or 0.0) - cpu_before
+            total_cpu = server_tree_cpu(server.pid) + server_tree_cpu(worker.pid) - cpu_before
+            worker_cpu = total_cpu - serve_cpu  # scoring, its profiles and audit rows, and delivery
         finally:
             worker.send_signal(signal.SIGTERM)
             try:
@@ -306,6 +307,7 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
         "seconds": round(elapsed, 2),
         "serve_cpu_ms_per_request": round(serve_cpu * 1000 / requests_served, 2) if requests_served else None,
         "hub_cpu_ms_per_interview": round(total_cpu * 1000 / len(acknowledged), 2) if acknowledged else None,
+        "worker_cpu_ms_per_result": round(worker_cpu * 1000 / len(done), 2) if done else None,
     }
 
 
@@ -368,6 +370,7 @@ def main() -> int:
                 ("polls", "polls"),
                 ("serve_cpu_ms_per_request", "serve CPU ms/req"),
                 ("hub_cpu_ms_per_interview", "hub CPU ms/interview"),
+                ("worker_cpu_ms_per_result", "worker CPU ms/result"),
             ],
         )
         print(

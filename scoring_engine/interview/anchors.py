@@ -38,6 +38,15 @@ PARAPHRASE_MIN_ANCHOR_WORDS = 20
 # the example's order. On the benchmark suites reworded anchors reach 0.25-0.56 (en) and 0.44-0.80 (zh), answers
 # that are not rewordings at most 0.11 (en) and 0.26 (zh).
 PARAPHRASE_ORDERED_SHARE = 0.35
+# A short anchor example (under PARAPHRASE_MIN_ANCHOR_WORDS) retold: the answer is at most this many times the
+# example's length, keeps at least this many (and this share) of the example's own details (content words that no
+# other anchor of the question, its concepts or the question use), and this share of the example in its order. On the
+# suites, rewordings of short anchors keep 6 of 9 details at 1.05-1.12 times the length (order 0.58-0.65); the honest
+# answers closest to a short anchor keep at most 3 details, or run 1.7 times its length and more.
+SHORT_RETELLING_MAX_LENGTH = 1.4
+SHORT_RETELLING_MIN_OWN = 5
+SHORT_RETELLING_OWN_SHARE = 0.5
+SHORT_RETELLING_ORDERED_SHARE = 0.5
 KEYWORD_PADDING = "keyword_padding"
 # Dimensions whose questions ask the candidate to own a mistake: there, naming only others' failures is blame.
 OWNERSHIP_DIMENSIONS = frozenset({"responsibility"})
@@ -120,25 +129,80 @@ def _talks_about_private_life(answer: str, tokens) -> bool:
 
 
 def _paraphrases_anchor(tokens, spec: AnswerSpec, language: str) -> bool:
-    """Most of one long anchor example's content reappears in other words (question words aside)."""
-    question_words = {word for text in spec.question.values() for word in tokenize(text, language).content}
+    """Most of one long anchor example's content reappears in other words (question words aside), or a short one is
+    retold whole (`_retells_short_anchor`)."""
+    texts = tuple(text for level_texts in spec.anchors_for(language).values() for text in level_texts)
+    question_words = frozenset(word for text in spec.question.values() for word in tokenize(text, language).content)
+    concept_words = frozenset(
+        word
+        for group in spec.key_concepts
+        for terms in group.values()
+        for term in terms
+        for word in tokenize(term, language).content
+    )
     answer_words = set(tokens.content)
     answer_grams = set(char_ngrams(tokens))
     answer_units = robustness.sequence_units(tokens)
-    for texts in spec.anchors_for(language).values():
-        for text in texts:
-            anchor = tokenize(text, language)
-            words = set(anchor.content) - question_words
-            if len(words) < PARAPHRASE_MIN_ANCHOR_WORDS:
-                continue
-            shared = len(words & answer_words)
-            grams = set(char_ngrams(anchor))
-            share = max(shared / len(words), len(grams & answer_grams) / len(grams) if grams else 0.0)
-            if shared >= PARAPHRASE_MIN_SHARED and share >= PARAPHRASE_MIN_SHARE:
+    for anchor in _anchor_readings(texts, language, question_words, concept_words):
+        if not anchor.long:
+            if _retells_short_anchor(anchor, tokens, answer_words, answer_units):
                 return True
-            if robustness.ordered_share(robustness.sequence_units(anchor), answer_units) >= PARAPHRASE_ORDERED_SHARE:
-                return True
+            continue
+        shared = len(anchor.words & answer_words)
+        share = max(
+            shared / len(anchor.words), len(anchor.grams & answer_grams) / len(anchor.grams) if anchor.grams else 0.0
+        )
+        if shared >= PARAPHRASE_MIN_SHARED and share >= PARAPHRASE_MIN_SHARE:
+            return True
+        if robustness.ordered_share(anchor.units, answer_units) >= PARAPHRASE_ORDERED_SHARE:
+            return True
     return False
+
+
+@dataclass(frozen=True)
+class _AnchorReading:
+    """What the paraphrase checks compare of one anchor example, read once per competency model version."""
+
+    tokens: object
+    words: frozenset[str]  # content words, the question's left out
+    grams: frozenset[str]
+    units: tuple[str, ...]
+    own: frozenset[str]  # words no other anchor of the question, its concepts or the question use: its details
+    long: bool
+
+
+@lru_cache(maxsize=512)
+def _anchor_readings(
+    texts: tuple[str, ...], language: str, question_words: frozenset[str], concept_words: frozenset[str]
+) -> tuple[_AnchorReading, ...]:
+    readings = []
+    for index, text in enumerate(texts):
+        anchor = tokenize(text, language)
+        words = frozenset(anchor.content) - question_words
+        others = {word for other, t in enumerate(texts) if other != index for word in tokenize(t, language).content}
+        readings.append(
+            _AnchorReading(
+                tokens=anchor,
+                words=words,
+                grams=frozenset(char_ngrams(anchor)),
+                units=tuple(robustness.sequence_units(anchor)),
+                own=words - others - concept_words,
+                long=len(words) >= PARAPHRASE_MIN_ANCHOR_WORDS,
+            )
+        )
+    return tuple(readings)
+
+
+def _retells_short_anchor(anchor: _AnchorReading, tokens, answer_words: set[str], answer_units) -> bool:
+    """A short anchor example retold whole: about its length, in its order, with its own details. An honest answer
+    to the same kind of story tells it in its order but with its own details (a different system, figure, person),
+    or at greater length; the retelling keeps the anchor's particulars and adds little."""
+    if len(tokens.content) > SHORT_RETELLING_MAX_LENGTH * max(1, len(anchor.tokens.content)):
+        return False
+    kept = len(anchor.own & answer_words)
+    if kept < SHORT_RETELLING_MIN_OWN or kept < SHORT_RETELLING_OWN_SHARE * len(anchor.own):
+        return False
+    return robustness.ordered_share(anchor.units, answer_units) >= SHORT_RETELLING_ORDERED_SHARE
 
 
 def _flags(

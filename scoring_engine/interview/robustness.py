@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import safeyaml
@@ -85,12 +85,13 @@ def is_repetitive(tokens: Tokens) -> bool:
     return len(tokens.content) >= MIN_CONTENT_WORDS and len(set(tokens.content)) / len(tokens.content) < 0.35
 
 
-def shingles(tokens: Tokens, size: int = 3) -> set[tuple[str, ...]]:
-    """Overlapping word n-grams of all words (function words included: copying keeps them)."""
+@lru_cache(maxsize=8192)
+def shingles(tokens: Tokens, size: int = 3) -> frozenset[tuple[str, ...]]:
+    """Overlapping word n-grams of all words (function words included: copying keeps them); computed once per text."""
     words = tokens.words
     if len(words) < size:
-        return {tuple(words)} if words else set()
-    return {tuple(words[index : index + size]) for index in range(len(words) - size + 1)}
+        return frozenset({tuple(words)}) if words else frozenset()
+    return frozenset(tuple(words[index : index + size]) for index in range(len(words) - size + 1))
 
 
 def copied_from(answer: Tokens, sources: Iterable[Tokens], threshold: float = 0.5) -> bool:
