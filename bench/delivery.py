@@ -197,6 +197,22 @@ def delivered_count(state) -> int:
         return session.scalar(select(func.count()).select_from(SyncJob).where(SyncJob.status == "delivered"))
 
 
+def audit_count(state) -> int:
+    from sqlalchemy import func, select
+
+    from hub.storage.models import AuditEntry
+
+    with state.read_session_factory() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry))
+
+
+def audit_intact(state) -> bool:
+    from hub.audit import chain
+
+    with state.read_session_factory() as session:
+        return chain.verify(session).ok
+
+
 # --- worker processes -----------------------------------------------------------------------------------
 
 
@@ -204,30 +220,45 @@ def worker_argv(threads: int, *extra: str) -> list[str]:
     return [sys.executable, "-m", "hub", "worker", "--threads", str(threads), *extra]
 
 
-def run_worker_until_idle(env: dict[str, str], threads: int, log_path: Path, timeout: float) -> dict:
-    """Run `hris-hub worker --until-idle` to its end; wall seconds and CPU seconds of the process."""
+def run_worker_until_idle(
+    env: dict[str, str], threads: int, log_path: Path, timeout: float, *, workers: int = 1
+) -> dict:
+    """Run `workers` processes of `hris-hub worker --until-idle` side by side to their end; wall seconds from the
+    first start to the last exit and CPU seconds of them all."""
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started_at = time.time()
     started = time.perf_counter()
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            worker_argv(threads, "--until-idle"),
-            env={**os.environ, **env},
-            cwd=REPO,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
+    logs = [
+        log_path.with_name(f"{log_path.stem}-{index}{log_path.suffix}") if workers > 1 else log_path
+        for index in range(workers)
+    ]
+    processes = []
+    for path in logs:
+        with open(path, "wb") as log:
+            processes.append(
+                subprocess.Popen(
+                    worker_argv(threads, "--until-idle"),
+                    env={**os.environ, **env},
+                    cwd=REPO,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                )
+            )
+    statuses = []
+    for process, path in zip(processes, logs):
         try:
-            status = process.wait(timeout)
+            statuses.append(process.wait(max(1.0, timeout - (time.perf_counter() - started))))
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            raise ServerError(f"the worker did not finish within {timeout:.0f} s; see {log_path}") from None
+            for other in processes:
+                other.kill()
+                other.wait()
+            raise ServerError(f"a worker did not finish within {timeout:.0f} s; see {path}") from None
     elapsed = time.perf_counter() - started
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if status != 0:
-        raise ServerError(f"the worker exited with status {status}:\n{tail(log_path)}")
+    for status, path in zip(statuses, logs):
+        if status != 0:
+            raise ServerError(f"a worker exited with status {status}:\n{tail(path)}")
     cpu = (children_after.ru_utime - children_before.ru_utime) + (children_after.ru_stime - children_before.ru_stime)
     return {"started_at": started_at, "seconds": elapsed, "cpu_seconds": cpu}
 
@@ -280,16 +311,28 @@ def wake_up_label(env: dict[str, str], poll_seconds: float | None) -> str:
 
 
 def measure_throughput(
-    env: dict[str, str], state, receiver: Receiver, args, work_dir: Path, poll_seconds: float | None
+    env: dict[str, str],
+    state,
+    receiver: Receiver,
+    args,
+    work_dir: Path,
+    poll_seconds: float | None,
+    *,
+    workers: int = 1,
 ) -> tuple[dict, list[dict]]:
-    """Seed N hires, then time the worker delivering them; returns the figures and the recorded requests."""
+    """Seed N hires, then time the worker(s) delivering them; returns the figures and the recorded requests."""
     seed_seconds = seed_hires(state, args.jobs)
     delivered_before = delivered_count(state)
+    audit_before = audit_count(state)
     receiver.reset()
     receiver_cpu_before = receiver.cpu_seconds()
-    label = "default" if poll_seconds is None else f"{poll_seconds:g}"
+    label = ("default" if poll_seconds is None else f"{poll_seconds:g}") + (f"-x{workers}" if workers > 1 else "")
     run = run_worker_until_idle(
-        with_poll(env, poll_seconds), args.threads, work_dir / f"worker-throughput-{label}.log", args.time_limit
+        with_poll(env, poll_seconds),
+        args.threads,
+        work_dir / f"worker-throughput-{label}.log",
+        args.time_limit,
+        workers=workers,
     )
     receiver_cpu_after = receiver.cpu_seconds()
     recorded = receiver.recorded(bodies=True)
@@ -297,6 +340,9 @@ def measure_throughput(
     span = arrivals[-1] - arrivals[0] if len(arrivals) > 1 else None
     figures = {
         "wake_up": wake_up_label(env, poll_seconds),
+        "workers": workers,
+        "audit_entries_per_job": round((audit_count(state) - audit_before) / max(1, args.jobs), 2),
+        "audit_chain_intact": audit_intact(state),
         "jobs": args.jobs,
         "received": len(recorded),
         "delivered_in_db": delivered_count(state) - delivered_before,
@@ -492,6 +538,13 @@ def measure_backend(backend: str, receiver: Receiver, args, work_dir: Path) -> d
                         f"{args.threads} ..."
                     )
                     figures["peer"] = measure_peer(receiver, recorded, args, work_dir)
+            if backend == "postgres":
+                for workers in args.workers:
+                    if workers == 1:
+                        continue
+                    say(f"[{backend}] {args.jobs} hires, {workers} workers side by side ...")
+                    run, _ = measure_throughput(env, state, receiver, args, work_dir, None, workers=workers)
+                    figures["throughput"].append(run)
             figures["idle_run"] = measure_idle_run(env, args, work_dir)
         finally:
             state.dispose()
@@ -590,6 +643,11 @@ def parse_args(argv=None):
     parser.add_argument("--bare-repeats", type=int, default=3, help="runs of the bare loop; the median is reported")
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds a worker run may take")
     parser.add_argument("--no-peer", action="store_true", help="leave out procrastinate (PostgreSQL only)")
+    parser.add_argument(
+        "--workers",
+        default="1,2,4",
+        help="PostgreSQL: numbers of worker processes run side by side on the same queue (comma-separated)",
+    )
     parser.add_argument("--json-only", action="store_true", help="print only the JSON line")
     args = parser.parse_args(argv)
     if not 1 <= args.jobs <= 100_000:
@@ -603,6 +661,12 @@ def parse_args(argv=None):
         parser.error("--rate must be above 0 and at most 1000")
     if not 0 <= args.seconds <= 600:
         parser.error("--seconds must be from 0 to 600")
+    try:
+        args.workers = [int(count) for count in args.workers.split(",") if count.strip()]
+    except ValueError:
+        parser.error("--workers takes whole numbers separated by commas, e.g. 1,2,4")
+    if any(not 1 <= count <= 16 for count in args.workers):
+        parser.error("--workers must be from 1 to 16 each")
     args.say = (lambda *_: None) if args.json_only else (lambda text: print(text, file=sys.stderr, flush=True))
     return args
 
@@ -618,6 +682,7 @@ def print_report(figures: dict, backends: list[str], args) -> None:
         [
             ("backend", "backend"),
             ("wake_up", "worker wake-up"),
+            ("workers", "workers"),
             ("jobs", "jobs"),
             ("process_seconds", "worker s"),
             ("per_second", "deliveries/s"),
@@ -629,6 +694,8 @@ def print_report(figures: dict, backends: list[str], args) -> None:
             ("peer_ratio_steady", "steady/peer"),
             ("worker_cpu_share", "worker CPU share"),
             ("worker_cpu_ms_per_delivery", "worker CPU ms/job"),
+            ("duplicates", "duplicates"),
+            ("audit_chain_intact", "chain intact"),
         ],
     )
     idle = ", ".join(f"{backend} {figures[backend]['idle_run']['seconds']:.2f} s" for backend in backends)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any, Iterator
 
 from jsonschema import Draft202012Validator
@@ -78,7 +79,7 @@ def _resolve_parent(document: Any, pointer: str) -> tuple[Any, str] | None:
 def mask_secrets(schema: dict, config: dict) -> dict:
     """A copy of `config` with every secret value replaced by "********"."""
     masked = copy.deepcopy(config)
-    for pointer in secret_pointers(schema):
+    for pointer in _compiled_for(schema)[1]:
         found = _resolve_parent(masked, pointer)
         if found is None:
             continue
@@ -95,7 +96,7 @@ def mask_secrets(schema: dict, config: dict) -> dict:
 def secret_values(schema: dict, config: dict) -> list[str]:
     """The secret strings in `config`, for masking them wherever they show up in text."""
     values: list[str] = []
-    for pointer in secret_pointers(schema):
+    for pointer in _compiled_for(schema)[1]:
         found = _resolve_parent(config, pointer)
         if found is None:
             continue
@@ -127,10 +128,34 @@ def _under_secret(pointer: str, secrets: list[str]) -> bool:
     return any(pointer == secret or pointer.startswith(secret + "/") for secret in secrets)
 
 
+_compiled: dict[int, tuple[dict, str, Draft202012Validator, list[str]]] = {}
+_compiled_lock = threading.Lock()
+COMPILED_LIMIT = 256  # schemas kept compiled; connector types declare a handful each
+
+
+def _compiled_for(schema: dict) -> tuple[Draft202012Validator, list[str]]:
+    """The validator and secret pointers of a schema, built once per schema (a connector type's config or payload
+    schema is the same object on every call) and again when the schema object was changed since."""
+    key, fingerprint = id(schema), repr(schema)
+    with _compiled_lock:
+        cached = _compiled.get(key)
+        if cached is not None and cached[0] is schema and cached[1] == fingerprint:
+            return cached[2], cached[3]
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    pointers = secret_pointers(schema)
+    with _compiled_lock:
+        if len(_compiled) >= COMPILED_LIMIT:
+            _compiled.clear()
+        _compiled[key] = (schema, fingerprint, validator, pointers)  # holding the schema keeps its id unique
+    return validator, pointers
+
+
 def schema_errors(schema: dict, config: Any) -> list[dict]:
     """Every violation of `schema` by `config` as {pointer, message}, secret values never echoed."""
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    return jsonerrors.schema_errors(validator, config, secrets=secret_pointers(schema), limit=200)
+    validator, pointers = _compiled_for(schema)
+    if validator.is_valid(config):
+        return []
+    return jsonerrors.schema_errors(validator, config, secrets=pointers, limit=200)
 
 
 def format_errors(errors: list[dict]) -> str:

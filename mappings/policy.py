@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 from datetime import date
 from pathlib import Path
@@ -16,6 +15,7 @@ from .periods import probation_interval, quarter_of
 from .policy_outcome import FiredOutput, PolicyOutcome, RuleSkip
 from .schema_validation import first_violation, packaged_validator
 from .sources import POLICIES_DIR, resolve
+from .trees import copy_tree
 from .yaml_source import YamlDocument, read_yaml
 
 logger = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ class Policy:
         parameters = self.parameters_for(facts.job_family)
         reference_day = _reference_day(context)
 
-        attendance = copy.deepcopy(self.data["defaults"]["attendance"])
+        attendance = copy_tree(self.data["defaults"]["attendance"])
         goals: dict[str, dict[str, Any]] = {}
         outcome = PolicyOutcome(self.name, self.version, plan={}, attendance={})
         set_by_rules: list[dict[str, str]] = []
@@ -277,12 +277,12 @@ def _period_label(kind: str, reference_day: date, probation_months: int) -> str:
 
 
 def _merge_attendance(attendance: dict, patch: dict) -> dict:
-    merged = copy.deepcopy(attendance)
+    merged = copy_tree(attendance)
     for key, value in patch.items():
         if key == "probation":
-            merged["probation"] = {**merged.get("probation", {}), **copy.deepcopy(value)}
+            merged["probation"] = {**merged.get("probation", {}), **copy_tree(value)}
         else:
-            merged[key] = copy.deepcopy(value)
+            merged[key] = copy_tree(value)
     return merged
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any
+
+from .trees import copy_tree
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ class PolicyOutcome:
         """Return the outcome as plain JSON-ready data (a deep copy)."""
         return {
             "policy": {"name": self.policy_name, "version": self.policy_version},
-            "plan": copy.deepcopy(self.plan),
-            "attendance": copy.deepcopy(self.attendance),
+            "plan": copy_tree(self.plan),
+            "attendance": copy_tree(self.attendance),
             "fired": [output.to_dict() for output in self.fired],
             "not_fired": [skip.to_dict() for skip in self.not_fired],
             "undetermined": [skip.to_dict() for skip in self.undetermined],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -99,6 +100,9 @@ def first_violation(
     With quote_values=False the message says what was expected and what kind of value was found, never the value
     itself: loaders use it, so a file that is not a mapping (a key file, /etc/passwd) is never echoed.
     """
+    fast = fast_check(validator)
+    if fast is not None and fast(instance):
+        return None  # valid: the Rust validator says so in microseconds; jsonschema only explains a violation
     # Sorted by location so that, among equally relevant errors, the first in the document is reported.
     errors = sorted(
         validator.iter_errors(instance),
@@ -112,6 +116,61 @@ def first_violation(
             jsonerrors.pointer(error.absolute_path), f"{_expectation(error)}; found {describe_kind(error.instance)}"
         )
     return SchemaViolation(jsonerrors.pointer(error.absolute_path), f"{error.message} ({_expectation(error)})")
+
+
+_fast: dict[int, tuple[Draft202012Validator, Any]] = {}
+_fast_lock = threading.Lock()
+
+
+def fast_check(validator: Draft202012Validator):
+    """`is_valid` of a compiled (Rust, jsonschema-rs) twin of the validator's schema, built once per validator (a
+    schema file's validator lives as long as that version of the file), or None where it cannot be built. Used
+    only to pass what is valid: a violation is always described by jsonschema itself, so messages do not change,
+    and an instance the twin refuses that jsonschema accepts is accepted."""
+    key = id(validator)
+    with _fast_lock:
+        cached = _fast.get(key)
+    if cached is not None and cached[0] is validator:
+        return cached[1]
+    check = _compile_fast(validator)
+    with _fast_lock:
+        if len(_fast) > 256:
+            _fast.clear()
+        _fast[key] = (validator, check)  # holding the validator keeps its id from being reused
+    return check
+
+
+def _compile_fast(validator: Draft202012Validator):
+    try:
+        import jsonschema_rs
+    except ImportError:  # an optional speed-up: jsonschema alone gives the same answers
+        return None
+    try:
+        compiled = jsonschema_rs.Draft202012Validator(
+            validator.schema,
+            registry=jsonschema_rs.Registry(_packaged_resources()),
+            validate_formats=validator.format_checker is not None,
+        )
+    except Exception:  # noqa: BLE001 - a schema the twin cannot compile is checked by jsonschema alone
+        return None
+
+    def is_valid(instance: Any) -> bool:
+        try:
+            return compiled.is_valid(instance)
+        except Exception:  # noqa: BLE001 - e.g. a value that is not JSON (a date from YAML): jsonschema decides
+            return False
+
+    return is_valid
+
+
+@lru_cache(maxsize=1)
+def _packaged_resources() -> tuple[tuple[str, Any], ...]:
+    resources = []
+    for path in sorted(SCHEMAS_DIR.glob("*.json")):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        if "$id" in schema:
+            resources.append((schema["$id"], schema))
+    return tuple(resources)
 
 
 @lru_cache(maxsize=1)

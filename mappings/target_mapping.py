@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import os
@@ -16,7 +15,8 @@ from .errors import MappingError
 from .render_limits import MAX_OUTPUT_CHARS, MAX_RENDER_SECONDS, TemplateLimitExceeded, render_deadline
 from .schema_validation import SCHEMAS_DIR, first_violation, load_validator, packaged_validator
 from .sources import PRESETS_DIR, resolve, shipped_names
-from .template_engine import TemplateCompiler, TemplateFailure, check_json_value
+from .template_engine import TemplateCompiler, TemplateFailure, json_copy
+from .trees import copy_tree
 from .yaml_source import YamlDocument, read_yaml
 
 logger = logging.getLogger(__name__)
@@ -120,7 +120,8 @@ class TargetMapping:
     def template_variables(self, document: dict[str, Any]) -> dict[str, Any]:
         """What templates see: the document's top-level keys, document itself, settings and mapping."""
         connector = document.get("connector") or {}
-        settings = {**copy.deepcopy(self.settings), **(connector.get("settings") or {})}
+        # Not copied: the sandbox is immutable, so a template cannot change them, and render() copies its output.
+        settings = {**self.settings, **(connector.get("settings") or {})}
         return {
             **document,
             "document": document,
@@ -144,9 +145,8 @@ class TargetMapping:
         try:
             with render_deadline(self.max_render_seconds):
                 produced = self._renderer(self.template_variables(document), [])
-            # A copy, so a payload never shares objects with the caller's document.
-            rendered = copy.deepcopy(produced)
-            check_json_value(rendered)
+            # A copy, so a payload never shares objects with the caller's document (checked as plain JSON on the way).
+            rendered = json_copy(produced)
             size = len(json.dumps(rendered, ensure_ascii=False, default=str))
             if size > MAX_OUTPUT_CHARS:
                 raise TemplateFailure(
@@ -164,7 +164,7 @@ class TargetMapping:
             # The connector judges the vendor's answer by it; it travels with each payload.
             for payload in payloads:
                 if isinstance(payload, dict):
-                    payload["response"] = copy.deepcopy(self.response_rule)
+                    payload["response"] = copy_tree(self.response_rule)
         for index, payload in enumerate(payloads):
             self._validate(payload, index if self._many else None)
         logger.debug("mapping %s rendered %d payload(s) for job %s", self.name, len(payloads), document.get("job_id"))

@@ -325,6 +325,49 @@ COERCIONS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def json_copy(value: Any) -> Any:
+    """A copy of a rendered value that shares no dict or list with the variables, checked in the same pass as
+    `check_json_value` checks; TemplateFailure (with the pointer) where it is not plain JSON."""
+    try:
+        return _json_copy(value)
+    except _NotJson as failure:
+        raise TemplateFailure(failure.message, jsonerrors.pointer(failure.path[::-1])) from None
+
+
+class _NotJson(Exception):
+    def __init__(self, message: str):
+        self.message = message
+        self.path: list[str | int] = []  # the path is collected on the way out, innermost first
+
+
+def _json_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        copied = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _NotJson(f"expected string object keys, got {key!r}")
+            try:
+                copied[key] = _json_copy(item)
+            except _NotJson as failure:
+                failure.path.append(key)
+                raise
+        return copied
+    if isinstance(value, list):
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(_json_copy(item))
+            except _NotJson as failure:
+                failure.path.append(index)
+                raise
+        return items
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise _NotJson(
+        f"expected a JSON value, got {type(value).__name__} {value!r}; format it with a filter (e.g. | string)"
+    )
+
+
 def check_json_value(value: Any, path: list | None = None) -> None:
     """Raise TemplateFailure where a rendered value is not plain JSON (e.g. a date object left unformatted)."""
     path = path or []

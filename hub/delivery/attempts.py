@@ -116,6 +116,28 @@ class Recorder:
                 for job_id, outcome, started_at in items
             ]
 
+    def record_each(
+        self, items: list[tuple[str, Outcome, datetime]], *, chunk: int = 256
+    ) -> list[JobStatus | Exception]:
+        """Record attempts of distinct jobs a chunk to a transaction (`record_many`); a chunk that fails as a whole is
+        recorded job by job, so one bad job cannot take the others' records with it. Each item's status, or the error
+        that kept it from being recorded (its lease then runs out and it comes back). Every recording path (the
+        delivery threads' group commit and the CSV batches) goes through here."""
+        results: list[JobStatus | Exception] = []
+        for start in range(0, len(items), chunk):
+            part = items[start : start + chunk]
+            try:
+                results += self.record_many(part)
+                continue
+            except Exception:  # noqa: BLE001 - retried one by one below, each with its own error
+                log.debug("a group of %d attempts failed as a whole; recording them one by one", len(part))
+            for job_id, outcome, started_at in part:
+                try:
+                    results.append(self.record(job_id, outcome, started_at=started_at))
+                except Exception as error:  # noqa: BLE001 - handed to whoever waits for this job
+                    results.append(error)
+        return results
+
     def _record_one(
         self,
         session: Session,
@@ -249,7 +271,7 @@ class GroupRecorder:
         self._turn = threading.Condition()
         self._pending: list[_Waiting] = []
         self._committing = False
-        self.batches = 0  # transactions written (for the benchmarks and tests)
+        self.batches = 0  # groups committed (for the benchmarks and tests)
         self.recorded = 0
 
     def record(self, job_id: str, outcome: Outcome, *, started_at: datetime) -> JobStatus:
@@ -273,24 +295,20 @@ class GroupRecorder:
 
     def _commit(self, batch: list["_Waiting"]) -> None:
         try:
-            statuses = self.recorder.record_many([(w.job_id, w.outcome, w.started_at) for w in batch])
-            self.batches += 1
-            for waiting, status in zip(batch, statuses):
-                waiting.finish(status, None)
-        except Exception:  # noqa: BLE001 - retried one by one below, each with its own error
-            for waiting in batch:
-                try:
-                    waiting.finish(
-                        self.recorder.record(waiting.job_id, waiting.outcome, started_at=waiting.started_at), None
-                    )
-                    self.batches += 1
-                except Exception as error:  # noqa: BLE001 - handed to the thread whose job it is
-                    waiting.finish(None, error)
+            results = self.recorder.record_each(
+                [(w.job_id, w.outcome, w.started_at) for w in batch], chunk=self.max_batch
+            )
         except BaseException as error:  # stopping: every thread of the batch hears it, none waits forever
             for waiting in batch:
                 if not waiting.finished:
                     waiting.finish(None, error)
             raise
+        self.batches += 1
+        for waiting, result in zip(batch, results):
+            if isinstance(result, Exception):
+                waiting.finish(None, result)
+            else:
+                waiting.finish(result, None)
         self.recorded += len(batch)
 
 

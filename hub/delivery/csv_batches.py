@@ -4,7 +4,6 @@ file, and record every job through the same `Recorder` the single-job path uses.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -98,18 +97,12 @@ class CsvBatches:
             outcome_of = self._deliver(connector, items)
             for context, payload in items:
                 outcomes[context.job_id] = outcome_of(context, payload)
-        recorded = 0
-        for job_id, outcome in outcomes.items():
-            recorded += self._record(job_id, outcome, started_at)
-        return recorded
-
-    def _record(self, job_id: str, outcome: Outcome, started_at: datetime) -> int:
-        try:
-            self.recorder.record(job_id, outcome, started_at=started_at)
-            return 1
-        except Exception:  # the job keeps its lease, which runs out: it comes back, the others are recorded
-            log.exception("recording job %s failed", job_id, extra={"job_id": job_id})
-            return 0
+        # Recorded as the delivery threads' attempts are: a chunk of jobs a transaction, job by job if one fails.
+        recorded = self.recorder.record_each([(job_id, outcome, started_at) for job_id, outcome in outcomes.items()])
+        for job_id, status in zip(outcomes, recorded):
+            if isinstance(status, Exception):  # the job keeps its lease, which runs out: it comes back
+                log.error("recording job %s failed", job_id, exc_info=status, extra={"job_id": job_id})
+        return sum(not isinstance(status, Exception) for status in recorded)
 
     def _deliver(self, connector: Connector, items):
         """Write the file; returns how each job came out of it."""

@@ -52,6 +52,9 @@ class Worker:
     """One worker process; on PostgreSQL many may run side by side on many machines."""
 
     BATCH_CHECK_SECONDS = 1.0  # batches are files on a schedule: looking once a second is plenty
+    # While at least half the threads are busy, slots freed within this long are claimed together: a claim costs
+    # the same few statements for one job as for eight. A hung target delays others' claims by at most this.
+    CLAIM_GATHER_SECONDS = 0.05
 
     def __init__(
         self,
@@ -104,6 +107,8 @@ class Worker:
         self._lock = threading.Lock()
         self._listener: Any = None  # a psycopg connection that LISTENs, on PostgreSQL
         self._batches_checked_at = 0.0
+        self._claimed_at = 0.0
+        self._look_again_in: float | None = None  # a claim put off to gather slots: when to look again
         self._errors_logged: dict[tuple[str, str], float] = {}
         self._closed = False
         self.scheduler = BackgroundScheduler(daemon=True)
@@ -153,18 +158,36 @@ class Worker:
                 if deadline and utcnow() > deadline:
                     break
                 if not busy:
-                    self._wait(self.settings.worker_poll_seconds)
+                    again, self._look_again_in = self._look_again_in, None
+                    self._wait(
+                        self.settings.worker_poll_seconds
+                        if again is None
+                        else min(again, self.settings.worker_poll_seconds)
+                    )
         finally:
             self.shutdown()
 
     def tick(self) -> bool:
         """One pass: score what is queued, flush due batches, hand due jobs to threads. Each part is guarded."""
         self._reap_finished()
-        queued, due_now = self._guarded("look for work", self._work_waiting, (False, False))
+        gathering = self._gathering()
+        batches_due = time.monotonic() - self._batches_checked_at >= self.BATCH_CHECK_SECONDS
+        queued, due_now = self._guarded(
+            "look for work", lambda: self._work_waiting(jobs=batches_due or not gathering), (False, False)
+        )
         scored = self._guarded("scoring", self._score_due, 0) if queued else 0
         flushed = self._guarded("CSV batches", self._start_batches, 0) if due_now else 0
-        claimed = self._guarded("claiming", self._start_jobs, 0) if due_now else 0
+        claimed = self._guarded("claiming", self._start_jobs, 0) if due_now and not gathering else 0
         return bool(scored or flushed or claimed)
+
+    def _gathering(self) -> bool:
+        """Whether to put the next claim off for a moment, so the slots freed meanwhile are claimed in one go."""
+        busy = len(self._in_flight)
+        waited = time.monotonic() - self._claimed_at
+        if busy and self.threads - busy < max(1, self.threads // 2) and waited < self.CLAIM_GATHER_SECONDS:
+            self._look_again_in = self.CLAIM_GATHER_SECONDS - waited
+            return True
+        return False
 
     def _guarded(self, part: str, action: Callable[[], T], fallback: T, *, connector: str = "") -> T:
         """Run one part of the loop; an error is logged (once a minute per part and connector) and the loop goes on."""
@@ -264,6 +287,7 @@ class Worker:
         future.add_done_callback(lambda _future: self.wake())
 
     def _start_jobs(self) -> int:
+        self._claimed_at = time.monotonic()
         free = self.threads - len(self._in_flight)
         claimed = self.claimer.claim(free, self._running_here())
         # The batch's rows in one read; a failure here only means each thread reads its own job.
@@ -387,8 +411,8 @@ class Worker:
             if not future.cancelled() and future.exception() is not None:
                 log.error("delivery thread failed", exc_info=future.exception())
 
-    def _work_waiting(self) -> tuple[bool, bool]:
-        """Whether results wait to be scored and jobs are due: two indexed reads, no write lock."""
+    def _work_waiting(self, *, jobs: bool = True) -> tuple[bool, bool]:
+        """Whether results wait to be scored and (if asked) jobs are due: two indexed reads, no write lock."""
         now = utcnow()
         with self.state.read_session_factory() as session:
             queued = (
@@ -399,7 +423,7 @@ class Worker:
                 )
                 is not None
             )
-            due_now = session.scalar(select(SyncJob.id).where(due(now)).limit(1)) is not None
+            due_now = jobs and session.scalar(select(SyncJob.id).where(due(now)).limit(1)) is not None
         return queued, due_now
 
     def _anything_due_soon(self, horizon_seconds: float = 30.0) -> bool:

@@ -102,3 +102,43 @@ def test_a_worker_delivers_a_claimed_batch_from_one_read(hub_state, receiver, mo
     assert {job.status for job in jobs(hub_state)} == {JobStatus.DELIVERED}
     assert single_loads == []  # every job came from the batch's prefetch
     assert worker.group_recorder.recorded == 8
+
+
+def test_record_each_writes_chunks_and_a_failed_chunk_job_by_job(hub_state, receiver):
+    """The one recording path of the group commit and the CSV batches: a chunk a transaction; a chunk with a job
+    that cannot be recorded is written job by job, and only that job gets its error."""
+    add_rest_connector(hub_state, "hr", receiver.url, max_concurrency=8)
+    hire(hub_state, caller(hub_state), count=5)
+    job_ids = _claimed(hub_state, "w-test", 5)
+    recorder = Recorder(hub_state.session_factory, worker_id="w-test")
+    done, now = Outcome(AttemptOutcome.DELIVERED, 201, 1.0), datetime.now(timezone.utc)
+    items = [(job_id, done, now) for job_id in job_ids[:2]] + [("no-such-job", done, now)]
+    items += [(job_id, done, now) for job_id in job_ids[2:]]
+    results = recorder.record_each(items, chunk=2)
+    assert [isinstance(result, Exception) for result in results] == [False, False, True, False, False, False]
+    assert {job.id: job.status for job in jobs(hub_state)} == {job_id: JobStatus.DELIVERED for job_id in job_ids}
+    with hub_state.read_session_factory() as session:
+        assert Counter(session.scalars(select(DeliveryAttempt.job_id)).all()) == Counter(job_ids)
+        assert chain.verify(session).ok
+
+
+def test_a_busy_worker_gathers_freed_slots_for_a_moment_and_an_idle_one_claims_at_once(hub_state):
+    import time
+    from concurrent.futures import Future
+
+    from hub.delivery.worker import Worker
+
+    worker = Worker(hub_state, threads=8)
+    try:
+        assert not worker._gathering()  # nothing in flight: claim now
+        worker._in_flight = {Future(): (f"job-{index}", 1) for index in range(6)}  # 2 of 8 free
+        worker._claimed_at = time.monotonic()
+        assert worker._gathering() and 0 < worker._look_again_in <= worker.CLAIM_GATHER_SECONDS
+        worker._claimed_at = time.monotonic() - worker.CLAIM_GATHER_SECONDS  # waited long enough
+        assert not worker._gathering()
+        worker._claimed_at = time.monotonic()
+        worker._in_flight = {Future(): (f"job-{index}", 1) for index in range(4)}  # half free: claim now
+        assert not worker._gathering()
+    finally:
+        worker._in_flight = {}
+        worker.shutdown()
