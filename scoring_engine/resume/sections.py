@@ -28,7 +28,7 @@ _HEADINGS = [
     ),
     (
         EDUCATION,
-        r"(education(al)?|academic)( (background|details|qualifications?|profile|history))?|qualifications?"
+        r"(education(al)?|academic)( (background|details|qualifications?|profile|history|credentials))?|qualifications?"
         r"|education (and|&) training|教育(背景|经历|情况)?|学历(背景|信息)?|学习经历",
     ),
     (
@@ -50,7 +50,8 @@ _HEADINGS = [
     ),
     (
         OTHER,
-        r"awards?( and \w+)?|achievements?|honou?rs?|additional information|languages?|interests|hobbies|references"
+        r"(awards?|rewards?)( and \w+)?|recognitions?|achievements?|honou?rs?|(additional|other) information|languages?"
+        r"|interests|hobbies|references"
         r"|areas? of interest|links|online profiles?|social (media|profiles?)|websites?"
         r"|personal (details|information|profile)|publications|activities|获奖(情况|经历)?|荣誉(奖励)?|兴趣爱好|语言能力"
         r"|个人信息|基本信息|其他|附加信息|校园经历|在校经历",
