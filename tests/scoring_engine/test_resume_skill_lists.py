@@ -154,3 +154,13 @@ def test_headings_after_a_skills_list_end_it(heading, name):
     listed = {item.lower() for item in _listed(text)}
     assert {"linux", "mysql"} <= listed
     assert not any("award" in item for item in listed)
+
+
+def test_table_rows_of_a_categorised_list_without_commas():
+    text = (
+        "Sam Lee\n\nADDITIONAL INFORMATION\nProgramming Languages VB.NET, C#, Node.js\n"
+        "Middleware MVC and WCF\nI was born in Kochi and grew up there.\n"
+    )
+    skills = lines_of(split_sections(text), section_names.SKILLS)
+    assert skills == ["Programming Languages VB.NET, C#, Node.js", "Middleware MVC and WCF"]
+    assert {"C#", "Node.js", ".NET"} <= _listed(text)
