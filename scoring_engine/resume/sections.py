@@ -28,7 +28,7 @@ _HEADINGS = [
     ),
     (
         EDUCATION,
-        r"(education(al)?|academic)( (background|details|qualifications?|profile|history))?|qualifications?"
+        r"(education(al)?|academic)( (background|details|qualifications?|profile|history|credentials))?|qualifications?"
         r"|education (and|&) training|教育(背景|经历|情况)?|学历(背景|信息)?|学习经历",
     ),
     (
@@ -50,7 +50,8 @@ _HEADINGS = [
     ),
     (
         OTHER,
-        r"awards?( and \w+)?|achievements?|honou?rs?|additional information|languages?|interests|hobbies|references"
+        r"(awards?|rewards?)( and \w+)?|recognitions?|achievements?|honou?rs?|(additional|other) information|languages?"
+        r"|interests|hobbies|references"
         r"|areas? of interest|links|online profiles?|social (media|profiles?)|websites?"
         r"|personal (details|information|profile)|publications|activities|获奖(情况|经历)?|荣誉(奖励)?|兴趣爱好|语言能力"
         r"|个人信息|基本信息|其他|附加信息|校园经历|在校经历",
@@ -64,13 +65,14 @@ _INLINE = re.compile(r"^\s*+(?P<heading>[^:：]{2,30}?)\s*[:：]\s*(?P<rest>\S.*
 # A line of a skills list that starts with its category, with or without a colon ("Operating Systems Windows 7",
 # "Tools: HP-UFT, JIRA"): outside a skills section (under "Additional information") it opens one.
 _SKILL_CATEGORY_LINE = re.compile(
-    r"^\s*+(?:(?:programming|scripting|web|query)\s+)?languages?\s*[:：]|^\s*+(?:web\s+)?technologies\s*[:：\s]\s*\S"
+    r"^\s*+(?:(?:programming|scripting|web|query)\s+)?languages?\s*[:：]|^\s*+(?:programming|scripting)\s+languages?\s+\S|^\s*+(?:web\s+)?technologies\s*[:：\s]\s*\S"
     r"|^\s*+(?:operating\s+systems?|(?:software\s+)?tools(?:\s+and\s+utilities)?|frameworks?|databases?|rdbms"
     r"|methodologies|ides?|version\s+control|(?:application|web)\s+servers?)\s*[:：\s]\s*[A-Za-z]"
     r"|^\s*+(?:编程语言|开发语言|数据库|开发工具|常用工具|工具|操作系统|开发框架|框架|中间件)\s*[:：]\s*\S",
     re.IGNORECASE,
 )
 _LIST_ITEMS = re.compile(r"[,，、;；|/]")
+_AND = re.compile(r"\s(?:and|&)\s|和|及")
 # "Languages:" alone is most often spoken ones (English, Hindi): it opens a skills list only when a programming language
 # follows; the rest of the list (C, C++, C#) is then on the same line.
 _PROGRAMMING = re.compile(r"(?<![\w+#])(?:c\+\+|c#|java|python|sql|pl/sql|javascript|php|perl|ruby|c)(?![\w+#])", re.I)
@@ -139,7 +141,8 @@ def _ends_category_list(line: str) -> bool:
     if not line.strip():
         return False
     if not _LIST_ITEMS.search(line):
-        return True
+        # A table row of two items ("Middleware MVC and WCF") goes on with the list; a sentence or a title does not.
+        return not (_AND.search(line) and len(line.split()) <= 8 and not line.rstrip().endswith("."))
     labelled = _INLINE.match(line)
     return labelled is not None and not _skill_category_line(line) and len(labelled.group("heading").split()) <= 3
 

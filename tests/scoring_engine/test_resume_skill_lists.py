@@ -137,3 +137,30 @@ def test_bench_folds_both_sides_alike():
     assert not bench.is_skill_value("10", normalised)
     assert bench.is_skill_value("c#", normalised)
     assert bench.is_skill_value("additional information", bench.LABELS_RAW)
+
+
+@pytest.mark.parametrize(
+    "heading, name",
+    [
+        ("REWARDS AND RECOGNITIONS", section_names.OTHER),
+        ("Other Information", section_names.OTHER),
+        ("Academic Credentials", section_names.EDUCATION),
+        ("获奖情况", section_names.OTHER),
+    ],
+)
+def test_headings_after_a_skills_list_end_it(heading, name):
+    assert heading_of(heading) == name
+    text = f"Sam Lee\n\nTECHNICAL SKILLS\nLinux, MySQL\n{heading}\nSpot award 2016, Team excellence award 2014\n"
+    listed = {item.lower() for item in _listed(text)}
+    assert {"linux", "mysql"} <= listed
+    assert not any("award" in item for item in listed)
+
+
+def test_table_rows_of_a_categorised_list_without_commas():
+    text = (
+        "Sam Lee\n\nADDITIONAL INFORMATION\nProgramming Languages VB.NET, C#, Node.js\n"
+        "Middleware MVC and WCF\nI was born in Kochi and grew up there.\n"
+    )
+    skills = lines_of(split_sections(text), section_names.SKILLS)
+    assert skills == ["Programming Languages VB.NET, C#, Node.js", "Middleware MVC and WCF"]
+    assert {"C#", "Node.js", ".NET"} <= _listed(text)
