@@ -17,11 +17,11 @@ import uuid
 from pathlib import Path
 
 from common import (
-    add_database_arguments,
-    choose_backends,
     Request,
     ServerError,
     ServerProcess,
+    add_database_arguments,
+    choose_backends,
     create_api_key,
     hub_cli,
     hub_environment,
@@ -112,6 +112,16 @@ def ingest_requests(count: int, api_key: str | None, *, seed: int = 7) -> list[R
     return requests
 
 
+def server_errors(server: ServerProcess, lines: int = 60) -> str:
+    """The server log's last lines without waitress's queue-depth warnings (a loaded machine prints thousands)."""
+    try:
+        text = server.log_path.read_text(errors="replace")
+    except OSError:
+        return "(no output)"
+    kept = [line for line in text.splitlines() if "waitress.queue" not in line]
+    return "\n".join(kept[-lines:])
+
+
 def measure(server: ServerProcess, api_key: str | None, args) -> dict:
     """Warm the server up, then time `args.requests` ingests at `args.concurrency`, `args.repeat` times
     with fresh results each time; report the run with the median rate, and the server's CPU per request."""
@@ -126,7 +136,7 @@ def measure(server: ServerProcess, api_key: str | None, args) -> dict:
     if warmup.errors:
         raise ServerError(
             f"{server.name}: {warmup.errors} of {warmup.sent} warm-up requests failed "
-            f"({warmup.error_kinds}); first: {warmup.error_samples[:1]}\n{server.log_tail()}"
+            f"({warmup.error_kinds}); first: {warmup.error_samples[:1]}\n{server_errors(server)}"
         )
     runs = []
     for start in range(args.warmup, len(all_requests), args.requests):

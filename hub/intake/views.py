@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from hub.storage.models import InterviewResult, SyncJob
 from hub.storage.statuses import DUE_JOB_STATUSES, ResultStatus
@@ -47,6 +49,82 @@ def result_view(session, result: InterviewResult) -> dict:
     )
 
 
+_RESULT = ("id", "external_id", "job_code", "status", "scoring_error", "created_at", "payload")
+_DECISION = ("id", "hired", "decided_by", "decided_at", "start_date", "employee_ids")
+_RECORD = ("id", "notice_id", "notice_version", "language", "jurisdiction", "scopes", "automated_opt_out")
+_PROFILE = ("id", "version", "data")
+_JOB = (
+    "id",
+    "event",
+    "status",
+    "attempts",
+    "last_error",
+    "skip_reason",
+    "next_attempt_at",
+    "delivered_at",
+    "created_at",
+)
+_REVIEW = ("id", "subject", "action", "target", "profile_version", "data", "created_at")
+
+
+@functools.cache
+def _status_statement(by_client: bool):
+    """The poll's one SELECT, built once (Core columns, not ORM entities: a poll is a hot path)."""
+    from hub.storage.models import Candidate, Connector, Decision, Profile
+    from hub.storage.rights import ConsentRecord, Review
+
+    result, candidate, decision = InterviewResult.__table__, Candidate.__table__, Decision.__table__
+    record, profile, job = ConsentRecord.__table__, Profile.__table__, SyncJob.__table__
+    connector, review = Connector.__table__, Review.__table__
+    counted, before = profile.alias("counted"), result.alias("before")
+    latest_version = select(func.max(counted.c.version)).where(counted.c.result_id == result.c.id).scalar_subquery()
+    profile_count = select(func.count(counted.c.id)).where(counted.c.result_id == result.c.id).scalar_subquery()
+    ahead = (
+        select(func.count())
+        .select_from(before)
+        .where(before.c.status == ResultStatus.QUEUED, before.c.scoring_due_at < result.c.scoring_due_at)
+        .scalar_subquery()
+    )
+
+    def columns(table, names, prefix):
+        return [table.c[name].label(f"{prefix}_{name}") for name in names]
+
+    statement = (
+        select(
+            *columns(result, _RESULT, "result"),
+            candidate.c.external_id.label("candidate_external_id"),
+            *columns(decision, _DECISION, "decision"),
+            *columns(record, _RECORD, "record"),
+            *columns(profile, _PROFILE, "profile"),
+            profile_count.label("profile_count"),
+            *columns(job, _JOB, "job"),
+            connector.c.name.label("connector_name"),
+            *columns(review, _REVIEW, "review"),
+            case((result.c.status == ResultStatus.QUEUED, ahead), else_=None).label("queued_ahead"),
+        )
+        .select_from(result)
+        .join(candidate, candidate.c.id == result.c.candidate_id)
+        .outerjoin(decision, decision.c.result_id == result.c.id)
+        .outerjoin(record, record.c.result_id == result.c.id)
+        .outerjoin(profile, and_(profile.c.result_id == result.c.id, profile.c.version == latest_version))
+        .outerjoin(job, job.c.result_id == result.c.id)
+        .outerjoin(connector, connector.c.id == job.c.connector_id)
+        .outerjoin(review, review.c.result_id == result.c.id)
+        .where(result.c.id == bindparam("result_id"))
+        .order_by(job.c.created_at, job.c.id, review.c.created_at, review.c.id)
+    )
+    if by_client:
+        statement = statement.where(result.c.client_id == bindparam("client_id"))
+    return statement
+
+
+def _part(row, names, prefix) -> SimpleNamespace | None:
+    """The columns `prefix_*` of a row as an object, None for a row the outer join did not find."""
+    if row[f"{prefix}_id"] is None:
+        return None
+    return SimpleNamespace(**{name: row[f"{prefix}_{name}"] for name in names})
+
+
 @dataclass
 class Status:
     """What a status poll reads: the view, and for a queued result how many queued results are due before it."""
@@ -60,73 +138,40 @@ def status_view(session, result_id: str, *, client_id: int | None = None) -> Sta
     the result, its candidate's external id, decision, consent record, latest profile and number of profiles, its
     jobs with their connectors' names and its reviews, outer-joined (a row per job x review: a handful at most);
     and, only while it is queued, the number of queued results due before it (an index range count)."""
-    from hub.storage.models import Candidate, Connector, Decision, Profile
-    from hub.storage.rights import ConsentRecord, Review
-
-    counted = aliased(Profile)
-    latest_version = select(func.max(counted.version)).where(counted.result_id == InterviewResult.id)
-    profile_count = select(func.count(counted.id)).where(counted.result_id == InterviewResult.id)
-    before = aliased(InterviewResult)
-    ahead = (
-        select(func.count())
-        .select_from(before)
-        .where(before.status == ResultStatus.QUEUED, before.scoring_due_at < InterviewResult.scoring_due_at)
-    )
-    statement = (
-        select(
-            InterviewResult,
-            Candidate.external_id,
-            Decision,
-            ConsentRecord,
-            Profile,
-            profile_count.scalar_subquery(),
-            SyncJob,
-            Connector.name,
-            Review,
-            case((InterviewResult.status == ResultStatus.QUEUED, ahead.scalar_subquery()), else_=None),
-        )
-        .join(Candidate, Candidate.id == InterviewResult.candidate_id)
-        .outerjoin(Decision, Decision.result_id == InterviewResult.id)
-        .outerjoin(ConsentRecord, ConsentRecord.result_id == InterviewResult.id)
-        .outerjoin(
-            Profile, and_(Profile.result_id == InterviewResult.id, Profile.version == latest_version.scalar_subquery())
-        )
-        .outerjoin(SyncJob, SyncJob.result_id == InterviewResult.id)
-        .outerjoin(Connector, Connector.id == SyncJob.connector_id)
-        .outerjoin(Review, Review.result_id == InterviewResult.id)
-        .where(InterviewResult.id == result_id)
-        .order_by(SyncJob.created_at, SyncJob.id, Review.created_at, Review.id)
-    )
+    parameters: dict = {"result_id": result_id}
     if client_id is not None:
-        statement = statement.where(InterviewResult.client_id == client_id)
-    rows = session.execute(statement).all()
+        parameters["client_id"] = client_id
+    rows = [
+        row._mapping for row in session.connection().execute(_status_statement(client_id is not None), parameters).all()
+    ]
     if not rows:
         return None
     first = rows[0]
     jobs: dict[str, tuple] = {}
-    found_reviews: dict[str, object] = {}
+    found_reviews: dict[str, SimpleNamespace] = {}
     for row in rows:
-        job, connector_name, review = row[6], row[7], row[8]
+        job = _part(row, _JOB, "job")
         if job is not None and job.id not in jobs:
-            jobs[job.id] = (job, connector_name)
+            jobs[job.id] = (job, row["connector_name"])
+        review = _part(row, _REVIEW, "review")
         if review is not None and review.id not in found_reviews:
             found_reviews[review.id] = review
     ordered_reviews = sorted(found_reviews.values(), key=lambda review: (review.created_at, review.id))
     view = _view(
-        first[0],
-        candidate_external_id=first[1],
-        latest=first[4],
-        profile_count=first[5] or 0,
-        decision=first[2],
-        record=first[3],
+        _part(first, _RESULT, "result"),
+        candidate_external_id=first["candidate_external_id"],
+        latest=_part(first, _PROFILE, "profile"),
+        profile_count=first["profile_count"] or 0,
+        decision=_part(first, _DECISION, "decision"),
+        record=_part(first, _RECORD, "record"),
         jobs=list(jobs.values()),
         reviews=ordered_reviews,
     )
-    return Status(view, first[9])
+    return Status(view, first["queued_ahead"])
 
 
 def _view(
-    result: InterviewResult,
+    result,  # an InterviewResult, or the poll's columns of one (attributes of the same names)
     *,
     candidate_external_id: str,
     latest,
@@ -188,7 +233,7 @@ def consent_view(session, result: InterviewResult) -> dict:
     return _consent_view(result, record)
 
 
-def _consent_view(result: InterviewResult, row) -> dict:
+def _consent_view(result, row) -> dict:
     given = (result.payload or {}).get("consent") or {}
     if row is None:
         return {
@@ -216,7 +261,7 @@ def human_review_view(session, result: InterviewResult) -> dict:
     return reviews.human_review_state(session, result)
 
 
-def _human_review_view(result: InterviewResult, rows: list) -> dict:
+def _human_review_view(result, rows: list) -> dict:
     """As `hub.rights.reviews.human_review_state`, from reviews already read."""
     from hub.rights import notices, reviews
 
