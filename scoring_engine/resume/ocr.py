@@ -128,18 +128,15 @@ def _tesseract(
 
 
 # A Chinese name on a line of its own is too short for chi_sim+eng to tell the script: it is often read as Latin
-# letters ("袁国强" as "ESR"), and a rare character in it is misread ("李海鹰" as "李海座"). Short lines near the top of
-# a page are read again alone, as one line of Chinese (chi_sim, --psm 7). The line that reads as a name is read once
-# more from the crop enlarged by half (smoothly resampled, as a 300-dpi rendering would give it), which reads other
-# characters right than the 200-dpi crop. Of the readings (the page's, the crop's, the enlarged crop's) the one
-# tesseract is surest of wins, a reading that opens with a known surname (data/zh_surnames.txt) counted surer by
-# SURNAME_BONUS; a reading that is not two to four Chinese characters never replaces the page's. At most
-# REREAD_LINES + 1 extra tesseract runs a page, each on a crop of one line.
+# letters ("袁国强" as "ESR"), or not found at all. Short lines near the top of a page are read again alone, as one
+# line of Chinese (chi_sim, --psm 7). Of the two readings (the page's and the crop's) the one tesseract is surer of
+# wins, a reading of two to four Chinese characters that opens with a known surname (data/zh_surnames.txt) counted
+# surer by SURNAME_BONUS; a crop's reading that is not two to four Chinese characters is never used. At most
+# REREAD_LINES extra tesseract runs a page, each on a crop of one line.
 HEADER_LINES = 4
 REREAD_LINES = 3
 SHORT_LINE_CHARS = 8
 _REREAD_PADDING = 12
-ENLARGE = 1.5
 SURNAME_BONUS = 15.0
 _HAN = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _NOT_A_NAME_LINE = re.compile(r"[@\d:：/.]")
@@ -189,23 +186,50 @@ def _read_line(executable: str, crop, base: Path, timeout_seconds: float, what: 
     return (read[0][1], read[0][2]) if len(read) == 1 else None
 
 
+# Tesseract's page layout sometimes drops a short line of large, sparse characters over the first block it finds
+# (a two-character name above the contacts): ink above the first line read, of about one line's height, is read too.
+_INK = 128
+_MISSED_LINE_MAX_HEIGHT = 2.0
+
+
+def _missed_top_line(picture, first_box: tuple[int, int, int, int] | None) -> tuple[int, int, int, int] | None:
+    """The box of unread ink above the first line tesseract read, when it is about one line high."""
+    if first_box is None:
+        return None
+    line_height = first_box[3] - first_box[1]
+    band_bottom = first_box[1] - 2
+    if band_bottom <= 0 or line_height <= 0:
+        return None
+    band = picture.convert("L").crop((0, 0, picture.width, band_bottom))
+    ink = band.point(lambda value: 255 if value < _INK else 0).getbbox()
+    if ink is None:
+        return None
+    left, top, right, bottom = ink
+    if bottom - top < line_height / 3 or bottom - top > line_height * _MISSED_LINE_MAX_HEIGHT:
+        return None
+    return (left, top, right, bottom)
+
+
 def _reread_header_lines(
     executable: str, image: bytes, text: str, tsv: str, folder: Path, timeout_seconds: float, what: str
 ) -> str:
-    candidates = [
-        (box, line, confidence)
-        for box, line, confidence in _tsv_lines(tsv)[:HEADER_LINES]
-        if len(line) <= SHORT_LINE_CHARS and not _NOT_A_NAME_LINE.search(line)
-    ][:REREAD_LINES]
-    if not candidates:
-        return text
     try:
         from PIL import Image
     except ImportError:  # Pillow is a dependency; without it the first reading stands
         return text
     picture = Image.open(io.BytesIO(image))
+    read_lines = _tsv_lines(tsv)
+    candidates = [
+        (box, line, confidence)
+        for box, line, confidence in read_lines[:HEADER_LINES]
+        if len(line) <= SHORT_LINE_CHARS and not _NOT_A_NAME_LINE.search(line)
+    ][:REREAD_LINES]
+    missed = _missed_top_line(picture, read_lines[0][0] if read_lines else None)
+    if missed is not None:
+        candidates = [(missed, "", -1.0), *candidates][:REREAD_LINES]
+    if not candidates:
+        return text
     lines = text.split("\n")
-    enlarged_one = False
     for index, (box, line, confidence) in enumerate(candidates):
         left, top, right, bottom = box
         crop = picture.crop(
@@ -222,21 +246,11 @@ def _reread_header_lines(
         alone = _read_line(executable, crop, folder / f"line-{index}", timeout_seconds, what)
         if alone is not None and _HAN.match(alone[0]):
             readings.append(alone)
-        if not enlarged_one and any(_HAN.match(reading) for reading, _ in readings):
-            # The first line that reads as a name is read once more, enlarged: the only second look a page gets.
-            enlarged_one = True
-            size = (round(crop.width * ENLARGE), round(crop.height * ENLARGE))
-            larger = _read_line(
-                executable,
-                crop.resize(size, Image.Resampling.BILINEAR),
-                folder / f"line-{index}-x",
-                timeout_seconds,
-                what,
-            )
-            if larger is not None and _HAN.match(larger[0]):
-                readings.append(larger)
         best = max(readings, key=lambda reading: _name_score(*reading))[0]
         if best == line:
+            continue
+        if not line:  # a line the page's reading missed goes on top
+            lines.insert(0, best)
             continue
         for number, existing in enumerate(lines):
             if "".join(existing.split()) == line:
