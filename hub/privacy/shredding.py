@@ -18,7 +18,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Iterator
 
-from sqlalchemy import Column, Table, Text, event, func, inspect, or_, select, type_coerce, update
+from sqlalchemy import Column, Table, Text, event, func, inspect, or_, select, type_coerce
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session, attributes, sessionmaker
 
 from hub.privacy.crypto import (
@@ -32,6 +33,7 @@ from hub.privacy.crypto import (
     set_data_key_lookup,
 )
 from hub.privacy.keystore import KeyStore
+from hub.privacy.rotation import rewrite_in_batches
 from hub.storage.models import Base, Candidate, InterviewResult, SyncJob, new_id
 
 log = logging.getLogger(__name__)
@@ -273,39 +275,28 @@ def move_under_candidate_keys(
     """Re-encrypt every live candidate's value still under the master key with the candidate's own key (the upgrade
     of data written before crypto-shredding); erased candidates' markers stay under the master key."""
     done = 0
+    live = select(Candidate.id).where(Candidate.erased_at.is_(None))
     for table, columns, owner in candidate_tables():
-        key = table.primary_key.columns.values()[0]
-        last = None
-        while True:
-            with factory() as session, session.begin():
-                live = select(Candidate.id).where(Candidate.erased_at.is_(None))
-                query = (
-                    select(key, owner.label("hub_owner"), *[type_coerce(c, Text).label(c.name) for c in columns])
-                    .where(_under_master_key(columns), owner.in_(live))
-                    .order_by(key)
-                    .limit(batch_size)
-                )
-                if last is not None:
-                    query = query.where(key > last)
-                rows = session.execute(query).all()
-                if not rows:
-                    break
-                for row in rows:
-                    cipher = candidate_cipher(session, row.hub_owner)
-                    values = {}
-                    for column in columns:
-                        raw = getattr(row, column.name)
-                        if raw is not None and raw.startswith(PREFIX + ":"):
-                            values[column.name] = cipher.encrypt(keyring.decrypt(raw))
-                    session.execute(
-                        update(table)
-                        .where(key == row[0])
-                        .values({table.c[name]: type_coerce(value, Text) for name, value in values.items()})
-                    )
-                    done += len(values)
-                    if progress:
-                        progress(len(values))
-                last = rows[-1][0]
+
+        def under_candidate_key(session: Session, row: Row, columns: list[Column] = columns) -> dict[str, str]:
+            cipher = candidate_cipher(session, row.hub_owner)
+            values = {}
+            for column in columns:
+                raw = getattr(row, column.name)
+                if raw is not None and raw.startswith(PREFIX + ":"):
+                    values[column.name] = cipher.encrypt(keyring.decrypt(raw))
+            return values
+
+        done += rewrite_in_batches(
+            factory,
+            table,
+            columns,
+            _under_master_key(columns) & owner.in_(live),
+            under_candidate_key,
+            extra=(owner.label("hub_owner"),),
+            batch_size=batch_size,
+            progress=progress,
+        )
     return done
 
 

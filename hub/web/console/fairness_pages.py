@@ -9,7 +9,7 @@ from flask import request
 
 from hub.errors import InvalidInput
 from hub.fairness import categories, reports
-from hub.web.console import console
+from hub.web.console import charts, console
 from hub.web.console.auth import hub_state
 from hub.web.console.rendering import render
 from hub.web.downloads import csv_response
@@ -35,18 +35,27 @@ def _date(name: str) -> datetime | None:
 
 def chart(table: dict) -> dict:
     """Geometry of one bar chart: a bar per category for its impact ratio (0-1), the four-fifths line."""
-    bars = []
-    for index, row in enumerate(table["rows"]):
-        ratio = row["impact_ratio"]
-        bars.append(
-            {
-                "label": row["category"],
-                "y": index * ROW_HEIGHT,
-                "width": round(BAR_WIDTH * min(ratio, 1.0), 1) if ratio is not None else 0,
-                "text": "excluded" if row["excluded"] else ("-" if ratio is None else f"{ratio:.2f}"),
-                "css": "flagged" if row["flagged"] else ("small" if row["too_small"] else "ok"),
-            }
-        )
+    rows = table["rows"]
+    drawn = charts.bar_chart(
+        [(row["category"], "", row["impact_ratio"]) for row in rows],
+        title="",
+        maximum=1.0,
+        label_width=LABEL_WIDTH,
+        track_width=BAR_WIDTH,
+        bar_height=ROW_HEIGHT,
+        gap=0,
+        top=0,
+    )
+    bars = [
+        {
+            "label": bar.label,
+            "y": bar.y,
+            "width": bar.width if bar.value is not None else 0,
+            "text": "excluded" if row["excluded"] else ("-" if bar.value is None else f"{bar.value:.2f}"),
+            "css": "flagged" if row["flagged"] else ("small" if row["too_small"] else "ok"),
+        }
+        for bar, row in zip(drawn.bars, rows, strict=True)
+    ]
     return {
         "bars": bars,
         "label_width": LABEL_WIDTH,
@@ -78,7 +87,7 @@ def bias_report():
     report = reports.bias(hub_state().session(), query)
     if request.args.get("format") == "csv":
         return csv_response(f"bias-{query.job_family}.csv", reports.CSV_COLUMNS, reports.csv_rows(report))
-    charts = [
+    drawn = [
         {"outcome": o["outcome"], "kind": o["kind"], "dimension": dimension, "chart": chart(table), "table": table}
         for o in report["outcomes"]
         if o["outcome"] in CHART_OUTCOMES
@@ -88,7 +97,7 @@ def bias_report():
     return render(
         "bias.html",
         report=report,
-        charts=charts,
+        charts=drawn,
         filters=filters,
         families=families,
         category_sets=categories.names(),

@@ -12,7 +12,7 @@ from flask import request
 
 from hub.errors import InvalidInput
 from hub.outcomes import drafts, reports
-from hub.web.console import console, report_charts
+from hub.web.console import charts, console
 from hub.web.console.auth import hub_state
 from hub.web.console.rendering import render
 from mappings.document import MODEL_FAMILIES
@@ -82,9 +82,9 @@ def validity_report():
         }
         for cell in cells
     ]
-    validity_chart = report_charts.interval_rows(rows, low=-0.2, high=1.0, reference=query.threshold) if rows else None
+    validity_chart = charts.interval_rows(rows, low=-0.2, high=1.0, reference=query.threshold) if rows else None
     points = reports.scatter_points(session, query, predictor, outcome, gathered) if outcome else []
-    scatter = report_charts.scatter(points)
+    scatter = charts.scatter(points)
     return render(
         "reports_validity.html",
         active_page="reports",
@@ -134,7 +134,7 @@ def attendance_report():
             {
                 "name": grouping,
                 "rows": rows,
-                "chart": report_charts.interval_rows(rows, low=0.0, high=round(top, 2), bars=True),
+                "chart": charts.interval_rows(rows, low=0.0, high=round(top, 2), bars=True),
             }
         )
     return render(
