@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
+from pathlib import Path
 
 import pytest
 import yaml
@@ -15,6 +18,7 @@ from hub.storage.models import AuditEntry
 from tests.conftest import ROOT, interview_result
 from tests.hub.delivery_support import run_worker
 from tests.support.cli import invoke
+from tests.support.hub_process import hub_env, run_hub
 
 SHIPPED_RND = {
     "logical_thinking": 0.25,
@@ -45,6 +49,44 @@ def seed(state, applicants: int, run_id: str = "t") -> None:
 
 def draft_ids(output: str) -> list[str]:
     return [line.split()[1].rstrip(":") for line in output.splitlines() if line.startswith("draft dft_")]
+
+
+def documented_deploy_steps() -> list[tuple[str, list[str]]]:
+    """docs/outcomes.md's deployment of an approved policy draft: (command, the lines it prints) in order."""
+    text = (ROOT / "docs" / "outcomes.md").read_text(encoding="utf-8")
+    block = text.split("$ hris-hub models approve dft_504f61fb4eb1410a\n", 1)[1].split("```", 1)[0]
+    steps: list[tuple[str, list[str]]] = [("hris-hub models approve dft_504f61fb4eb1410a", [])]
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], []))
+        elif line:
+            steps[-1][1].append(line)
+    return steps
+
+
+def deploy_as_documented(config: dict, draft_id: str, name: str, folder) -> list[str]:
+    """Run the documented steps with this draft, policy name and HUB_POLICY_DIRS folder in place of the docs'; check
+    each prints what the docs show (with the version the draft has); the commands run."""
+    ran = []
+    for command, documented in documented_deploy_steps():
+
+        def ours(text: str) -> str:
+            text = text.replace("dft_504f61fb4eb1410a", draft_id).replace("/etc/hris-hub/policies", str(folder))
+            return text.replace("default.yaml", f"{name}.yaml").replace("policy default", f"policy {name}")
+
+        command = ours(command)
+        argv, _, target = command.partition(" > ")
+        words = shlex.split(argv)
+        assert words[0] == "hris-hub", command
+        done = run_hub(*words[1:], env=hub_env(config))
+        assert done.returncode == 0, (command, done.stdout, done.stderr)
+        if target:
+            Path(target).write_text(done.stdout, encoding="utf-8")
+        printed = done.stdout.splitlines() if not target else []
+        expected = [re.sub(r"(@|policy \S+ )1\.2\.0", r"\g<1>1.1.0", ours(line)) for line in documented]
+        assert printed == expected, (command, printed, expected)
+        ran.append(command)
+    return ran
 
 
 def test_a_drafts_weights_are_not_used_until_approved_and_rescore_reruns_old_interviews(live, hub_state):
@@ -174,5 +216,21 @@ def test_the_policy_names_the_change_an_attendance_proposal_makes(tmp_path, data
         assert drafted["name"] == "acme" and drafted["version"] == "1.1.0"
         flexible = next(r for r in drafted["rules"] if r["id"] == "flexible-hours")["then"]["attendance"]
         assert flexible["core_hours"]["start"] == "11:00" and flexible["flexible_window"]["latest_end"] == "20:00"
+
+        # Deployed as docs/outcomes.md says, the draft is the policy the hub reads when it starts again.
+        config = hub_config(tmp_path, database_url, HUB_POLICY="acme")
+        ran = deploy_as_documented(config, policy_id, "acme", tmp_path / "policies")
+        assert [command.split()[:3] for command in ran] == [
+            ["hris-hub", "models", "approve"],
+            ["hris-hub", "models", "show"],
+            ["hris-hub", "policies", "validate"],
+        ]
+        restarted = create_app(config)
+        try:
+            settings = restarted.extensions["hub"].settings
+            deployed = settings.catalog.policy(settings.policy).data
+        finally:
+            restarted.extensions["hub"].dispose()
+        assert deployed == drafted
     finally:
         app.extensions["hub"].dispose()
