@@ -124,6 +124,21 @@ def _continues(previous: Line, line: Line, right: float) -> bool:
     return first.count("(") > first.count(")") or second.startswith("(") or bool(_OPEN_END.search(first))
 
 
+_STARTS_LOWER = re.compile(r"^[a-z)\],;:]")
+
+
+def continuation_evidence(last: str, first: str) -> float:
+    """How plainly `first` (a column's first line on a page) goes on from `last` (a line that ends a column):
+    1 when the last line is left open (a trailing comma, "of", an open parenthesis) and the first starts in lower
+    case or closes it; 0.5 for one of the two; 0 when the first line opens something (a heading, a bullet)."""
+    last, first = last.rstrip(), first.lstrip()
+    if not last or not first or is_bullet(first) or heading_of(first):
+        return 0.0
+    open_end = bool(_OPEN_END.search(last)) or last.count("(") > last.count(")") or _ends_in_unfinished_address(last)
+    goes_on = bool(_STARTS_LOWER.match(first)) and not re.search(r"[.!?。！？]$", last)
+    return 1.0 if open_end and goes_on else 0.5 if open_end or goes_on else 0.0
+
+
 def _opens_entry(text: str, previous: str) -> bool:
     """True for a line that starts an entry: a date, a degree, or a school after a degree line or as
     "University of ..." (a lone "University" ends the line before: "Swami Vivekananda Technical" / "University")."""

@@ -19,11 +19,11 @@ from scoring_engine.resume.errors import (
     EncryptedDocument,
     ResumeFileError,
 )
-from scoring_engine.resume.layout_text import block_lines
+from scoring_engine.resume.layout_text import block_lines, continuation_evidence
 from scoring_engine.resume.limits import Deadline, ParseLimits
 from scoring_engine.resume.pdf_budget import PdfBudget, budgeted_interpreter_class
 from scoring_engine.resume.pdf_chars import page_blocks, page_boxes
-from scoring_engine.resume.reading_order import Box, Line
+from scoring_engine.resume.reading_order import Block, Box, Line, continued_columns
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +71,15 @@ def _read(data: bytes, limits: ParseLimits, deadline: Deadline, budget: PdfBudge
     device = PDFPageAggregator(manager, laparams=LAParams(boxes_flow=None))
     interpreter = budgeted_interpreter_class()(manager, device)
     page_texts, image_pages, images, chars, scan_pages = [], 0, [], 0, []
+    page_blocks_read: list[tuple[list[Block], float]] = []
     for number, page in enumerate(pages[: limits.max_pages], start=1):
         budget.where = f"PDF page {number}"
         deadline.check(budget.where)
         interpreter.process_page(page)
         layout = device.get_result()
-        boxes = page_boxes(layout)
-        text = "\n\n".join("\n".join(block_lines(block)) for block in page_blocks(boxes, layout.width))
+        blocks = page_blocks(page_boxes(layout), layout.width)
+        page_blocks_read.append((blocks, layout.height))
+        text = _blocks_text(blocks)
         image_count, jpegs, covered = _images(layout)
         if image_count and (not text.strip() or _scan_with_a_stamp(text, covered / (layout.width * layout.height))):
             image_pages += 1
@@ -87,7 +89,21 @@ def _read(data: bytes, limits: ParseLimits, deadline: Deadline, budget: PdfBudge
         chars += len(text)
         if chars >= limits.max_chars:
             break
-    return PdfText("\n\n".join(page_texts), len(page_texts), len(pages), image_pages, images, page_texts, scan_pages)
+    # A sidebar that goes on over pages is read whole before the main column (page_texts stay page by page for OCR).
+    whole = "\n\n".join(_blocks_text(group) for group in continued_columns(page_blocks_read, _evidence))
+    return PdfText(whole, len(page_texts), len(pages), image_pages, images, page_texts, scan_pages)
+
+
+def _evidence(before: list[Block], after: list[Block]) -> float:
+    if not before or not after:
+        return 0.0
+    previous = [line for line in block_lines(before[-1]) if line.strip()]
+    following = [line for line in block_lines(after[0]) if line.strip()]
+    return continuation_evidence(previous[-1], following[0]) if previous and following else 0.0
+
+
+def _blocks_text(blocks: list[Block]) -> str:
+    return "\n\n".join("\n".join(block_lines(block)) for block in blocks)
 
 
 # A page mostly covered by pictures whose text layer is this short is a scan with a stamp on it

@@ -1,5 +1,6 @@
 """Order a page's text boxes for reading: a recursive XY-cut, so columns are read one after the other."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scoring_engine.resume.labels import is_field_label
@@ -211,3 +212,113 @@ def _gaps(intervals: list[tuple[float, float]], min_width: float) -> list[tuple[
             gaps.append((covered_to, start))
         covered_to = max(covered_to, end)
     return gaps
+
+
+# A page's columns go on in their own columns on the next page (a table row split across pages: Word and LibreOffice
+# templates), rather than the left one after the right one (newspaper columns, frames), only when the text says so.
+# Where a page's two columns stand must agree with the next page's to this (points).
+COLUMN_SLOP = 6.0
+# A column reaches the page's bottom when it ends at most this share of the page's height above the lowest text:
+# widow and orphan control leave a few lines' worth short.
+BOTTOM_SLOP = 0.08
+
+
+def _extent(block: Block) -> tuple[float, float, float]:
+    return (min(box.x0 for box in block.boxes), max(box.x1 for box in block.boxes), min(box.y0 for box in block.boxes))
+
+
+def _page_columns(blocks: list[Block]) -> tuple[int, float, float, float] | None:
+    """(blocks in the header, left column's x0, the gutter's middle, right column's x0) when the page's blocks past
+    a header across the page are a left column's then a right column's."""
+    for head in range(min(3, len(blocks) - 1)):
+        rest = [block for block in blocks[head:] if block.boxes]
+        if len(rest) < 2:
+            return None
+        gaps = _gaps([(box.x0, box.x1) for block in rest for box in block.boxes], MIN_GUTTER)
+        if not gaps:
+            continue
+        start, end = gaps[0]
+        sides = [_extent(block)[1] <= start for block in rest]
+        if not sides[0] or all(sides) or any(sides[sides.index(False) :]):
+            continue  # not all left-column blocks before all right-column ones
+        top = max(box.y1 for block in rest for box in block.boxes)
+        if any(_extent(block)[2] < top - 1 for block in blocks[:head]):
+            return None  # what precedes the columns must stand above them
+        left = min(_extent(block)[0] for block in rest)
+        return head, left, (start + end) / 2, end
+    return None
+
+
+Evidence = Callable[[list[Block], list[Block]], float]
+
+
+def continued_columns(pages: list[tuple[list[Block], float]], evidence: Evidence) -> list[list[Block]]:
+    """The pages' blocks regrouped for reading. Where two columns go on over pages, each filling its page to the
+    bottom, the left column's parts are read first, then the right column's, when `evidence` (how much the second
+    blocks' text reads as the continuation of the first's) favours that over reading page by page.
+    `pages` holds each page's blocks in reading order and its height; each returned group is read as one."""
+    groups: list[list[Block]] = []
+    index = 0
+    while index < len(pages):
+        blocks, _height = pages[index]
+        found = _page_columns(blocks)
+        if found is None:
+            groups.append(blocks)
+            index += 1
+            continue
+        head, left_x0, middle, right_x0 = found
+        first = _sides(blocks[head:], middle, left_x0, right_x0)
+        sides = [first] if first else []
+        following = index + 1
+        while sides and following < len(pages):
+            split = _sides(pages[following][0], middle, left_x0, right_x0)
+            if split is None or not _goes_on(sides[-1], split, pages[following - 1][1]):
+                break
+            sides.append(split)
+            following += 1
+        if len(sides) > 1 and _by_columns(sides, evidence) > 0:
+            groups.append(blocks[:head] + [block for left, _ in sides for block in left])
+            groups.append([block for _, right in sides for block in right])
+            index = following
+        else:
+            groups.append(blocks)
+            index += 1
+    return groups
+
+
+def _by_columns(sides: list[tuple[list[Block], list[Block]]], evidence: Evidence) -> float:
+    """How much better the text reads column by column over the pages than page by page (positive: better; 0 when
+    the text gives no sign either way): the sum of `evidence` over the seams of each reading."""
+    by_pages = [part for left, right in sides for part in (left, right) if part]
+    by_columns = [left for left, _ in sides if left] + [right for _, right in sides if right]
+    return sum(evidence(a, b) for a, b in zip(by_columns, by_columns[1:])) - sum(
+        evidence(a, b) for a, b in zip(by_pages, by_pages[1:])
+    )
+
+
+def _sides(
+    blocks: list[Block], middle: float, left_x0: float, right_x0: float
+) -> tuple[list[Block], list[Block]] | None:
+    """The blocks as (left column, right column) at the gutter's middle; None when one stands across it or a column
+    starts elsewhere than on the first page."""
+    left, right = [], []
+    for block in blocks:
+        if not block.boxes:
+            continue
+        x0, x1, _ = _extent(block)
+        if x1 <= middle and abs(x0 - left_x0) <= COLUMN_SLOP:
+            left.append(block)
+        elif x0 >= middle and abs(x0 - right_x0) <= COLUMN_SLOP:
+            right.append(block)
+        else:
+            return None
+    return (left, right) if left or right else None
+
+
+def _goes_on(before: tuple[list[Block], list[Block]], after: tuple[list[Block], list[Block]], height: float) -> bool:
+    """True when each column the next page holds filled this page to its bottom (a cell split at the page's end)."""
+    lowest = min(_extent(block)[2] for side in before for block in side)
+    for side_before, side_after in zip(before, after):
+        if side_after and (not side_before or min(_extent(b)[2] for b in side_before) - lowest > BOTTOM_SLOP * height):
+            return False
+    return True
