@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -50,11 +51,18 @@ def _jieba():
     return jieba
 
 
-@cache
-def _english_stemmer():
-    import snowballstemmer
+_STEMMERS = threading.local()
 
-    return snowballstemmer.stemmer("english")
+
+def _english_stemmer():
+    """This thread's Snowball stemmer: a stemmer keeps the word it works on in itself, so one shared by the
+    hub's request and scoring threads read another thread's word mid-stem (IndexError, a 500 on ingest)."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 @lru_cache(maxsize=65536)
