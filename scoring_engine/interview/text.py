@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-import threading
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
