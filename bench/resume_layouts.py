@@ -183,6 +183,38 @@ def docx_two_columns(content: str) -> bytes:
     return _docx_bytes(document)
 
 
+def docx_two_columns_serif(content: str) -> bytes:
+    """A variant made to differ from docx_two_columns: narrow 2 cm margins, a 35/65 split fixed in the table grid,
+    Liberation Serif 10 pt, 6 pt after each paragraph (as Word's own templates set), the name in 16 pt bold."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Liberation Serif", Pt(10)
+    normal.paragraph_format.space_after = Pt(6)
+    name, sidebar, main = split_layout(content)
+    run = document.add_paragraph().add_run(name)
+    run.bold, run.font.size = True, Pt(16)
+    table = document.add_table(rows=1, cols=2)
+    table.autofit = False
+    widths = (Cm(17 * 0.35), Cm(17 * 0.65))
+    grid = table._tbl.tblGrid
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths):
+        column.set(qn("w:w"), str(int(width.twips)))
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for cell, lines, width in zip(table.rows[0].cells, (sidebar, main), widths):
+        cell.width = width
+        _fill(cell, [line for line in lines if line.strip()])
+    return _docx_bytes(document)
+
+
 def libreoffice_pdfs(named_docx: dict[str, bytes], chunk: int = 30) -> dict[str, bytes]:
     """Convert DOCX files to PDF with LibreOffice headless, a few dozen a run, retrying what a run missed;
     {} when LibreOffice is absent."""
@@ -227,8 +259,9 @@ LAYOUTS = {
     "docx-1col": docx_one_column,
     "docx-table": docx_table,
     "docx-2col": docx_two_columns,
+    "docx-2col-serif": docx_two_columns_serif,
 }
-LIBREOFFICE_LAYOUTS = {"pdf-table-lo": "docx-table", "pdf-2col-lo": "docx-2col"}
+LIBREOFFICE_LAYOUTS = {"pdf-table-lo": "docx-table", "pdf-2col-lo": "docx-2col", "pdf-2col-serif-lo": "docx-2col-serif"}
 
 
 def measure(records: list[dict], use_libreoffice: bool) -> dict:

@@ -58,16 +58,19 @@ def unwrap(box: Box, left: float, right: float, keep: bool = False) -> list[str]
     if not box.text_lines:
         return box.text.split("\n")
     lines = [box.text_lines[0].text]
-    for previous, line in zip(box.text_lines, box.text_lines[1:]):
-        if _continues(previous, line, right) if keep else _wrapped(previous, line, left, right):
+    for index, (previous, line) in enumerate(zip(box.text_lines, box.text_lines[1:]), start=1):
+        # What follows the line, for an entry whose name wraps ("Jawaharlal Nehru Technology" / "University").
+        after = box.text_lines[index + 1].text if index + 1 < len(box.text_lines) else ""
+        if _continues(previous, line, right) if keep else _wrapped(previous, line, left, right, lines[-1], after):
             lines[-1] = _join(lines[-1], line.text, _tight(previous, right))
         else:
             lines.append(line.text)
     return lines
 
 
-def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
-    """True when the next line's first word would not have fitted at the end of the previous line."""
+def _wrapped(previous: Line, line: Line, left: float, right: float, joined: str = "", after: str = "") -> bool:
+    """True when the next line's first word would not have fitted at the end of the previous line. `joined` is the
+    text the previous line ends (itself and the lines joined before it), `after` the line after the next one."""
     if not previous.text.strip() or not line.text.strip() or is_bullet(line.text) or heading_of(line.text):
         return False
     if abs(previous.font_size - line.font_size) > 0.5:
@@ -92,7 +95,7 @@ def _wrapped(previous: Line, line: Line, left: float, right: float) -> bool:
     # unless the first ends mid-phrase ("University of Texas at" / "Austin").
     if DATE_RANGE.match(second) or YEAR.match(second):
         return False  # a date opens the next entry even after "Company - City -"
-    return bool(_OPEN_END.search(previous.text.rstrip())) or not _opens_entry(line.text, previous.text)
+    return bool(_OPEN_END.search(previous.text.rstrip())) or not _opens_entry(line.text, joined or previous.text, after)
 
 
 def _capitals(text: str, min_words: int = 2) -> bool:
@@ -139,9 +142,10 @@ def continuation_evidence(last: str, first: str) -> float:
     return 1.0 if open_end and goes_on else 0.5 if open_end or goes_on else 0.0
 
 
-def _opens_entry(text: str, previous: str) -> bool:
+def _opens_entry(text: str, previous: str, after: str = "") -> bool:
     """True for a line that starts an entry: a date, a degree, or a school after a degree line or as
-    "University of ..." (a lone "University" ends the line before: "Swami Vivekananda Technical" / "University")."""
+    "University of ..." (a lone "University" ends the line before: "Swami Vivekananda Technical" / "University").
+    `after` is the line that follows, where a school's name may end ("Jawaharlal Nehru Technology" / "University")."""
     words = text.split()
     head = " ".join(words[:3])
     if DATE_RANGE.match(text.strip()) or YEAR.match(text.strip()):
@@ -155,7 +159,7 @@ def _opens_entry(text: str, previous: str) -> bool:
     return bool(
         len(words) > 1
         and words[0][:1].isupper()
-        and SCHOOL_EN.search(text)
+        and (SCHOOL_EN.search(text) or SCHOOL_EN.match(" ".join(after.split()[:1])))
         and find_degree(previous)
         and not find_degree(text)
     )
