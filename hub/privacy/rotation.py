@@ -54,6 +54,18 @@ def count_stale(engine: Engine, keyring: KeyRing) -> int:
     return total
 
 
+def reencrypted(
+    row: Row, columns: list[Column], keyring: KeyRing, stale: Callable[[str], bool], encrypt: Callable[[bytes], str]
+) -> dict[str, str]:
+    """The row's stale values of `columns`, decrypted with the key ring and encrypted again with `encrypt`."""
+    values = {}
+    for column in columns:
+        raw = getattr(row, column.name)
+        if raw is not None and stale(raw):
+            values[column.name] = encrypt(keyring.decrypt(raw))
+    return values
+
+
 def rewrite_in_batches(
     factory: sessionmaker[Session],
     table: Table,
@@ -110,12 +122,13 @@ def rotate(
     for table, columns in encrypted_columns():
 
         def under_primary(_session: Session, row: Row, columns: list[Column] = columns) -> dict[str, str]:
-            values = {}
-            for column in columns:
-                raw = getattr(row, column.name)
-                if raw is not None and raw.startswith("enc1:") and keyring.key_id_of(raw) != keyring.primary_id:
-                    values[column.name] = keyring.encrypt(keyring.decrypt(raw))
-            return values
+            return reencrypted(
+                row,
+                columns,
+                keyring,
+                lambda raw: raw.startswith("enc1:") and keyring.key_id_of(raw) != keyring.primary_id,
+                keyring.encrypt,
+            )
 
         done += rewrite_in_batches(
             factory,

@@ -33,7 +33,7 @@ from hub.privacy.crypto import (
     set_data_key_lookup,
 )
 from hub.privacy.keystore import KeyStore
-from hub.privacy.rotation import rewrite_in_batches
+from hub.privacy.rotation import reencrypted, rewrite_in_batches
 from hub.storage.models import Base, Candidate, InterviewResult, SyncJob, new_id
 
 log = logging.getLogger(__name__)
@@ -280,12 +280,7 @@ def move_under_candidate_keys(
 
         def under_candidate_key(session: Session, row: Row, columns: list[Column] = columns) -> dict[str, str]:
             cipher = candidate_cipher(session, row.hub_owner)
-            values = {}
-            for column in columns:
-                raw = getattr(row, column.name)
-                if raw is not None and raw.startswith(PREFIX + ":"):
-                    values[column.name] = cipher.encrypt(keyring.decrypt(raw))
-            return values
+            return reencrypted(row, columns, keyring, lambda raw: raw.startswith(PREFIX + ":"), cipher.encrypt)
 
         done += rewrite_in_batches(
             factory,

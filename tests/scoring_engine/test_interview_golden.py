@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from scoring_engine.interview import embedding
 from tests.scoring_engine.interview_corpus import GOLDEN, _strip_engine, corpus_scores
+from tests.support.embeddings import needs_embeddings
 
 # The embedding path may batch texts through the model: the same vectors up to float rounding, so a reported figure
 # (rounded to 4 places, scores to 1) may differ by one unit in its last place. The lexical path must be identical.
@@ -47,7 +45,7 @@ def test_lexical_scores_of_the_corpus_are_unchanged():
     assert not differences, "\n".join(differences[:40])
 
 
-@pytest.mark.skipif(not embedding.available(), reason="the embedding package is not installed")
+@needs_embeddings
 def test_embedding_scores_of_the_corpus_are_unchanged_within_rounding():
     expected = _golden("embedding")
     actual = _strip_engine(corpus_scores(use_embeddings=True))
