@@ -48,6 +48,9 @@ SHORT_RETELLING_MIN_OWN = 4
 SHORT_RETELLING_OWN_SHARE = 0.5
 SHORT_RETELLING_ORDERED_SHARE = 0.5
 KEYWORD_PADDING = "keyword_padding"
+# The concept component of an answer that tells a full story (clauses.substance 1: three first-person actions and an
+# outcome after them), whatever its words: honest answers in plain words scored 48-62 for want of the model's terms.
+PLAIN_WORDS_CONCEPTS = 0.5
 # Dimensions whose questions ask the candidate to own a mistake: there, naming only others' failures is blame.
 OWNERSHIP_DIMENSIONS = frozenset({"responsibility"})
 # Private-life and surroundings words (lexicon.yaml `domains`) outnumbering work words, at least this many, in an
@@ -325,12 +328,18 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
         expected_level, nearest_level, per_level = _bars_closeness(
             story, spec.anchors_for(language), language, use_embeddings=use_embeddings
         )
+    told = substance([clause for clause in clauses if not clause.list_like])
+    concepts = min(1.0, len(hits) / max(1, math.ceil(0.6 * len(spec.key_concepts)))) if spec.key_concepts else 0.0
+    if told >= 1.0:
+        # A full story in the candidate's own words ("我先让他把话说完" for listening, "查了物流" for checking the cause)
+        # shows the concepts without the model's vocabulary: it earns part of the component whatever words it uses.
+        concepts = max(concepts, PLAIN_WORDS_CONCEPTS)
     components = {
         "bars": max(0.0, (expected_level - 1) / 4) if per_level else 0.0,
         "star": (len(spec.expected_star) - len(missing)) / len(spec.expected_star) if spec.expected_star else 0.0,
         "specificity": detail["specificity"],
-        "concepts": min(1.0, len(hits) / max(1, math.ceil(0.6 * len(spec.key_concepts)))) if spec.key_concepts else 0.0,
-        "substance": substance([clause for clause in clauses if not clause.list_like]),
+        "concepts": concepts,
+        "substance": told,
     }
     weights = {name: spec.component_weights.get(name, 0.0) for name in components}
     if not spec.expected_star:

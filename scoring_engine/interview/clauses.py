@@ -87,7 +87,8 @@ def _freeze(key_concepts) -> tuple:
     return tuple(tuple((language, tuple(terms)) for language, terms in group.items()) for group in key_concepts)
 
 
-def _has_verb(sentence: str, language: str) -> bool:
+def has_verb(sentence: str, language: str | None = None) -> bool:
+    """A verb in the sentence: jieba's tagger for Chinese, a past tense or a listed verb for English."""
     if language == "zh" or has_cjk(sentence):
         return bool(chinese_verbs(sentence))
     cues = lexicon()
@@ -134,7 +135,7 @@ def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
             and tokens.function_ratio < LIST_MAX_FUNCTION_RATIO
         )
         list_like = term_list or number_list
-        verb = not list_like and _has_verb(sentence, language)
+        verb = not list_like and has_verb(sentence, language)
         clauses.append(
             Clause(
                 text=sentence,
