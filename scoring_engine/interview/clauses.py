@@ -40,6 +40,12 @@ _IRREGULAR_PAST = frozenset(
 )
 _CLAUSE_BREAK = re.compile(r"[,，、;；]|\band\b|和|并且?")
 _CHINESE_TOLD = re.compile(r"了|过|当时|后来|那次|那天|结果")
+# An enumeration of the model's terms: this many items (split at commas, 、, "and", 和), each with at most this many
+# words besides a concept word, after an optional label of a few words and a colon.
+ENUMERATION_MIN_ITEMS = 3
+ENUMERATION_OTHER_WORDS = 1
+_ITEM_BREAK = re.compile(r"[,，、;；]|\band\b|\bthen\b|和|并且?|然后")
+_LABEL = re.compile(r"^[^:：,，。.]{1,12}[:：]")
 # An answer with this many first-person actions and one outcome after them carries a full story.
 FULL_ACTIONS = 3
 
@@ -106,6 +112,27 @@ def _told_as_past(sentence: str) -> bool:
     return bool(_ENGLISH_PAST.search(sentence)) or any(word in _IRREGULAR_PAST for word in words)
 
 
+def _enumerates(sentence: str, language: str, concept_words: frozenset[str]) -> bool:
+    """A sentence of short items (commas, 、, "and"), each a concept word with at most one other word beside it, after
+    an optional label ("Key points:", "我的方法："): a list of the model's terms in imperative form ("stay calm, talk
+    privately, record the facts, involve the manager"). A story told as a list of past actions by someone is not one."""
+    body = _LABEL.sub("", sentence, count=1)
+    items = [item for item in _ITEM_BREAK.split(body) if item.strip(" .。!！?？")]
+    if len(items) < ENUMERATION_MIN_ITEMS:
+        return False
+    if _ACTOR.search(body) and _told_as_past(body):
+        return False
+    for item in items:
+        others = [
+            word
+            for word in tokenize(item, language).content
+            if not _is_concept_word(word, concept_words) and not _NUMBER_TOKEN.match(word) and not _ACTOR_WORD.match(word)
+        ]
+        if len(others) > ENUMERATION_OTHER_WORDS:
+            return False
+    return True
+
+
 def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
     """Each sentence, marked list-like when it is concept terms or figures with hardly anything else."""
     frozen = _freeze(key_concepts)
@@ -124,6 +151,7 @@ def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
         ]
 
         term_list = hits >= LIST_MIN_CONCEPTS and len(others) <= max(LIST_OTHER_WORDS, hits - 1)
+        term_list = term_list or (hits >= LIST_MIN_CONCEPTS and _enumerates(sentence, language, concept_words))
         others_left = [word for word in others if not _ACTOR_WORD.match(word)]
         # One other word (a plain verb: "we say sorry") per clause of the sentence.
         parts = len(_CLAUSE_BREAK.split(sentence))
