@@ -351,9 +351,13 @@ def score_with_anchors(spec: AnswerSpec, answer: str, language: str, *, use_embe
     relevance = None
     anchor_similarity = 0.0
     if use_embeddings and language == "en" and tokens.content:
-        relevance = embedding.similarity(answer, spec.question_text(language))
+        # One encode per answer: the story (the answer without its list-like lines) is what the anchors are compared
+        # with, and what the answer is about, as for the word overlap.
+        relevance = embedding.similarity(story, spec.question_text(language), right_is_model_text=True)
         examples = [text for texts in spec.anchors_for(language).values() for text in texts]
-        anchor_similarity = max((embedding.similarity(answer, text) for text in examples), default=0.0)
+        anchor_similarity = max(
+            (embedding.similarity(story, text, right_is_model_text=True) for text in examples), default=0.0
+        )
     expected_level, nearest_level, per_level = (0.0, 0, {})
     if story_tokens.content:
         expected_level, nearest_level, per_level = _bars_closeness(
