@@ -40,10 +40,12 @@ _IRREGULAR_PAST = frozenset(
 )
 _CLAUSE_BREAK = re.compile(r"[,，、;；]|\band\b|和|并且?")
 _CHINESE_TOLD = re.compile(r"了|过|当时|后来|那次|那天|结果")
-# An enumeration of the model's terms: this many items (split at commas, 、, "and", 和), each with at most this many
-# words besides a concept word, after an optional label of a few words and a colon.
+# An enumeration of the model's terms: this many items (split at commas, 、, "and", 和), with on average at most one
+# word besides the concept words (and at most two in any item: "交给领导定"), after an optional label of a few
+# words and a colon.
 ENUMERATION_MIN_ITEMS = 3
 ENUMERATION_OTHER_WORDS = 1
+ENUMERATION_MAX_OTHER_WORDS = 2
 _ITEM_BREAK = re.compile(r"[,，、;；]|\band\b|\bthen\b|和|并且?|然后")
 _LABEL = re.compile(r"^[^:：,，。.]{1,12}[:：]")
 # An answer with this many first-person actions and one outcome after them carries a full story.
@@ -113,7 +115,7 @@ def _told_as_past(sentence: str) -> bool:
 
 
 def _enumerates(sentence: str, language: str, concept_words: frozenset[str]) -> bool:
-    """A sentence of short items (commas, 、, "and"), each a concept word with at most one other word beside it, after
+    """A sentence of short items (commas, 、, "and"), concept words with about one other word beside each, after
     an optional label ("Key points:", "我的方法："): a list of the model's terms in imperative form ("stay calm, talk
     privately, record the facts, involve the manager"). A story told as a list of past actions by someone is not one."""
     body = _LABEL.sub("", sentence, count=1)
@@ -122,15 +124,19 @@ def _enumerates(sentence: str, language: str, concept_words: frozenset[str]) -> 
         return False
     if _ACTOR.search(body) and _told_as_past(body):
         return False
+    total = 0
     for item in items:
         others = [
             word
             for word in tokenize(item, language).content
-            if not _is_concept_word(word, concept_words) and not _NUMBER_TOKEN.match(word) and not _ACTOR_WORD.match(word)
+            if not _is_concept_word(word, concept_words)
+            and not _NUMBER_TOKEN.match(word)
+            and not _ACTOR_WORD.match(word)
         ]
-        if len(others) > ENUMERATION_OTHER_WORDS:
+        if len(others) > ENUMERATION_MAX_OTHER_WORDS:
             return False
-    return True
+        total += len(others)
+    return total <= ENUMERATION_OTHER_WORDS * len(items)
 
 
 def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:

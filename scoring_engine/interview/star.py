@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from scoring_engine.interview.clauses import has_verb
 from scoring_engine.interview.lexicon import STAR_PARTS, lexicon
 from scoring_engine.interview.specificity import count_numbers
-from scoring_engine.interview.clauses import has_verb
 from scoring_engine.interview.text import chinese_verbs, has_cjk, sentences, tokenize
 
 # STAR's action is what the candidate did: "I", not "we" (我, not 我们).
