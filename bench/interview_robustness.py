@@ -41,6 +41,7 @@ SUITE_FILES = {
     "fresh": SUITES / "interview_robustness_fresh.yaml",
     "short anchor": SUITES / "interview_robustness_short_anchor.yaml",
     "unseen": SUITES / "interview_robustness_unseen.yaml",
+    "recheck": SUITES / "interview_robustness_recheck.yaml",
 }
 GAMING_CLASSES = ("paraphrased_anchor", "injection", "number_padding", "off_topic_long", "wrong_behaviour")
 CLASSES = ("keyword_padding", *GAMING_CLASSES, "honest_plain", "unsupported_language", "declared_mismatch", "evidence")

@@ -47,7 +47,7 @@ ENUMERATION_MIN_ITEMS = 3
 ENUMERATION_OTHER_WORDS = 1
 ENUMERATION_MAX_OTHER_WORDS = 2
 _ITEM_BREAK = re.compile(r"[,，、;；]|\band\b|\bthen\b|和|并且?|然后")
-_LABEL = re.compile(r"^[^:：,，。.]{1,12}[:：]")
+_LABEL = re.compile(r"^[^:：,，。.]{1,30}[:：]")
 # An answer with this many first-person actions and one outcome after them carries a full story.
 FULL_ACTIONS = 3
 
