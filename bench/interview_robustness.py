@@ -40,6 +40,8 @@ SUITE_FILES = {
     "adversarial": SUITES / "interview_robustness_adversarial.yaml",
     "fresh": SUITES / "interview_robustness_fresh.yaml",
     "short anchor": SUITES / "interview_robustness_short_anchor.yaml",
+    "unseen": SUITES / "interview_robustness_unseen.yaml",
+    "recheck": SUITES / "interview_robustness_recheck.yaml",
 }
 GAMING_CLASSES = ("paraphrased_anchor", "injection", "number_padding", "off_topic_long", "wrong_behaviour")
 CLASSES = ("keyword_padding", *GAMING_CLASSES, "honest_plain", "unsupported_language", "declared_mismatch", "evidence")
@@ -243,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         help="scoring paths; auto = lexical, plus embedding when installed (default: %(default)s)",
     )
     parser.add_argument("--cases", action="store_true", help="print every case's outcome")
+    parser.add_argument(
+        "--suite", action="append", choices=list(SUITE_FILES), help="only these suites (repeatable; default: all)"
+    )
     parser.add_argument("--no-agreement", action="store_true", help="skip the mohler-eval.csv agreement")
     arguments = parser.parse_args(argv)
     paths = {
@@ -256,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         use_embeddings = path == "embedding"
         figures[path] = {}
         for split, suite_file in SUITE_FILES.items():
+            if arguments.suite and split not in arguments.suite:
+                continue
             results = run_suite(load_suite(suite_file), use_embeddings=use_embeddings)
             summary = summarise(results)
             figures[path][split] = summary

@@ -34,9 +34,13 @@ def negative_behaviour(text: str, *, owning_a_mistake: bool = True) -> list[tupl
     if owning_a_mistake and not cues.ownership.find(text):
         for pattern in cues.others_failed:
             found += [("blame", match.group(0)) for match in pattern.finditer(text)]
+    kinds = list(cues.negative_behaviour.items())
+    if owning_a_mistake:
+        # Telling one's own failure: its cause put on others, or a culprit named, is blame even beside "my change".
+        kinds.append(("blame", cues.blame_shifted))
     for sentence in sentences(text):
-        for kind, cues in lexicon().negative_behaviour.items():
-            for pattern, chinese in ((cues.english, False), (cues.chinese, True)):
+        for kind, cue_list in kinds:
+            for pattern, chinese in ((cue_list.english, False), (cue_list.chinese, True)):
                 for match in pattern.finditer(sentence):
                     if not _guarded(sentence, match.start(), chinese):
                         found.append((kind, match.group(0)))

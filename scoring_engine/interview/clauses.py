@@ -40,6 +40,14 @@ _IRREGULAR_PAST = frozenset(
 )
 _CLAUSE_BREAK = re.compile(r"[,，、;；]|\band\b|和|并且?")
 _CHINESE_TOLD = re.compile(r"了|过|当时|后来|那次|那天|结果")
+# An enumeration of the model's terms: this many items (split at commas, 、, "and", 和), with on average at most one
+# word besides the concept words (and at most two in any item: "交给领导定"), after an optional label of a few
+# words and a colon.
+ENUMERATION_MIN_ITEMS = 3
+ENUMERATION_OTHER_WORDS = 1
+ENUMERATION_MAX_OTHER_WORDS = 2
+_ITEM_BREAK = re.compile(r"[,，、;；]|\band\b|\bthen\b|和|并且?|然后")
+_LABEL = re.compile(r"^[^:：,，。.]{1,30}[:：]")
 # An answer with this many first-person actions and one outcome after them carries a full story.
 FULL_ACTIONS = 3
 
@@ -87,7 +95,8 @@ def _freeze(key_concepts) -> tuple:
     return tuple(tuple((language, tuple(terms)) for language, terms in group.items()) for group in key_concepts)
 
 
-def _has_verb(sentence: str, language: str) -> bool:
+def has_verb(sentence: str, language: str | None = None) -> bool:
+    """A verb in the sentence: jieba's tagger for Chinese, a past tense or a listed verb for English."""
     if language == "zh" or has_cjk(sentence):
         return bool(chinese_verbs(sentence))
     cues = lexicon()
@@ -103,6 +112,31 @@ def _told_as_past(sentence: str) -> bool:
         return bool(_CHINESE_TOLD.search(sentence))
     words = [word.lower() for word in _ENGLISH_WORD.findall(sentence)]
     return bool(_ENGLISH_PAST.search(sentence)) or any(word in _IRREGULAR_PAST for word in words)
+
+
+def _enumerates(sentence: str, language: str, concept_words: frozenset[str]) -> bool:
+    """A sentence of short items (commas, 、, "and"), concept words with about one other word beside each, after
+    an optional label ("Key points:", "我的方法："): a list of the model's terms in imperative form ("stay calm, talk
+    privately, record the facts, involve the manager"). A story told as a list of past actions by someone is not one."""
+    body = _LABEL.sub("", sentence, count=1)
+    items = [item for item in _ITEM_BREAK.split(body) if item.strip(" .。!！?？")]
+    if len(items) < ENUMERATION_MIN_ITEMS:
+        return False
+    if _ACTOR.search(body) and _told_as_past(body):
+        return False
+    total = 0
+    for item in items:
+        others = [
+            word
+            for word in tokenize(item, language).content
+            if not _is_concept_word(word, concept_words)
+            and not _NUMBER_TOKEN.match(word)
+            and not _ACTOR_WORD.match(word)
+        ]
+        if len(others) > ENUMERATION_MAX_OTHER_WORDS:
+            return False
+        total += len(others)
+    return total <= ENUMERATION_OTHER_WORDS * len(items)
 
 
 def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
@@ -123,6 +157,7 @@ def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
         ]
 
         term_list = hits >= LIST_MIN_CONCEPTS and len(others) <= max(LIST_OTHER_WORDS, hits - 1)
+        term_list = term_list or (hits >= LIST_MIN_CONCEPTS and _enumerates(sentence, language, concept_words))
         others_left = [word for word in others if not _ACTOR_WORD.match(word)]
         # One other word (a plain verb: "we say sorry") per clause of the sentence.
         parts = len(_CLAUSE_BREAK.split(sentence))
@@ -134,7 +169,7 @@ def read_clauses(answer: str, language: str, key_concepts) -> list[Clause]:
             and tokens.function_ratio < LIST_MAX_FUNCTION_RATIO
         )
         list_like = term_list or number_list
-        verb = not list_like and _has_verb(sentence, language)
+        verb = not list_like and has_verb(sentence, language)
         clauses.append(
             Clause(
                 text=sentence,

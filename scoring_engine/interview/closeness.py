@@ -13,11 +13,11 @@ EMBEDDING_WEIGHT = {"en": 0.5, "zh": 0.0}
 
 
 def closeness(left: str, right: str, language: str, *, use_embeddings: bool) -> float:
-    """0-1 closeness of two texts in `language`."""
+    """0-1 closeness of an answer (`left`) to a competency model's text, an anchor (`right`), in `language`."""
     lexical = lexical_similarity(tokenize(left, language), tokenize(right, language))
     if not use_embeddings:
         return lexical
     weight = EMBEDDING_WEIGHT.get(language, EMBEDDING_WEIGHT["en"])
     if weight == 0:
         return lexical
-    return weight * embedding.similarity(left, right) + (1 - weight) * lexical
+    return weight * embedding.similarity(left, right, right_is_model_text=True) + (1 - weight) * lexical

@@ -83,15 +83,37 @@ def load() -> float:
     return load_seconds or 0.0
 
 
-@lru_cache(maxsize=4096)
-def embed(text: str) -> tuple[float, ...]:
-    """The unit-length embedding of one text, its names and gendered words masked first (masking.py: swapping
-    them moved scores by up to 7.3 points)."""
+def _encode(text: str) -> tuple[float, ...]:
     vector = _load().encode([masking.mask(text)], normalize_embeddings=True, show_progress_bar=False)[0]
     return tuple(float(value) for value in vector)
 
 
-def similarity(left: str, right: str) -> float:
-    """Cosine of two texts' embeddings, clipped to 0-1."""
-    left_vector, right_vector = embed(left), embed(right)
+# Answers come and go; a competency model's texts (anchors, questions) are asked for with every answer. They are kept
+# apart so that a stream of new answers never pushes them out (each re-encode costs as much as a new answer).
+_answer_embedding = lru_cache(maxsize=1024)(_encode)
+_model_text_embedding = lru_cache(maxsize=8192)(_encode)
+
+
+def embed(text: str, *, model_text: bool = False) -> tuple[float, ...]:
+    """The unit-length embedding of one text, its names and gendered words masked first (masking.py: swapping
+    them moved scores by up to 7.3 points). `model_text`: an anchor or a question, kept for the process's life."""
+    return _model_text_embedding(text) if model_text else _answer_embedding(text)
+
+
+def cache_clear() -> None:
+    """Forget every embedding (for measurements)."""
+    _answer_embedding.cache_clear()
+    _model_text_embedding.cache_clear()
+
+
+embed.cache_clear = cache_clear  # type: ignore[attr-defined]  # as when embed was one lru_cache (bench/counterfactual.py)
+
+
+def _cosine(left_vector: tuple[float, ...], right_vector: tuple[float, ...]) -> float:
     return max(0.0, min(1.0, sum(a * b for a, b in zip(left_vector, right_vector))))
+
+
+def similarity(left: str, right: str, *, right_is_model_text: bool = False) -> float:
+    """Cosine of two texts' embeddings, clipped to 0-1; `right_is_model_text` when `right` is an anchor or a
+    question (see embed)."""
+    return _cosine(embed(left), embed(right, model_text=right_is_model_text))

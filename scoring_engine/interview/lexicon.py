@@ -38,16 +38,22 @@ class Lexicon:
     negative_behaviour: dict[str, CueList]
     behaviour_guards: CueList
     others_failed: tuple[re.Pattern, ...]
+    blame_shifted: CueList  # read only where the answer tells the candidate's own mistake
     ownership: CueList
     domains: dict[str, dict[str, frozenset[str]]]
     common_verbs: frozenset[str]
 
 
-def _compile(cues: dict[str, list[str]]) -> CueList:
+def _compile(cues: dict[str, list[str]], patterns: dict[str, list[str]] | None = None) -> CueList:
+    """Phrases (escaped, English ones on word boundaries), and regular expressions taken as written."""
     english = sorted(cues.get("en", []), key=len, reverse=True)
     chinese = sorted(cues.get("zh", []), key=len, reverse=True)
-    english_pattern = r"\b(?:" + "|".join(re.escape(cue) for cue in english) + r")\b" if english else r"(?!)"
-    chinese_pattern = "|".join(re.escape(cue) for cue in chinese) if chinese else r"(?!)"
+    english_parts = [r"\b(?:" + "|".join(re.escape(cue) for cue in english) + r")\b"] if english else []
+    chinese_parts = ["|".join(re.escape(cue) for cue in chinese)] if chinese else []
+    english_parts += [f"(?:{pattern})" for pattern in (patterns or {}).get("en", [])]
+    chinese_parts += [f"(?:{pattern})" for pattern in (patterns or {}).get("zh", [])]
+    english_pattern = "|".join(english_parts) or r"(?!)"
+    chinese_pattern = "|".join(chinese_parts) or r"(?!)"
     return CueList(re.compile(english_pattern, re.IGNORECASE), re.compile(chinese_pattern))
 
 
@@ -86,6 +92,15 @@ def _with_others(cues: dict[str, list[str]], others: dict[str, dict[str, list[st
     }
 
 
+def _patterns(data: dict, kind: str, others: dict[str, dict[str, list[str]]]) -> dict[str, list[str]]:
+    """negative_behaviour.patterns.<kind> per language, {placeholders} expanded."""
+    found = data["negative_behaviour"].get("patterns", {}).get(kind, {})
+    return {
+        language: [_expand_pattern(pattern, others.get(language, {})) for pattern in patterns]
+        for language, patterns in found.items()
+    }
+
+
 def _check_strings(node, pointer: str) -> None:
     """Every cue must be text: unquoted YAML words such as on/off/yes/no silently become booleans."""
     if isinstance(node, dict):
@@ -119,10 +134,11 @@ def lexicon() -> Lexicon:
             re.compile(pattern, re.IGNORECASE) for language in ("en", "zh") for pattern in data["injection"][language]
         ),
         negative_behaviour={
-            kind: _compile(_with_others(cues, others))
+            kind: _compile(_with_others(cues, others), _patterns(data, kind, others))
             for kind, cues in data["negative_behaviour"].items()
             if kind in ("blame", "concealment")
         },
+        blame_shifted=_compile({}, _patterns(data, "shifted", others)),
         others_failed=tuple(
             re.compile(_expand_pattern(pattern, others.get(language, {})), re.IGNORECASE)
             for language in ("en", "zh")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from scoring_engine.interview.clauses import has_verb
 from scoring_engine.interview.lexicon import STAR_PARTS, lexicon
 from scoring_engine.interview.specificity import count_numbers
 from scoring_engine.interview.text import chinese_verbs, has_cjk, sentences, tokenize
@@ -52,6 +53,14 @@ def find_star_parts(text: str) -> dict[str, str]:
     if "situation" not in found and context and first_action is not None:
         # What comes before the first thing the candidate did, uncued, sets the scene.
         found["situation"] = context[0]
+    if first_action is not None and not any(index > first_action for index, _ in results):
+        # No cue after what the candidate did: how it ended is the last later sentence that tells a figure with a
+        # verb ("我们当月就签了二十家门店的合同"), the outcome clauses.substance reads too.
+        results += [
+            (index, sentence)
+            for index, sentence in list(enumerate(sentences(text)))[first_action + 1 :]
+            if count_numbers(sentence) > 0 and has_verb(sentence)
+        ][-1:]
     if results:
         later = [item for item in results if first_action is None or item[0] > first_action] or results
         found["result"] = max(later, key=lambda item: (count_numbers(item[1]) > 0, item[0]))[1]
