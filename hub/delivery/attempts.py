@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.redaction import excerpt
@@ -236,7 +236,8 @@ class Recorder:
                     details={"reason": "the target answered 410 Gone"},
                 )
             return job.status
-        delay = next_delay(schedule_of(connector, self.default_schedule), job.attempts, outcome.retry_after)
+        schedule = schedule_of(connector, self.default_schedule)  # type: ignore[arg-type]
+        delay = next_delay(schedule, job.attempts, outcome.retry_after)
         if delay is None:
             job.status, job.next_attempt_at = JobStatus.DEAD, None
         else:
@@ -281,9 +282,9 @@ def _breaker(session: Session, connector: "_Row", outcome: Outcome, policy: Brea
         connector.breaker_open_until = now + timedelta(seconds=policy.cooldown_seconds)
 
 
-_JOBS = SyncJob.__table__
-_CONNECTORS = Connector.__table__
-_ATTEMPTS = DeliveryAttempt.__table__
+_JOBS: Table = SyncJob.__table__  # type: ignore[assignment]
+_CONNECTORS: Table = Connector.__table__  # type: ignore[assignment]
+_ATTEMPTS: Table = DeliveryAttempt.__table__  # type: ignore[assignment]
 _JOB_COLUMNS = tuple(
     _JOBS.c[name]
     for name in (

@@ -291,7 +291,7 @@ class Worker:
         free = self.threads - len(self._in_flight)
         claimed = self.claimer.claim(free, self._running_here())
         # The batch's rows in one read; a failure here only means each thread reads its own job.
-        self._guarded("prefetching", lambda: self.delivery.prefetch([item.job_id for item in claimed]), None)
+        self._guarded("prefetching", lambda: self.delivery.prefetch(claimed), None)
         for item in claimed:
             self._submit(functools.partial(self.deliver, item.job_id), item.job_id, item.connector_id)
         return len(claimed)
