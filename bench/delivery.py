@@ -264,8 +264,11 @@ def run_worker_until_idle(
 
 
 @contextmanager
-def running_worker(env: dict[str, str], threads: int, log_path: Path) -> Iterator[subprocess.Popen]:
-    """A worker process that runs until stopped; yielded once it says it is running, stopped with SIGTERM."""
+def running_worker(
+    env: dict[str, str], threads: int, log_path: Path, *, settle: float = 0.5
+) -> Iterator[subprocess.Popen]:
+    """A worker process that runs until stopped; yielded `settle` seconds after it says it is running (0: at once),
+    stopped with SIGTERM."""
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             worker_argv(threads),
@@ -281,7 +284,7 @@ def running_worker(env: dict[str, str], threads: int, log_path: Path) -> Iterato
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise ServerError(f"the worker did not start:\n{tail(log_path)}")
                 time.sleep(0.05)
-            time.sleep(0.5)  # past its first empty tick: from here on it waits (poll or NOTIFY) like an idle worker
+            time.sleep(settle)  # 0.5: past its first empty tick, it waits (poll or NOTIFY) like an idle worker
             yield process
         finally:
             if process.poll() is None:
@@ -307,7 +310,7 @@ def with_poll(env: dict[str, str], poll_seconds: float | None) -> dict[str, str]
 
 def wake_up_label(env: dict[str, str], poll_seconds: float | None) -> str:
     what = f"poll {poll_seconds or DEFAULT_POLL_SECONDS:g} s"
-    return f"NOTIFY, {what}" if "postgresql" in env["HUB_DATABASE_URL"] else what
+    return f"NOTIFY, {what}" if "postgresql" in env["HUB_DATABASE_URL"] else f"data version, {what}"
 
 
 def measure_throughput(
@@ -430,9 +433,12 @@ def measure_latency(
     args,
     work_dir: Path,
     poll_seconds: float | None,
+    *,
+    settle: float = 0.5,
 ) -> dict:
     """Post results and hires at `args.rate` a second for `args.seconds` while a worker runs; latency from the
-    decision's answer to the delivery's arrival at the receiver."""
+    decision's answer to the delivery's arrival at the receiver. Posting starts `settle` seconds after the worker
+    says it is running; the hires answered in its first second are also summed up on their own."""
     total = max(1, round(args.rate * args.seconds))
     rng, run_id = random.Random(23), uuid.uuid4().hex[:8]
     documents = [interview_result(index, run_id, rng) for index in range(total)]
@@ -473,7 +479,10 @@ def measure_latency(
         post_seconds.append(time.perf_counter() - started)
 
     label = "default" if poll_seconds is None else f"{poll_seconds:g}"
-    with running_worker(with_poll(env, poll_seconds), args.threads, work_dir / f"worker-latency-{label}.log"):
+    with running_worker(
+        with_poll(env, poll_seconds), args.threads, work_dir / f"worker-latency-{label}.log", settle=settle
+    ):
+        worker_running_at = time.time() - settle
         receiver.reset()
         with ThreadPoolExecutor(max_workers=args.clients, thread_name_prefix="ingest") as pool:
             started = time.monotonic()
@@ -493,6 +502,11 @@ def measure_latency(
         result_id = json.loads(entry["body"])["result"]["id"]
         first_arrival.setdefault(result_id, entry["arrived_at"])
     latencies = [first_arrival[result_id] - at for result_id, at in decided.items() if result_id in first_arrival]
+    first_second = [
+        first_arrival[result_id] - at
+        for result_id, at in decided.items()
+        if result_id in first_arrival and at - worker_running_at <= 1.0
+    ]
     figures = {
         "wake_up": wake_up_label(env, poll_seconds),
         "rate": args.rate,
@@ -503,6 +517,7 @@ def measure_latency(
         "all_delivered": drained and len(latencies) == len(decided),
         "errors": len(failures),
         **latency_summary(latencies),
+        "first_second": {"delivered": len(first_second), **latency_summary(first_second)},
         "ingest_pair_p50_ms": latency_summary(post_seconds)["p50_ms"],
     }
     if failures:
