@@ -622,7 +622,8 @@ def measure_peer(receiver: Receiver, recorded: list[dict], args, work_dir: Path)
 
 
 def compare(run: dict, bare_per_second: float, idle_cpu_seconds: float, peer: dict | None = None) -> None:
-    """Add the ratios to the bare loop and the CPU per delivery beyond starting the process."""
+    """Add the ratios to the bare loop and the CPU per delivery beyond starting the processes (one idle run's CPU for
+    each worker process)."""
     run["bare_per_second"] = bare_per_second
     if bare_per_second:
         run["ratio"] = round(run["per_second"] / bare_per_second, 3)
@@ -636,7 +637,7 @@ def compare(run: dict, bare_per_second: float, idle_cpu_seconds: float, peer: di
             run["peer_ratio_steady"] = round(run["per_second_steady"] / peer["per_second"], 3)
     if run["received"]:
         run["worker_cpu_ms_per_delivery"] = round(
-            max(0.0, run["worker_cpu_seconds"] - idle_cpu_seconds) * 1000 / run["received"], 2
+            max(0.0, run["worker_cpu_seconds"] - idle_cpu_seconds * run["workers"]) * 1000 / run["received"], 2
         )
 
 

@@ -83,14 +83,7 @@ class Recorder:
         with self.factory() as session, session.begin():
             # Locked in a fixed order so two recorders never wait on each other; erasure locks jobs too
             # (hub/privacy/erasure.py). Only the jobs are locked, as before: connectors are read.
-            number = select(func.max(_ATTEMPTS.c.number)).where(_ATTEMPTS.c.job_id == _JOBS.c.id).scalar_subquery()
-            rows = session.execute(
-                select(*_JOB_COLUMNS, *_CONNECTOR_COLUMNS, number.label("last_number"))
-                .join_from(_JOBS, _CONNECTORS, _CONNECTORS.c.id == _JOBS.c.connector_id)
-                .where(_JOBS.c.id.in_(job_ids))
-                .order_by(_JOBS.c.id)
-                .with_for_update(of=_JOBS)
-            ).all()
+            rows = session.execute(_LOCK_JOBS, {"job_ids": job_ids}).all()
             jobs: dict[str, _Row] = {}
             connectors: dict[int, _Row] = {}
             numbers: dict[str, int] = {}
@@ -123,7 +116,7 @@ class Recorder:
             now = utcnow()
             # One executemany; the SET clause is the parameters' keys (every column recording may change).
             session.execute(
-                update(_JOBS).where(_JOBS.c.id == bindparam("job_key")),
+                _UPDATE_JOBS,
                 [
                     {**{name: jobs[job_id].values[name] for name in _JOB_WRITES}, "job_key": job_id, "updated_at": now}
                     for job_id in job_ids
@@ -317,6 +310,22 @@ _CONNECTOR_COLUMNS = tuple(
         "breaker_open_until",
     )
 )
+
+_LOCK_JOBS = (
+    select(
+        *_JOB_COLUMNS,
+        *_CONNECTOR_COLUMNS,
+        select(func.max(_ATTEMPTS.c.number))
+        .where(_ATTEMPTS.c.job_id == _JOBS.c.id)
+        .scalar_subquery()
+        .label("last_number"),
+    )
+    .join_from(_JOBS, _CONNECTORS, _CONNECTORS.c.id == _JOBS.c.connector_id)
+    .where(_JOBS.c.id.in_(bindparam("job_ids", expanding=True)))
+    .order_by(_JOBS.c.id)
+    .with_for_update(of=_JOBS)
+)
+_UPDATE_JOBS = update(_JOBS).where(_JOBS.c.id == bindparam("job_key"))
 
 
 class _Row:

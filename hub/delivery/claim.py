@@ -5,11 +5,12 @@ A claimed job is `in_progress`, leased to one worker until `lease_until`; a work
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, and_, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.errors import ConnectorError
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 BATCH_LIMIT = 10_000  # jobs in one CSV file at most; the rest wait for the next batch
 
 
-def due(now: datetime):
+def due(now):
     """Due jobs: waiting and their time has come, or claimed by a worker whose lease ran out."""
     return or_(
         and_(SyncJob.status.in_(DUE_JOB_STATUSES), SyncJob.next_attempt_at <= now),
@@ -95,6 +96,41 @@ _JOBS: Table = SyncJob.__table__  # type: ignore[assignment]
 _RETURNED = (_JOBS.c.id, _JOBS.c.connector_id, _JOBS.c.result_id, _JOBS.c.event, _JOBS.c.attempts, _JOBS.c.created_at)
 
 
+@functools.cache
+def _connectors_due(postgres: bool):
+    """Enabled connectors with due jobs, with their due and in-flight counts, as of the parameter `now` (built once)."""
+    now = bindparam("now", type_=SyncJob.next_attempt_at.type)
+    waiting = (
+        select(func.count())
+        .select_from(SyncJob)
+        .where(SyncJob.connector_id == Connector.id, due(now))
+        .correlate(Connector)
+        .scalar_subquery()
+    )
+    running = (
+        select(func.count())
+        .select_from(SyncJob)
+        .where(
+            SyncJob.connector_id == Connector.id,
+            SyncJob.status == JobStatus.IN_PROGRESS,
+            SyncJob.lease_until > now,
+        )
+        .correlate(Connector)
+        .scalar_subquery()
+    )
+    any_due = select(SyncJob.id).where(SyncJob.connector_id == Connector.id, due(now)).correlate(Connector)
+    query = (
+        select(Connector, waiting.label("waiting"), running.label("in_flight"))
+        .where(Connector.enabled.is_(True), any_due.exists())
+        .order_by(Connector.id)
+    )
+    if postgres:
+        # One worker claims for a connector at a time (the others skip it this pass), so the in-flight
+        # count read with it is exact and max_concurrency holds across every worker process.
+        query = query.with_for_update(skip_locked=True, of=Connector)
+    return query
+
+
 class Claimer:
     """Leases jobs for one worker."""
 
@@ -108,35 +144,8 @@ class Claimer:
         their due and in-flight counts; one UPDATE ... RETURNING per connector leases its jobs and reads them back."""
         now = utcnow()
         with self.factory() as session, session.begin():
-            waiting = (
-                select(func.count())
-                .select_from(SyncJob)
-                .where(SyncJob.connector_id == Connector.id, due(now))
-                .correlate(Connector)
-                .scalar_subquery()
-            )
-            running = (
-                select(func.count())
-                .select_from(SyncJob)
-                .where(
-                    SyncJob.connector_id == Connector.id,
-                    SyncJob.status == JobStatus.IN_PROGRESS,
-                    SyncJob.lease_until > now,
-                )
-                .correlate(Connector)
-                .scalar_subquery()
-            )
-            any_due = select(SyncJob.id).where(SyncJob.connector_id == Connector.id, due(now)).correlate(Connector)
-            query = (
-                select(Connector, waiting.label("waiting"), running.label("in_flight"))
-                .where(Connector.enabled.is_(True), any_due.exists())
-                .order_by(Connector.id)
-            )
-            if self.postgres:
-                # One worker claims for a connector at a time (the others skip it this pass), so the in-flight
-                # count read with it is exact and max_concurrency holds across every worker process.
-                query = query.with_for_update(skip_locked=True, of=Connector)
-            rows = [(c, count, busy) for c, count, busy in session.execute(query) if not is_batching(c)]
+            query = _connectors_due(self.postgres)
+            rows = [(c, count, busy) for c, count, busy in session.execute(query, {"now": now}) if not is_batching(c)]
             connectors = {c.id: c for c, _, _ in rows}
             wanted = {c.id: min(count, capacity(c, busy, now)) for c, count, busy in rows}
             claimed: list[Claimed] = []

@@ -6,6 +6,7 @@ No transaction is held across the network call.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 import mappings
@@ -113,15 +114,16 @@ class ResultValues:
     profile_version: int | None
 
 
-def load_results(session: Session, result_ids: list[str]) -> dict[str, ResultValues]:
-    """Results with their candidate, decision and latest profile, one query for any number of them (Core rows)."""
+@functools.cache
+def _results_query():
+    """Results with their candidate, decision and latest profile, for the parameter `result_ids` (built once)."""
     latest = (
         select(func.max(Profile.version))
         .where(Profile.result_id == InterviewResult.id)
         .correlate(InterviewResult)
         .scalar_subquery()
     )
-    rows = session.execute(
+    return (
         select(
             InterviewResult.id,
             InterviewResult.external_id,
@@ -138,8 +140,13 @@ def load_results(session: Session, result_ids: list[str]) -> dict[str, ResultVal
         .join(Candidate, Candidate.id == InterviewResult.candidate_id)
         .outerjoin(Decision, Decision.result_id == InterviewResult.id)
         .outerjoin(Profile, and_(Profile.result_id == InterviewResult.id, Profile.version == latest))
-        .where(InterviewResult.id.in_(result_ids))
+        .where(InterviewResult.id.in_(bindparam("result_ids", expanding=True)))
     )
+
+
+def load_results(session: Session, result_ids: list[str]) -> dict[str, ResultValues]:
+    """Results with their candidate, decision and latest profile, one query for any number of them (Core rows)."""
+    rows = session.execute(_results_query(), {"result_ids": result_ids})
     return {row[0]: ResultValues(*row) for row in rows}
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from hub.audit import checkpoints
 from hub.delivery.attempts import BreakerPolicy, GroupRecorder, Outcome, Recorder
@@ -46,6 +46,16 @@ T = TypeVar("T")
 # Room in the pool beyond --threads: a connector with nothing running here always gets a thread (claim.share_out).
 EXTRA_THREADS = 32
 ERROR_LOG_SECONDS = 60.0  # the same failure of the same part is logged once a minute, not once a pass
+
+
+_NOW = bindparam("now", type_=SyncJob.next_attempt_at.type)
+_QUEUED = (
+    select(InterviewResult.id)
+    .where(InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= _NOW)
+    .exists()
+)
+_RESULTS_WAITING = select(_QUEUED)
+_WORK_WAITING = select(_QUEUED, select(SyncJob.id).where(due(_NOW)).exists())
 
 
 class Worker:
@@ -445,15 +455,9 @@ class Worker:
     def _work_waiting(self, *, jobs: bool = True) -> tuple[bool, bool]:
         """Whether results wait to be scored and (if asked) jobs are due: one statement of two indexed EXISTS reads,
         no write lock."""
-        now = utcnow()
-        queued = (
-            select(InterviewResult.id)
-            .where(InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= now)
-            .exists()
-        )
-        columns = [queued, select(SyncJob.id).where(due(now)).exists()] if jobs else [queued]
+        statement = _WORK_WAITING if jobs else _RESULTS_WAITING
         with self.state.read_session_factory() as session:
-            row = session.execute(select(*columns)).one()
+            row = session.execute(statement, {"now": utcnow()}).one()
         return bool(row[0]), bool(jobs and row[1])
 
     def _anything_due_soon(self, horizon_seconds: float = 30.0) -> bool:
