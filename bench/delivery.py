@@ -59,7 +59,8 @@ sys.path.insert(1, str(REPO))
 
 CONNECTOR = "bench-hr"
 SIGNING_SECRET = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-DEFAULT_POLL_SECONDS = 1.0  # the hub's default HUB_WORKER_POLL_SECONDS
+DEFAULT_POLL_SECONDS = 1.0  # the hub's default HUB_WORKER_POLL_SECONDS (PostgreSQL)
+SQLITE_POLL_SECONDS = 0.2  # its default on SQLite
 FAST_POLL_SECONDS = 0.1
 
 
@@ -309,8 +310,9 @@ def with_poll(env: dict[str, str], poll_seconds: float | None) -> dict[str, str]
 
 
 def wake_up_label(env: dict[str, str], poll_seconds: float | None) -> str:
-    what = f"poll {poll_seconds or DEFAULT_POLL_SECONDS:g} s"
-    return f"NOTIFY, {what}" if "postgresql" in env["HUB_DATABASE_URL"] else f"data version, {what}"
+    postgres = "postgresql" in env["HUB_DATABASE_URL"]
+    what = f"poll {poll_seconds or (DEFAULT_POLL_SECONDS if postgres else SQLITE_POLL_SECONDS):g} s"
+    return f"NOTIFY, {what}" if postgres else f"data version, {what}"
 
 
 def measure_throughput(
