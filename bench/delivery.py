@@ -440,11 +440,12 @@ def measure_latency(
 ) -> dict:
     """Post results and hires at `args.rate` a second for `args.seconds` while a worker runs; latency from the
     decision's answer to the delivery's arrival at the receiver. Posting starts `settle` seconds after the worker
-    says it is running; the hires answered in its first second are also summed up on their own."""
+    says it is running; the hires whose result was posted in its first second are also summed up on their own."""
     total = max(1, round(args.rate * args.seconds))
     rng, run_id = random.Random(23), uuid.uuid4().hex[:8]
     documents = [interview_result(index, run_id, rng) for index in range(total)]
     decided: dict[str, float] = {}
+    posted: dict[str, float] = {}  # when each result's POST was sent
     post_seconds: list[float] = []
     failures: list[str] = []
     session = requests.Session()
@@ -452,7 +453,7 @@ def measure_latency(
     headers = {"Authorization": f"Bearer {api_key}"}
 
     def post_and_hire(index: int) -> None:
-        started = time.perf_counter()
+        started, posted_at = time.perf_counter(), time.time()
         try:
             answer = session.post(
                 server.url + "/api/v1/results",
@@ -478,6 +479,7 @@ def measure_latency(
             failures.append(f"POST /decision: HTTP {hired.status_code} {hired.text[:200]}")
             return
         decided[result_id] = decided_at
+        posted[result_id] = posted_at
         post_seconds.append(time.perf_counter() - started)
 
     label = "default" if poll_seconds is None else f"{poll_seconds:g}"
@@ -507,7 +509,7 @@ def measure_latency(
     first_second = [
         first_arrival[result_id] - at
         for result_id, at in decided.items()
-        if result_id in first_arrival and at - worker_running_at <= 1.0
+        if result_id in first_arrival and posted[result_id] - worker_running_at <= 1.0
     ]
     figures = {
         "wake_up": wake_up_label(env, poll_seconds),

@@ -5,7 +5,7 @@ bench/delivery_receiver.py, `hris-hub serve` and one `hris-hub worker` (not --un
 Posting starts the moment the worker prints that it is running (no settling time): results with ready scores
 (nothing to score) and their hire decisions go over real HTTP at `--rate` a second for `--seconds`; latency runs
 from the decision's HTTP answer to the arrival of that result's delivery at the receiver. Prints p50/p90/p99/max
-for every hire and for those answered in the worker's first second, then one JSON line.
+for every hire and for those whose result was posted in the worker's first second, then one JSON line.
 
 The worker wakes on PostgreSQL by LISTEN/NOTIFY and on SQLite by watching the database's data version
 (a commit by any other process), each with the poll interval (HUB_WORKER_POLL_SECONDS) as the fallback.
