@@ -59,7 +59,8 @@ sys.path.insert(1, str(REPO))
 
 CONNECTOR = "bench-hr"
 SIGNING_SECRET = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-DEFAULT_POLL_SECONDS = 1.0  # the hub's default HUB_WORKER_POLL_SECONDS
+DEFAULT_POLL_SECONDS = 1.0  # the hub's default HUB_WORKER_POLL_SECONDS (PostgreSQL)
+SQLITE_POLL_SECONDS = 0.2  # its default on SQLite
 FAST_POLL_SECONDS = 0.1
 
 
@@ -264,8 +265,11 @@ def run_worker_until_idle(
 
 
 @contextmanager
-def running_worker(env: dict[str, str], threads: int, log_path: Path) -> Iterator[subprocess.Popen]:
-    """A worker process that runs until stopped; yielded once it says it is running, stopped with SIGTERM."""
+def running_worker(
+    env: dict[str, str], threads: int, log_path: Path, *, settle: float = 0.5
+) -> Iterator[subprocess.Popen]:
+    """A worker process that runs until stopped; yielded `settle` seconds after it says it is running (0: at once),
+    stopped with SIGTERM."""
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             worker_argv(threads),
@@ -281,7 +285,7 @@ def running_worker(env: dict[str, str], threads: int, log_path: Path) -> Iterato
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise ServerError(f"the worker did not start:\n{tail(log_path)}")
                 time.sleep(0.05)
-            time.sleep(0.5)  # past its first empty tick: from here on it waits (poll or NOTIFY) like an idle worker
+            time.sleep(settle)  # 0.5: past its first empty tick, it waits (poll or NOTIFY) like an idle worker
             yield process
         finally:
             if process.poll() is None:
@@ -306,8 +310,9 @@ def with_poll(env: dict[str, str], poll_seconds: float | None) -> dict[str, str]
 
 
 def wake_up_label(env: dict[str, str], poll_seconds: float | None) -> str:
-    what = f"poll {poll_seconds or DEFAULT_POLL_SECONDS:g} s"
-    return f"NOTIFY, {what}" if "postgresql" in env["HUB_DATABASE_URL"] else what
+    postgres = "postgresql" in env["HUB_DATABASE_URL"]
+    what = f"poll {poll_seconds or (DEFAULT_POLL_SECONDS if postgres else SQLITE_POLL_SECONDS):g} s"
+    return f"NOTIFY, {what}" if postgres else f"data version, {what}"
 
 
 def measure_throughput(
@@ -430,13 +435,17 @@ def measure_latency(
     args,
     work_dir: Path,
     poll_seconds: float | None,
+    *,
+    settle: float = 0.5,
 ) -> dict:
     """Post results and hires at `args.rate` a second for `args.seconds` while a worker runs; latency from the
-    decision's answer to the delivery's arrival at the receiver."""
+    decision's answer to the delivery's arrival at the receiver. Posting starts `settle` seconds after the worker
+    says it is running; the hires whose result was posted in its first second are also summed up on their own."""
     total = max(1, round(args.rate * args.seconds))
     rng, run_id = random.Random(23), uuid.uuid4().hex[:8]
     documents = [interview_result(index, run_id, rng) for index in range(total)]
     decided: dict[str, float] = {}
+    posted: dict[str, float] = {}  # when each result's POST was sent
     post_seconds: list[float] = []
     failures: list[str] = []
     session = requests.Session()
@@ -444,7 +453,7 @@ def measure_latency(
     headers = {"Authorization": f"Bearer {api_key}"}
 
     def post_and_hire(index: int) -> None:
-        started = time.perf_counter()
+        started, posted_at = time.perf_counter(), time.time()
         try:
             answer = session.post(
                 server.url + "/api/v1/results",
@@ -470,10 +479,14 @@ def measure_latency(
             failures.append(f"POST /decision: HTTP {hired.status_code} {hired.text[:200]}")
             return
         decided[result_id] = decided_at
+        posted[result_id] = posted_at
         post_seconds.append(time.perf_counter() - started)
 
     label = "default" if poll_seconds is None else f"{poll_seconds:g}"
-    with running_worker(with_poll(env, poll_seconds), args.threads, work_dir / f"worker-latency-{label}.log"):
+    with running_worker(
+        with_poll(env, poll_seconds), args.threads, work_dir / f"worker-latency-{label}.log", settle=settle
+    ):
+        worker_running_at = time.time() - settle
         receiver.reset()
         with ThreadPoolExecutor(max_workers=args.clients, thread_name_prefix="ingest") as pool:
             started = time.monotonic()
@@ -493,6 +506,11 @@ def measure_latency(
         result_id = json.loads(entry["body"])["result"]["id"]
         first_arrival.setdefault(result_id, entry["arrived_at"])
     latencies = [first_arrival[result_id] - at for result_id, at in decided.items() if result_id in first_arrival]
+    first_second = [
+        first_arrival[result_id] - at
+        for result_id, at in decided.items()
+        if result_id in first_arrival and posted[result_id] - worker_running_at <= 1.0
+    ]
     figures = {
         "wake_up": wake_up_label(env, poll_seconds),
         "rate": args.rate,
@@ -503,6 +521,7 @@ def measure_latency(
         "all_delivered": drained and len(latencies) == len(decided),
         "errors": len(failures),
         **latency_summary(latencies),
+        "first_second": {"delivered": len(first_second), **latency_summary(first_second)},
         "ingest_pair_p50_ms": latency_summary(post_seconds)["p50_ms"],
     }
     if failures:
@@ -607,7 +626,8 @@ def measure_peer(receiver: Receiver, recorded: list[dict], args, work_dir: Path)
 
 
 def compare(run: dict, bare_per_second: float, idle_cpu_seconds: float, peer: dict | None = None) -> None:
-    """Add the ratios to the bare loop and the CPU per delivery beyond starting the process."""
+    """Add the ratios to the bare loop and the CPU per delivery beyond starting the processes (one idle run's CPU for
+    each worker process)."""
     run["bare_per_second"] = bare_per_second
     if bare_per_second:
         run["ratio"] = round(run["per_second"] / bare_per_second, 3)
@@ -621,7 +641,7 @@ def compare(run: dict, bare_per_second: float, idle_cpu_seconds: float, peer: di
             run["peer_ratio_steady"] = round(run["per_second_steady"] / peer["per_second"], 3)
     if run["received"]:
         run["worker_cpu_ms_per_delivery"] = round(
-            max(0.0, run["worker_cpu_seconds"] - idle_cpu_seconds) * 1000 / run["received"], 2
+            max(0.0, run["worker_cpu_seconds"] - idle_cpu_seconds * run["workers"]) * 1000 / run["received"], 2
         )
 
 

@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.redaction import excerpt
@@ -75,46 +75,60 @@ class Recorder:
         return self.record_many([(job_id, outcome, started_at)])[0]
 
     def record_many(self, items: list[tuple[str, Outcome, datetime]]) -> list[JobStatus]:
-        """Record several attempts (of distinct jobs) in one transaction: the jobs locked and loaded in one query,
-        their connectors in one, the attempt numbers in one, and the audit chain appended once (at commit)."""
+        """Record several attempts (of distinct jobs) in one transaction, in SQLAlchemy Core: the jobs locked and read
+        with their connectors and last attempt numbers in one query, the attempts inserted in one statement, the jobs
+        updated in one, a connector only when its breaker (or enabled flag) changed, and the audit chain appended once
+        (at commit)."""
         job_ids = [job_id for job_id, _, _ in items]
         with self.factory() as session, session.begin():
             # Locked in a fixed order so two recorders never wait on each other; erasure locks jobs too
-            # (hub/privacy/erasure.py).
-            jobs = {
-                job.id: job
-                for job in session.scalars(
-                    select(SyncJob).where(SyncJob.id.in_(job_ids)).order_by(SyncJob.id).with_for_update()
-                )
-            }
+            # (hub/privacy/erasure.py). Only the jobs are locked, as before: connectors are read.
+            rows = session.execute(_LOCK_JOBS, {"job_ids": job_ids}).all()
+            jobs: dict[str, _Row] = {}
+            connectors: dict[int, _Row] = {}
+            numbers: dict[str, int] = {}
+            for row in rows:
+                values = row._mapping
+                jobs[row.id] = _Row({column.name: values[column.name] for column in _JOB_COLUMNS})
+                if row.connector_id not in connectors:
+                    connectors[row.connector_id] = _Row(
+                        {column.name[2:]: values[column.name] for column in _CONNECTOR_COLUMNS}
+                    )
+                numbers[row.id] = row.last_number or 0
             missing = [job_id for job_id in job_ids if job_id not in jobs]
             if missing:
                 raise LookupError(f"sync job(s) {', '.join(missing)} not found")
-            connector_ids = sorted({job.connector_id for job in jobs.values()})
-            connectors = {
-                c.id: c
-                for c in session.scalars(
-                    select(Connector).where(Connector.id.in_(connector_ids)).order_by(Connector.id)
-                )
-            }
-            numbers = dict(
-                session.execute(
-                    select(DeliveryAttempt.job_id, func.max(DeliveryAttempt.number))
-                    .where(DeliveryAttempt.job_id.in_(job_ids))
-                    .group_by(DeliveryAttempt.job_id)
-                ).all()
-            )
-            return [
+            before = {connector_id: dict(c.values) for connector_id, c in connectors.items()}
+            attempts: list[dict] = []
+            statuses = [
                 self._record_one(
                     session,
                     jobs[job_id],
                     connectors[jobs[job_id].connector_id],
-                    (numbers.get(job_id) or 0) + 1,
+                    numbers[job_id] + 1,
                     outcome,
                     started_at,
+                    attempts,
                 )
                 for job_id, outcome, started_at in items
             ]
+            session.execute(insert(_ATTEMPTS), attempts)
+            now = utcnow()
+            # One executemany; the SET clause is the parameters' keys (every column recording may change).
+            session.execute(
+                _UPDATE_JOBS,
+                [
+                    {**{name: jobs[job_id].values[name] for name in _JOB_WRITES}, "job_key": job_id, "updated_at": now}
+                    for job_id in job_ids
+                ],
+            )
+            for connector_id, connector in connectors.items():
+                changed = {k: v for k, v in connector.values.items() if before[connector_id][k] != v}
+                if changed:
+                    session.execute(
+                        update(_CONNECTORS).where(_CONNECTORS.c.id == connector_id).values(**changed, updated_at=now)
+                    )
+            return statuses
 
     def record_each(
         self, items: list[tuple[str, Outcome, datetime]], *, chunk: int = 256
@@ -141,27 +155,28 @@ class Recorder:
     def _record_one(
         self,
         session: Session,
-        job: SyncJob,
-        connector: Connector,
+        job: "_Row",
+        connector: "_Row",
         number: int,
         outcome: Outcome,
         started_at: datetime,
+        attempts: list[dict],
     ) -> JobStatus:
         erased = job.status == JobStatus.CANCELLED  # the candidate's data was erased while this attempt ran
-        session.add(
-            DeliveryAttempt(
-                job_id=job.id,
-                number=number,
-                outcome=outcome.kind,
-                status_code=outcome.status_code,
-                latency_ms=outcome.latency_ms,
-                error=None if erased else outcome.error,
-                response_excerpt=None if erased else clip(outcome.excerpt),
-                request=None if erased else outcome.request,
-                worker=self.worker_id,
-                started_at=started_at,
-                finished_at=utcnow(),
-            )
+        attempts.append(
+            {
+                "job_id": job.id,
+                "number": number,
+                "outcome": outcome.kind,
+                "status_code": outcome.status_code,
+                "latency_ms": outcome.latency_ms,
+                "error": None if erased else outcome.error,
+                "response_excerpt": None if erased else clip(outcome.excerpt),
+                "request": None if erased else outcome.request,
+                "worker": self.worker_id,
+                "started_at": started_at,
+                "finished_at": utcnow(),
+            }
         )
         still_ours = job.leased_by == self.worker_id and job.status == JobStatus.IN_PROGRESS
         job.attempts += 1
@@ -186,7 +201,7 @@ class Recorder:
         )
         return status
 
-    def _apply(self, session: Session, job: SyncJob, connector: Connector, outcome: Outcome) -> JobStatus:
+    def _apply(self, session: Session, job: "_Row", connector: "_Row", outcome: Outcome) -> JobStatus:
         job.lease_until, job.leased_by = None, None
         now = utcnow()
         if outcome.kind == AttemptOutcome.DELIVERED:
@@ -214,7 +229,8 @@ class Recorder:
                     details={"reason": "the target answered 410 Gone"},
                 )
             return job.status
-        delay = next_delay(schedule_of(connector, self.default_schedule), job.attempts, outcome.retry_after)
+        schedule = schedule_of(connector, self.default_schedule)  # type: ignore[arg-type]
+        delay = next_delay(schedule, job.attempts, outcome.retry_after)
         if delay is None:
             job.status, job.next_attempt_at = JobStatus.DEAD, None
         else:
@@ -228,7 +244,7 @@ def _verb(outcome: Outcome, status: JobStatus) -> str:
     return "dead" if status == JobStatus.DEAD else "attempt_failed"
 
 
-def _breaker(session: Session, connector: Connector, outcome: Outcome, policy: BreakerPolicy) -> None:
+def _breaker(session: Session, connector: "_Row", outcome: Outcome, policy: BreakerPolicy) -> None:
     now = utcnow()
     if outcome.kind == AttemptOutcome.DELIVERED:
         if connector.breaker_state != BreakerState.CLOSED:
@@ -257,6 +273,79 @@ def _breaker(session: Session, connector: Connector, outcome: Outcome, policy: B
             )
         connector.breaker_state = BreakerState.OPEN
         connector.breaker_open_until = now + timedelta(seconds=policy.cooldown_seconds)
+
+
+_JOBS: Table = SyncJob.__table__  # type: ignore[assignment]
+_CONNECTORS: Table = Connector.__table__  # type: ignore[assignment]
+_ATTEMPTS: Table = DeliveryAttempt.__table__  # type: ignore[assignment]
+_JOB_COLUMNS = tuple(
+    _JOBS.c[name]
+    for name in (
+        "id",
+        "connector_id",
+        "status",
+        "attempts",
+        "leased_by",
+        "lease_until",
+        "next_attempt_at",
+        "delivered_at",
+        "last_error",
+        "skip_reason",
+        "updated_at",
+    )
+)
+# What recording an attempt may change on a job: all written, changed or not (the row is locked, so unchanged is
+# current).
+_JOB_WRITES = tuple(c.name for c in _JOB_COLUMNS if c.name not in ("id", "connector_id"))
+_CONNECTOR_COLUMNS = tuple(
+    _CONNECTORS.c[name].label(f"c_{name}")
+    for name in (
+        "id",
+        "name",
+        "enabled",
+        "disabled_reason",
+        "retry_schedule",
+        "breaker_state",
+        "breaker_failures",
+        "breaker_open_until",
+    )
+)
+
+_LOCK_JOBS = (
+    select(
+        *_JOB_COLUMNS,
+        *_CONNECTOR_COLUMNS,
+        select(func.max(_ATTEMPTS.c.number))
+        .where(_ATTEMPTS.c.job_id == _JOBS.c.id)
+        .scalar_subquery()
+        .label("last_number"),
+    )
+    .join_from(_JOBS, _CONNECTORS, _CONNECTORS.c.id == _JOBS.c.connector_id)
+    .where(_JOBS.c.id.in_(bindparam("job_ids", expanding=True)))
+    .order_by(_JOBS.c.id)
+    .with_for_update(of=_JOBS)
+)
+_UPDATE_JOBS = update(_JOBS).where(_JOBS.c.id == bindparam("job_key"))
+
+
+class _Row:
+    """A job's or a connector's columns as recording reads and changes them (attribute access, like the model's)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict):
+        object.__setattr__(self, "values", values)
+
+    def __getattr__(self, name: str):
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value) -> None:
+        if name not in self.values:
+            raise AttributeError(name)
+        self.values[name] = value
 
 
 class GroupRecorder:

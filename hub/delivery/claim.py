@@ -5,11 +5,12 @@ A claimed job is `in_progress`, leased to one worker until `lease_until`; a work
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.errors import ConnectorError
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 BATCH_LIMIT = 10_000  # jobs in one CSV file at most; the rest wait for the next batch
 
 
-def due(now: datetime):
+def due(now):
     """Due jobs: waiting and their time has come, or claimed by a worker whose lease ran out."""
     return or_(
         and_(SyncJob.status.in_(DUE_JOB_STATUSES), SyncJob.next_attempt_at <= now),
@@ -72,9 +73,62 @@ def share_out(wanted: dict[int, int], free: int, running_here: dict[int, int]) -
 
 
 @dataclass(frozen=True)
+class ClaimedJob:
+    """A leased job's own columns, as delivering it needs them (read back by the claim's UPDATE ... RETURNING)."""
+
+    id: str
+    connector_id: int
+    result_id: str
+    event: str
+    attempts: int
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Claimed:
     job_id: str
     connector_id: int
+    job: ClaimedJob | None = None
+    connector: Connector | None = None  # detached, as the claim read it (shared read-only by the threads)
+
+
+_JOBS: Table = SyncJob.__table__  # type: ignore[assignment]
+_RETURNED = (_JOBS.c.id, _JOBS.c.connector_id, _JOBS.c.result_id, _JOBS.c.event, _JOBS.c.attempts, _JOBS.c.created_at)
+
+
+@functools.cache
+def _connectors_due(postgres: bool):
+    """Enabled connectors with due jobs, with their due and in-flight counts, as of the parameter `now` (built once)."""
+    now = bindparam("now", type_=SyncJob.next_attempt_at.type)
+    waiting = (
+        select(func.count())
+        .select_from(SyncJob)
+        .where(SyncJob.connector_id == Connector.id, due(now))
+        .correlate(Connector)
+        .scalar_subquery()
+    )
+    running = (
+        select(func.count())
+        .select_from(SyncJob)
+        .where(
+            SyncJob.connector_id == Connector.id,
+            SyncJob.status == JobStatus.IN_PROGRESS,
+            SyncJob.lease_until > now,
+        )
+        .correlate(Connector)
+        .scalar_subquery()
+    )
+    any_due = select(SyncJob.id).where(SyncJob.connector_id == Connector.id, due(now)).correlate(Connector)
+    query = (
+        select(Connector, waiting.label("waiting"), running.label("in_flight"))
+        .where(Connector.enabled.is_(True), any_due.exists())
+        .order_by(Connector.id)
+    )
+    if postgres:
+        # One worker claims for a connector at a time (the others skip it this pass), so the in-flight
+        # count read with it is exact and max_concurrency holds across every worker process.
+        query = query.with_for_update(skip_locked=True, of=Connector)
+    return query
 
 
 class Claimer:
@@ -84,40 +138,48 @@ class Claimer:
         self.factory, self.worker_id, self.lease_seconds, self.postgres = factory, worker_id, lease_seconds, postgres
 
     def claim(self, free: int, running_here: dict[int, int]) -> list[Claimed]:
-        """Lease due jobs of single-delivery connectors: `free` threads shared out fairly (see `share_out`)."""
+        """Lease due jobs of single-delivery connectors: `free` threads shared out fairly (see `share_out`).
+
+        One query reads the connectors with due jobs (locked, skipping those another worker is claiming for) with
+        their due and in-flight counts; one UPDATE ... RETURNING per connector leases its jobs and reads them back."""
         now = utcnow()
         with self.factory() as session, session.begin():
-            waiting = dict(
-                session.execute(
-                    select(SyncJob.connector_id, func.count()).where(due(now)).group_by(SyncJob.connector_id)
-                ).all()
-            )
-            query = (
-                select(Connector)
-                .where(Connector.enabled.is_(True), Connector.id.in_(list(waiting)))
-                .order_by(Connector.id)
-            )
-            if self.postgres:
-                # One worker claims for a connector at a time (the others skip it this pass), so the in-flight
-                # count read next is exact and max_concurrency holds across every worker process.
-                query = query.with_for_update(skip_locked=True)
-            connectors = [c for c in session.scalars(query) if not is_batching(c)]
-            in_flight = dict(
-                session.execute(
-                    select(SyncJob.connector_id, func.count())
-                    .where(
-                        SyncJob.status == JobStatus.IN_PROGRESS,
-                        SyncJob.lease_until > now,
-                        SyncJob.connector_id.in_([c.id for c in connectors]),
-                    )
-                    .group_by(SyncJob.connector_id)
-                ).all()
-            )
-            wanted = {c.id: min(waiting[c.id], capacity(c, in_flight.get(c.id, 0), now)) for c in connectors}
+            query = _connectors_due(self.postgres)
+            rows = [(c, count, busy) for c, count, busy in session.execute(query, {"now": now}) if not is_batching(c)]
+            connectors = {c.id: c for c, _, _ in rows}
+            wanted = {c.id: min(count, capacity(c, busy, now)) for c, count, busy in rows}
             claimed: list[Claimed] = []
             for connector_id, count in share_out(wanted, free, running_here).items():
-                claimed += [Claimed(job_id, connector_id) for job_id in self._lease(session, connector_id, count, now)]
+                claimed += [
+                    Claimed(job.id, connector_id, job, connectors[connector_id])
+                    for job in self._lease_returning(session, connector_id, count, now)
+                ]
+            session.flush()  # a breaker moved to half-open by `capacity`
+            session.expunge_all()  # the connectors go to the delivery threads as they are
         return claimed
+
+    def _lease_returning(self, session: Session, connector_id: int, limit: int, now: datetime) -> list[ClaimedJob]:
+        """Lease up to `limit` due jobs of a connector in one UPDATE, read back with RETURNING."""
+        picked = (
+            select(_JOBS.c.id)
+            .where(_JOBS.c.connector_id == connector_id, due(now))
+            .order_by(_JOBS.c.next_attempt_at)
+            .limit(limit)
+        )
+        if self.postgres:
+            picked = picked.with_for_update(skip_locked=True)
+        leased = session.execute(
+            update(_JOBS)
+            .where(_JOBS.c.id.in_(picked.scalar_subquery()))
+            .values(
+                status=JobStatus.IN_PROGRESS,
+                lease_until=now + timedelta(seconds=self.lease_seconds),
+                leased_by=self.worker_id,
+                updated_at=now,
+            )
+            .returning(*_RETURNED)
+        ).all()
+        return sorted((ClaimedJob(*row) for row in leased), key=lambda job: job.id)
 
     def claim_batch(self, connector_id: int) -> list[str]:
         """Lease every due job of a batching connector (up to BATCH_LIMIT) and mark the connector flushed."""

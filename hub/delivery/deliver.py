@@ -6,14 +6,15 @@ No transaction is held across the network call.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 import mappings
@@ -27,9 +28,10 @@ from connectors.errors import (
 from connectors.plugins import create_connector
 from hub.delivery import documents
 from hub.delivery.attempts import Outcome, clip
+from hub.delivery.claim import Claimed, ClaimedJob
 from hub.delivery.rate_limit import RateLimiter
 from hub.delivery.reloading import load_mapping
-from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
+from hub.storage.models import Candidate, Connector, Decision, InterviewResult, Profile, SyncJob, utcnow
 from hub.storage.statuses import AttemptOutcome
 from mappings.catalog import Catalog
 
@@ -95,6 +97,72 @@ def load_jobs(session: Session, job_ids: list[str]) -> dict[str, tuple[SyncJob, 
     return {job.id: (job, job.connector, results[job.result_id]) for job in jobs if job.result_id in results}
 
 
+@dataclass(frozen=True)
+class ResultValues:
+    """What a job's document needs of its result, read in one query (`load_results`)."""
+
+    id: str
+    external_id: str
+    job_code: str
+    payload: Any
+    candidate_external_id: str
+    candidate_pii: Any
+    has_decision: bool
+    employee_ids: Any
+    start_date: date | None
+    profile: Any  # the latest profile's data, None when there is none yet
+    profile_version: int | None
+
+
+@functools.cache
+def _results_query():
+    """Results with their candidate, decision and latest profile, for the parameter `result_ids` (built once)."""
+    latest = (
+        select(func.max(Profile.version))
+        .where(Profile.result_id == InterviewResult.id)
+        .correlate(InterviewResult)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            InterviewResult.id,
+            InterviewResult.external_id,
+            InterviewResult.job_code,
+            InterviewResult.payload,
+            Candidate.external_id,
+            Candidate.pii,
+            Decision.id.is_not(None),
+            Decision.employee_ids,
+            Decision.start_date,
+            Profile.data,
+            Profile.version,
+        )
+        .join(Candidate, Candidate.id == InterviewResult.candidate_id)
+        .outerjoin(Decision, Decision.result_id == InterviewResult.id)
+        .outerjoin(Profile, and_(Profile.result_id == InterviewResult.id, Profile.version == latest))
+        .where(InterviewResult.id.in_(bindparam("result_ids", expanding=True)))
+    )
+
+
+def load_results(session: Session, result_ids: list[str]) -> dict[str, ResultValues]:
+    """Results with their candidate, decision and latest profile, one query for any number of them (Core rows)."""
+    rows = session.execute(_results_query(), {"result_ids": result_ids})
+    return {row[0]: ResultValues(*row) for row in rows}
+
+
+def render_values(
+    job: ClaimedJob, connector: Connector, result: ResultValues, default_policy: str, catalog: Catalog
+) -> Rendered | Outcome:
+    """`render` for a claimed job and its result's values (no ORM objects)."""
+    try:
+        document = documents.build_from_values(job, connector, result, default_policy=default_policy, catalog=catalog)
+        return render_document(connector, document, catalog)
+    except documents.NotReady as error:
+        return Outcome(AttemptOutcome.RETRYABLE, error=str(error))
+    except MAPPING_ERRORS as error:
+        return Outcome(AttemptOutcome.PERMANENT, error=f"mapping failed: {error}")
+
+
 def load_job(session: Session, job_id: str) -> tuple[SyncJob, Connector, InterviewResult]:
     """A job with its connector and its result as the document needs them (profiles, decision, candidate)."""
     job = session.get_one(SyncJob, job_id, options=[selectinload(SyncJob.connector)])
@@ -137,7 +205,9 @@ class ConnectorPool:
             connector.close()
 
 
-def contexts(job: SyncJob, connector: Connector, attempt: int, cache_root: Path, count: int) -> list[DeliveryContext]:
+def contexts(
+    job: SyncJob | ClaimedJob, connector: Connector, attempt: int, cache_root: Path, count: int
+) -> list[DeliveryContext]:
     """One context per payload; each payload of a job has its own stable idempotency key."""
     now = utcnow()
     cache_dir = cache_root / connector.name
@@ -206,23 +276,26 @@ class Delivery:
 
     def __init__(self, state, *, connectors: ConnectorPool, limiter: RateLimiter, cache_root: Path):
         self.state, self.connectors, self.limiter, self.cache_root = state, connectors, limiter, cache_root
-        self._prefetched: dict[str, tuple[float, tuple[SyncJob, Connector, InterviewResult]]] = {}
+        self._prefetched: dict[str, tuple[float, tuple[ClaimedJob, Connector, ResultValues]]] = {}
         self._prefetch_lock = threading.Lock()
 
-    def prefetch(self, job_ids: list[str]) -> None:
-        """Load a claimed batch in one read (five queries) for the threads that deliver it; each job's rows are
-        used once, by its own thread, and only read (detached objects, shared by no writer)."""
-        if not job_ids:
+    def prefetch(self, claimed: list[Claimed]) -> None:
+        """Load a claimed batch's results in one query for the threads that deliver it (the claim itself read back the
+        jobs and their connectors); each job's values are used once, by its own thread, and only read."""
+        claimed = [item for item in claimed if item.job is not None and item.connector is not None]
+        if not claimed:
             return
         with self.state.read_session_factory() as session:
-            loaded = load_jobs(session, job_ids)
-            session.expunge_all()
+            results = load_results(session, sorted({item.job.result_id for item in claimed if item.job}))
         moment = time.monotonic()
         with self._prefetch_lock:
-            for job_id, rows in loaded.items():
-                self._prefetched[job_id] = (moment, rows)
+            for item in claimed:
+                assert item.job is not None and item.connector is not None
+                result = results.get(item.job.result_id)
+                if result is not None:
+                    self._prefetched[item.job_id] = (moment, (item.job, item.connector, result))
 
-    def _take_prefetched(self, job_id: str) -> tuple[SyncJob, Connector, InterviewResult] | None:
+    def _take_prefetched(self, job_id: str) -> tuple[ClaimedJob, Connector, ResultValues] | None:
         with self._prefetch_lock:
             entry = self._prefetched.pop(job_id, None)
             if len(self._prefetched) > 10_000:  # jobs prefetched and never attempted (a stop): forget them
@@ -234,9 +307,10 @@ class Delivery:
     def attempt(self, job_id: str) -> tuple[Outcome, str]:
         """Try one claimed job once; returns what it came to and the connector's name."""
         loaded = self._take_prefetched(job_id)
+        job: SyncJob | ClaimedJob
         if loaded is not None:
-            job, connector, result = loaded
-            rendered = render(job, connector, result, self.state.settings.policy, self.state.settings.catalog)
+            job, connector, values = loaded
+            rendered = render_values(job, connector, values, self.state.settings.policy, self.state.settings.catalog)
         else:
             with self.state.read_session_factory() as session:
                 job, connector, result = load_job(session, job_id)

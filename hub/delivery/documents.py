@@ -78,6 +78,35 @@ def build(
     )
 
 
+def build_from_values(job, connector: Connector, result, *, default_policy: str, catalog: Catalog) -> dict:
+    """`build` from a claimed job (`claim.ClaimedJob`) and its result's values (`deliver.ResultValues`): the same
+    document, read without ORM objects."""
+    if result.profile is None:
+        raise NotReady("the result has no profile yet (scoring is still queued)")
+    return assemble(
+        event=job.event,
+        job_id=job.id,
+        occurred_at=(job.created_at or utcnow()).isoformat(),
+        result={"id": result.id, "external_id": result.external_id, "job_code": result.job_code},
+        candidate={"external_id": result.candidate_external_id, **(result.candidate_pii or {})},
+        decision=(
+            {
+                "employee_ids": result.employee_ids,
+                "start_date": result.start_date.isoformat() if result.start_date else None,
+            }
+            if result.has_decision
+            else None
+        ),
+        profile=result.profile,
+        profile_version=result.profile_version,
+        preferences=(result.payload or {}).get("preferences") or {},
+        connector_name=connector.name,
+        settings=connector.settings or {},
+        default_policy=default_policy,
+        catalog=catalog,
+    )
+
+
 def assemble(*, default_policy: str, settings: dict, catalog: Catalog, **values) -> dict:
     """The canonical document from plain values (also used by `connectors preview --sample`); see mappings.document.
     `settings.policy` is a catalog name, never a path."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from hub.audit import checkpoints
 from hub.delivery.attempts import BreakerPolicy, GroupRecorder, Outcome, Recorder
@@ -48,6 +48,16 @@ EXTRA_THREADS = 32
 ERROR_LOG_SECONDS = 60.0  # the same failure of the same part is logged once a minute, not once a pass
 
 
+_NOW = bindparam("now", type_=SyncJob.next_attempt_at.type)
+_QUEUED = (
+    select(InterviewResult.id)
+    .where(InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= _NOW)
+    .exists()
+)
+_RESULTS_WAITING = select(_QUEUED)
+_WORK_WAITING = select(_QUEUED, select(SyncJob.id).where(due(_NOW)).exists())
+
+
 class Worker:
     """One worker process; on PostgreSQL many may run side by side on many machines."""
 
@@ -55,6 +65,8 @@ class Worker:
     # While at least half the threads are busy, slots freed within this long are claimed together: a claim costs
     # the same few statements for one job as for eight. A hung target delays others' claims by at most this.
     CLAIM_GATHER_SECONDS = 0.05
+    # SQLite has no NOTIFY: while waiting, the worker looks this often whether another connection committed.
+    SQLITE_WATCH_SECONDS = 0.02
 
     def __init__(
         self,
@@ -106,6 +118,8 @@ class Worker:
         ] = {}  # future -> (job id or None for a batch, connector id)
         self._lock = threading.Lock()
         self._listener: Any = None  # a psycopg connection that LISTENs, on PostgreSQL
+        self._sqlite_watch: Any = None  # a sqlite3 connection whose data version tells of others' commits
+        self._sqlite_version: int | None = None
         self._batches_checked_at = 0.0
         self._claimed_at = 0.0
         self._look_again_in: float | None = None  # a claim put off to gather slots: when to look again
@@ -242,6 +256,8 @@ class Worker:
             self.scheduler.shutdown(wait=False)
         if self._listener is not None:
             self._listener.close()
+        if self._sqlite_watch is not None:
+            self._sqlite_watch.close()
         self.connectors.close()
         self._closed = True
         os.close(self._wake_read)
@@ -291,7 +307,7 @@ class Worker:
         free = self.threads - len(self._in_flight)
         claimed = self.claimer.claim(free, self._running_here())
         # The batch's rows in one read; a failure here only means each thread reads its own job.
-        self._guarded("prefetching", lambda: self.delivery.prefetch([item.job_id for item in claimed]), None)
+        self._guarded("prefetching", lambda: self.delivery.prefetch(claimed), None)
         for item in claimed:
             self._submit(functools.partial(self.deliver, item.job_id), item.job_id, item.connector_id)
         return len(claimed)
@@ -381,6 +397,14 @@ class Worker:
 
     def _start_listening(self) -> None:
         if self.settings.is_sqlite:
+            database = self.state.engine.url.database
+            if database and database != ":memory:" and not database.startswith("file:"):
+                import sqlite3
+
+                # Its own connection, read only for PRAGMA data_version: that number moves when another
+                # connection commits (an ingest, a decision), so a waiting worker sees new jobs within a slice.
+                self._sqlite_watch = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
+                self._sqlite_version = self._data_version()
             return
         import psycopg
 
@@ -388,11 +412,28 @@ class Worker:
         self._listener = psycopg.connect(url, autocommit=True)
         self._listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
 
+    def _data_version(self) -> int | None:
+        try:
+            return self._sqlite_watch.execute("PRAGMA data_version").fetchone()[0]
+        except Exception:  # noqa: BLE001 - the watch is an optimisation: the poll interval still wakes the loop
+            return None
+
     def _wait(self, seconds: float) -> None:
-        """Sleep until woken: a NOTIFY on PostgreSQL, a finished attempt, a stop, or the poll interval."""
+        """Sleep until woken: a NOTIFY on PostgreSQL, a commit by another connection on SQLite (its data version,
+        looked at every SQLITE_WATCH_SECONDS), a finished attempt, a stop, or the poll interval."""
         if not self.wake_event.is_set():
             sources = [self._wake_read] + ([self._listener.fileno()] if self._listener is not None else [])
-            io_select.select(sources, [], [], seconds)
+            if self._sqlite_watch is None:
+                io_select.select(sources, [], [], seconds)
+            else:
+                deadline = time.monotonic() + seconds
+                while (left := deadline - time.monotonic()) > 0:
+                    if io_select.select(sources, [], [], min(left, self.SQLITE_WATCH_SECONDS))[0]:
+                        break
+                    version = self._data_version()
+                    if version != self._sqlite_version:
+                        self._sqlite_version = version
+                        break
         self.wake_event.clear()
         try:
             while os.read(self._wake_read, 4096):
@@ -412,19 +453,12 @@ class Worker:
                 log.error("delivery thread failed", exc_info=future.exception())
 
     def _work_waiting(self, *, jobs: bool = True) -> tuple[bool, bool]:
-        """Whether results wait to be scored and (if asked) jobs are due: two indexed reads, no write lock."""
-        now = utcnow()
+        """Whether results wait to be scored and (if asked) jobs are due: one statement of two indexed EXISTS reads,
+        no write lock."""
+        statement = _WORK_WAITING if jobs else _RESULTS_WAITING
         with self.state.read_session_factory() as session:
-            queued = (
-                session.scalar(
-                    select(InterviewResult.id)
-                    .where(InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= now)
-                    .limit(1)
-                )
-                is not None
-            )
-            due_now = jobs and session.scalar(select(SyncJob.id).where(due(now)).limit(1)) is not None
-        return queued, due_now
+            row = session.execute(statement, {"now": utcnow()}).one()
+        return bool(row[0]), bool(jobs and row[1])
 
     def _anything_due_soon(self, horizon_seconds: float = 30.0) -> bool:
         """Whether work is queued, in flight, or due within the horizon (used by --until-idle runs)."""
