@@ -64,6 +64,7 @@ def _ocr_scanned_pages(data, pdf, what, limits, deadline) -> str:
     Pages are rendered with pdftoppm where it is installed, so every image encoding OCR can see
     (PNG-style Flate, JPEG behind a second filter, JBIG2, CCITT) is read; otherwise only plain JPEGs can be.
     """
+    from scoring_engine.resume import ocr
     from scoring_engine.resume.ocr import PdfRenderer, ocr_images, pdftoppm_path
 
     label = f"{what} (a scanned PDF)"
@@ -83,7 +84,7 @@ def _ocr_scanned_pages(data, pdf, what, limits, deadline) -> str:
             def band(box, dpi, number=number):
                 return renderer.band(number, box, dpi)
 
-            texts.append(ocr_images([pages[number]], deadline.remaining(), label, [band]))
+            texts.append(ocr_images([pages[number]], deadline.remaining(), label, [band] if ocr.FINER_REREAD else None))
     return "\n\n".join(texts)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scoring_engine.resume import parse_resume
+from scoring_engine.resume import ocr, parse_resume
 from scoring_engine.resume.extraction import extract_text
 from scoring_engine.resume.limits import ParseLimits
 from scoring_engine.resume.ocr import RENDER_DPI, REREAD_DPI, PdfRenderer, pdftoppm_path, tesseract_path
@@ -61,6 +61,7 @@ def test_the_name_line_of_a_scanned_pdf_is_read_again_from_a_finer_rendering(mon
         return band(self, number, box, dpi)
 
     monkeypatch.setattr(PdfRenderer, "band", recorded)
+    monkeypatch.setattr(ocr, "FINER_REREAD", True)  # off by default: it cost CPU and changed no name measured
     result = extract_text(_scan("唐文博"), "scan.pdf", ParseLimits(timeout_seconds=120))
     assert asked, "the name line was not rendered again"
     number, box, dpi = asked[0]
@@ -82,3 +83,12 @@ def test_an_image_upload_has_no_pdf_to_render_again_and_is_still_read():
     fixtures.text_image(lines, str(ZH_FONT)).save(buffer, "PNG")
     resume = parse_resume(buffer.getvalue(), "scan.png", timeout_seconds=120)
     assert resume.name == "韩雪梅", resume.text[:80]
+
+
+def test_by_default_no_band_is_rendered_again(monkeypatch):
+    asked = []
+    band = PdfRenderer.band
+    monkeypatch.setattr(PdfRenderer, "band", lambda self, *args: asked.append(args) or band(self, *args))
+    resume = parse_resume(_scan("叶思远"), "scan.pdf", timeout_seconds=120)
+    assert resume.name == "叶思远"
+    assert asked == []
