@@ -64,17 +64,27 @@ def _ocr_scanned_pages(data, pdf, what, limits, deadline) -> str:
     Pages are rendered with pdftoppm where it is installed, so every image encoding OCR can see
     (PNG-style Flate, JPEG behind a second filter, JBIG2, CCITT) is read; otherwise only plain JPEGs can be.
     """
-    from scoring_engine.resume.ocr import ocr_images, pdftoppm_path, render_pdf_pages
+    from scoring_engine.resume import ocr
+    from scoring_engine.resume.ocr import PdfRenderer, ocr_images, pdftoppm_path
 
     label = f"{what} (a scanned PDF)"
     if pdftoppm_path() is None:
         ocr_text = ocr_images(pdf.images, deadline.remaining(), label)
         has_text = [text for number, text in enumerate(pdf.page_texts, 1) if number not in pdf.scan_pages]
         return "\n\n".join([*has_text, ocr_text])
-    pages = dict(zip(pdf.scan_pages, render_pdf_pages(data, pdf.scan_pages, deadline.remaining(), label)))
-    texts = []
-    for number, text in enumerate(pdf.page_texts, start=1):
-        texts.append(ocr_images([pages[number]], deadline.remaining(), label) if number in pages else text)
+    # The PDF stays at hand while its pages are read, so a name line can be rendered again at a finer resolution.
+    with PdfRenderer(data, deadline.remaining, label) as renderer:
+        pages = {number: renderer.page(number) for number in pdf.scan_pages}
+        texts = []
+        for number, text in enumerate(pdf.page_texts, start=1):
+            if number not in pages:
+                texts.append(text)
+                continue
+
+            def band(box, dpi, number=number):
+                return renderer.band(number, box, dpi)
+
+            texts.append(ocr_images([pages[number]], deadline.remaining(), label, [band] if ocr.FINER_REREAD else None))
     return "\n\n".join(texts)
 
 
