@@ -81,6 +81,10 @@ def _wrapped(previous: Line, line: Line, left: float, right: float, joined: str 
     if right - previous.x1 >= line.first_word_width + 2 * space:
         return False
     first, second = previous.text.rstrip(), line.text.lstrip()
+    if _complete(first, second):
+        return False
+    if first.count("(") > first.count(")"):
+        return True  # "SOFTWARE DEVELOPMENT (3" / "years), ...": a parenthesis left open goes on
     if _capitals(second, 1) != _capitals(first, 1) and (_capitals(second) or _capitals(first)):
         return False  # "KEY TECHNICAL SKILLS" beside a line of prose is a heading, however full the lines are
     if _CONTACT.search(first):
@@ -96,6 +100,25 @@ def _wrapped(previous: Line, line: Line, left: float, right: float, joined: str 
     if DATE_RANGE.match(second) or YEAR.match(second):
         return False  # a date opens the next entry even after "Company - City -"
     return bool(_OPEN_END.search(previous.text.rstrip())) or not _opens_entry(line.text, joined or previous.text, after)
+
+
+_ENDS_IN_DATE_RANGE = re.compile(rf"(?:{DATE_RANGE.pattern})\s*$", re.IGNORECASE)
+_LINK_START = re.compile(r"^(?:https?://|www\.)", re.IGNORECASE)
+_EMPTY_FIELD_END = re.compile(r"\s[-–—]$")
+
+
+def _complete(first: str, second: str) -> bool:
+    """True when the visual line `first` ends an item whatever follows: a date range ends it ("December 2011 to
+    March 2015" / "Senior Manager"), a dash after a space closes a field left empty ("Oracle Inc -", the place
+    dropped) before a capital, and a link that starts the next line is an item of its own (page footers:
+    "Bachelor of Engineering" / "https://www.indeed.com/r/...")."""
+    if _ends_in_unfinished_address(first):
+        return False
+    if _LINK_START.match(second):
+        return True
+    if _EMPTY_FIELD_END.search(first) and second[:1].isupper():
+        return True
+    return len(first) <= 200 and _ENDS_IN_DATE_RANGE.search(first) is not None
 
 
 def _capitals(text: str, min_words: int = 2) -> bool:
@@ -122,7 +145,7 @@ def _continues(previous: Line, line: Line, right: float) -> bool:
         _tight(previous, right) and _ends_in_address(first) and _ADDRESS_PART.match(second)
     ):
         return True
-    if _CONTACT.search(first) or DATE_RANGE.match(second) or YEAR.match(second):
+    if _CONTACT.search(first) or DATE_RANGE.match(second) or YEAR.match(second) or _complete(first, second):
         return False
     return first.count("(") > first.count(")") or second.startswith("(") or bool(_OPEN_END.search(first))
 
@@ -133,12 +156,23 @@ _STARTS_LOWER = re.compile(r"^[a-z)\],;:]")
 def continuation_evidence(last: str, first: str) -> float:
     """How plainly `first` (a column's first line on a page) goes on from `last` (a line that ends a column):
     1 when the last line is left open (a trailing comma, "of", an open parenthesis) and the first starts in lower
-    case or closes it; 0.5 for one of the two; 0 when the first line opens something (a heading, a bullet)."""
+    case or closes it, or when the last line is a heading; 0.5 for one of the two, or for a list going on with the
+    same mark; 0 when the first line opens something (a heading, a bullet of another list)."""
     last, first = last.rstrip(), first.lstrip()
-    if not last or not first or is_bullet(first) or heading_of(first):
+    if not last or not first or heading_of(first):
         return 0.0
-    open_end = bool(_OPEN_END.search(last)) or last.count("(") > last.count(")") or _ends_in_unfinished_address(last)
-    goes_on = bool(_STARTS_LOWER.match(first)) and not re.search(r"[.!?。！？]$", last)
+    if heading_of(last):
+        return 1.0  # a heading never ends a column: what it heads is the next part
+    if is_bullet(first):
+        # A list going on with the same mark ("• Machine Learning" / "• Computer Networks").
+        return 0.5 if is_bullet(last) and last.split(None, 1)[0] == first.split(None, 1)[0] else 0.0
+    # A dash after a space closes a field left empty ("Acme Inc -": the place dropped), not a word cut in two.
+    open_end = (
+        (bool(_OPEN_END.search(last)) and not re.search(r"\s[-–]$", last))
+        or last.count("(") > last.count(")")
+        or _ends_in_unfinished_address(last)
+    )
+    goes_on = bool(_STARTS_LOWER.match(first)) and not re.search(r"[.!?。！？]$", last) and not _complete(last, first)
     return 1.0 if open_end and goes_on else 0.5 if open_end or goes_on else 0.0
 
 

@@ -276,7 +276,12 @@ def continued_columns(pages: list[tuple[list[Block], float]], evidence: Evidence
                 break
             sides.append(split)
             following += 1
-        if len(sides) > 1 and _by_columns(sides, evidence) > 0:
+        # Where the columns open on this page (the document's first page, or below a header across both), two
+        # columns that fill page after page are one table row split over the pages (Word and LibreOffice templates)
+        # unless the text at the seams reads better page by page; elsewhere the text must say so.
+        opens_here = index == 0 or head > 0
+        gain = _by_columns(sides, evidence) if len(sides) > 1 else 0.0
+        if len(sides) > 1 and (gain > 0 or (opens_here and gain == 0)):
             groups.append(blocks[:head] + [block for left, _ in sides for block in left])
             groups.append([block for _, right in sides for block in right])
             index = following
