@@ -120,6 +120,9 @@ _DRAFTS: Table = Draft.__table__  # type: ignore[assignment]
 _CONSENTS: Table = ConsentRecord.__table__  # type: ignore[assignment]
 _PROFILES: Table = Profile.__table__  # type: ignore[assignment]
 _JOBS: Table = SyncJob.__table__  # type: ignore[assignment]
+# Built once: executing a prebuilt INSERT with its values as parameters skips the statement's construction and
+# most of its cache-key work (a quarter of an ingest's CPU when each was `insert().values(...)` afresh).
+_INSERT = {table.name: table.insert() for table in (_CANDIDATES, _RESULTS, _CONSENTS, _PROFILES, _JOBS)}
 
 
 @functools.cache
@@ -368,13 +371,14 @@ def _store(
         candidate_id = new_id()
         cipher = candidate_cipher(session, candidate_id)
         connection.execute(
-            _CANDIDATES.insert().values(
+            _INSERT[_CANDIDATES.name],
+            dict(
                 id=candidate_id,
                 client_id=caller.client_id,
                 external_id=data["external_id"],
                 pii=cipher.seal_json(pii),
                 created_at=now,
-            )
+            ),
         )
     else:
         cipher = candidate_cipher(session, candidate_id)
@@ -386,7 +390,8 @@ def _store(
             )
     payload = {k: v for k, v in document.items() if k != "candidate"}
     connection.execute(
-        _RESULTS.insert().values(
+        _INSERT[_RESULTS.name],
+        dict(
             id=result_id,
             client_id=caller.client_id,
             external_id=document["external_id"],
@@ -401,9 +406,9 @@ def _store(
             scoring_error=error,
             created_at=now,
             updated_at=now,
-        )
+        ),
     )
-    connection.execute(_CONSENTS.insert().values(_consent_values(result_id, cited, document["consent"], now)))
+    connection.execute(_INSERT[_CONSENTS.name], _consent_values(result_id, cited, document["consent"], now))
     audit.append(
         session,
         actor=caller.actor,
@@ -469,7 +474,8 @@ def _add_profile(
     engine = profile.get("engine") or {}
     source = profile.get("source") or "unknown"
     connection.execute(
-        _PROFILES.insert().values(
+        _INSERT[_PROFILES.name],
+        dict(
             result_id=result_id,
             version=1,
             source=source,
@@ -477,7 +483,7 @@ def _add_profile(
             model=profile.get("model"),
             data=cipher.seal_json(profile),
             created_at=now,
-        )
+        ),
     )
     audit.append(
         session,
@@ -536,7 +542,7 @@ def _enqueue(
         )
     if not jobs:
         return
-    connection.execute(_JOBS.insert(), jobs)
+    connection.execute(_INSERT[_JOBS.name], jobs)
     if connection.dialect.name == "postgresql":
         # NOTIFY is transactional: listeners hear it only if this transaction commits.
         connection.execute(text(f"NOTIFY {outbox.NOTIFY_CHANNEL}"))
