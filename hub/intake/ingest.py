@@ -7,7 +7,7 @@ import hashlib
 import json
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ import scoring_engine
 from hub.accounts.api_clients import Caller
 from hub.audit import chain as audit
 from hub.delivery import outbox
-from hub.errors import IdempotencyConflict, InvalidInput, UnknownCompetencyModel
+from hub.errors import HubError, IdempotencyConflict, InvalidInput, UnknownCompetencyModel
 from hub.intake import consent
 from hub.intake.scoring import SHIPPED_MODELS
 from hub.intake.validation import schema_errors
@@ -88,27 +88,141 @@ def ingest(
     *,
     notices_dir: Path | None = None,
 ) -> Accepted:
-    """Store one result, or replay the first answer for a duplicate; races end in one stored result."""
-    cited = validate(document, notices_dir)
-    digest = body_digest(document)
-    for attempt in range(3):
+    """Store one result, or replay the first answer for a duplicate; races end in one stored result.
+
+    Group commit: ingests that arrive while another group is being written wait for it and are then written
+    together, in one transaction (one BEGIN, one audit-chain lock and head read, one INSERT of the audit entries,
+    one COMMIT). Each result is still all or nothing (its rows, its audit entries and its jobs commit together) and
+    each answer is given only once its result is committed; a group that fails is written again result by result,
+    each in a transaction of its own, so one bad result never fails another."""
+    work = _Work(caller, document, idempotency_key, validate(document, notices_dir), body_digest(document))
+    if GROUP_MAX <= 1:
+        _alone(factory, work)
+    else:
+        group = _group_of(factory)
+        with group.lock:
+            group.pending.append(work)
+            if not group.leading:
+                group.leading = work.leads = True
+        if not work.leads:
+            work.wake.wait()
+        if work.leads:
+            _lead(factory, group)
+    if work.error is not None:
+        raise work.error
+    assert work.outcome is not None
+    return work.outcome
+
+
+# At most this many results in one transaction; 1 writes each alone. A group forms only under load: a result that
+# arrives while no group is being written is written at once, alone.
+GROUP_MAX = 16
+
+
+@dataclass
+class _Work:
+    caller: Caller
+    document: dict
+    key: str | None
+    cited: notices.Cited
+    digest: str
+    outcome: Accepted | None = None
+    error: BaseException | None = None
+    leads: bool = False
+    wake: threading.Event = field(default_factory=threading.Event)
+
+
+@dataclass
+class _Group:
+    factory: sessionmaker[Session]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    pending: list[_Work] = field(default_factory=list)
+    leading: bool = False
+
+
+_groups: dict[int, _Group] = {}
+_groups_lock = threading.Lock()
+
+
+def _group_of(factory: sessionmaker[Session]) -> _Group:
+    with _groups_lock:
+        group = _groups.get(id(factory))
+        if group is None or group.factory is not factory:
+            group = _groups[id(factory)] = _Group(factory)
+        return group
+
+
+def _lead(factory: sessionmaker[Session], group: _Group) -> None:
+    """Write what is pending (the leader's own result first) as one group, then pass the lead to the oldest result
+    that arrived meanwhile, or give it up."""
+    with group.lock:
+        batch = group.pending[:GROUP_MAX]
+        del group.pending[:GROUP_MAX]
+    try:
+        _write_group(factory, batch)
+    finally:
+        for work in batch:
+            if work.outcome is None and work.error is None:
+                work.error = RuntimeError("the ingest group was not written")
+        with group.lock:
+            if group.pending:
+                successor = group.pending[0]
+                successor.leads = True
+                successor.wake.set()
+            else:
+                group.leading = False
+        for work in batch:
+            work.leads = False
+            work.wake.set()
+
+
+def _write_group(factory: sessionmaker[Session], batch: list[_Work]) -> None:
+    if len(batch) == 1:
+        _alone(factory, batch[0])
+        return
+    try:
         with factory() as session:
             connection = session.connection()
-            found = _lookup(connection, caller, document, idempotency_key)
-            if found.result_id is not None:
-                return _replay(found, digest, idempotency_key)
-            try:
-                body = _store(session, connection, caller, document, digest, idempotency_key, cited, found)
-                session.commit()
-            except IntegrityError:
-                # Another request won a race (same result, or a first result of the same candidate):
-                # look again; a duplicate is answered as such, anything else is stored on the next turn.
-                session.rollback()
-                if attempt == 2:
-                    raise
-                continue
-            return Accepted(202, body, replayed=False)
-    raise AssertionError("unreachable")
+            for work in batch:
+                try:
+                    work.outcome = _write(session, connection, work)
+                except HubError as error:  # refused before anything of this result was written (see _store)
+                    work.error = error
+            session.commit()
+    except Exception:  # noqa: BLE001 - a race lost or a database error: each result again, in its own transaction
+        for work in batch:
+            work.outcome = work.error = None
+            _alone(factory, work)
+
+
+def _alone(factory: sessionmaker[Session], work: _Work) -> None:
+    """One result in a transaction of its own; a lost race (unique constraint) is looked up again."""
+    try:
+        for attempt in range(3):
+            with factory() as session:
+                try:
+                    work.outcome = _write(session, session.connection(), work)
+                    session.commit()
+                    return
+                except IntegrityError:
+                    # Another request won a race (same result, or a first result of the same candidate): look
+                    # again; a duplicate is answered as such, anything else is stored on the next turn.
+                    session.rollback()
+                    work.outcome = None
+                    if attempt == 2:
+                        raise
+        raise AssertionError("unreachable")
+    except BaseException as error:  # noqa: BLE001 - handed to the request's own thread, which raises it
+        work.outcome, work.error = None, error
+
+
+def _write(session: Session, connection: Connection, work: _Work) -> Accepted:
+    """The answer for one result in the session's transaction: a replay of an earlier one, or the new one written."""
+    found = _lookup(connection, work.caller, work.document, work.key)
+    if found.result_id is not None:
+        return _replay(found, work.digest, work.key)
+    body = _store(session, connection, work.caller, work.document, work.digest, work.key, work.cited, found)
+    return Accepted(202, body, replayed=False)
 
 
 # ---- the one lookup ------------------------------------------------------------------------------------------
