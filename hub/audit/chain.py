@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator
 
-from sqlalchemy import Table, event, select, text
+from sqlalchemy import Table, event, select
 from sqlalchemy.orm import Session
 
 from hub.storage.models import AuditEntry, utcnow
@@ -62,7 +62,9 @@ def append(
 
 PENDING = "hub.audit.chain.pending"
 _TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
-_LOCK = text("SELECT pg_advisory_xact_lock(:lock_id)")
+_LOCK_THEN_HEAD = (
+    f"SELECT pg_advisory_xact_lock({AUDIT_LOCK_ID}); SELECT seq, hash FROM {_TABLE.name} ORDER BY seq DESC LIMIT 1"
+)
 _HEAD = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
 
 
@@ -75,10 +77,19 @@ def _chain_pending(session: Session) -> None:
     # Core statements on the session's connection: the ORM's compile and result machinery buys nothing here.
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        # Concurrent appenders queue here until the holder commits, so each sees the true chain head.
-        connection.execute(_LOCK, {"lock_id": AUDIT_LOCK_ID})
-    head = connection.execute(_HEAD).first()
-    seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+        # Concurrent appenders queue at the lock until the holder commits, so each sees the true chain head. Both
+        # statements go in one round trip (the lock is the slowest part of a commit: the less it waits on, the
+        # better); the head is read by the second, whose snapshot is taken once the lock is held.
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(_LOCK_THEN_HEAD)
+            cursor.nextset()
+            head = cursor.fetchone()
+        finally:
+            cursor.close()
+    else:
+        head = connection.execute(_HEAD).first()
+    seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
     rows = []
     for item in pending:
         seq += 1
