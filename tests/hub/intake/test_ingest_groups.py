@@ -1,6 +1,7 @@
 """Group commit at ingest: results written together in one transaction keep every guarantee of a result written
 alone (all or nothing per result, answered only once committed, idempotent, one chain), and a group that fails is
-written again result by result, so one bad result never fails another."""
+written again result by result, so one bad result never fails another. (Served, groups form on SQLite only;
+the group functions are checked on both backends.)"""
 
 from __future__ import annotations
 
