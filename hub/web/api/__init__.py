@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
         audit_views,
         candidates,
         connectors_api,
+        drafts,
         fairness,
         health,
         openapi,

@@ -31,6 +31,8 @@ SEMANTIC_REFUSALS = [
     ("GET", "/api/v1/reports/bias", ["422"]),
     # A review's rules across fields (an override needs a value, a confirmation none, a dimension the profile has).
     ("POST", "/api/v1/results/{result_id}/reviews", ["422"]),
+    # A draft is proposed from the hires' linked outcomes: with none stored (or no such outcome) it is a 422.
+    ("POST", "/api/v1/drafts", ["422"]),
 ]
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 
