@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator
 
-from sqlalchemy import event, select, text
+from sqlalchemy import Table, event, select
 from sqlalchemy.orm import Session
 
-from hub.storage.db import is_postgres
 from hub.storage.models import AuditEntry, utcnow
 
 GENESIS_HASH = "0" * 64
@@ -62,6 +61,11 @@ def append(
 
 
 PENDING = "hub.audit.chain.pending"
+_TABLE: Table = AuditEntry.__table__  # type: ignore[assignment]
+_LOCK_THEN_HEAD = (
+    f"SELECT pg_advisory_xact_lock({AUDIT_LOCK_ID}); SELECT seq, hash FROM {_TABLE.name} ORDER BY seq DESC LIMIT 1"
+)
+_HEAD = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
 
 
 @event.listens_for(Session, "before_commit")
@@ -70,11 +74,23 @@ def _chain_pending(session: Session) -> None:
     if not pending:
         return
     session.flush()  # everything else first, so the lock below is held as briefly as possible
-    if is_postgres(session):
-        # Concurrent appenders queue here until the holder commits, so each sees the true chain head.
-        session.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": AUDIT_LOCK_ID})
-    head = session.execute(select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)).first()
-    seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    # Core statements on the session's connection: the ORM's compile and result machinery buys nothing here.
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # Concurrent appenders queue at the lock until the holder commits, so each sees the true chain head. Both
+        # statements go in one round trip (the lock is the slowest part of a commit: the less it waits on, the
+        # better); the head is read by the second, whose snapshot is taken once the lock is held.
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(_LOCK_THEN_HEAD)
+            cursor.nextset()
+            head = cursor.fetchone()
+        finally:
+            cursor.close()
+    else:
+        head = connection.execute(_HEAD).first()
+    seq, prev_hash = (head[0], head[1]) if head else (0, GENESIS_HASH)
+    rows = []
     for item in pending:
         seq += 1
         occurred_at = utcnow()
@@ -88,8 +104,10 @@ def _chain_pending(session: Session) -> None:
             item["object_id"],
             item["details"],
         )
-        session.add(AuditEntry(seq=seq, occurred_at=occurred_at, prev_hash=prev_hash, hash=entry_digest, **item))
+        rows.append(dict(seq=seq, occurred_at=occurred_at, prev_hash=prev_hash, hash=entry_digest, **item))
         prev_hash = entry_digest
+    # One Core INSERT for the lot (no unit of work, no second flush): audit entries hold no sealed columns.
+    connection.execute(_TABLE.insert(), rows)
 
 
 @event.listens_for(Session, "after_rollback")

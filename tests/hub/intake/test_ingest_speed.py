@@ -228,3 +228,25 @@ def test_retry_after_grows_with_the_queue_ahead_of_a_result(live):
     assert first.json()["status"] == last.json()["status"] == "queued"
     assert first.headers["Retry-After"] == "2"
     assert last.headers["Retry-After"] == str(2 + 59 // 25)
+
+
+def test_the_cached_connector_list_follows_connectors_added_and_disabled(live, hub_state):
+    """Ingest keeps the connector list between results; the version read with every lookup makes the next result
+    see a connector added, and not see one disabled, at once."""
+    from sqlalchemy import update
+
+    from hub.storage.db import transaction
+    from hub.storage.models import Connector
+    from tests.hub.delivery_support import add_rest_connector
+
+    def jobs_of(result_id: str) -> int:
+        with hub_state.engine.connect() as connection:
+            return connection.scalar(text("SELECT count(*) FROM sync_jobs WHERE result_id = :id"), {"id": result_id})
+
+    key = live.key()
+    assert jobs_of(post(live, key).json()["id"]) == 0  # no connector yet: the empty list is cached
+    add_rest_connector(hub_state, "hr-new", "http://127.0.0.1:9", events=["result.scored"])
+    assert jobs_of(post(live, key).json()["id"]) == 1
+    with transaction(hub_state.session_factory) as session:
+        session.execute(update(Connector).where(Connector.name == "hr-new").values(enabled=False))
+    assert jobs_of(post(live, key).json()["id"]) == 0
