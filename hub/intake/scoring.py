@@ -23,14 +23,22 @@ SHIPPED_MODELS = ("sales", "rnd")
 
 
 def add_profile(
-    session: Session, result: InterviewResult, profile: dict, *, actor: str, first: bool = False
+    session: Session,
+    result: InterviewResult,
+    profile: dict,
+    *,
+    actor: str,
+    first: bool = False,
+    version: int | None = None,
 ) -> Profile:
-    """Store a new profile version (`first`: the result is new, so this is version 1); earlier versions stay."""
-    version = (
-        1
-        if first
-        else (session.scalar(select(func.max(Profile.version)).where(Profile.result_id == result.id)) or 0) + 1
-    )
+    """Store a new profile version (`first`: the result is new, so this is version 1; `version`: the caller read the
+    versions already, for a batch, under the result's row lock); earlier versions stay."""
+    if version is None:
+        version = (
+            1
+            if first
+            else (session.scalar(select(func.max(Profile.version)).where(Profile.result_id == result.id)) or 0) + 1
+        )
     engine = profile.get("engine") or {}
     row = Profile(
         result_id=result.id,
