@@ -206,6 +206,20 @@ def server_tree_cpu(pid: int) -> float:
     return total + sum(process_cpu_seconds(int(child)) or 0.0 for child in children)
 
 
+def settle(pid: int, minimum: float, *, most: float = 90.0) -> None:
+    """Wait at least `minimum` seconds, then until the worker and its scoring processes have started (their CPU
+    grows by less than 0.05 s in a second), so their start-up is not counted as work per result."""
+    time.sleep(minimum)
+    deadline = time.monotonic() + most
+    before = server_tree_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = server_tree_cpu(pid)
+        if now - before < 0.05:
+            return
+        before = now
+
+
 def database_figures(env: dict[str, str]) -> tuple[int, int, float | None]:
     """Results stored, results scored (a profile made by the engine), and when the last profile was made (epoch s):
     the database's own account, whatever the polls saw (a poll waits its Retry-After before it looks again)."""
@@ -264,7 +278,7 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
             stdin=subprocess.DEVNULL,
         )
         try:
-            time.sleep(args.worker_warmup)
+            settle(worker.pid, args.worker_warmup)
             pool = OneEach(server.port) if mode == "one-each" else Pooled(server.port, args.pool)
             candidates = [Candidate() for _ in bodies]
             start = threading.Event()
