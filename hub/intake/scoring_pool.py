@@ -1,6 +1,6 @@
 """Scoring queued results in batches, on the worker's threads or in processes of their own (one per core).
 
-A batch is claimed in one transaction (each result pushed out by a lease, as `scoring.claim_due_results` does),
+A batch is claimed in one transaction (each result pushed out by a lease, so a crashed scorer's work comes back),
 scored with no transaction open, and written in one transaction: the profiles, the results' new status, their
 outbox jobs and the audit entries, chained once for the batch. A result is written only if the lease that claimed it
 is still this scorer's (same `scoring_attempts`, still queued), so a result is never scored twice at once even when a
