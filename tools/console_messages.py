@@ -44,7 +44,7 @@ def badge_words() -> list[str]:
 
     shown = ["active", "locked", "revoked", "expired", "not hired", "other", "flagged"]
     # Words pages show from data: the bias report's rate kinds and test names.
-    shown += ["selection", "scoring", "fisher_exact", "two_proportion_z"]
+    shown += ["selection", "scoring", "assessment", "fisher_exact", "two_proportion_z"]
     return sorted(str(word) for word in BADGES) + shown
 
 

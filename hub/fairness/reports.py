@@ -4,7 +4,10 @@ self-identified categories, and scoring_engine.fairness computes the rates, impa
 Outcomes audited, for every dimension of the category set and each intersection it names:
 - selection: `hired` (the decision) and `advanced` (the decision's `advanced`, or a hire);
 - scoring: `score:overall` and `score:<dimension>` for each interview dimension, as the share of a category above
-  the median of the whole sample.
+  the median of the whole sample;
+- assessment: `assessment:overall` and `assessment:<dimension>`, the same rates of the scores a person gave the
+  candidates who opted out of automated decisions (their review's assessment is their profile). A person's
+  scores are audited apart and never mixed into the engine's; their selections count like everyone's.
 Applicants are the interview results of the job family with a profile, on or after `since` (and before `until`).
 The hub computes; the audit itself, under LL144, is an independent auditor's (docs/fairness.md)."""
 
@@ -18,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hub.errors import InvalidInput
 from hub.fairness import categories, demographics
+from hub.rights.reviews import HUMAN_SOURCE
 from hub.storage.models import InterviewResult, utcnow
 from mappings.document import MODEL_FAMILIES, job_family
 from scoring_engine.fairness import FOUR_FIFTHS, ImpactTable, above_median, impact_table, intersect
@@ -76,6 +80,7 @@ class Applicant:
     advanced: bool | None
     scores: dict[str, float]
     at: datetime
+    assessed_by_person: bool = False
 
 
 def gather(session: Session, query: Query) -> list[Applicant]:
@@ -91,26 +96,30 @@ def gather(session: Session, query: Query) -> list[Applicant]:
     for result in session.scalars(statement):
         if not result.profiles:
             continue
-        profile = result.profiles[-1].data
+        latest = result.profiles[-1]
+        profile = latest.data
         if job_family(profile) != query.job_family:
             continue
-        rows.append((result, profile))
-    known = demographics.for_candidates(session, [r.candidate_id for r, _ in rows], query.category_set)
+        rows.append((result, profile, latest.source == HUMAN_SOURCE))
+    known = demographics.for_candidates(session, [r.candidate_id for r, _, _ in rows], query.category_set)
     applicants = []
-    for result, profile in rows:
+    for result, profile, by_person in rows:
         decision = result.decision
         hired = decision.hired if decision is not None else None
         advanced = None
         if decision is not None:
             advanced = decision.advanced if decision.advanced is not None else (True if decision.hired else None)
+        prefix = "assessment" if by_person else "score"
         scores = {
-            f"score:{key}": float(d["score"])
+            f"{prefix}:{key}": float(d["score"])
             for key, d in (profile.get("dimensions") or {}).items()
             if isinstance(d, dict) and d.get("score") is not None
         }
         if profile.get("overall") is not None:
-            scores["score:overall"] = float(profile["overall"])
-        applicants.append(Applicant(known.get(result.candidate_id, {}), hired, advanced, scores, result.created_at))
+            scores[f"{prefix}:overall"] = float(profile["overall"])
+        applicants.append(
+            Applicant(known.get(result.candidate_id, {}), hired, advanced, scores, result.created_at, by_person)
+        )
     return applicants
 
 
@@ -146,13 +155,17 @@ def bias(session: Session, query: Query) -> dict:
                 "tables": _tables(category_set, applicants, column, query.exclude_small),
             }
         )
-    score_names = sorted({key for a in applicants for key in a.scores}, key=lambda k: (k != "score:overall", k))
+    score_names = sorted(
+        {key for a in applicants for key in a.scores},
+        key=lambda k: (k.startswith("assessment:"), not k.endswith(":overall"), k),
+    )
     for name in score_names:
+        # The median is of the scores of this outcome: the engine's, or a person's, never the two together.
         column = above_median([a.scores.get(name) for a in applicants])
         outcomes.append(
             {
                 "outcome": name,
-                "kind": "scoring",
+                "kind": "assessment" if name.startswith("assessment:") else "scoring",
                 "counted": sum(v is not None for v in column),
                 "tables": _tables(category_set, applicants, column, query.exclude_small),
             }
@@ -173,6 +186,13 @@ def bias(session: Session, query: Query) -> dict:
     ]
     if not applicants:
         notes.append("no scored applicant of this job family in the window")
+    assessed = sum(a.assessed_by_person for a in applicants)
+    if assessed:
+        notes.append(
+            f"{assessed} applicant(s) opted out of automated decisions and were assessed by a person: their "
+            "selections count in hired and advanced; the scores a person gave are audited apart (assessment:*), "
+            "never mixed into the engine's score:* rates"
+        )
     body = {
         "audit_date": utcnow().date().isoformat(),
         "job_family": query.job_family,
@@ -184,6 +204,7 @@ def bias(session: Session, query: Query) -> dict:
             "to": max(dates).date().isoformat() if dates else None,
         },
         "applicants": len(applicants),
+        "assessed_by_person": assessed,
         "unknown": unknown,
         "outcomes": [{**o, "tables": {k: t.to_dict() for k, t in o["tables"].items()}} for o in outcomes],
         "flags": flags,

@@ -14,7 +14,7 @@ from flask import abort, flash, g, redirect, request, url_for
 from sqlalchemy import select
 
 from hub import errors
-from hub.accounts import api_clients
+from hub.accounts import api_clients, signing
 from hub.accounts import console_users as accounts
 from hub.delivery import connector_admin, preview
 from hub.delivery.outbox import EVENTS
@@ -337,6 +337,7 @@ def clients():
         "clients.html",
         clients=_client_rows(),
         roles=api_clients.ROLES,
+        signing_modes=signing.MODES,
         new_key=None,
     )
 
@@ -346,33 +347,87 @@ def clients():
 def create_client():
     name, role = " ".join(request.form.get("name", "").split()), request.form.get("role", "")
     raw_days = request.form.get("expires_in_days", "").strip()
+    signing_mode = request.form.get("signing", "").strip()
     problem = None
     expires_at = None
     if not name or len(name) > 100:
         problem = "a name of 1 to 100 characters, e.g. miniprogram-prod"
+    elif signing_mode and signing_mode not in signing.MODES:
+        problem = f"signed requests: one of {', '.join(signing.MODES)}, or empty for none"
     elif raw_days:
         if not raw_days.isdigit() or not 1 <= int(raw_days) <= 3650:
             problem = "expires in: whole days from 1 to 3650, or empty for no expiry"
         else:
             expires_at = utcnow() + timedelta(days=int(raw_days))
     new_key = None
+    secret = None
     if problem is None:
         try:
             with hub_state().session_factory() as session, session.begin():
                 _client, new_key = api_clients.create_client(
                     session, name=name, role=role, actor=g.console_user.actor, expires_at=expires_at
                 )
+                if signing_mode:  # in the same transaction: a client is never created half set up
+                    _client, secret = signing.set_mode(
+                        session, name=name, mode=signing_mode, actor=g.console_user.actor
+                    )
         except (ValueError, api_clients.ClientExists) as refused:
             problem = str(refused)
     if problem:
         flash(_("Not created: %(why)s.", why=problem), "error")
         return redirect(url_for("console.clients"))
-    # The key is shown on this one answer and never again (it is stored hashed); the page is not cached.
+    # The key (and signing secret) is shown on this one answer and never again (the key is stored hashed); the
+    # page is not cached.
     response = render(
         "clients.html",
         clients=_client_rows(),
         roles=api_clients.ROLES,
-        new_key={"name": name, "role": role, "key": new_key},
+        signing_modes=signing.MODES,
+        new_key={"name": name, "role": role, "key": new_key, "signing": signing_mode, "secret": secret},
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@console.post("/clients/<int:client_id>/signing")
+@admin_only
+def client_signing(client_id: int):
+    """Require signed requests, allow them, or turn signing off; a new secret is shown once when one is made."""
+    mode = request.form.get("mode", "")
+    if mode not in (*signing.MODES, "off"):
+        flash(_("Not changed: %(why)s.", why="signed requests: required, optional or off"), "error")
+        return redirect(url_for("console.clients"))
+    secret = None
+    with hub_state().session_factory() as session, session.begin():
+        client = session.get(ApiClient, client_id)
+        if client is None:
+            abort(404, f"No API client {client_id}.")
+        name = client.name
+        if client.revoked_at is not None:
+            flash(_("Not changed: %(why)s.", why="the client is revoked"), "error")
+            return redirect(url_for("console.clients"))
+        if mode == "off":
+            signing.turn_off(session, name=name, actor=g.console_user.actor)
+        else:
+            _client, secret = signing.set_mode(session, name=name, mode=mode, actor=g.console_user.actor)
+    if mode == "off":
+        flash(_("%(name)s no longer signs its requests: its key alone is checked.", name=name), "success")
+    elif mode == "required":
+        flash(_("%(name)s must now sign every request; unsigned ones are refused.", name=name), "success")
+    else:
+        flash(
+            _("%(name)s may sign its requests: signed ones are checked, unsigned ones still pass.", name=name),
+            "success",
+        )
+    if secret is None:
+        return redirect(url_for("console.clients"))
+    response = render(
+        "clients.html",
+        clients=_client_rows(),
+        roles=api_clients.ROLES,
+        signing_modes=signing.MODES,
+        new_key=None,
+        new_secret={"name": name, "secret": secret},
     )
     response.headers["Cache-Control"] = "no-store"
     return response

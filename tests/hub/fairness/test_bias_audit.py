@@ -224,6 +224,66 @@ def test_the_bias_report_over_the_api_cli_and_console(live, hub_state):
     assert wrong.exit_code != 0 and "Traceback" not in wrong.output and "unknown job family" in wrong.output
 
 
+def test_a_persons_assessments_are_audited_apart_and_their_selections_counted(live, hub_state):
+    """Candidates who opted out of automated decisions get a person's assessment as their profile: the audit counts
+    their hires like everyone's, and rates the person's scores as assessment:* outcomes, never as the engine's."""
+    from tests.hub.rights.test_rights_api import answers_document
+
+    key = live.key()
+    rng = random.Random(7)
+    engine_scored = 0
+    for number in range(8):  # the engine scores these (answers, no opt-out)
+        document = answers_document(suffix=f"engine-{number}")
+        document["candidate"] = {**document["candidate"], "external_id": f"wx-engine-{number}"}
+        posted = live.request("POST", "/api/v1/results", key, json=document)
+        assert posted.status_code == 202, posted.text
+        engine_scored += 1
+        sex = "female" if number % 2 else "male"
+        assert put(live, key, f"wx-engine-{number}", self_id(sex=sex, race_ethnicity="asian")).status_code == 201
+    run_worker(hub_state, max_seconds=20)
+    assessed = {}  # result id -> (sex, the person's teamwork score, hired)
+    for number in range(6):
+        document = answers_document(automated_decision_opt_out=True, suffix=f"person-{number}")
+        document["candidate"] = {**document["candidate"], "external_id": f"wx-person-{number}"}
+        posted = live.request("POST", "/api/v1/results", key, json=document)
+        assert posted.status_code == 202, posted.text
+        result_id = posted.json()["id"]
+        sex = "female" if number < 3 else "male"
+        score = rng.choice([20, 30, 40]) if sex == "female" else rng.choice([80, 90])
+        hired = sex == "male"
+        review = live.request(
+            "POST",
+            f"/api/v1/results/{result_id}/reviews",
+            key,
+            json={"subject": "assessment", "dimensions": {"teamwork": score}, "reviewer": "hr.li", "reason": "read"},
+        )
+        assert review.status_code == 201, review.text
+        decided = live.request(
+            "POST", f"/api/v1/results/{result_id}/decision", key, json={"hired": hired, "decided_by": "hr.li"}
+        )
+        assert decided.status_code in (200, 201), decided.text
+        assert put(live, key, f"wx-person-{number}", self_id(sex=sex, race_ethnicity="asian")).status_code == 201
+        assessed[result_id] = (sex, score, hired)
+    report = live.request("GET", "/api/v1/reports/bias?job_family=rnd&keep_small=true", live.key("auditor")).json()
+    assert report["applicants"] == engine_scored + len(assessed)
+    assert report["assessed_by_person"] == len(assessed)
+    assert any("assessed by a person" in note for note in report["notes"])
+    by_name = {o["outcome"]: o for o in report["outcomes"]}
+    # The person's teamwork scores: their own outcome, counted over the assessed only.
+    person = by_name["assessment:teamwork"]
+    assert person["kind"] == "assessment" and person["counted"] == len(assessed)
+    rows = {r["category"]: r for r in person["tables"]["sex"]["rows"]}
+    assert rows["female"]["selected"] == 0 and rows["male"]["selected"] == 3  # all men above the person's median
+    # The engine's teamwork rate counts the engine's profiles only.
+    assert by_name["score:teamwork"]["kind"] == "scoring" and by_name["score:teamwork"]["counted"] == engine_scored
+    # Hires count everyone decided: the assessed candidates' decisions are in.
+    hired_rows = {r["category"]: r for r in by_name["hired"]["tables"]["sex"]["rows"]}
+    assert by_name["hired"]["counted"] == len(assessed)
+    assert (hired_rows["male"]["selected"], hired_rows["female"]["selected"]) == (3, 0)
+    names = [o["outcome"] for o in report["outcomes"]]
+    assert names.index("score:overall") < names.index("score:teamwork") < names.index("assessment:teamwork")
+
+
 def test_the_console_draws_the_bias_audit_for_an_auditor(live, hub_state):
     import lxml.html
 

@@ -13,6 +13,7 @@ from hub.delivery import connector_admin
 from hub.storage.models import ApiClient, Connector, ConsoleUser
 from tests.hub.delivery_support import caller, hire, run_worker
 from tests.hub.web.test_console import actor, audit_entries
+from tests.hub.web.test_signing import signed
 
 TOKEN = "tok-Zq81-never-shown-again"
 EVENTS_PATH = "/hris-hub/events"
@@ -196,6 +197,51 @@ def test_people_and_api_clients(live, browsers):
     assert "Not created" in admin.text()
 
 
+def test_an_api_client_made_in_the_console_can_be_made_to_sign_its_requests(live, browsers):
+    """The signing option of the CLI (`clients create --signed`, `clients signing ...`) in the console: the secret
+    shown once works over real HTTP, unsigned requests are refused while it is required, and turning it off works."""
+    state = live.app.extensions["hub"]
+    admin = browsers("it@example.com")
+    admin.get("/console/clients")
+    answer = admin.post("/console/clients/new", {"name": "mp-signed", "role": "ingest", "signing": "required"})
+    assert answer.headers["Cache-Control"] == "no-store"
+    [key] = admin.page.xpath("//pre[@id='new-key']/text()")
+    [secret] = admin.page.xpath("//pre[@id='new-signing-secret']/text()")
+    assert secret.startswith("whsec_")
+    assert secret not in admin.get("/console/clients").text  # shown once
+    assert "signing required" in admin.text()
+    path = "/api/v1/results/nope"
+    unsigned = requests.get(live.url + path, headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    assert unsigned.status_code == 401 and "signature" in unsigned.json()["type"]
+    good = requests.get(live.url + path, headers={"Authorization": f"Bearer {key}", **signed(secret, b"")}, timeout=10)
+    assert good.status_code == 404, good.text  # signed and authenticated: the result is simply not there
+    with state.read_session_factory() as session:
+        client = session.scalar(select(ApiClient).where(ApiClient.name == "mp-signed"))
+    [created] = [e for e in audit_entries(state, "client.signing_changed") if e.object_id == str(client.id)]
+    assert created.details == {"mode": "required", "new_secret": True} and secret not in str(created.details)
+
+    # Optional keeps the secret (no new one shown) and lets unsigned requests through; off erases it.
+    admin.post(f"/console/clients/{client.id}/signing", {"mode": "optional"})
+    assert "may sign its requests" in admin.text() and not admin.page.xpath("//pre[@id='new-signing-secret']")
+    assert requests.get(live.url + path, headers={"Authorization": f"Bearer {key}"}, timeout=10).status_code == 404
+    admin.post(f"/console/clients/{client.id}/signing", {"mode": "off"})
+    assert "no longer signs" in admin.text()
+    with state.read_session_factory() as session:
+        assert session.get(ApiClient, client.id).signing_secrets is None
+    # Required again: a new secret, shown once; the old one no longer verifies.
+    admin.post(f"/console/clients/{client.id}/signing", {"mode": "required"})
+    [renewed] = admin.page.xpath("//pre[@id='new-signing-secret']/text()")
+    assert renewed != secret
+    stale = requests.get(live.url + path, headers={"Authorization": f"Bearer {key}", **signed(secret, b"")}, timeout=10)
+    assert stale.status_code == 401
+    admin.post(f"/console/clients/{client.id}/signing", {"mode": "sometimes"})
+    assert "Not changed" in admin.text()
+    admin.post("/console/clients/new", {"name": "mp-bad", "role": "ingest", "signing": "always"})
+    assert "Not created" in admin.text() and "signed requests" in admin.text()
+    with state.read_session_factory() as session:
+        assert session.scalar(select(ApiClient).where(ApiClient.name == "mp-bad")) is None
+
+
 SETUP_FORMS = [
     ("GET", "/console/connectors/new"),
     ("GET", "/console/connectors/new?type=rest"),
@@ -210,6 +256,7 @@ SETUP_FORMS = [
     ("GET", "/console/clients"),
     ("POST", "/console/clients/new"),
     ("POST", "/console/clients/1/revoke"),
+    ("POST", "/console/clients/1/signing"),
 ]
 
 
