@@ -23,14 +23,16 @@ demo-once: setup
 # HUB_TEST_EMBEDDINGS=1 also installs the embedding model (torch 2.13.0 CPU first, so pip does not fetch a
 # CUDA build) and runs its tests; HUB_TEST_POSTGRES_URL turns the PostgreSQL tests on. .ci/run sets both.
 # The tests run in TEST_WORKERS processes (pytest-xdist; 2 by default, the CI machine's cores; TEST_WORKERS=0 runs
-# them in this process, e.g. for a debugger): every test has its own tmp_path, PostgreSQL schema and ports.
+# them in this process, e.g. for a debugger): every test has its own tmp_path, ports and PostgreSQL schema (but the
+# console report pages, which share one seeded schema they read: tests/support/seeded_database.py). A worker that
+# runs out of tests takes some from the other (worksteal), so one slow test left at the end does not hold both.
 TEST_WORKERS ?= 2
 test: $(VENV)/bin/python
 	$(PIP) install --quiet -e '.[test]' -e 'clients/python[test]'
 	@if [ -n "$$HUB_TEST_EMBEDDINGS" ]; then \
 		$(PIP) install --quiet torch==2.13.0 && $(PIP) install --quiet -e '.[embeddings]'; \
 	fi
-	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The Python client's models, generated again from the schemas (after a schema changes; tests/clients/test_models.py
 # fails until then).

@@ -15,6 +15,10 @@ SHARED = Path(os.environ.get("HRIS_SHARED", ROOT.parent / "shared"))
 TEST_KEY = "test1:" + "A" * 43 + "="
 POSTGRES_URL = os.environ.get("HUB_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+# How long a test waits for one answer of a hub it started. No test of speed (those are in bench/): a hung request
+# still fails, while a report page of a few thousand hires, which needs about a second of CPU, can take over 30 s on a
+# 2-core machine loaded twentyfold.
+HTTP_TIMEOUT = 120
 
 
 def pytest_collection_modifyitems(config, items):
@@ -159,7 +163,7 @@ class LiveHub:
         headers = kwargs.pop("headers", {})
         if key:
             headers["Authorization"] = f"Bearer {key}"
-        return self.http.request(method, self.url + path, headers=headers, timeout=30, **kwargs)
+        return self.http.request(method, self.url + path, headers=headers, timeout=HTTP_TIMEOUT, **kwargs)
 
     def close(self):
         self.http.close()

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.outcomes import records
-from hub.storage.models import ApiClient, Candidate, Decision, InterviewResult, Profile, utcnow
+from hub.storage.models import ApiClient, Candidate, Decision, InterviewResult, Profile, new_id, utcnow
 from hub.storage.statuses import ResultStatus
 from scoring_engine.interview.answer_score import level_for
 from scoring_engine.validity.simulate import DEPARTMENTS, Simulation, simulate
@@ -27,6 +27,7 @@ from scoring_engine.validity.simulate import DEPARTMENTS, Simulation, simulate
 SIMULATOR_CLIENT = "demo-simulator"
 DEFAULT_APPLICANTS = 5000
 FLEXIBLE_HOURS = {"start": "10:00", "end": "19:00"}
+FLUSH_EVERY = 1000  # synthetic applicants per flush
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,11 @@ def seed_synthetic(
     hire_of = {int(position): number for number, position in enumerate(hired_positions)}
     for index in range(applicants):
         hire_index = hire_of.get(index)
-        candidate = Candidate(client_id=client.id, external_id=f"sim-{run_id}-{index}", pii={})
+        # Ids made here, not at a flush: the applicants go in a thousand per flush (their rows and data keys a few
+        # statements each), not one by one.
+        candidate = Candidate(id=new_id(), client_id=client.id, external_id=f"sim-{run_id}-{index}", pii={})
         result = InterviewResult(
+            id=new_id(),
             client_id=client.id,
             candidate=candidate,
             external_id=f"sim-iv-{run_id}-{index}",
@@ -99,21 +103,25 @@ def seed_synthetic(
             payload={},
             created_at=created,
         )
-        session.add_all([candidate, result])
-        session.flush()
         profile = _profile(simulation, index, hire_index)
-        session.add(
-            Profile(result_id=result.id, version=1, source="simulator", engine_version=None, model="rnd", data=profile)
+        session.add_all(
+            [
+                candidate,
+                result,
+                Profile(result=result, version=1, source="simulator", engine_version=None, model="rnd", data=profile),
+            ]
         )
         if hire_index is not None:
             session.add(
                 Decision(
-                    result_id=result.id,
+                    result=result,
                     hired=True,
                     decided_by="simulator",
                     employee_ids={"default": f"{prefix}{hire_index:06d}"},
                 )
             )
+        if (index + 1) % FLUSH_EVERY == 0:
+            session.flush()
     session.flush()
     departments = simulation.department
     outcome_records = list(simulation.review_records(employee_prefix=prefix))

@@ -17,7 +17,7 @@ import uuid
 from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from sqlalchemy import (
     Column,
@@ -30,9 +30,12 @@ from sqlalchemy import (
     event,
     func,
     inspect,
+    null,
     select,
+    union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -40,8 +43,11 @@ from hub.privacy.crypto import PREFIX, DataKey, KeyDestroyedError, KeyRing, Miss
 
 log = logging.getLogger(__name__)
 
-# How long a key just made stays in memory at least (see for_candidate).
+# How long a key just made stays in memory at least (see for_candidates).
 NEW_KEY_SECONDS = 30.0
+# Candidates per statement in for_candidates (four parameters each, well under PostgreSQL's 65,535).
+BATCH = 1000
+LIVE_KEY_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS uq_candidate_keys_live ON candidate_keys (candidate_id) WHERE wrapped IS NOT NULL"
 
 metadata = MetaData()
 candidate_keys = Table(
@@ -122,6 +128,10 @@ class KeyStore:
                     if connection.dialect.name == "postgresql":
                         connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('hub.candidate_keys'))")
                     metadata.create_all(connection, checkfirst=True)
+                    if connection.dialect.name == "postgresql":
+                        # One live key per candidate, for writers in any transaction (for_candidates inserts against
+                        # it). SQLite has none: there two racing processes may each make one.
+                        connection.exec_driver_sql(LIVE_KEY_INDEX)
             except DBAPIError:
                 # Another process made it between the check and the CREATE: fine once it is there.
                 if not inspect(self.engine).has_table(candidate_keys.name):
@@ -185,47 +195,118 @@ class KeyStore:
         with self.engine.begin() as connection:
             yield connection
 
-    def _live_key(self, connection: Connection, candidate_id: str):
-        return connection.execute(
-            select(candidate_keys.c.key_id, candidate_keys.c.wrapped).where(
-                candidate_keys.c.candidate_id == candidate_id, candidate_keys.c.wrapped.is_not(None)
-            )
-        ).first()
-
     def for_candidate(
         self, candidate_id: str, *, create: bool = True, connection: Connection | None = None
     ) -> DataKey | None:
-        """The candidate's live data key, for writing: looked up in the store (one indexed read), made when missing.
+        """The candidate's live data key, for writing: looked up in the store, made when missing (on PostgreSQL one
+        statement either way; see for_candidates).
 
         `connection`: the data's own, when `same_database` (PostgreSQL by default): the key is then made in the same
         transaction as the data sealed under it, and both commit or neither."""
+        return self.for_candidates([candidate_id], create=create, connection=connection).get(candidate_id)
+
+    def for_candidates(
+        self, candidate_ids: Iterable[str], *, create: bool = True, connection: Connection | None = None
+    ) -> dict[str, DataKey]:
+        """Each candidate's live data key, for writing, by candidate id: the keys missing are made, all in one
+        transaction (a bulk import or a unit of work with many candidates), a few statements per thousand.
+
+        Without `create`, the candidates with no live key are left out. `connection` as for for_candidate."""
+        # Sorted: writers of overlapping sets insert in one order, so they wait for each other and never deadlock.
+        wanted = sorted(set(candidate_ids))
+        if not wanted:
+            return {}
         self.ensure()
+        found: dict[str, DataKey] = {}
+        made: list[DataKey] = []
         with self._transaction(connection) as conn:
-            row = self._live_key(conn, candidate_id)
-            if row is None and create and conn.dialect.name == "postgresql":
-                # One live key per candidate on PostgreSQL: a second writer racing to make one waits here, then finds
-                # the first's. On SQLite two racing processes may each make one: both stay valid (every value names
-                # its key), and erasure destroys every live key of the candidate.
-                conn.exec_driver_sql(
-                    "SELECT pg_advisory_xact_lock(hashtext(%(c)s))", {"c": "candidate_key:" + candidate_id}
-                )
-                row = self._live_key(conn, candidate_id)
-            if row is not None:
-                return self._cached(row.key_id) or self._unwrap(row.key_id, row.wrapped)
-            if not create:
-                return None
-            key_id = "dk_" + uuid.uuid4().hex
-            raw = os.urandom(32)
-            conn.execute(
-                candidate_keys.insert().values(
-                    key_id=key_id, candidate_id=candidate_id, wrapped=self.keyring.encrypt(raw), created_at=_now()
-                )
+            for start in range(0, len(wanted), BATCH):
+                batch = wanted[start : start + BATCH]
+                if create and conn.dialect.name == "postgresql":
+                    self._make_missing_postgres(conn, batch, found, made)
+                else:
+                    self._make_missing(conn, batch, create, found, made)
+        for key in made:
+            # Remembered even with the cache off: made in the data's transaction (same database), the key's row is
+            # not visible to the key store's own connections until that commits, and the unit of work may read back.
+            self._remember(key, max(self.cache_seconds, NEW_KEY_SECONDS))
+        return found
+
+    def _live_keys(self, connection: Connection, candidate_ids: list[str]) -> dict[str, DataKey]:
+        rows = connection.execute(
+            select(candidate_keys.c.key_id, candidate_keys.c.candidate_id, candidate_keys.c.wrapped).where(
+                candidate_keys.c.candidate_id.in_(candidate_ids), candidate_keys.c.wrapped.is_not(None)
             )
-        key = DataKey(key_id, raw)
-        # Remembered even with the cache off: made in the data's transaction (same database), the key's row is not
-        # visible to the key store's own connections until that commits, and the unit of work may read back.
-        self._remember(key, max(self.cache_seconds, NEW_KEY_SECONDS))
-        return key
+        )
+        return {row.candidate_id: self._cached(row.key_id) or self._unwrap(row.key_id, row.wrapped) for row in rows}
+
+    def _new_rows(self, candidate_ids: list[str]) -> tuple[list[dict], dict[str, DataKey]]:
+        now = _now()
+        rows, keys = [], {}
+        for candidate_id in candidate_ids:
+            key_id, raw = "dk_" + uuid.uuid4().hex, os.urandom(32)
+            keys[candidate_id] = DataKey(key_id, raw)
+            rows.append(
+                {
+                    "key_id": key_id,
+                    "candidate_id": candidate_id,
+                    "wrapped": self.keyring.encrypt(raw),
+                    "created_at": now,
+                }
+            )
+        return rows, keys
+
+    def _make_missing_postgres(
+        self, connection: Connection, candidate_ids: list[str], found: dict[str, DataKey], made: list[DataKey]
+    ) -> None:
+        """One statement: insert a new key for each candidate, skipped where the candidate has a live key (the unique
+        index of live keys decides, also against a writer racing in another transaction), and read the live keys."""
+        rows, keys = self._new_rows(candidate_ids)
+        inserted = (
+            postgresql.insert(candidate_keys)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["candidate_id"], index_where=candidate_keys.c.wrapped.is_not(None))
+            .returning(candidate_keys.c.key_id, candidate_keys.c.candidate_id)
+            .cte("inserted")
+        )
+        # The second part reads the keys live before this statement (its snapshot does not hold the rows it inserts).
+        query = union_all(
+            select(inserted.c.key_id, inserted.c.candidate_id, null().label("wrapped")),
+            select(candidate_keys.c.key_id, candidate_keys.c.candidate_id, candidate_keys.c.wrapped).where(
+                candidate_keys.c.candidate_id.in_(candidate_ids), candidate_keys.c.wrapped.is_not(None)
+            ),
+        )
+        for row in connection.execute(query):
+            if row.wrapped is None:  # made now
+                key = keys[row.candidate_id]
+                found[row.candidate_id] = key
+                made.append(key)
+            else:
+                found[row.candidate_id] = self._cached(row.key_id) or self._unwrap(row.key_id, row.wrapped)
+        missing = [candidate_id for candidate_id in candidate_ids if candidate_id not in found]
+        if missing:
+            # A writer in another transaction made these candidates' keys and committed after this statement began:
+            # a new statement sees them.
+            found.update(self._live_keys(connection, missing))
+
+    def _make_missing(
+        self,
+        connection: Connection,
+        candidate_ids: list[str],
+        create: bool,
+        found: dict[str, DataKey],
+        made: list[DataKey],
+    ) -> None:
+        """Read the live keys, then insert new ones for the candidates without (SQLite: two racing processes may each
+        make one; both stay valid, as every value names its key, and erasure destroys every live key)."""
+        found.update(self._live_keys(connection, candidate_ids))
+        missing = [candidate_id for candidate_id in candidate_ids if candidate_id not in found]
+        if not create or not missing:
+            return
+        rows, keys = self._new_rows(missing)
+        connection.execute(candidate_keys.insert(), rows)
+        found.update(keys)
+        made.extend(keys.values())
 
     def destroy(self, candidate_id: str, *, connection: Connection | None = None) -> list[str]:
         """Destroy every data key of the candidate (the wrapped key is overwritten; a tombstone stays). With the

@@ -106,7 +106,9 @@ def _candidate_of_result(session: Session, result_id: str | None, memo: dict) ->
     if ("result", result_id) not in memo:
         loaded = session.identity_map.get(inspect(InterviewResult).identity_key_from_primary_key((result_id,)))
         if loaded is None:  # a result added in this same unit of work is not in the identity map yet
-            loaded = next((o for o in session.new if isinstance(o, InterviewResult) and o.id == result_id), None)
+            if "new results" not in memo:  # by id, once per flush (a bulk import adds thousands)
+                memo["new results"] = {o.id: o for o in session.new if isinstance(o, InterviewResult)}
+            loaded = memo["new results"].get(result_id)
         if loaded is not None:
             state = inspect(loaded)
             candidate = state.dict.get("candidate")
@@ -163,14 +165,15 @@ def seal_on_flush(session: Session, _flush_context, _instances) -> None:
         return
     erasing: set[str] = session.info.get(ERASING, set())
     memo: dict = {}
-    keys: dict[str, DataKey] = {}
+    to_seal: list[tuple[Any, Any, list[tuple[str, bool]], str]] = []
     restore: list = session.info.setdefault(_RESTORE, [])
-    for obj in [*session.new, *session.dirty]:
+    added = session.new  # a new set at each access: taken once, not once per object
+    for obj in [*added, *session.dirty]:
         encrypted = _cached_attributes(type(obj))
         if not encrypted:
             continue
         state = inspect(obj)
-        new = obj in session.new
+        new = obj in added
         moved = not new and any(
             attributes.get_history(obj, name).added for name in OWNER_ATTRIBUTES if name in state.mapper.attrs
         )
@@ -190,9 +193,18 @@ def seal_on_flush(session: Session, _flush_context, _instances) -> None:
                 for name, _ in changed:
                     attributes.flag_modified(obj, name)
             continue
-        key = keys.get(candidate_id)
-        if key is None:
-            key = keys[candidate_id] = candidate_cipher(session, candidate_id)
+        to_seal.append((obj, state, changed, candidate_id))
+    if not to_seal:
+        return
+    # Every candidate's key at once: a flush of a thousand new candidates (a bulk import) makes their keys in a few
+    # statements, not a few thousand.
+    store = key_store()
+    keys = store.for_candidates(
+        [candidate_id for *_, candidate_id in to_seal],
+        connection=session.connection() if store.same_database else None,
+    )
+    for obj, state, changed, candidate_id in to_seal:
+        key = keys[candidate_id]
         for name, is_bytes in changed:
             plain = state.dict[name]
             setattr(obj, name, key.seal_bytes(plain) if is_bytes else key.seal_json(plain))

@@ -14,7 +14,7 @@ from hub.accounts import console_users as accounts
 from hub.delivery import connector_admin
 from hub.storage.db import transaction
 from hub.storage.models import AuditEntry, ConsoleUser, utcnow
-from tests.conftest import ROOT
+from tests.conftest import HTTP_TIMEOUT, ROOT
 from tests.hub.delivery_support import (
     add_rest_connector,
     caller,
@@ -40,7 +40,7 @@ class Browser:
         self.page: lxml.html.HtmlElement | None = None
 
     def get(self, path: str, **kwargs) -> requests.Response:
-        response = self.http.get(self.base + path, timeout=30, **kwargs)
+        response = self.http.get(self.base + path, timeout=HTTP_TIMEOUT, **kwargs)
         if response.headers.get("Content-Type", "").startswith("text/html"):
             self.page = lxml.html.fromstring(response.text)
         return response
@@ -52,7 +52,7 @@ class Browser:
         data = dict(data or {})
         if with_token:
             data["csrf_token"] = self.token()
-        response = self.http.post(self.base + path, data=data, timeout=30, **kwargs)
+        response = self.http.post(self.base + path, data=data, timeout=HTTP_TIMEOUT, **kwargs)
         if response.headers.get("Content-Type", "").startswith("text/html"):
             self.page = lxml.html.fromstring(response.text)
         return response

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
 from hub.ops import demo_outcomes
 from hub.outcomes import records
 from hub.storage.db import transaction
+from tests.conftest import BACKENDS
 from tests.hub.web.test_console import browsers  # noqa: F401  (the fixture)
+from tests.support.seeded_database import seeded_database
 
 SVG = "{http://www.w3.org/2000/svg}"
 HOSTILE = '<script>alert("x")</script>'
@@ -35,6 +38,18 @@ def seed(state) -> None:
         records.store(session, months, actor="test", via="test")
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded(request, tmp_path_factory):
+    """The report data, seeded once per backend: the tests read it, and add only users and keys of their own."""
+    with seeded_database(request.param, tmp_path_factory, seed) as template:
+        yield template
+
+
+@pytest.fixture
+def database_url(seeded, tmp_path):
+    return seeded.url_for(tmp_path)
+
+
 def svgs(html: str) -> list:
     return lxml.html.fromstring(html).xpath("//*[local-name()='svg']")
 
@@ -45,7 +60,6 @@ def count(svg, tag: str, cls: str | None = None) -> int:
 
 
 def test_report_pages_need_a_console_sign_in_and_either_role_sees_them(live, browsers):  # noqa: F811
-    seed(live.app.extensions["hub"])
     anonymous = browsers()
     for path in ("/console/reports/validity", "/console/reports/attendance"):
         refused = anonymous.get(path, allow_redirects=False)
@@ -63,7 +77,6 @@ def test_report_pages_need_a_console_sign_in_and_either_role_sees_them(live, bro
 
 
 def test_validity_page_draws_every_hire_the_fitted_line_and_each_dimensions_interval(live, browsers):  # noqa: F811
-    seed(live.app.extensions["hub"])
     api = live.request("GET", "/api/v1/reports/validity?job_family=rnd", live.key("auditor")).json()
     cells = {c["predictor"]: c for c in api["cells"] if c["outcome"] == "performance"}
     browser = browsers("auditor-v@example.com", "auditor")
@@ -90,7 +103,6 @@ def test_validity_page_draws_every_hire_the_fitted_line_and_each_dimensions_inte
 
 
 def test_attendance_page_draws_a_bar_per_group_and_escapes_group_names(live, browsers):  # noqa: F811
-    seed(live.app.extensions["hub"])
     api = live.request("GET", "/api/v1/reports/attendance?job_family=rnd", live.key("auditor")).json()
     by_grouping: dict[str, list] = {}
     for group in api["groups"]:
