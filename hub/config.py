@@ -60,7 +60,7 @@ class Settings:
     # Worker processes that score queued results beside `hris-hub worker` (None: one per core on PostgreSQL, none on
     # SQLite, where the worker scores on threads of its own process); results claimed, scored and written per batch.
     scoring_processes: int | None = None
-    scoring_batch: int | None = None  # None: 8 in scoring processes, 1 on the worker's own threads
+    scoring_batch: int = 8
     policy: str = "default"
     jobs_dir: Path | None = None
     # The operator's notices to candidates (YAML), beside the shipped ones (hub/rights/notices.py).
@@ -163,7 +163,7 @@ class Settings:
             api_key_cache_seconds=_float(env, "HUB_API_KEY_CACHE_SECONDS", 5.0, minimum=0.0),
             scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
             scoring_processes=_int(env, "HUB_SCORING_PROCESSES", None, minimum=0),
-            scoring_batch=_int(env, "HUB_SCORING_BATCH", None, minimum=1),
+            scoring_batch=_int(env, "HUB_SCORING_BATCH", 8, minimum=1),
             secure_cookies=_tristate(env, "HUB_SECURE_COOKIES") is True,
             jobs_dir=Path(env["HUB_JOBS_DIR"]).resolve() if env.get("HUB_JOBS_DIR") else instance_path / "jobs",
             notices_dir=_folder(env, "HUB_NOTICES_DIR"),

@@ -107,9 +107,7 @@ class Worker:
         # Scoring runs beside delivery, never on its loop: in `scoring_processes` processes of their own (one per core
         # on PostgreSQL from the CLI: Python scores on one core per process), or with none on threads of this process.
         # Either way in batches: claimed, scored and written together (hub/intake/scoring_pool.py).
-        self.scorer = scoring_pool.Scorer(
-            state, worker_id=self.worker_id, batch=self.settings.scoring_batch or scoring_pool.THREAD_BATCH
-        )
+        self.scorer = scoring_pool.Scorer(state, worker_id=self.worker_id)
         self.scoring_processes = (
             scoring_pool.ScoringProcesses(self.settings, count=scoring_processes, worker_id=self.worker_id)
             if scoring_processes

@@ -65,14 +65,6 @@ class Scored:
     reason: str | None = None  # failed: the short reason on the audit trail
 
 
-# Results a scorer claims at once unless HUB_SCORING_BATCH says: a scoring process amortises its transaction and
-# audit-chain lock over 8; the worker's own threads take one each, so a short queue is scored in parallel and each
-# result's deliveries start as soon as it is written (a batch of 8 on one thread held a hire's plan back until the
-# whole batch was scored, and the demo's deliveries ran out of retries waiting for it).
-PROCESS_BATCH = 8
-THREAD_BATCH = 1
-
-
 class Scorer:
     """Claims, scores and writes batches of queued results; safe to run in many threads and processes at once."""
 
@@ -80,7 +72,7 @@ class Scorer:
         self.state = state
         self.settings = state.settings
         self.actor = f"worker:{worker_id}"
-        self.batch = batch or self.settings.scoring_batch or PROCESS_BATCH
+        self.batch = batch or self.settings.scoring_batch
         self.lease_seconds = lease_seconds or self.settings.lease_seconds
         self.scored = self.failed = self.left_queued = 0
 
