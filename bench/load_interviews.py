@@ -8,9 +8,7 @@ Two ways to connect, each a fresh database:
 - `pooled`: the candidates share a pool of keep-alive connections (--pool, a gateway in front of the hub).
 
 Each candidate posts once, then polls GET /api/v1/results/{id} (sending If-None-Match when it has an ETag, and
-waiting Retry-After when given, else --poll-seconds) until the status is no longer queued, as a real client does:
-it waits before its first poll too (the 202's Retry-After if it has one, else --poll-seconds), and a pooled client
-gives its connection back while it waits. Prints, per mode:
+waiting Retry-After when given, else --poll-seconds) until the status is no longer queued. Prints, per mode:
 acknowledged (202), errors, POST p50/p99, time from the last post's answer to the last result scored, results
 stored in the database (must equal acknowledged), polls, and the server processes' CPU per request. Then one JSON
 line with all figures.
@@ -80,22 +78,6 @@ class Candidate:
         self.done_at: float | None = None
         self.polls = 0
         self.not_modified = 0
-        self.waited = 0.0  # seconds told to wait by Retry-After (or the default) between polls
-
-
-def retry_after(value: str | None, default: float) -> float:
-    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date), else `default`."""
-    if not value:
-        return default
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    from email.utils import parsedate_to_datetime
-
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return default
 
 
 def interview(
@@ -130,9 +112,6 @@ def interview(
             return
         candidate.result_path = json.loads(answer)["links"]["self"]
         etag = None
-        connection_pool.put(connection)
-        time.sleep(retry_after(response.getheader("Retry-After"), poll_seconds))
-        connection = connection_pool.get()
         # Between polls the connection goes back to the pool (a pooled client does not hold it while it waits).
         while time.perf_counter() < deadline:
             poll_headers = {"Authorization": headers["Authorization"], **({"If-None-Match": etag} if etag else {})}
@@ -155,10 +134,9 @@ def interview(
             else:
                 candidate.error = f"poll: HTTP {response.status}"
                 return
-            wait = retry_after(response.getheader("Retry-After"), poll_seconds)
-            candidate.waited += wait
+            wait = response.getheader("Retry-After")
             connection_pool.put(connection)
-            time.sleep(wait)
+            time.sleep(float(wait) if wait and wait.isdigit() else poll_seconds)
             connection = connection_pool.get()
     finally:
         connection_pool.put(connection)
@@ -204,20 +182,6 @@ def server_tree_cpu(pid: int) -> float:
     except OSError:
         children = []
     return total + sum(process_cpu_seconds(int(child)) or 0.0 for child in children)
-
-
-def settle(pid: int, minimum: float, *, most: float = 90.0) -> None:
-    """Wait at least `minimum` seconds, then until the worker and its scoring processes have started (their CPU
-    grows by less than 0.05 s in a second), so their start-up is not counted as work per result."""
-    time.sleep(minimum)
-    deadline = time.monotonic() + most
-    before = server_tree_cpu(pid)
-    while time.monotonic() < deadline:
-        time.sleep(1.0)
-        now = server_tree_cpu(pid)
-        if now - before < 0.05:
-            return
-        before = now
 
 
 def database_figures(env: dict[str, str]) -> tuple[int, int, float | None]:
@@ -268,9 +232,8 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
     bodies = documents(args.candidates)
     with ServerProcess(serve_argv, name=f"serve-{mode}", env=env, log_dir=work_dir) as server:
         worker_log = open(work_dir / f"worker-{mode}.log", "wb")
-        scoring = [] if args.scoring_processes is None else ["--scoring-processes", str(args.scoring_processes)]
         worker = subprocess.Popen(
-            [sys.executable, "-m", "hub", "worker", "--threads", "8", *scoring],
+            [sys.executable, "-m", "hub", "worker", "--threads", "8"],
             env={**os.environ, **env},
             cwd=REPO,
             stdout=worker_log,
@@ -278,7 +241,7 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
             stdin=subprocess.DEVNULL,
         )
         try:
-            settle(worker.pid, args.worker_warmup)
+            time.sleep(args.worker_warmup)
             pool = OneEach(server.port) if mode == "one-each" else Pooled(server.port, args.pool)
             candidates = [Candidate() for _ in bodies]
             start = threading.Event()
@@ -340,16 +303,11 @@ def run_mode(mode: str, env: dict[str, str], args, work_dir: Path) -> dict:
         if db_last_scored is not None and last_post_wall is not None
         else None,
         "polls": sum(c.polls for c in candidates),
-        "polls_per_candidate": round(sum(c.polls for c in acknowledged) / len(acknowledged), 1)
-        if acknowledged
-        else None,
         "not_modified": sum(c.not_modified for c in candidates),
         "seconds": round(elapsed, 2),
         "serve_cpu_ms_per_request": round(serve_cpu * 1000 / requests_served, 2) if requests_served else None,
         "hub_cpu_ms_per_interview": round(total_cpu * 1000 / len(acknowledged), 2) if acknowledged else None,
-        "worker_cpu_ms_per_result": round(worker_cpu * 1000 / db_scored, 2) if db_scored else None,
-        "serve_cpu_s": round(serve_cpu, 1),
-        "worker_cpu_s": round(worker_cpu, 1),
+        "worker_cpu_ms_per_result": round(worker_cpu * 1000 / len(done), 2) if done else None,
     }
 
 
@@ -363,13 +321,7 @@ def main() -> int:
     parser.add_argument("--pool", type=int, default=64, help="connections of the pooled client")
     parser.add_argument("--modes", default="one-each,pooled", help="comma-separated: one-each, pooled")
     parser.add_argument("--poll-seconds", type=float, default=2.0, help="wait between polls without Retry-After")
-    parser.add_argument(
-        "--scoring-processes",
-        type=int,
-        default=None,
-        help="worker --scoring-processes (default: the worker's own, one per core on PostgreSQL); 0: threads",
-    )
-    parser.add_argument("--worker-warmup", type=float, default=10.0, help="seconds the worker starts before the load")
+    parser.add_argument("--worker-warmup", type=float, default=5.0, help="seconds the worker starts before the load")
     parser.add_argument("--time-limit", type=float, default=300.0)
     parser.add_argument("--json-only", action="store_true")
     args = parser.parse_args()
@@ -416,7 +368,6 @@ def main() -> int:
                 ("db_last_scored_after_last_post_s", "last scored s (db)"),
                 ("stored", "stored"),
                 ("polls", "polls"),
-                ("polls_per_candidate", "polls/candidate"),
                 ("serve_cpu_ms_per_request", "serve CPU ms/req"),
                 ("hub_cpu_ms_per_interview", "hub CPU ms/interview"),
                 ("worker_cpu_ms_per_result", "worker CPU ms/result"),

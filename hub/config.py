@@ -57,10 +57,6 @@ class Settings:
     lease_seconds: float = 120.0
     api_key_cache_seconds: float = 5.0  # API key lookups cached this long: a revocation elsewhere holds within it
     scoring_use_embeddings: bool | None = None
-    # Worker processes that score queued results beside `hris-hub worker` (None: one per core on PostgreSQL, none on
-    # SQLite, where the worker scores on threads of its own process); results claimed, scored and written per batch.
-    scoring_processes: int | None = None
-    scoring_batch: int = 8
     policy: str = "default"
     jobs_dir: Path | None = None
     # The operator's notices to candidates (YAML), beside the shipped ones (hub/rights/notices.py).
@@ -83,8 +79,6 @@ class Settings:
     # how long an unwrapped key may stay in memory for reads.
     key_store_url: str = ""
     key_cache_seconds: float = 60.0
-    # The HUB_* values these settings were read from: a scoring process started by the worker reads the same ones.
-    environment: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -162,8 +156,6 @@ class Settings:
             lease_seconds=_float(env, "HUB_LEASE_SECONDS", 120.0, minimum=1.0),
             api_key_cache_seconds=_float(env, "HUB_API_KEY_CACHE_SECONDS", 5.0, minimum=0.0),
             scoring_use_embeddings=_tristate(env, "HUB_SCORING_EMBEDDINGS"),
-            scoring_processes=_int(env, "HUB_SCORING_PROCESSES", None, minimum=0),
-            scoring_batch=_int(env, "HUB_SCORING_BATCH", 8, minimum=1),
             secure_cookies=_tristate(env, "HUB_SECURE_COOKIES") is True,
             jobs_dir=Path(env["HUB_JOBS_DIR"]).resolve() if env.get("HUB_JOBS_DIR") else instance_path / "jobs",
             notices_dir=_folder(env, "HUB_NOTICES_DIR"),
@@ -178,7 +170,6 @@ class Settings:
             generated=tuple(generated),
             key_store_url=_key_store_url(env, database_url),
             key_cache_seconds=_float(env, "HUB_KEY_CACHE_SECONDS", 60.0, minimum=0.0),
-            environment=tuple(sorted((k, v) for k, v in env.items() if k.startswith("HUB_"))),
         )
         values.update(_targets(env))
         values.update(overrides)

@@ -15,27 +15,16 @@ from hub.clitools import state as _state
 
 @click.command("worker")
 @click.option("--threads", default=8, show_default=True, help="Deliveries in flight at once in this process.")
-@click.option(
-    "--scoring-processes",
-    type=click.IntRange(0, 256),
-    default=None,
-    help="Processes scoring queued results beside this one [default: HUB_SCORING_PROCESSES, else one per core on "
-    "PostgreSQL, 0 on SQLite]; 0 scores on threads of this process.",
-)
 @click.option("--until-idle", is_flag=True, help="Exit when nothing is queued, in flight or due within 30 s.")
 @with_appcontext
-def worker_command(threads, scoring_processes, until_idle):
+def worker_command(threads, until_idle):
     """Score queued results and deliver sync jobs until stopped (SIGTERM lets attempts in flight finish).
 
     With --until-idle it exits once nothing is queued or in flight and no retry is due within 30 s.
     """
     from hub.delivery.worker import Worker
-    from hub.intake.scoring_pool import default_processes
 
-    state = _state()
-    if scoring_processes is None:
-        scoring_processes = default_processes(state.settings)
-    worker = Worker(state, threads=threads, scoring_processes=scoring_processes)
+    worker = Worker(_state(), threads=threads)
     worker.install_signal_handlers()
     click.echo(f"worker {worker.worker_id} running; Ctrl-C or SIGTERM stops it cleanly")
     worker.run(until_idle=until_idle)

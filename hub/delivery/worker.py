@@ -30,7 +30,7 @@ from hub.delivery.csv_batches import CsvBatches
 from hub.delivery.deliver import ConnectorPool, Delivery
 from hub.delivery.outbox import NOTIFY_CHANNEL
 from hub.delivery.rate_limit import RateLimiter
-from hub.intake import scoring_pool
+from hub.intake import scoring
 from hub.privacy import erasure
 from hub.state import HubState
 from hub.storage.models import Connector, InterviewResult, SyncJob, utcnow
@@ -76,7 +76,6 @@ class Worker:
         breaker: BreakerPolicy | None = None,
         worker_id: str | None = None,
         scoring_threads: int | None = None,
-        scoring_processes: int = 0,
     ):
         self.state = state
         self.settings = state.settings
@@ -104,15 +103,7 @@ class Worker:
             state, claimer=self.claimer, connectors=self.connectors, recorder=self.recorder, cache_root=cache_root
         )
         self.pool = ThreadPoolExecutor(max_workers=threads + EXTRA_THREADS, thread_name_prefix="deliver")
-        # Scoring runs beside delivery, never on its loop: in `scoring_processes` processes of their own (one per core
-        # on PostgreSQL from the CLI: Python scores on one core per process), or with none on threads of this process.
-        # Either way in batches: claimed, scored and written together (hub/intake/scoring_pool.py).
-        self.scorer = scoring_pool.Scorer(state, worker_id=self.worker_id)
-        self.scoring_processes = (
-            scoring_pool.ScoringProcesses(self.settings, count=scoring_processes, worker_id=self.worker_id)
-            if scoring_processes
-            else None
-        )
+        # Scoring runs on a pool of its own, sized to the cores, so a burst of results never holds up delivery.
         self.scoring_threads = scoring_threads or os.cpu_count() or 2
         self.scoring_pool = ThreadPoolExecutor(max_workers=self.scoring_threads, thread_name_prefix="score")
         self._scoring: set[Future] = set()
@@ -142,8 +133,6 @@ class Worker:
         """Work until stopped (SIGTERM/SIGINT), or with `until_idle` until nothing is due or in flight."""
         deadline = None if max_seconds is None else utcnow() + timedelta(seconds=max_seconds)
         self._guarded("listen", self._start_listening, None)
-        if self.scoring_processes is not None:
-            self.scoring_processes.start()
         self.scheduler.add_job(self.wake, "interval", seconds=5, id="batch-check")
         self.scheduler.add_job(self._report, "interval", seconds=60, id="report")
         if self.settings.audit_checkpoint_minutes:  # signed audit checkpoints (docs/operations.md)
@@ -261,9 +250,7 @@ class Worker:
             pending = dict(self._in_flight)
         never_started = [job_id for future, (job_id, _) in pending.items() if job_id and future.cancel()]
         self.pool.shutdown(wait=True)
-        self.scoring_pool.shutdown(wait=True)  # each scoring thread finishes the batch in hand
-        if self.scoring_processes is not None:  # each process finishes the batch in hand
-            self.scoring_processes.close(timeout=self.settings.lease_seconds)
+        self.scoring_pool.shutdown(wait=True)  # at most two results per scoring thread are waiting
         self._guarded("release", lambda: self.claimer.release(never_started), None)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
@@ -374,31 +361,37 @@ class Worker:
     # --- scoring ---------------------------------------------------------------------------------------
 
     def _score_due(self) -> int:
-        """Results wait to be scored: wake the scoring processes (starting one in the place of any that ended), or
-        give each free scoring thread a batch to claim, score and write."""
-        if self.scoring_processes is not None:
-            self.scoring_processes.ensure()
-            self.scoring_processes.wake()
-            return 0
+        """Claim queued results for the scoring pool: as many as keep each of its threads busy with one waiting."""
         with self._lock:
-            free = self.scoring_threads - len(self._scoring)
-        for _ in range(max(0, free)):
-            # One result that cannot be scored must not hold up the others: the scorer leaves it queued, and it comes
-            # back when the lease that claiming set runs out.
-            future = self.scoring_pool.submit(self._guarded, "scoring", self._score, 0)
+            free = 2 * self.scoring_threads - len(self._scoring)
+        if free <= 0:
+            return 0
+        with self.state.session_factory() as session, session.begin():
+            claimed = [
+                r.id for r in scoring.claim_due_results(session, limit=free, lease_seconds=self.settings.lease_seconds)
+            ]
+        for result_id in claimed:
+            # One result that cannot be scored must not hold up the others: it stays queued, and comes back
+            # when the lease that claiming set runs out.
+            future = self.scoring_pool.submit(
+                self._guarded, "scoring a result", functools.partial(self._score, result_id), None
+            )
             with self._lock:
                 self._scoring.add(future)
             future.add_done_callback(self._scored)
-        return max(0, free)
+        return len(claimed)
 
     def _scored(self, future: Future) -> None:
         with self._lock:
             self._scoring.discard(future)
         self.wake()  # its delivery jobs may be due now, and a scoring thread is free
 
-    def _score(self) -> int:
-        """One batch on a scoring thread: the results claimed."""
-        return self.scorer.score_batch()
+    def _score(self, result_id: str) -> None:
+        with self.state.session_factory() as session, session.begin():
+            result = session.get_one(InterviewResult, result_id)
+            scoring.score_result(
+                session, result, use_embeddings=self.settings.scoring_use_embeddings, actor=f"worker:{self.worker_id}"
+            )
 
     # --- waiting ---------------------------------------------------------------------------------------
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import scoring_engine
 from hub.audit import chain as audit
+from hub.delivery import outbox
 from hub.errors import InvalidInput, UnknownCompetencyModel
 from hub.outcomes import drafts
 from hub.rights import notices
@@ -21,22 +23,14 @@ SHIPPED_MODELS = ("sales", "rnd")
 
 
 def add_profile(
-    session: Session,
-    result: InterviewResult,
-    profile: dict,
-    *,
-    actor: str,
-    first: bool = False,
-    version: int | None = None,
+    session: Session, result: InterviewResult, profile: dict, *, actor: str, first: bool = False
 ) -> Profile:
-    """Store a new profile version (`first`: the result is new, so this is version 1; `version`: the caller read the
-    versions already, for a batch, under the result's row lock); earlier versions stay."""
-    if version is None:
-        version = (
-            1
-            if first
-            else (session.scalar(select(func.max(Profile.version)).where(Profile.result_id == result.id)) or 0) + 1
-        )
+    """Store a new profile version (`first`: the result is new, so this is version 1); earlier versions stay."""
+    version = (
+        1
+        if first
+        else (session.scalar(select(func.max(Profile.version)).where(Profile.result_id == result.id)) or 0) + 1
+    )
     engine = profile.get("engine") or {}
     row = Profile(
         result_id=result.id,
@@ -118,6 +112,73 @@ def choose_model(answers: list[dict], session: Session | None = None):
         if ids <= set(model.questions) | set(model.coding_tasks):
             return model
     return None
+
+
+def _fail(session: Session, result: InterviewResult, message: str, reason: str, actor: str) -> None:
+    """Record that a result cannot be scored as given: failed for good (not retried), and on the audit trail."""
+    result.status, result.scoring_error, result.scoring_due_at = ResultStatus.FAILED, message, None
+    audit.append(
+        session,
+        actor=actor,
+        action="result.scoring_failed",
+        object_type="interview_result",
+        object_id=result.id,
+        details={"reason": reason},
+    )
+
+
+def score_result(
+    session: Session, result: InterviewResult, *, use_embeddings: bool | None, actor: str = "worker"
+) -> Profile | None:
+    """Score a queued result's answers; an input that cannot be scored is recorded, not retried."""
+    payload = result.payload or {}
+    if notices.opted_out(payload):  # never scored, however it came to be queued: a person reviews it
+        result.status, result.scoring_error, result.scoring_due_at = (
+            ResultStatus.NOT_SCORED,
+            notices.human_only_reason(result.id),
+            None,
+        )
+        return None
+    answers = payload.get("answers") or []
+    model = choose_model(answers, session)
+    if model is None:
+        _fail(
+            session,
+            result,
+            "no shipped competency model knows all of these question ids",
+            "unknown question ids",
+            actor,
+        )
+        return None
+    try:
+        profile = scoring_engine.score_interview(
+            answers, model, preferences=payload.get("preferences"), use_embeddings=use_embeddings
+        )
+    except ScoringError as error:
+        _fail(session, result, f"{error.pointer or ''} {error}".strip(), error.code, actor)
+        return None
+    row = add_profile(session, result, _with_version(profile.to_dict(), model), actor=actor)
+    result.status, result.scoring_error, result.scoring_due_at = ResultStatus.SCORED, None, None
+    outbox.enqueue(session, result, "result.scored")
+    return row
+
+
+def claim_due_results(session: Session, *, limit: int, lease_seconds: float) -> list[InterviewResult]:
+    """Results waiting to be scored; each is pushed out by a lease so a crashed scorer's work comes back."""
+    now = utcnow()
+    query = (
+        select(InterviewResult)
+        .where(InterviewResult.status == ResultStatus.QUEUED, InterviewResult.scoring_due_at <= now)
+        .order_by(InterviewResult.scoring_due_at)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    results = list(session.scalars(query).all())
+    for result in results:
+        result.scoring_due_at = now + timedelta(seconds=lease_seconds)
+        result.scoring_attempts += 1
+    return results
 
 
 def queue_rescore(session: Session, result_ids: list[str] | None, *, actor: str) -> tuple[int, int]:
